@@ -1,0 +1,478 @@
+"""The day book: the embedded SQLite backend holding bookings, tickets and their counters.
+
+Issuing a number is one ``BEGIN IMMEDIATE`` transaction that reads the counts, applies the
+rules and writes the ticket, so two processes on one file cannot over-issue or duplicate.
+WAL with ``synchronous=FULL`` makes a commit durable before the number is returned: a crash
+at any instant either keeps a ticket (committed) or never showed its number to anybody.
+No raw NIK is stored: only its keyed hash and its mask.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date, datetime, time
+from pathlib import Path
+
+from kiosk.core import rules
+from kiosk.core.clock import WIB
+from kiosk.core.config import Config
+from kiosk.core.errors import BadInput, Reason, Refusal, SystemFault
+from kiosk.core.model import (
+    Booking,
+    BookingStatus,
+    DailyReport,
+    Priority,
+    ReportRow,
+    Service,
+    ServiceQuota,
+    Ticket,
+    TicketKind,
+)
+
+# Each entry moves the schema one version up; never edit a released entry, add a new one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE bookings (
+        code TEXT PRIMARY KEY,
+        nik_hash TEXT NOT NULL,
+        nik_masked TEXT NOT NULL,
+        name TEXT NOT NULL,
+        service TEXT NOT NULL,
+        day TEXT NOT NULL,
+        slot TEXT NOT NULL,
+        site TEXT NOT NULL,
+        status TEXT NOT NULL,
+        ticket_id TEXT
+    );
+    CREATE INDEX bookings_by_nik ON bookings (nik_hash, day);
+    CREATE INDEX bookings_by_day ON bookings (day, service);
+    CREATE TABLE tickets (
+        id TEXT PRIMARY KEY,
+        day TEXT NOT NULL,
+        service TEXT NOT NULL,
+        service_name TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        number TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        priority TEXT,
+        booking_code TEXT,
+        nik_hash TEXT,
+        holder TEXT NOT NULL,
+        issued_at TEXT NOT NULL,
+        kiosk_id TEXT NOT NULL,
+        people_ahead INTEGER NOT NULL,
+        wait_minutes INTEGER NOT NULL,
+        printed INTEGER NOT NULL DEFAULT 0,
+        reprints INTEGER NOT NULL DEFAULT 0,
+        served_at TEXT,
+        UNIQUE (day, service, seq),
+        UNIQUE (day, number)
+    );
+    CREATE INDEX tickets_by_nik ON tickets (day, nik_hash);
+    CREATE TABLE idempotency (
+        key TEXT PRIMARY KEY,
+        ticket_id TEXT NOT NULL REFERENCES tickets (id)
+    );
+    """,
+)
+
+_TICKET_COLUMNS = (
+    "id, day, service, service_name, seq, number, kind, priority, booking_code, holder, issued_at, "
+    "kiosk_id, people_ahead, wait_minutes, printed, reprints"
+)
+
+
+class DayBook:
+    """SQLite implementation of ``BookingBackend``. Safe to share between threads of one process."""
+
+    def __init__(self, path: Path, config: Config) -> None:
+        self.path = path
+        self.config = config
+        self._lock = threading.RLock()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, timeout=10.0, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA busy_timeout = 10000")
+            mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode != "wal":
+                raise sqlite3.DatabaseError(f"journal mode {mode}")
+            self._db.execute("PRAGMA synchronous = FULL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise SystemFault(Reason.DATABASE_FAULT, path=str(path), detail=str(exc)) from None
+        except OSError as exc:
+            raise SystemFault(Reason.DATABASE_FAULT, path=str(path), detail=exc.strerror) from None
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        with self._write() as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise sqlite3.DatabaseError(f"schema version {version} is newer than this program")
+            for number in range(version, len(MIGRATIONS)):
+                for statement in MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number + 1}")
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One immediate (write-locked) transaction; rolled back on any exception."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            else:
+                try:
+                    self._db.execute("COMMIT")
+                except sqlite3.DatabaseError as exc:
+                    self._db.execute("ROLLBACK")
+                    raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
+
+    def _read(self, sql: str, args: tuple[object, ...] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            try:
+                cursor = self._db.execute(sql, args)
+                cursor.row_factory = sqlite3.Row
+                return cursor.fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- bookings -------------------------------------------------------------------------
+
+    def _booking(self, row: sqlite3.Row | tuple[object, ...]) -> Booking:
+        code, nik_hash, nik_masked, name, service, day, slot, site, status, number = tuple(row)
+        return Booking(
+            code=str(code),
+            nik_hash=str(nik_hash),
+            nik_masked=str(nik_masked),
+            name=str(name),
+            service_code=str(service),
+            day=date.fromisoformat(str(day)),
+            slot=time.fromisoformat(str(slot)),
+            site=str(site),
+            status=BookingStatus(status),
+            ticket_number=None if number is None else str(number),
+        )
+
+    _BOOKING_SELECT = (
+        "SELECT b.code, b.nik_hash, b.nik_masked, b.name, b.service, b.day, b.slot, b.site, b.status, t.number "
+        "FROM bookings b LEFT JOIN tickets t ON t.id = b.ticket_id "
+    )
+
+    def find_booking(self, code: str) -> Booking | None:
+        rows = self._read(self._BOOKING_SELECT + "WHERE b.code = ?", (code,))
+        return self._booking(rows[0]) if rows else None
+
+    def find_bookings_by_nik(self, nik_hash: str) -> list[Booking]:
+        rows = self._read(self._BOOKING_SELECT + "WHERE b.nik_hash = ? ORDER BY b.day, b.slot", (nik_hash,))
+        return [self._booking(row) for row in rows]
+
+    def upsert_bookings(self, bookings: list[Booking]) -> tuple[int, int]:
+        """Insert new bookings and update known ones by code; returns (added, updated).
+
+        A re-import never duplicates and never detaches a booking from its ticket.
+        """
+        added = updated = 0
+        with self._write() as db:
+            for b in bookings:
+                exists = db.execute("SELECT 1 FROM bookings WHERE code = ?", (b.code,)).fetchone()
+                db.execute(
+                    "INSERT INTO bookings (code, nik_hash, nik_masked, name, service, day, slot, site, status) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET "
+                    "nik_hash = excluded.nik_hash, nik_masked = excluded.nik_masked, name = excluded.name, "
+                    "service = excluded.service, day = excluded.day, slot = excluded.slot, "
+                    "site = excluded.site, status = excluded.status",
+                    (
+                        b.code,
+                        b.nik_hash,
+                        b.nik_masked,
+                        b.name,
+                        b.service_code,
+                        b.day.isoformat(),
+                        b.slot.strftime("%H:%M"),
+                        b.site,
+                        b.status.value,
+                    ),
+                )
+                if exists:
+                    updated += 1
+                else:
+                    added += 1
+        return added, updated
+
+    # -- issuing --------------------------------------------------------------------------
+
+    def _replay(self, db: sqlite3.Connection, key: str) -> Ticket | None:
+        row = db.execute(
+            f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE id = (SELECT ticket_id FROM idempotency WHERE key = ?)",
+            (key,),
+        ).fetchone()
+        return self._ticket(row) if row else None
+
+    def _next(
+        self,
+        db: sqlite3.Connection,
+        service: Service,
+        day: date,
+        now: datetime,
+        kind: TicketKind,
+        holder: str,
+        priority: Priority | None,
+        booking_code: str | None,
+        nik_hash: str | None,
+        key: str,
+    ) -> Ticket:
+        seq = db.execute(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM tickets WHERE day = ? AND service = ?",
+            (day.isoformat(), service.code),
+        ).fetchone()[0]
+        waiting = db.execute(
+            "SELECT COUNT(*) FROM tickets WHERE day = ? AND service = ? AND served_at IS NULL",
+            (day.isoformat(), service.code),
+        ).fetchone()[0]
+        served = [
+            datetime.fromisoformat(r[0])
+            for r in db.execute(
+                "SELECT served_at FROM tickets WHERE day = ? AND service = ? AND served_at IS NOT NULL "
+                "ORDER BY served_at DESC LIMIT 20",
+                (day.isoformat(), service.code),
+            )
+        ]
+        ticket = Ticket(
+            id=str(uuid.uuid4()),
+            number=rules.ticket_number(service, seq),
+            service_code=service.code,
+            service_name=service.name,
+            day=day,
+            seq=seq,
+            kind=kind,
+            issued_at=now,
+            holder=holder,
+            priority=priority,
+            booking_code=booking_code,
+            people_ahead=waiting,
+            wait_minutes=rules.estimate_wait(waiting, served, service.minutes_per_person),
+            kiosk_id=self.config.site.kiosk_id,
+            documents=service.documents,
+        )
+        db.execute(
+            f"INSERT INTO tickets ({_TICKET_COLUMNS}, nik_hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)",
+            (
+                ticket.id,
+                day.isoformat(),
+                service.code,
+                service.name,
+                seq,
+                ticket.number,
+                kind.value,
+                priority.value if priority else None,
+                booking_code,
+                holder,
+                now.isoformat(),
+                ticket.kiosk_id,
+                ticket.people_ahead,
+                ticket.wait_minutes,
+                nik_hash,
+            ),
+        )
+        db.execute("INSERT INTO idempotency (key, ticket_id) VALUES (?, ?)", (key, ticket.id))
+        return ticket
+
+    def check_in(self, code: str, now: datetime, idempotency_key: str) -> Ticket:
+        now = now.astimezone(WIB)
+        with self._write() as db:
+            replayed = self._replay(db, idempotency_key)
+            if replayed:
+                return replayed
+            row = db.execute(self._BOOKING_SELECT + "WHERE b.code = ?", (code,)).fetchone()
+            if row is None:
+                raise Refusal(Reason.BOOKING_NOT_FOUND)
+            booking = self._booking(row)
+            rules.check_booking(booking, now, self.config)
+            service = self.config.service(booking.service_code)
+            if service is None:
+                raise BadInput(Reason.SERVICE_UNKNOWN, service=booking.service_code)
+            ticket = self._next(
+                db,
+                service,
+                now.date(),
+                now,
+                TicketKind.ONLINE,
+                booking.code,
+                None,
+                booking.code,
+                booking.nik_hash,
+                idempotency_key,
+            )
+            db.execute("UPDATE bookings SET ticket_id = ? WHERE code = ?", (ticket.id, booking.code))
+            return ticket
+
+    def issue_walk_in(
+        self,
+        service_code: str,
+        nik_hash: str,
+        nik_masked: str,
+        priority: Priority | None,
+        now: datetime,
+        idempotency_key: str,
+    ) -> Ticket:
+        now = now.astimezone(WIB)
+        day = now.date().isoformat()
+        service = self.config.service(service_code)
+        with self._write() as db:
+            replayed = self._replay(db, idempotency_key)
+            if replayed:
+                return replayed
+            remaining = self._quota(db, service, now).remaining if service else 0
+            same_service, today = db.execute(
+                "SELECT COALESCE(SUM(service = ? AND kind = 'walk_in'), 0), COUNT(*) FROM tickets "
+                "WHERE day = ? AND nik_hash = ?",
+                (service.code if service else "", day, nik_hash),
+            ).fetchone()
+            service = rules.check_walk_in(service, service_code, now, self.config, remaining, same_service, today)
+            return self._next(
+                db, service, now.date(), now, TicketKind.WALK_IN, nik_masked, priority, None, nik_hash, idempotency_key
+            )
+
+    # -- quota and counters ---------------------------------------------------------------
+
+    def _quota(self, db: sqlite3.Connection, service: Service, now: datetime) -> ServiceQuota:
+        day = now.date().isoformat()
+        released = now.time() >= self.config.hours.release_time
+        holding, checked_in = db.execute(
+            "SELECT COALESCE(SUM(status = 'booked' AND (ticket_id IS NOT NULL OR ?)), 0), "
+            "COALESCE(SUM(ticket_id IS NOT NULL), 0) FROM bookings WHERE day = ? AND service = ? AND site = ?",
+            (0 if released else 1, day, service.code, self.config.site.code),
+        ).fetchone()
+        walk_ins = db.execute(
+            "SELECT COUNT(*) FROM tickets WHERE day = ? AND service = ? AND kind = 'walk_in'", (day, service.code)
+        ).fetchone()[0]
+        return ServiceQuota(service=service, bookings_valid=holding, walk_ins_issued=walk_ins, checked_in=checked_in)
+
+    def quotas(self, now: datetime) -> list[ServiceQuota]:
+        now = now.astimezone(WIB)
+        with self._lock:
+            try:
+                return [self._quota(self._db, service, now) for service in self.config.services]
+            except sqlite3.DatabaseError as exc:
+                raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
+
+    # -- tickets --------------------------------------------------------------------------
+
+    def _ticket(self, row: sqlite3.Row | tuple[object, ...]) -> Ticket:
+        (
+            id_,
+            day,
+            service,
+            service_name,
+            seq,
+            number,
+            kind,
+            priority,
+            booking_code,
+            holder,
+            issued_at,
+            kiosk_id,
+            ahead,
+            wait,
+            printed,
+            reprints,
+        ) = tuple(row)
+        configured = self.config.service(str(service))
+        return Ticket(
+            id=str(id_),
+            number=str(number),
+            service_code=str(service),
+            service_name=str(service_name),
+            day=date.fromisoformat(str(day)),
+            seq=int(str(seq)),
+            kind=TicketKind(kind),
+            issued_at=datetime.fromisoformat(str(issued_at)),
+            holder=str(holder),
+            priority=Priority(priority) if priority else None,
+            booking_code=None if booking_code is None else str(booking_code),
+            people_ahead=int(str(ahead)),
+            wait_minutes=int(str(wait)),
+            kiosk_id=str(kiosk_id),
+            printed=bool(printed),
+            reprints=int(str(reprints)),
+            documents=configured.documents if configured else (),
+        )
+
+    def find_ticket(self, day: date, number: str) -> Ticket | None:
+        rows = self._read(
+            f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE day = ? AND number = ?",
+            (day.isoformat(), number.strip().upper()),
+        )
+        return self._ticket(rows[0]) if rows else None
+
+    def tickets(self, day: date) -> list[Ticket]:
+        rows = self._read(
+            f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE day = ? ORDER BY issued_at, service, seq", (day.isoformat(),)
+        )
+        return [self._ticket(row) for row in rows]
+
+    def record_reprint(self, ticket_id: str, limit: int | None) -> Ticket:
+        with self._write() as db:
+            row = db.execute(f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
+            if row is None:
+                raise BadInput(Reason.TICKET_UNKNOWN)
+            ticket = self._ticket(row)
+            if limit is not None and ticket.reprints >= limit:
+                raise Refusal(Reason.REPRINT_USED, number=ticket.number)
+            db.execute("UPDATE tickets SET reprints = reprints + 1 WHERE id = ?", (ticket_id,))
+            return replace(ticket, reprints=ticket.reprints + 1)
+
+    def mark_printed(self, ticket_id: str, printed: bool) -> None:
+        with self._write() as db:
+            db.execute("UPDATE tickets SET printed = ? WHERE id = ?", (int(printed), ticket_id))
+
+    def mark_served(self, day: date, number: str, when: datetime) -> bool:
+        """Record that a counter called this number; feeds today's pace of service."""
+        with self._write() as db:
+            cursor = db.execute(
+                "UPDATE tickets SET served_at = ? WHERE day = ? AND number = ? AND served_at IS NULL",
+                (when.astimezone(WIB).isoformat(), day.isoformat(), number.strip().upper()),
+            )
+            return cursor.rowcount == 1
+
+    # -- report ---------------------------------------------------------------------------
+
+    def daily_report(self, day: date, now: datetime) -> DailyReport:
+        """Per service: bookings, check-ins, walk-ins, no-shows, priority. No personal data."""
+        day_s = day.isoformat()
+        finished = now.astimezone(WIB).date() > day or now.astimezone(WIB).time() >= self.config.hours.close
+        rows = []
+        for service in self.config.services:
+            bookings, check_ins = self._read(
+                "SELECT COALESCE(SUM(status = 'booked' OR ticket_id IS NOT NULL), 0), "
+                "COALESCE(SUM(ticket_id IS NOT NULL), 0) FROM bookings WHERE day = ? AND service = ? AND site = ?",
+                (day_s, service.code, self.config.site.code),
+            )[0]
+            walk_ins, priority = self._read(
+                "SELECT COALESCE(SUM(kind = 'walk_in'), 0), COALESCE(SUM(priority IS NOT NULL), 0) "
+                "FROM tickets WHERE day = ? AND service = ?",
+                (day_s, service.code),
+            )[0]
+            # Until the office closes, a booking not yet checked in is not a no-show.
+            no_shows = (bookings - check_ins) if finished else 0
+            rows.append(ReportRow(service.code, service.name, bookings, check_ins, walk_ins, no_shows, priority))
+        return DailyReport(day=day, site=self.config.site.name, rows=tuple(rows))

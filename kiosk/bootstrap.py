@@ -1,0 +1,52 @@
+"""The one place that builds the object graph from the config: backend, hasher, clock, printer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.backends import secret
+from kiosk.backends.daybook import DayBook
+from kiosk.core import config as config_mod
+from kiosk.core.clock import Clock, SystemClock
+from kiosk.core.config import Config
+from kiosk.core.nik import NikHasher
+from kiosk.core.ports import BookingBackend, TicketPrinter
+from kiosk.core.usecases import Kiosk
+
+
+def load_config(path: Path) -> Config:
+    return config_mod.load(path)
+
+
+def build_backend(config: Config) -> BookingBackend:
+    if config.backend.kind == "http":
+        from kiosk.backends.http import HttpBackend  # type: ignore[import-not-found,unused-ignore]
+
+        return HttpBackend(config)  # type: ignore[no-any-return,unused-ignore]
+    return DayBook(config.backend.path, config)
+
+
+def build_printer(config: Config) -> TicketPrinter | None:
+    """The configured printer, or None while the printer package is not installed."""
+    try:
+        from printer.service import build_ticket_printer  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    return build_ticket_printer(config)  # type: ignore[no-any-return,unused-ignore]
+
+
+def build_kiosk(
+    config: Config,
+    clock: Clock | None = None,
+    printer: TicketPrinter | None = None,
+    backend: BookingBackend | None = None,
+    with_printer: bool = True,
+) -> Kiosk:
+    hasher = NikHasher(secret.load_or_create(config.secret_path))
+    return Kiosk(
+        config=config,
+        backend=backend or build_backend(config),
+        hasher=hasher,
+        clock=clock or SystemClock(),
+        printer=printer if printer is not None else (build_printer(config) if with_printer else None),
+    )

@@ -1,0 +1,46 @@
+"""``kiosk``: the command line for staff and scripts.
+
+Exit codes (documented in the README):
+  0 success · 2 bad input or bad config · 3 refused by a rule · 4 system fault
+Each area registers its own sub-commands from its module in ``COMMAND_MODULES``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+EXIT_REFUSED = 3
+EXIT_FAULT = 4
+
+COMMAND_MODULES = ("kiosk.cli.core_commands",)
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description="Antrian: kios antrean Disdukcapil Magetan")
+    parser.add_argument("--verbose", "-v", action="store_true", help="more log lines on stderr")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    handler: Handler = args.handler
+    return handler(args)
+
+
+def run() -> None:
+    sys.exit(main())

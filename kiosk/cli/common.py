@@ -1,0 +1,71 @@
+"""Helpers shared by the sub-commands: config loading, error reporting, JSON output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from kiosk.backends.importer import ImportFileError
+from kiosk.cli import EXIT_BAD_INPUT, EXIT_FAULT, EXIT_REFUSED
+from kiosk.core.config import DEFAULT_CONFIG_PATH, Config, ConfigError, load
+from kiosk.core.errors import BadInput, KioskError, Refusal
+from kiosk.messages import explain
+
+
+def default_config_path() -> Path:
+    return Path(os.environ.get("ANTRIAN_CONFIG", str(DEFAULT_CONFIG_PATH)))
+
+
+def add_config(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
+    parser.add_argument(
+        "--config", type=Path, default=None, help=f"config file (default: $ANTRIAN_CONFIG or {DEFAULT_CONFIG_PATH})"
+    )
+    parser.add_argument("--lang", choices=("id", "en"), default="id", help="language of messages")
+    if json_flag:
+        parser.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def config_of(args: argparse.Namespace) -> Config:
+    return load(args.config or default_config_path())
+
+
+def emit_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def handles_errors(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Turn every explainable error into its message and its exit code; nothing leaks a NIK."""
+
+    @wraps(func)
+    def wrapper(args: argparse.Namespace) -> int:
+        lang = getattr(args, "lang", "id")
+        try:
+            return func(args)
+        except ConfigError as exc:
+            print("Konfigurasi bermasalah / configuration problems:", file=sys.stderr)
+            for problem in exc.problems:
+                print(f"  {problem}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except ImportFileError as exc:
+            print(str(exc), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except KioskError as exc:
+            message = explain(exc, lang)
+            if getattr(args, "json", False):
+                emit_json({"error": exc.reason.value, "title": message.title, "hint": message.hint})
+            else:
+                print(f"{message.title}\n{message.hint}", file=sys.stderr)
+            if isinstance(exc, BadInput):
+                return EXIT_BAD_INPUT
+            if isinstance(exc, Refusal):
+                return EXIT_REFUSED
+            return EXIT_FAULT
+
+    return wrapper

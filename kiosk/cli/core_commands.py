@@ -1,0 +1,205 @@
+"""Core sub-commands: check-config, import-bookings, checkin, walkin, reprint, quota, report, served."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from kiosk import ticket_text
+from kiosk.backends import secret
+from kiosk.backends.daybook import DayBook
+from kiosk.backends.importer import parse_rows, read_rows
+from kiosk.bootstrap import build_kiosk
+from kiosk.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_REFUSED
+from kiosk.cli.common import add_config, config_of, emit_json, handles_errors
+from kiosk.core import rules, wire
+from kiosk.core.config import ConfigError, load
+from kiosk.core.model import IssueResult
+from kiosk.core.nik import NikHasher
+from kiosk.core.usecases import parse_priority
+from kiosk.i18n import translator
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("check-config", help="check a config file and list every problem")
+    add_config(p, json_flag=False)
+    p.set_defaults(handler=check_config)
+
+    p = subparsers.add_parser("import-bookings", help="import a CSV or JSON export of bookings")
+    add_config(p)
+    p.add_argument("file", type=__import__("pathlib").Path)
+    p.set_defaults(handler=import_bookings)
+
+    p = subparsers.add_parser("checkin", help="check in an online booking and issue its ticket")
+    add_config(p)
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--nik")
+    who.add_argument("--code")
+    p.set_defaults(handler=checkin)
+
+    p = subparsers.add_parser("walkin", help="issue a walk-in number")
+    add_config(p)
+    p.add_argument("--service", required=True)
+    p.add_argument("--nik", required=True)
+    p.add_argument("--priority", choices=("elderly", "disabled", "pregnant"))
+    p.set_defaults(handler=walkin)
+
+    p = subparsers.add_parser("reprint", help="print a ticket of today again (technician)")
+    add_config(p)
+    p.add_argument("number")
+    p.add_argument("--date", help="YYYY-MM-DD (default today)")
+    p.set_defaults(handler=reprint)
+
+    p = subparsers.add_parser("quota", help="today's slots per service")
+    add_config(p)
+    p.set_defaults(handler=quota)
+
+    p = subparsers.add_parser("report", help="the daily report per service (no personal data)")
+    add_config(p)
+    p.add_argument("--date", help="YYYY-MM-DD (default today)")
+    p.set_defaults(handler=report)
+
+    p = subparsers.add_parser("served", help="record that a counter called a number (feeds the wait estimate)")
+    add_config(p)
+    p.add_argument("number")
+    p.set_defaults(handler=served)
+
+
+def check_config(args: argparse.Namespace) -> int:
+    path = config_of_path(args)
+    try:
+        config = load(path)
+    except ConfigError as exc:
+        print(f"{path}: {len(exc.problems)} masalah / problems", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"{path}: OK — {len(config.services)} layanan, backend {config.backend.kind}, printer {config.printer.kind}")
+    return EXIT_OK
+
+
+def config_of_path(args: argparse.Namespace) -> Any:
+    from kiosk.cli.common import default_config_path
+
+    return args.config or default_config_path()
+
+
+@handles_errors
+def import_bookings(args: argparse.Namespace) -> int:
+    config = config_of(args)
+    rows = read_rows(args.file)
+    hasher = NikHasher(secret.load_or_create(config.secret_path))
+    result = parse_rows(rows, config, hasher)
+    book = DayBook(config.backend.path, config)
+    try:
+        result.added, result.updated = book.upsert_bookings(result.bookings)
+    finally:
+        book.close()
+    if args.json:
+        emit_json(
+            {
+                "added": result.added,
+                "updated": result.updated,
+                "problems": [{"line": line, "reason": reason} for line, reason in result.problems],
+            }
+        )
+    else:
+        print(
+            f"{result.added} baru, {result.updated} diperbarui, {len(result.problems)} baris bermasalah "
+            f"/ {result.added} added, {result.updated} updated, {len(result.problems)} bad rows"
+        )
+        for line, reason in result.problems:
+            print(f"  baris/line {line}: {reason}", file=sys.stderr)
+    return EXIT_BAD_INPUT if result.problems and not result.bookings else EXIT_OK
+
+
+def _show(result: IssueResult, args: argparse.Namespace) -> int:
+    kiosk_config = config_of(args)
+    if args.json:
+        emit_json(wire.result_to_dict(result))
+    else:
+        if result.print_problem or not result.printed:
+            print(ticket_text.render(result.ticket, kiosk_config, args.lang))
+        if result.print_problem:
+            _ = translator(args.lang)
+            print(_("Karcis gagal dicetak; nomor tetap tercatat."), file=sys.stderr)
+        elif result.printed:
+            print(result.ticket.number)
+    return EXIT_OK
+
+
+@handles_errors
+def checkin(args: argparse.Namespace) -> int:
+    kiosk = build_kiosk(config_of(args))
+    result = kiosk.check_in(args.nik if args.nik is not None else args.code)
+    return _show(result, args)
+
+
+@handles_errors
+def walkin(args: argparse.Namespace) -> int:
+    kiosk = build_kiosk(config_of(args))
+    result = kiosk.issue_walk_in(args.service, args.nik, parse_priority(args.priority))
+    return _show(result, args)
+
+
+@handles_errors
+def reprint(args: argparse.Namespace) -> int:
+    kiosk = build_kiosk(config_of(args))
+    day = rules.parse_day(args.date) if args.date else None
+    result = kiosk.reprint(args.number, day, technician=True)
+    return _show(result, args)
+
+
+@handles_errors
+def quota(args: argparse.Namespace) -> int:
+    kiosk = build_kiosk(config_of(args), with_printer=False)
+    quotas = kiosk.quotas()
+    if args.json:
+        emit_json([wire.quota_to_dict(q) for q in quotas])
+        return EXIT_OK
+    _ = translator(args.lang)
+    print(f"{_('Layanan'):<28} {_('Kuota'):>6} {_('Booking'):>8} {_('Langsung'):>9} {_('Sisa'):>6}")
+    for q in quotas:
+        remaining = str(q.remaining) if q.service.walk_in else _("online")
+        print(
+            f"{q.service.name[:28]:<28} {q.service.daily_quota:>6} {q.bookings_valid:>8} "
+            f"{q.walk_ins_issued:>9} {remaining:>6}"
+        )
+    return EXIT_OK
+
+
+@handles_errors
+def report(args: argparse.Namespace) -> int:
+    kiosk = build_kiosk(config_of(args), with_printer=False)
+    day = rules.parse_day(args.date) if args.date else None
+    daily = kiosk.daily_report(day)
+    if args.json:
+        emit_json(wire.report_to_dict(daily))
+        return EXIT_OK
+    _ = translator(args.lang)
+    print(f"{daily.site} — {daily.day.isoformat()}")
+    print(
+        f"{_('Layanan'):<28} {_('Booking'):>8} {_('Hadir'):>6} {_('Langsung'):>9} {_('Tidak hadir'):>12} "
+        f"{_('Prioritas'):>10}"
+    )
+    for r in daily.rows:
+        print(
+            f"{r.service_name[:28]:<28} {r.bookings:>8} {r.check_ins:>6} {r.walk_ins:>9} {r.no_shows:>12} "
+            f"{r.priority:>10}"
+        )
+    return EXIT_OK
+
+
+@handles_errors
+def served(args: argparse.Namespace) -> int:
+    config = config_of(args)
+    kiosk = build_kiosk(config, with_printer=False)
+    if not isinstance(kiosk.backend, DayBook):
+        print("served: hanya untuk backend sqlite / only for the sqlite backend", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    now = kiosk.clock.now()
+    if kiosk.backend.mark_served(now.date(), args.number, now):
+        return EXIT_OK
+    print(f"{args.number}: tidak ada atau sudah dipanggil / unknown or already served", file=sys.stderr)
+    return EXIT_REFUSED

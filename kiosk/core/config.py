@@ -1,0 +1,408 @@
+"""Configuration: one TOML file, parsed once into frozen, typed objects.
+
+Every problem is reported with the key it belongs to, all at once, so that a technician can
+fix a broken file in one pass. ``config.example.toml`` documents every key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+from kiosk.core.model import Service
+
+DEFAULT_CONFIG_PATH = Path("/etc/antrian/kiosk.toml")
+
+
+class ConfigError(Exception):
+    """The configuration has problems; ``problems`` lists each as ``key: what is wrong``."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class OtherSite:
+    code: str
+    name: str
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    office: str
+    name: str
+    code: str
+    kiosk_id: str
+    booking_website: str
+    other_sites: tuple[OtherSite, ...] = ()
+
+
+@dataclass(frozen=True)
+class HoursConfig:
+    open: time
+    close: time
+    arrival_early_minutes: int
+    arrival_late_minutes: int
+    release_time: time
+
+
+@dataclass(frozen=True)
+class CapsConfig:
+    walk_ins_per_nik_per_service: int
+    tickets_per_nik_per_day: int
+
+
+@dataclass(frozen=True)
+class BackendConfig:
+    kind: str  # "sqlite" or "http"
+    path: Path
+    url: str = ""
+    token_file: Path | None = None
+    token_env: str = "ANTRIAN_TOKEN"
+    connect_timeout_s: float = 3.0
+    read_timeout_s: float = 10.0
+    verify_tls: bool = True
+    lease_size: int = 5
+
+
+@dataclass(frozen=True)
+class PrinterConfig:
+    kind: str  # preview, network, usb, serial, file, cups
+    profile: str = "TM-T20II"
+    paper_mm: int = 80
+    timeout_s: float = 3.0
+    preview_dir: Path = Path("var/tickets")
+    host: str = ""
+    port: int = 9100
+    usb_vendor: int = 0
+    usb_product: int = 0
+    serial_device: str = ""
+    baudrate: int = 9600
+    device_path: str = ""
+    cups_queue: str = ""
+    logo: Path | None = None
+
+
+@dataclass(frozen=True)
+class UiConfig:
+    language: str = "id"
+    idle_timeout_s: int = 45
+    fullscreen: bool = True
+
+
+@dataclass(frozen=True)
+class Config:
+    site: SiteConfig
+    hours: HoursConfig
+    caps: CapsConfig
+    services: tuple[Service, ...]
+    backend: BackendConfig
+    printer: PrinterConfig
+    ui: UiConfig
+    secret_path: Path
+    technician_pin_hash: str = ""
+    source: Path | None = field(default=None, compare=False)
+
+    def service(self, code: str) -> Service | None:
+        wanted = code.strip().upper()
+        for service in self.services:
+            if service.code.upper() == wanted:
+                return service
+        return None
+
+
+class _Reader:
+    """Reads one table, remembering every problem and every unknown key by its full name."""
+
+    def __init__(self, data: dict[str, Any], prefix: str, problems: list[str]) -> None:
+        self.data = data
+        self.prefix = prefix
+        self.problems = problems
+        self.seen: set[str] = set()
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}{name}"
+
+    def _get(self, name: str, kind: type | tuple[type, ...], default: Any, required: bool) -> Any:
+        self.seen.add(name)
+        if name not in self.data:
+            if required:
+                self.problems.append(f"{self.key(name)}: wajib diisi / required")
+            return default
+        value = self.data[name]
+        if isinstance(value, bool) and kind is not bool:
+            self.problems.append(f"{self.key(name)}: harus {_kind_name(kind)} / must be {_kind_name(kind)}")
+            return default
+        if not isinstance(value, kind):
+            self.problems.append(f"{self.key(name)}: harus {_kind_name(kind)} / must be {_kind_name(kind)}")
+            return default
+        return value
+
+    def text(self, name: str, default: str = "", required: bool = False) -> str:
+        value = self._get(name, str, default, required)
+        if required and isinstance(value, str) and name in self.data and not value.strip():
+            self.problems.append(f"{self.key(name)}: tidak boleh kosong / must not be empty")
+        return str(value)
+
+    def integer(
+        self,
+        name: str,
+        default: int = 0,
+        required: bool = False,
+        minimum: int | None = None,
+        maximum: int | None = None,
+    ) -> int:
+        value = self._get(name, int, default, required)
+        if minimum is not None and value < minimum:
+            self.problems.append(f"{self.key(name)}: minimal {minimum} / at least {minimum}")
+            return default
+        if maximum is not None and value > maximum:
+            self.problems.append(f"{self.key(name)}: maksimal {maximum} / at most {maximum}")
+            return default
+        return int(value)
+
+    def number(self, name: str, default: float, minimum: float = 0.0) -> float:
+        value = self._get(name, (int, float), default, False)
+        if value <= minimum:
+            self.problems.append(f"{self.key(name)}: harus lebih dari {minimum} / must be more than {minimum}")
+            return default
+        return float(value)
+
+    def flag(self, name: str, default: bool) -> bool:
+        return bool(self._get(name, bool, default, False))
+
+    def clock(self, name: str, default: str, required: bool = False) -> time:
+        raw = self._get(name, str, default, required)
+        try:
+            hours, minutes = raw.split(":")
+            return time(int(hours), int(minutes))
+        except ValueError:
+            self.problems.append(f'{self.key(name)}: jam harus HH:MM, mis. "07:30" / time must be HH:MM')
+            hours, minutes = default.split(":")
+            return time(int(hours), int(minutes))
+
+    def table(self, name: str, required: bool = False) -> _Reader:
+        value = self._get(name, dict, {}, required)
+        return _Reader(value, f"{self.key(name)}.", self.problems)
+
+    def tables(self, name: str) -> list[_Reader]:
+        value = self._get(name, list, [], True)
+        readers = []
+        for index, item in enumerate(value):
+            if not isinstance(item, dict):
+                self.problems.append(f"{self.key(name)}[{index}]: harus tabel / must be a table")
+                continue
+            readers.append(_Reader(item, f"{self.key(name)}[{index}].", self.problems))
+        return readers
+
+    def strings(self, name: str) -> tuple[str, ...]:
+        value = self._get(name, list, [], False)
+        if not all(isinstance(item, str) for item in value):
+            self.problems.append(f"{self.key(name)}: harus daftar teks / must be a list of strings")
+            return ()
+        return tuple(value)
+
+    def path(self, name: str, default: str, base: Path) -> Path:
+        raw = self.text(name, default)
+        path = Path(raw).expanduser()
+        return path if path.is_absolute() else base / path
+
+    def finish(self) -> None:
+        for name in sorted(set(self.data) - self.seen):
+            self.problems.append(f"{self.key(name)}: kunci tidak dikenal / unknown key")
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "teks", int: "bilangan bulat", bool: "true/false", dict: "tabel", list: "daftar"}
+    if isinstance(kind, tuple):
+        return "angka"
+    return names.get(kind, kind.__name__)
+
+
+PRINTER_KINDS = ("preview", "network", "usb", "serial", "file", "cups")
+BACKEND_KINDS = ("sqlite", "http")
+LANGUAGES = ("id", "en")
+
+
+def parse(data: dict[str, Any], base: Path) -> Config:
+    """Turn parsed TOML into a ``Config``; raise ``ConfigError`` listing every problem."""
+    problems: list[str] = []
+    root = _Reader(data, "", problems)
+
+    site_r = root.table("site", required=True)
+    others = []
+    for other in site_r.tables("other_sites") if "other_sites" in site_r.data else []:
+        others.append(
+            OtherSite(other.text("code", required=True), other.text("name", required=True), other.text("address"))
+        )
+        other.finish()
+    site_r.seen.add("other_sites")
+    site = SiteConfig(
+        office=site_r.text("office", required=True),
+        name=site_r.text("name", required=True),
+        code=site_r.text("code", required=True),
+        kiosk_id=site_r.text("kiosk_id", required=True),
+        booking_website=site_r.text("booking_website", required=True),
+        other_sites=tuple(others),
+    )
+    site_r.finish()
+
+    hours_r = root.table("hours")
+    hours = HoursConfig(
+        open=hours_r.clock("open", "07:30"),
+        close=hours_r.clock("close", "15:00"),
+        arrival_early_minutes=hours_r.integer("arrival_early_minutes", 60, minimum=0, maximum=24 * 60),
+        arrival_late_minutes=hours_r.integer("arrival_late_minutes", 30, minimum=0, maximum=24 * 60),
+        release_time=hours_r.clock("release_time", "11:00"),
+    )
+    if hours.open >= hours.close:
+        problems.append("hours.close: harus setelah hours.open / must be after hours.open")
+    hours_r.finish()
+
+    caps_r = root.table("caps")
+    caps = CapsConfig(
+        walk_ins_per_nik_per_service=caps_r.integer("walk_ins_per_nik_per_service", 1, minimum=1),
+        tickets_per_nik_per_day=caps_r.integer("tickets_per_nik_per_day", 2, minimum=1),
+    )
+    caps_r.finish()
+
+    services: list[Service] = []
+    prefixes: dict[str, str] = {}
+    for service_r in root.tables("services"):
+        code = service_r.text("code", required=True).strip().upper()
+        prefix = service_r.text("prefix", required=True).strip().upper()
+        if prefix and (len(prefix) != 1 or not prefix.isalpha() or not prefix.isascii()):
+            problems.append(f"{service_r.key('prefix')}: satu huruf A-Z / one letter A-Z")
+        elif prefix in prefixes:
+            problems.append(
+                f"{service_r.key('prefix')}: huruf {prefix} sudah dipakai {prefixes[prefix]} / "
+                f"already used by {prefixes[prefix]}"
+            )
+        prefixes.setdefault(prefix, code)
+        if code and any(s.code == code for s in services):
+            problems.append(f"{service_r.key('code')}: kode {code} ganda / duplicate code")
+        services.append(
+            Service(
+                code=code,
+                prefix=prefix,
+                name=service_r.text("name", required=True),
+                daily_quota=service_r.integer("daily_quota", 0, required=True, minimum=0, maximum=999),
+                documents=service_r.strings("documents"),
+                walk_in=service_r.flag("walk_in", True),
+                minutes_per_person=service_r.integer("minutes_per_person", 6, minimum=1, maximum=240),
+            )
+        )
+        service_r.finish()
+    if "services" in data and not services:
+        problems.append("services: minimal satu layanan / at least one service")
+
+    backend_r = root.table("backend")
+    backend_kind = backend_r.text("kind", "sqlite")
+    if backend_kind not in BACKEND_KINDS:
+        problems.append(f"backend.kind: salah satu dari {', '.join(BACKEND_KINDS)} / one of {BACKEND_KINDS}")
+    token_file = backend_r.text("token_file", "")
+    backend = BackendConfig(
+        kind=backend_kind,
+        path=backend_r.path("path", "var/daybook.sqlite3", base),
+        url=backend_r.text("url", ""),
+        token_file=(base / token_file) if token_file else None,
+        token_env=backend_r.text("token_env", "ANTRIAN_TOKEN"),
+        connect_timeout_s=backend_r.number("connect_timeout_s", 3.0),
+        read_timeout_s=backend_r.number("read_timeout_s", 10.0),
+        verify_tls=backend_r.flag("verify_tls", True),
+        lease_size=backend_r.integer("lease_size", 5, minimum=1, maximum=100),
+    )
+    if backend.kind == "http" and not backend.url.startswith(("http://", "https://")):
+        problems.append('backend.url: wajib alamat http(s):// bila backend.kind = "http" / required for http')
+    backend_r.finish()
+
+    printer_r = root.table("printer")
+    printer_kind = printer_r.text("kind", "preview")
+    if printer_kind not in PRINTER_KINDS:
+        problems.append(f"printer.kind: salah satu dari {', '.join(PRINTER_KINDS)} / one of {PRINTER_KINDS}")
+    logo = printer_r.text("logo", "")
+    printer = PrinterConfig(
+        kind=printer_kind,
+        profile=printer_r.text("profile", "TM-T20II"),
+        paper_mm=printer_r.integer("paper_mm", 80),
+        timeout_s=printer_r.number("timeout_s", 3.0),
+        preview_dir=printer_r.path("preview_dir", "var/tickets", base),
+        host=printer_r.text("host", ""),
+        port=printer_r.integer("port", 9100, minimum=1, maximum=65535),
+        usb_vendor=printer_r.integer("usb_vendor", 0, minimum=0, maximum=0xFFFF),
+        usb_product=printer_r.integer("usb_product", 0, minimum=0, maximum=0xFFFF),
+        serial_device=printer_r.text("serial_device", ""),
+        baudrate=printer_r.integer("baudrate", 9600, minimum=1200),
+        device_path=printer_r.text("device_path", ""),
+        cups_queue=printer_r.text("cups_queue", ""),
+        logo=(base / logo) if logo else None,
+    )
+    if printer.paper_mm not in (58, 80):
+        problems.append("printer.paper_mm: 58 atau 80 / 58 or 80")
+    needed = {"network": "host", "serial": "serial_device", "file": "device_path", "cups": "cups_queue"}
+    if printer_kind in needed and not getattr(printer, needed[printer_kind]):
+        problems.append(
+            f'printer.{needed[printer_kind]}: wajib bila printer.kind = "{printer_kind}" / required for {printer_kind}'
+        )
+    if printer_kind == "usb" and not (printer.usb_vendor and printer.usb_product):
+        problems.append('printer.usb_vendor: wajib (dengan usb_product) bila printer.kind = "usb" / required')
+    printer_r.finish()
+
+    ui_r = root.table("ui")
+    ui = UiConfig(
+        language=ui_r.text("language", "id"),
+        idle_timeout_s=ui_r.integer("idle_timeout_s", 45, minimum=10, maximum=600),
+        fullscreen=ui_r.flag("fullscreen", True),
+    )
+    if ui.language not in LANGUAGES:
+        problems.append('ui.language: "id" atau "en" / "id" or "en"')
+    ui_r.finish()
+
+    security_r = root.table("security")
+    secret_path = security_r.path("secret_path", "var/site.secret", base)
+    pin_hash = security_r.text("technician_pin_hash", "")
+    security_r.finish()
+
+    root.finish()
+    if problems:
+        raise ConfigError(problems)
+    return Config(
+        site=site,
+        hours=hours,
+        caps=caps,
+        services=tuple(services),
+        backend=backend,
+        printer=printer,
+        ui=ui,
+        secret_path=secret_path,
+        technician_pin_hash=pin_hash,
+    )
+
+
+def load(path: Path) -> Config:
+    """Read and check a config file. Relative paths inside it are relative to its folder."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError([f"{path}: berkas konfigurasi tidak ada / config file not found"]) from None
+    except OSError as exc:
+        raise ConfigError([f"{path}: tidak bisa dibaca ({exc.strerror}) / cannot be read"]) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError([f"{path}: bukan teks UTF-8 / not UTF-8 text"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{path}: TOML rusak ({exc}) / broken TOML"]) from None
+    config = parse(data, path.resolve().parent)
+    return _with_source(config, path)
+
+
+def _with_source(config: Config, path: Path) -> Config:
+    from dataclasses import replace
+
+    return replace(config, source=path)

@@ -1,0 +1,124 @@
+"""Domain rules as pure functions: check-in, quota with the no-show release, caps, numbering.
+
+Backends call these inside their own transaction, so that the rule and the write it guards
+happen atomically (see ``kiosk.backends.daybook``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from kiosk.core.clock import WIB
+from kiosk.core.config import Config
+from kiosk.core.errors import BadInput, Reason, Refusal
+from kiosk.core.model import Booking, BookingStatus, Service
+
+CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,23}$")
+
+
+def ticket_number(service: Service, seq: int) -> str:
+    """``A-001``: the service's prefix and the day's sequence in three digits (wider past 999)."""
+    return f"{service.prefix}-{seq:03d}"
+
+
+def check_booking(booking: Booking, now: datetime, config: Config) -> None:
+    """Raise the ``Refusal`` that stops this booking from being checked in now, if any."""
+    now = now.astimezone(WIB)
+    if booking.status == BookingStatus.CANCELLED:
+        raise Refusal(Reason.BOOKING_CANCELLED, code=booking.code)
+    if booking.site != config.site.code:
+        other = next((s for s in config.site.other_sites if s.code == booking.site), None)
+        raise Refusal(
+            Reason.BOOKING_OTHER_SITE,
+            site=other.name if other else booking.site,
+            address=other.address if other else "",
+        )
+    if booking.day != now.date():
+        raise Refusal(Reason.BOOKING_WRONG_DAY, day=booking.day.isoformat())
+    if booking.ticket_number is not None:
+        raise Refusal(Reason.ALREADY_CHECKED_IN, number=booking.ticket_number)
+    slot = datetime.combine(booking.day, booking.slot, tzinfo=WIB)
+    earliest = slot - timedelta(minutes=config.hours.arrival_early_minutes)
+    latest = slot + timedelta(minutes=config.hours.arrival_late_minutes)
+    if now < earliest:
+        raise Refusal(Reason.TOO_EARLY, come_at=earliest.strftime("%H:%M"), slot=booking.slot.strftime("%H:%M"))
+    if now > latest:
+        raise Refusal(Reason.TOO_LATE, slot=booking.slot.strftime("%H:%M"))
+
+
+def booking_holds_slot(booking: Booking, now: datetime, config: Config) -> bool:
+    """Whether a booking still takes a slot from today's quota.
+
+    Cancelled bookings never do; checked-in ones always do; the rest do until the release
+    time, after which no-shows give their slots to walk-ins.
+    """
+    if booking.status == BookingStatus.CANCELLED:
+        return False
+    if booking.ticket_number is not None:
+        return True
+    return now.astimezone(WIB).time() < config.hours.release_time
+
+
+def check_walk_in(
+    service: Service | None,
+    service_code: str,
+    now: datetime,
+    config: Config,
+    remaining: int,
+    same_service_tickets: int,
+    tickets_today: int,
+) -> Service:
+    """Raise what refuses a walk-in now, given the counts read in the issuing transaction."""
+    if service is None:
+        raise BadInput(Reason.SERVICE_UNKNOWN, service=service_code)
+    if not service.walk_in:
+        raise Refusal(Reason.SERVICE_NOT_WALK_IN, service=service.name, website=config.site.booking_website)
+    local = now.astimezone(WIB).time()
+    if not (config.hours.open <= local < config.hours.close):
+        raise Refusal(
+            Reason.CLOSED, open=config.hours.open.strftime("%H:%M"), close=config.hours.close.strftime("%H:%M")
+        )
+    if same_service_tickets >= config.caps.walk_ins_per_nik_per_service:
+        raise Refusal(Reason.ALREADY_HAS_TICKET, service=service.name)
+    if tickets_today >= config.caps.tickets_per_nik_per_day:
+        raise Refusal(Reason.DAILY_CAP, cap=config.caps.tickets_per_nik_per_day)
+    if remaining <= 0:
+        raise Refusal(Reason.QUOTA_FULL, service=service.name, website=config.site.booking_website)
+    return service
+
+
+def estimate_wait(people_ahead: int, served_times: Sequence[datetime], default_minutes: int) -> int:
+    """Minutes to wait: today's pace of service once three people were served, else the default."""
+    minutes_each = float(default_minutes)
+    if len(served_times) >= 3:
+        ordered = sorted(served_times)
+        span = (ordered[-1] - ordered[0]).total_seconds() / 60
+        if span > 0:
+            minutes_each = span / (len(ordered) - 1)
+    return round(people_ahead * minutes_each)
+
+
+def normalize_code(raw: str) -> str:
+    """A booking code as typed or scanned: upper case, separators trimmed, URL tails accepted.
+
+    The booking confirmation's QR may hold the bare code or a link ending in it
+    (``.../b/MGT7K3Q`` or ``...?code=MGT7K3Q``); scanners type it and press Enter.
+    """
+    text = (raw or "").strip()
+    if "code=" in text:
+        text = text.split("code=", 1)[1].split("&", 1)[0]
+    elif "/" in text:
+        text = text.rstrip("/").rsplit("/", 1)[-1]
+    code = text.strip().upper().replace(" ", "")
+    if not CODE_PATTERN.match(code) or code.isdigit():
+        raise BadInput(Reason.CODE_INVALID)
+    return code
+
+
+def parse_day(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise BadInput(Reason.DATE_INVALID, value=raw[:20]) from None

@@ -1,0 +1,187 @@
+"""The use cases every entry point calls: the Kivy UI, the CLI and the HTTP server.
+
+They validate what a person typed, hash the NIK before it goes anywhere, ask the backend to
+apply the rules atomically, and hand the ticket to the printer. A raw NIK lives only in the
+arguments of these functions: it is never stored, logged or returned.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from kiosk.core import nik as nik_rules
+from kiosk.core import rules
+from kiosk.core.clock import Clock
+from kiosk.core.config import Config
+from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
+from kiosk.core.model import Booking, BookingStatus, DailyReport, IssueResult, Priority, ServiceQuota, Ticket
+from kiosk.core.ports import BookingBackend, PrinterReadiness, TicketPrinter
+
+log = logging.getLogger(__name__)
+
+CITIZEN_REPRINTS = 1  # "already checked in: the ticket number, and one reprint allowed"
+
+
+def new_idempotency_key() -> str:
+    return str(uuid.uuid4())
+
+
+def parse_priority(raw: str | None) -> Priority | None:
+    if raw is None or raw == "":
+        return None
+    try:
+        return Priority(raw.strip().lower())
+    except ValueError:
+        raise BadInput(Reason.PRIORITY_UNKNOWN, value=raw[:20]) from None
+
+
+@dataclass
+class Kiosk:
+    """The service layer: one instance per running kiosk, built by ``kiosk.bootstrap``."""
+
+    config: Config
+    backend: BookingBackend
+    hasher: nik_rules.NikHasher
+    clock: Clock
+    printer: TicketPrinter | None = None
+
+    # -- looking up -----------------------------------------------------------------------
+
+    def find_booking(self, query: str) -> Booking:
+        """Today's booking for a NIK or booking code, or the refusal that explains why not.
+
+        A NIK with bookings on other days only gets ``BOOKING_WRONG_DAY`` naming the nearest one.
+        """
+        digits = nik_rules.clean(query or "")
+        if digits.isdigit() or not digits:
+            nik = nik_rules.validate(digits)
+            found = self.backend.find_bookings_by_nik(self.hasher.hash(nik))
+            return self._pick_for_today(found)
+        code = rules.normalize_code(query)
+        booking = self.backend.find_booking(code)
+        if booking is None:
+            raise Refusal(Reason.BOOKING_NOT_FOUND)
+        if booking.ticket_number is None:  # checked in already: the screen offers the reprint
+            rules.check_booking(booking, self.clock.now(), self.config)
+        return booking
+
+    def _pick_for_today(self, found: list[Booking]) -> Booking:
+        if not found:
+            raise Refusal(Reason.BOOKING_NOT_FOUND)
+        today = self.clock.now().date()
+        todays = [b for b in found if b.day == today]
+        live = [b for b in todays if b.status == BookingStatus.BOOKED and b.site == self.config.site.code]
+        pending = [b for b in live if not b.checked_in]
+        if pending:
+            return pending[0]
+        if live:
+            return live[0]  # already checked in: the screen shows its number and offers a reprint
+        if todays:
+            rules.check_booking(todays[0], self.clock.now(), self.config)
+            return todays[0]
+        upcoming = [b for b in found if b.day > today and b.status == BookingStatus.BOOKED]
+        nearest = upcoming[0] if upcoming else found[-1]
+        raise Refusal(Reason.BOOKING_WRONG_DAY, day=nearest.day.isoformat())
+
+    # -- issuing --------------------------------------------------------------------------
+
+    def check_in(self, query: str, idempotency_key: str | None = None) -> IssueResult:
+        """Check in today's booking for a NIK or code and print its ticket.
+
+        Checking in twice never makes a second number: the second time is refused with the
+        first ticket's number (``ALREADY_CHECKED_IN``), from which one reprint is allowed.
+        """
+        booking = self.find_booking(query)
+        if booking.ticket_number is not None:
+            raise Refusal(Reason.ALREADY_CHECKED_IN, number=booking.ticket_number, code=booking.code)
+        self._require_printer()
+        ticket = self.backend.check_in(booking.code, self.clock.now(), idempotency_key or new_idempotency_key())
+        log.info("checked in booking as %s", ticket.number)
+        return self._print(ticket)
+
+    def issue_walk_in(
+        self, service_code: str, nik: str, priority: Priority | None = None, idempotency_key: str | None = None
+    ) -> IssueResult:
+        """Issue a walk-in number if quota and the per-NIK caps allow, then print it."""
+        number = nik_rules.validate(nik)
+        service = self.config.service(service_code)
+        if service is None:
+            raise BadInput(Reason.SERVICE_UNKNOWN, service=service_code[:20])
+        self._require_printer()
+        ticket = self.backend.issue_walk_in(
+            service.code,
+            self.hasher.hash(number),
+            nik_rules.mask(number),
+            priority,
+            self.clock.now(),
+            idempotency_key or new_idempotency_key(),
+        )
+        log.info("issued walk-in %s", ticket.number)
+        return self._print(ticket)
+
+    def reprint(self, number: str, day: date | None = None, technician: bool = False) -> IssueResult:
+        """Print a ticket again: once for a citizen, as often as needed for a technician."""
+        day = day or self.clock.now().date()
+        ticket = self.backend.find_ticket(day, number)
+        if ticket is None:
+            raise BadInput(Reason.TICKET_UNKNOWN, number=number.strip()[:10])
+        self._require_printer()
+        ticket = self.backend.record_reprint(ticket.id, None if technician else CITIZEN_REPRINTS)
+        return self._print(ticket)
+
+    def reprint_booking(self, query: str) -> IssueResult:
+        """The one reprint a citizen gets when their booking was already checked in."""
+        booking = self.find_booking(query)
+        if booking.ticket_number is None:
+            raise Refusal(Reason.BOOKING_NOT_FOUND)
+        return self.reprint(booking.ticket_number)
+
+    def _require_printer(self) -> None:
+        readiness = self.printer_readiness()
+        if readiness is not None and not readiness.can_print:
+            raise Refusal(Reason.PRINTER_NOT_READY, state=readiness.state)
+
+    def printer_readiness(self) -> PrinterReadiness | None:
+        return self.printer.readiness() if self.printer is not None else None
+
+    def _print(self, ticket: Ticket) -> IssueResult:
+        """Print after the number is committed; a failed print keeps the ticket, marked unprinted."""
+        if self.printer is None:
+            return IssueResult(ticket=ticket, printed=False)
+        try:
+            self.printer.print_ticket(ticket)
+        except KioskError as exc:
+            log.warning("ticket %s not printed: %s", ticket.number, exc.reason.value)
+            self._mark_printed(ticket, False)
+            return IssueResult(ticket=ticket, printed=False, print_problem=exc.reason.value)
+        self._mark_printed(ticket, True)
+        return IssueResult(ticket=ticket, printed=True)
+
+    def _mark_printed(self, ticket: Ticket, printed: bool) -> None:
+        try:
+            self.backend.mark_printed(ticket.id, printed)
+        except SystemFault as exc:  # the ticket exists either way; only the flag is late
+            log.error("could not record print state of %s: %s", ticket.number, exc.reason.value)
+
+    # -- looking around -------------------------------------------------------------------
+
+    def quotas(self) -> list[ServiceQuota]:
+        return self.backend.quotas(self.clock.now())
+
+    def walk_in_services(self) -> list[ServiceQuota]:
+        return [q for q in self.quotas() if q.service.walk_in]
+
+    def daily_report(self, day: date | None = None) -> DailyReport:
+        return self.backend.daily_report(day or self.clock.now().date(), self.clock.now())
+
+    def tickets_today(self) -> list[Ticket]:
+        return self.backend.tickets(self.clock.now().date())
+
+    def suggests_priority(self, nik: str) -> Priority | None:
+        """Elderly priority suggested from the NIK's birth date (the person may decline)."""
+        if nik_rules.suggests_elderly(nik, self.clock.now().date()):
+            return Priority.ELDERLY
+        return None

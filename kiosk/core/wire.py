@@ -1,0 +1,133 @@
+"""Plain-data forms of the domain objects, for ``--json`` output and the HTTP API.
+
+Bookings travel with their masked NIK only; the keyed hash never leaves the backend.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from kiosk.core.model import (
+    Booking,
+    BookingStatus,
+    DailyReport,
+    IssueResult,
+    Priority,
+    ServiceQuota,
+    Ticket,
+    TicketKind,
+)
+
+
+def ticket_to_dict(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "id": ticket.id,
+        "number": ticket.number,
+        "service_code": ticket.service_code,
+        "service_name": ticket.service_name,
+        "day": ticket.day.isoformat(),
+        "seq": ticket.seq,
+        "kind": ticket.kind.value,
+        "issued_at": ticket.issued_at.isoformat(),
+        "holder": ticket.holder,
+        "priority": ticket.priority.value if ticket.priority else None,
+        "booking_code": ticket.booking_code,
+        "people_ahead": ticket.people_ahead,
+        "wait_minutes": ticket.wait_minutes,
+        "kiosk_id": ticket.kiosk_id,
+        "printed": ticket.printed,
+        "reprints": ticket.reprints,
+        "documents": list(ticket.documents),
+    }
+
+
+def ticket_from_dict(data: dict[str, Any]) -> Ticket:
+    """Inverse of ``ticket_to_dict``; raises KeyError/ValueError/TypeError on a wrong shape."""
+    priority = data.get("priority")
+    return Ticket(
+        id=str(data["id"]),
+        number=str(data["number"]),
+        service_code=str(data["service_code"]),
+        service_name=str(data["service_name"]),
+        day=date.fromisoformat(data["day"]),
+        seq=int(data["seq"]),
+        kind=TicketKind(data["kind"]),
+        issued_at=datetime.fromisoformat(data["issued_at"]),
+        holder=str(data["holder"]),
+        priority=Priority(priority) if priority else None,
+        booking_code=data.get("booking_code"),
+        people_ahead=int(data.get("people_ahead", 0)),
+        wait_minutes=int(data.get("wait_minutes", 0)),
+        kiosk_id=str(data.get("kiosk_id", "")),
+        printed=bool(data.get("printed", False)),
+        reprints=int(data.get("reprints", 0)),
+        documents=tuple(str(d) for d in data.get("documents", ())),
+    )
+
+
+def booking_to_dict(booking: Booking) -> dict[str, Any]:
+    return {
+        "code": booking.code,
+        "nik_masked": booking.nik_masked,
+        "name": booking.name,
+        "service_code": booking.service_code,
+        "day": booking.day.isoformat(),
+        "slot": booking.slot.strftime("%H:%M"),
+        "site": booking.site,
+        "status": booking.status.value,
+        "ticket_number": booking.ticket_number,
+    }
+
+
+def booking_from_dict(data: dict[str, Any], nik_hash: str = "") -> Booking:
+    return Booking(
+        code=str(data["code"]),
+        nik_hash=nik_hash,
+        nik_masked=str(data["nik_masked"]),
+        name=str(data["name"]),
+        service_code=str(data["service_code"]),
+        day=date.fromisoformat(data["day"]),
+        slot=time.fromisoformat(data["slot"]),
+        site=str(data["site"]),
+        status=BookingStatus(data["status"]),
+        ticket_number=data.get("ticket_number"),
+    )
+
+
+def quota_to_dict(quota: ServiceQuota) -> dict[str, Any]:
+    s = quota.service
+    return {
+        "code": s.code,
+        "prefix": s.prefix,
+        "name": s.name,
+        "daily_quota": s.daily_quota,
+        "walk_in": s.walk_in,
+        "bookings_valid": quota.bookings_valid,
+        "walk_ins_issued": quota.walk_ins_issued,
+        "checked_in": quota.checked_in,
+        "remaining": quota.remaining,
+    }
+
+
+def report_to_dict(report: DailyReport) -> dict[str, Any]:
+    return {
+        "day": report.day.isoformat(),
+        "site": report.site,
+        "rows": [
+            {
+                "service_code": r.service_code,
+                "service_name": r.service_name,
+                "bookings": r.bookings,
+                "check_ins": r.check_ins,
+                "walk_ins": r.walk_ins,
+                "no_shows": r.no_shows,
+                "priority": r.priority,
+            }
+            for r in report.rows
+        ],
+    }
+
+
+def result_to_dict(result: IssueResult) -> dict[str, Any]:
+    return {"ticket": ticket_to_dict(result.ticket), "printed": result.printed, "print_problem": result.print_problem}

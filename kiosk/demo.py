@@ -1,0 +1,74 @@
+"""Demo day: a throw-away folder with a config, a day book of today's bookings and the preview printer.
+
+The NIKs are made up but pass validation (real region codes, real birth dates); they belong
+to nobody. ``DEMO_BOOKINGS`` is printed by ``kiosk demo`` so a visitor can try a check-in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from kiosk.backends import secret
+from kiosk.backends.daybook import DayBook
+from kiosk.backends.importer import parse_rows
+from kiosk.core import config as config_mod
+from kiosk.core.clock import WIB
+from kiosk.core.config import Config
+from kiosk.core.nik import NikHasher
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
+
+# (code, NIK, name, service, slot offset from now in minutes, site)
+DEMO_BOOKINGS = (
+    ("MGT7K3Q9", "3520015708450001", "Siti Aminah", "KTP", 0, "MPP"),
+    ("MGT4P2X8", "3520011203900002", "Budi Santoso", "CETAK", 20, "MPP"),
+    ("MGT9H5L2", "3520104510700003", "Sri Wahyuni", "KK", -10, "MPP"),
+    ("MGT2B6N4", "3519016606880004", "Agus Prasetyo", "AKTA", 15, "MPP"),
+    ("MGT8C1V7", "3520020101550005", "Mbah Karto", "KTP", 5, "KANTOR"),
+)
+DEMO_WALK_IN_NIK = "3520014408920006"
+
+
+def write_demo(folder: Path, now: datetime | None = None) -> Path:
+    """Create (or refresh) a demo site in ``folder``; returns the config path."""
+    now = (now or datetime.now(WIB)).astimezone(WIB)
+    folder.mkdir(parents=True, exist_ok=True)
+    text = EXAMPLE.read_text(encoding="utf-8")
+    text = text.replace('"/var/lib/antrian/daybook.sqlite3"', '"daybook.sqlite3"')
+    text = text.replace('"/var/lib/antrian/tickets"', '"tickets"')
+    text = text.replace('"/var/lib/antrian/site.secret"', '"site.secret"')
+    text = text.replace('open = "07:30"', 'open = "00:00"').replace('close = "15:00"', 'close = "23:59"')
+    text = text.replace("fullscreen = true", "fullscreen = false")
+    path = folder / "kiosk.toml"
+    path.write_text(text, encoding="utf-8")
+    config = config_mod.load(path)
+    seed(config, now)
+    return path
+
+
+def seed(config: Config, now: datetime) -> None:
+    hasher = NikHasher(secret.load_or_create(config.secret_path))
+    rows = []
+    for index, (code, nik, name, service, offset, site) in enumerate(DEMO_BOOKINGS):
+        slot = max(now.replace(hour=0, minute=0), min(now + timedelta(minutes=offset), now.replace(hour=23, minute=0)))
+        rows.append(
+            (
+                index + 1,
+                {
+                    "code": code,
+                    "nik": nik,
+                    "name": name,
+                    "service": service,
+                    "date": now.date().isoformat(),
+                    "slot": slot.strftime("%H:%M"),
+                    "site": site,
+                },
+            )
+        )
+    result = parse_rows(rows, config, hasher)
+    book = DayBook(config.backend.path, config)
+    try:
+        book.upsert_bookings(result.bookings)
+    finally:
+        book.close()

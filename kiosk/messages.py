@@ -1,0 +1,171 @@
+"""One message per reason: a title and what to do next, in plain Indonesian (English catalogue).
+
+The UI shows both lines; the CLI prints them. Parameters never carry a raw NIK.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from kiosk.core.errors import KioskError, Reason
+from kiosk.i18n import N_, translator
+
+MONTHS_ID = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+# reason: (title, what to do next)
+TEXTS: dict[Reason, tuple[str, str]] = {
+    Reason.NIK_EMPTY: (N_("NIK belum diisi"), N_("Ketik 16 angka NIK yang tertulis di KTP atau KK Anda.")),
+    Reason.NIK_NOT_DIGITS: (
+        N_("NIK hanya berisi angka"),
+        N_("Ketik 16 angka NIK yang tertulis di KTP atau KK Anda, tanpa huruf."),
+    ),
+    Reason.NIK_LENGTH: (
+        N_("NIK harus 16 angka"),
+        N_("Anda mengetik {length} angka. Periksa lagi NIK di KTP atau KK Anda."),
+    ),
+    Reason.NIK_BIRTH_DATE: (
+        N_("NIK tidak sesuai"),
+        N_("Angka ke-7 sampai ke-12 harus tanggal lahir. Periksa lagi NIK Anda."),
+    ),
+    Reason.NIK_REGION: (N_("NIK tidak sesuai"), N_("Kode wilayah di awal NIK tidak dikenal. Periksa lagi NIK Anda.")),
+    Reason.NIK_SERIAL: (
+        N_("NIK tidak sesuai"),
+        N_("Empat angka terakhir NIK tidak boleh 0000. Periksa lagi NIK Anda."),
+    ),
+    Reason.CODE_INVALID: (
+        N_("Kode booking tidak sesuai"),
+        N_("Kode booking berisi huruf dan angka, seperti di bukti pendaftaran. Coba lagi."),
+    ),
+    Reason.SERVICE_UNKNOWN: (N_("Layanan tidak dikenal"), N_("Pilih salah satu layanan yang ada di layar.")),
+    Reason.PRIORITY_UNKNOWN: (
+        N_("Jenis prioritas tidak dikenal"),
+        N_("Pilih lansia, penyandang disabilitas, atau ibu hamil."),
+    ),
+    Reason.DATE_INVALID: (N_("Tanggal tidak sesuai"), N_("Tulis tanggal seperti 2026-11-30.")),
+    Reason.TICKET_UNKNOWN: (N_("Nomor antrean tidak ditemukan"), N_("Periksa nomor di karcis, atau tanyakan petugas.")),
+    Reason.BOOKING_NOT_FOUND: (
+        N_("Pendaftaran online tidak ditemukan"),
+        N_('Periksa NIK atau kode booking. Bila belum mendaftar, pilih "Belum daftar" untuk antre langsung.'),
+    ),
+    Reason.BOOKING_WRONG_DAY: (
+        N_("Jadwal Anda bukan hari ini"),
+        N_("Anda terdaftar untuk {day_text}. Silakan datang pada tanggal itu."),
+    ),
+    Reason.BOOKING_OTHER_SITE: (
+        N_("Pendaftaran Anda untuk tempat lain"),
+        N_("Anda terdaftar di {site} {address}. Silakan datang ke sana."),
+    ),
+    Reason.BOOKING_CANCELLED: (
+        N_("Pendaftaran ini sudah dibatalkan"),
+        N_('Daftar lagi di situs antrean, atau pilih "Belum daftar" untuk antre langsung.'),
+    ),
+    Reason.ALREADY_CHECKED_IN: (
+        N_("Anda sudah mengambil nomor"),
+        N_("Nomor antrean Anda {number}. Bila karcis hilang, Anda boleh mencetak ulang satu kali."),
+    ),
+    Reason.TOO_EARLY: (N_("Belum waktunya"), N_("Jadwal Anda pukul {slot}. Silakan kembali mulai pukul {come_at}.")),
+    Reason.TOO_LATE: (
+        N_("Waktu kedatangan sudah lewat"),
+        N_('Jadwal Anda pukul {slot}. Pilih "Belum daftar" untuk antre langsung bila kuota masih ada.'),
+    ),
+    Reason.SERVICE_NOT_WALK_IN: (
+        N_("Layanan ini hanya lewat pendaftaran online"),
+        N_("Daftar di {website} untuk hari lain."),
+    ),
+    Reason.QUOTA_FULL: (
+        N_("Kuota hari ini sudah penuh"),
+        N_("Maaf, nomor untuk {service} hari ini habis. Daftar untuk hari lain di {website}."),
+    ),
+    Reason.ALREADY_HAS_TICKET: (
+        N_("NIK ini sudah mendapat nomor hari ini"),
+        N_("Satu NIK mendapat satu nomor per layanan per hari. Gunakan nomor yang sudah Anda terima."),
+    ),
+    Reason.DAILY_CAP: (
+        N_("Batas nomor per NIK hari ini tercapai"),
+        N_("Satu NIK paling banyak {cap} nomor per hari. Silakan datang lagi besok."),
+    ),
+    Reason.CLOSED: (N_("Layanan sedang tutup"), N_("Nomor antrean diberikan pukul {open} sampai {close}.")),
+    Reason.REPRINT_USED: (
+        N_("Karcis sudah dicetak ulang"),
+        N_("Nomor Anda {number}. Tunjukkan nomor ini kepada petugas."),
+    ),
+    Reason.PRINTER_NOT_READY: (
+        N_("Printer karcis sedang bermasalah"),
+        N_("Tidak ada nomor yang dibuat. Mohon hubungi petugas di meja layanan."),
+    ),
+    Reason.DATABASE_FAULT: (
+        N_("Sistem antrean sedang bermasalah"),
+        N_("Tidak ada nomor yang dibuat. Mohon hubungi petugas di meja layanan."),
+    ),
+    Reason.BACKEND_UNREACHABLE: (
+        N_("Tidak terhubung ke server antrean"),
+        N_("Coba lagi sebentar lagi, atau hubungi petugas."),
+    ),
+    Reason.BACKEND_FAULT: (
+        N_("Server antrean sedang bermasalah"),
+        N_("Coba lagi sebentar lagi, atau hubungi petugas."),
+    ),
+    Reason.PRINTER_FAULT: (
+        N_("Karcis gagal dicetak"),
+        N_("Nomor Anda tetap tercatat. Tunjukkan nomor di layar kepada petugas."),
+    ),
+    Reason.CONFIG_INVALID: (N_("Pengaturan kios salah"), N_("Hubungi teknisi.")),
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    title: str
+    hint: str
+
+    def __str__(self) -> str:
+        return f"{self.title}. {self.hint}"
+
+
+def format_day(day: date, language: str) -> str:
+    months = MONTHS_EN if language == "en" else MONTHS_ID
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+def explain(error: KioskError, language: str = "id") -> Message:
+    """The title and next step for an error, in ``language``."""
+    _ = translator(language)
+    title, hint = TEXTS[error.reason]
+    params = {key: value for key, value in error.params.items() if key not in ("detail", "path")}
+    if "address" in params:
+        params["address"] = f"({params['address']})" if params["address"] else ""
+    if "day" in params:
+        params["day_text"] = format_day(date.fromisoformat(str(params["day"])), language)
+    try:
+        text = _(hint).format(**params)
+    except (KeyError, IndexError):
+        text = _(hint)
+    return Message(_(title), " ".join(text.split()).replace(" .", "."))

@@ -1,0 +1,44 @@
+"""A ticket as plain text: what the CLI prints, and a readable stand-in where no printer is."""
+
+from __future__ import annotations
+
+from kiosk.core.config import Config
+from kiosk.core.model import Priority, Ticket, TicketKind
+from kiosk.i18n import N_, translator
+from kiosk.messages import format_day
+
+PRIORITY_LABELS = {
+    Priority.ELDERLY: N_("PRIORITAS - LANSIA"),
+    Priority.DISABLED: N_("PRIORITAS - DISABILITAS"),
+    Priority.PREGNANT: N_("PRIORITAS - IBU HAMIL"),
+}
+KIND_LABELS = {TicketKind.ONLINE: N_("Pendaftaran online"), TicketKind.WALK_IN: N_("Antre langsung")}
+
+
+def render(ticket: Ticket, config: Config, language: str = "id") -> str:
+    _ = translator(language)
+    lines = [
+        config.site.office,
+        config.site.name,
+        "",
+        _("Nomor antrean"),
+        ticket.number,
+        ticket.service_name,
+        _(KIND_LABELS[ticket.kind]),
+    ]
+    if ticket.priority:
+        lines.append(_(PRIORITY_LABELS[ticket.priority]))
+    lines += [
+        f"{format_day(ticket.day, language)} {ticket.issued_at.strftime('%H:%M')} WIB",
+        _("Di depan Anda: {ahead} orang, perkiraan {minutes} menit").format(
+            ahead=ticket.people_ahead, minutes=ticket.wait_minutes
+        ),
+        (_("Kode booking: {code}") if ticket.kind == TicketKind.ONLINE else _("NIK: {code}")).format(
+            code=ticket.holder
+        ),
+    ]
+    if ticket.documents:
+        lines.append(_("Bawa:"))
+        lines += [f"- {doc}" for doc in ticket.documents]
+    lines += [f"ID: {ticket.id}", config.site.booking_website]
+    return "\n".join(lines)

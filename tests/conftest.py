@@ -1,0 +1,86 @@
+"""Shared fixtures: a real config, a fixed WIB clock, a real SQLite day book in a temp folder.
+
+Kivy and python-escpos read their environment at import time, so it is set here, first.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+_env_home = tempfile.mkdtemp(prefix="antrian-test-env-")
+os.environ.setdefault("KIVY_HOME", os.path.join(_env_home, "kivy"))
+os.environ.setdefault("KIVY_NO_ARGS", "1")
+os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+os.environ.setdefault("KIVY_NO_FILELOG", "1")
+os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", os.path.join(_env_home, "escpos"))
+
+from collections.abc import Iterator  # noqa: E402
+from datetime import datetime  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from kiosk.backends.daybook import DayBook  # noqa: E402
+from kiosk.core import config as config_mod  # noqa: E402
+from kiosk.core.clock import WIB, FixedClock  # noqa: E402
+from kiosk.core.config import Config  # noqa: E402
+from kiosk.core.nik import NikHasher  # noqa: E402
+from kiosk.core.usecases import Kiosk  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_CONFIG = ROOT / "config.example.toml"
+
+# Made-up NIKs that pass validation (real region codes, real dates); they belong to nobody.
+NIK_MAN_1945 = "3520011708450001"  # Magetan, born 17-08-1945 (elderly)
+NIK_WOMAN_1990 = "3520015203900002"  # Magetan, woman born 12-03-1990
+NIK_OTHER_REGION = "3171011708850003"  # Jakarta Pusat: valid at the Magetan kiosk too
+NIK_YOUNG = "3520010507050004"  # born 05-07-2005
+
+MONDAY_0800 = datetime(2026, 11, 30, 8, 0, tzinfo=WIB)
+
+
+def write_config(folder: Path, replacements: dict[str, str] | None = None) -> Path:
+    """The example config with its paths moved into ``folder`` (and optional text edits)."""
+    text = EXAMPLE_CONFIG.read_text(encoding="utf-8")
+    text = text.replace('"/var/lib/antrian/daybook.sqlite3"', '"daybook.sqlite3"')
+    text = text.replace('"/var/lib/antrian/tickets"', '"tickets"')
+    text = text.replace('"/var/lib/antrian/site.secret"', '"site.secret"')
+    for old, new in (replacements or {}).items():
+        assert old in text, f"config example has no {old!r}"
+        text = text.replace(old, new)
+    path = folder / "kiosk.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def config_path(tmp_path: Path) -> Path:
+    return write_config(tmp_path)
+
+
+@pytest.fixture
+def config(config_path: Path) -> Config:
+    return config_mod.load(config_path)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(MONDAY_0800)
+
+
+@pytest.fixture
+def hasher() -> NikHasher:
+    return NikHasher(b"test-secret-of-at-least-16-bytes")
+
+
+@pytest.fixture
+def daybook(config: Config) -> Iterator[DayBook]:
+    book = DayBook(config.backend.path, config)
+    yield book
+    book.close()
+
+
+@pytest.fixture
+def kiosk(config: Config, daybook: DayBook, hasher: NikHasher, clock: FixedClock) -> Kiosk:
+    return Kiosk(config=config, backend=daybook, hasher=hasher, clock=clock, printer=None)
