@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # libmtdev1: Kivy's input provider; xvfb/xauth: a virtual screen; systemd: systemd-analyze verify;
-# fonts-dejavu-core: the ticket preview font; gettext: msgfmt for translators.
-APT_PACKAGES=(libmtdev1 xvfb xauth systemd fonts-dejavu-core libgl1-mesa-dri libegl1 gettext)
+# fonts-dejavu-core: the ticket preview font; gettext: msgfmt for translators; libusb-1.0-0: USB printers (pyusb).
+APT_PACKAGES=(libmtdev1 xvfb xauth systemd fonts-dejavu-core libgl1-mesa-dri libegl1 gettext libusb-1.0-0)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
