@@ -89,6 +89,17 @@ class PrinterConfig:
 
 
 @dataclass(frozen=True)
+class ServerConfig:
+    """``kiosk serve``: where the booking API listens and which kiosk tokens it accepts."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    tokens_file: Path | None = None  # lines "KIOSK-ID sha256-hex-of-token"
+    max_body_bytes: int = 16384
+    threads: int = 8
+
+
+@dataclass(frozen=True)
 class UiConfig:
     language: str = "id"
     idle_timeout_s: int = 45
@@ -106,6 +117,7 @@ class Config:
     ui: UiConfig
     secret_path: Path
     technician_pin_hash: str = ""
+    server: ServerConfig = field(default_factory=ServerConfig)
     source: Path | None = field(default=None, compare=False)
 
     def service(self, code: str) -> Service | None:
@@ -368,6 +380,17 @@ def parse(data: dict[str, Any], base: Path) -> Config:
     pin_hash = security_r.text("technician_pin_hash", "")
     security_r.finish()
 
+    server_r = root.table("server")
+    tokens_file = server_r.text("tokens_file", "")
+    server = ServerConfig(
+        host=server_r.text("host", "127.0.0.1"),
+        port=server_r.integer("port", 8080, minimum=1, maximum=65535),
+        tokens_file=(base / tokens_file) if tokens_file else None,
+        max_body_bytes=server_r.integer("max_body_bytes", 16384, minimum=1024, maximum=1048576),
+        threads=server_r.integer("threads", 8, minimum=1, maximum=64),
+    )
+    server_r.finish()
+
     root.finish()
     if problems:
         raise ConfigError(problems)
@@ -381,6 +404,7 @@ def parse(data: dict[str, Any], base: Path) -> Config:
         ui=ui,
         secret_path=secret_path,
         technician_pin_hash=pin_hash,
+        server=server,
     )
 
 
