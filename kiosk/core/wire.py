@@ -14,6 +14,8 @@ from kiosk.core.model import (
     DailyReport,
     IssueResult,
     Priority,
+    ReportRow,
+    Service,
     ServiceQuota,
     Ticket,
     TicketKind,
@@ -95,6 +97,11 @@ def booking_from_dict(data: dict[str, Any], nik_hash: str = "") -> Booking:
     )
 
 
+def booking_to_mirror_dict(booking: Booking) -> dict[str, Any]:
+    """A booking with its keyed NIK hash: only for the offline mirror between kiosk and server."""
+    return {**booking_to_dict(booking), "nik_hash": booking.nik_hash}
+
+
 def quota_to_dict(quota: ServiceQuota) -> dict[str, Any]:
     s = quota.service
     return {
@@ -108,6 +115,40 @@ def quota_to_dict(quota: ServiceQuota) -> dict[str, Any]:
         "checked_in": quota.checked_in,
         "remaining": quota.remaining,
     }
+
+
+def quota_from_dict(data: dict[str, Any], service: Service | None = None) -> ServiceQuota:
+    """Inverse of ``quota_to_dict``; ``service`` (the kiosk's own configuration) wins if given."""
+    if service is None:
+        service = Service(
+            code=str(data["code"]),
+            prefix=str(data["prefix"]),
+            name=str(data["name"]),
+            daily_quota=int(data["daily_quota"]),
+            walk_in=bool(data["walk_in"]),
+        )
+    return ServiceQuota(
+        service=service,
+        bookings_valid=int(data["bookings_valid"]),
+        walk_ins_issued=int(data["walk_ins_issued"]),
+        checked_in=int(data.get("checked_in", 0)),
+    )
+
+
+def report_from_dict(data: dict[str, Any]) -> DailyReport:
+    rows = tuple(
+        ReportRow(
+            service_code=str(r["service_code"]),
+            service_name=str(r["service_name"]),
+            bookings=int(r["bookings"]),
+            check_ins=int(r["check_ins"]),
+            walk_ins=int(r["walk_ins"]),
+            no_shows=int(r["no_shows"]),
+            priority=int(r["priority"]),
+        )
+        for r in data["rows"]
+    )
+    return DailyReport(day=date.fromisoformat(data["day"]), site=str(data["site"]), rows=rows)
 
 
 def report_to_dict(report: DailyReport) -> dict[str, Any]:
