@@ -15,8 +15,8 @@ os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
 os.environ.setdefault("KIVY_NO_FILELOG", "1")
 os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", os.path.join(_env_home, "escpos"))
 
-from collections.abc import Iterator  # noqa: E402
-from datetime import datetime  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+from datetime import date, datetime, time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -25,6 +25,7 @@ from kiosk.backends.daybook import DayBook  # noqa: E402
 from kiosk.core import config as config_mod  # noqa: E402
 from kiosk.core.clock import WIB, FixedClock  # noqa: E402
 from kiosk.core.config import Config  # noqa: E402
+from kiosk.core.model import Booking, BookingStatus  # noqa: E402
 from kiosk.core.nik import NikHasher  # noqa: E402
 from kiosk.core.usecases import Kiosk  # noqa: E402
 
@@ -84,3 +85,57 @@ def daybook(config: Config) -> Iterator[DayBook]:
 @pytest.fixture
 def kiosk(config: Config, daybook: DayBook, hasher: NikHasher, clock: FixedClock) -> Kiosk:
     return Kiosk(config=config, backend=daybook, hasher=hasher, clock=clock, printer=None)
+
+
+def make_nik(index: int, region: str = "352001", female: bool = False) -> str:
+    """The ``index``-th made-up valid NIK: a distinct one for every index below ~3 million.
+
+    Birth dates cycle through 1960-1999 (days 1-28, so every month is valid), the serial
+    counts up from 0001; none is anybody's real NIK.
+    """
+    spot = index % (28 * 12 * 40)
+    day, month, year = 1 + spot % 28, 1 + (spot // 28) % 12, 60 + spot // (28 * 12)
+    serial = 1 + index // (28 * 12 * 40)
+    return f"{region}{day + (40 if female else 0):02d}{month:02d}{year:02d}{serial:04d}"
+
+
+def sqlite_bytes(path: Path) -> bytes:
+    """The day book's bytes on disk, WAL and shared-memory files included."""
+    data = b""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        part = Path(str(path) + suffix)
+        if part.exists():
+            data += part.read_bytes()
+    return data
+
+
+@pytest.fixture
+def add_booking(daybook: DayBook, hasher: NikHasher) -> Callable[..., Booking]:
+    """Put one booking in the day book (as an import would), for today 08:00 at MPP by default."""
+    from kiosk.core import nik as nik_rules
+
+    def add(
+        code: str,
+        nik: str,
+        service: str = "KTP",
+        day: date | None = None,
+        slot: str = "08:00",
+        site: str = "MPP",
+        status: BookingStatus = BookingStatus.BOOKED,
+        name: str = "Warga Uji",
+    ) -> Booking:
+        booking = Booking(
+            code=code,
+            nik_hash=hasher.hash(nik),
+            nik_masked=nik_rules.mask(nik),
+            name=name,
+            service_code=service,
+            day=day or MONDAY_0800.date(),
+            slot=time.fromisoformat(slot),
+            site=site,
+            status=status,
+        )
+        daybook.upsert_bookings([booking])
+        return booking
+
+    return add

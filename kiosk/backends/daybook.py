@@ -310,6 +310,13 @@ class DayBook:
             service = self.config.service(booking.service_code)
             if service is None:
                 raise BadInput(Reason.SERVICE_UNKNOWN, service=booking.service_code)
+            # Before the release time a booking holds its own slot; after it, walk-ins may have
+            # taken the released slots, and the quota still caps every number of the day.
+            issued = db.execute(
+                "SELECT COUNT(*) FROM tickets WHERE day = ? AND service = ?", (now.date().isoformat(), service.code)
+            ).fetchone()[0]
+            if issued >= service.daily_quota:
+                raise Refusal(Reason.QUOTA_FULL, service=service.name, website=self.config.site.booking_website)
             ticket = self._next(
                 db,
                 service,
@@ -355,17 +362,25 @@ class DayBook:
     # -- quota and counters ---------------------------------------------------------------
 
     def _quota(self, db: sqlite3.Connection, service: Service, now: datetime) -> ServiceQuota:
+        # Checked-in bookings are counted by their tickets, not by the booking rows: a re-import
+        # may later cancel or move a booking, but the number it got is still in the queue.
         day = now.date().isoformat()
         released = now.time() >= self.config.hours.release_time
-        holding, checked_in = db.execute(
-            "SELECT COALESCE(SUM(status = 'booked' AND (ticket_id IS NOT NULL OR ?)), 0), "
-            "COALESCE(SUM(ticket_id IS NOT NULL), 0) FROM bookings WHERE day = ? AND service = ? AND site = ?",
-            (0 if released else 1, day, service.code, self.config.site.code),
+        checked_in, walk_ins = db.execute(
+            "SELECT COALESCE(SUM(kind = 'online'), 0), COALESCE(SUM(kind = 'walk_in'), 0) FROM tickets "
+            "WHERE day = ? AND service = ?",
+            (day, service.code),
         ).fetchone()
-        walk_ins = db.execute(
-            "SELECT COUNT(*) FROM tickets WHERE day = ? AND service = ? AND kind = 'walk_in'", (day, service.code)
-        ).fetchone()[0]
-        return ServiceQuota(service=service, bookings_valid=holding, walk_ins_issued=walk_ins, checked_in=checked_in)
+        waiting = 0
+        if not released:
+            waiting = db.execute(
+                "SELECT COUNT(*) FROM bookings WHERE day = ? AND service = ? AND site = ? AND status = 'booked' "
+                "AND ticket_id IS NULL",
+                (day, service.code, self.config.site.code),
+            ).fetchone()[0]
+        return ServiceQuota(
+            service=service, bookings_valid=checked_in + waiting, walk_ins_issued=walk_ins, checked_in=checked_in
+        )
 
     def quotas(self, now: datetime) -> list[ServiceQuota]:
         now = now.astimezone(WIB)

@@ -35,6 +35,11 @@ def validate(raw: str) -> str:
         raise BadInput(Reason.NIK_NOT_DIGITS)
     if len(number) != NIK_LENGTH:
         raise BadInput(Reason.NIK_LENGTH, length=len(number))
+    # stdnum takes the day modulo 40, so it would read day 81 as the 1st: only 01-31 (men)
+    # and 41-71 (women) are days a NIK can carry.
+    day = int(number[6:8])
+    if not (1 <= day <= 31 or 41 <= day <= 71):
+        raise BadInput(Reason.NIK_BIRTH_DATE)
     try:
         stdnum_nik.get_birth_date(number)
     except InvalidComponent:

@@ -96,7 +96,12 @@ class Kiosk:
         """
         booking = self.find_booking(query)
         if booking.ticket_number is not None:
-            raise Refusal(Reason.ALREADY_CHECKED_IN, number=booking.ticket_number, code=booking.code)
+            if idempotency_key is None:
+                raise Refusal(Reason.ALREADY_CHECKED_IN, number=booking.ticket_number, code=booking.code)
+            # A retry of a check-in whose answer got lost: the backend returns the ticket it
+            # made for this key, or refuses with the number if the key is not the one it knows.
+            ticket = self.backend.check_in(booking.code, self.clock.now(), idempotency_key)
+            return self._print(ticket, existing=True)
         self._require_printer()
         ticket = self.backend.check_in(booking.code, self.clock.now(), idempotency_key or new_idempotency_key())
         log.info("checked in booking as %s", ticket.number)
@@ -111,16 +116,20 @@ class Kiosk:
         if service is None:
             raise BadInput(Reason.SERVICE_UNKNOWN, service=service_code[:20])
         self._require_printer()
+        now = self.clock.now()
         ticket = self.backend.issue_walk_in(
             service.code,
             self.hasher.hash(number),
             nik_rules.mask(number),
             priority,
-            self.clock.now(),
+            now,
             idempotency_key or new_idempotency_key(),
         )
-        log.info("issued walk-in %s", ticket.number)
-        return self._print(ticket)
+        # A replayed key returns the ticket issued earlier, stamped with its own time.
+        existing = ticket.issued_at < now
+        if not existing:
+            log.info("issued walk-in %s", ticket.number)
+        return self._print(ticket, existing=existing)
 
     def reprint(self, number: str, day: date | None = None, technician: bool = False) -> IssueResult:
         """Print a ticket again: once for a citizen, as often as needed for a technician."""
@@ -147,18 +156,23 @@ class Kiosk:
     def printer_readiness(self) -> PrinterReadiness | None:
         return self.printer.readiness() if self.printer is not None else None
 
-    def _print(self, ticket: Ticket) -> IssueResult:
-        """Print after the number is committed; a failed print keeps the ticket, marked unprinted."""
+    def _print(self, ticket: Ticket, existing: bool = False) -> IssueResult:
+        """Print after the number is committed; a failed print keeps the ticket, marked unprinted.
+
+        A retried request whose ticket already came out is not printed a second time.
+        """
+        if existing and ticket.printed:
+            return IssueResult(ticket=ticket, printed=True, existing=True)
         if self.printer is None:
-            return IssueResult(ticket=ticket, printed=False)
+            return IssueResult(ticket=ticket, printed=False, existing=existing)
         try:
             self.printer.print_ticket(ticket)
         except KioskError as exc:
             log.warning("ticket %s not printed: %s", ticket.number, exc.reason.value)
             self._mark_printed(ticket, False)
-            return IssueResult(ticket=ticket, printed=False, print_problem=exc.reason.value)
+            return IssueResult(ticket=ticket, printed=False, print_problem=exc.reason.value, existing=existing)
         self._mark_printed(ticket, True)
-        return IssueResult(ticket=ticket, printed=True)
+        return IssueResult(ticket=ticket, printed=True, existing=existing)
 
     def _mark_printed(self, ticket: Ticket, printed: bool) -> None:
         try:
