@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
@@ -116,6 +117,14 @@ class _RowError(Exception):
     pass
 
 
+_DIGIT_RUN = re.compile(r"\d[\d .-]{5,}\d")
+
+
+def _shown(value: str) -> str:
+    """A cell value fit to echo in a problem report: a shifted column may hold a NIK."""
+    return _DIGIT_RUN.sub(lambda m: nik_rules.mask(m.group()), value)[:24]
+
+
 def _text(row: dict[str, Any], name: str) -> str:
     value = row.get(name)
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -132,7 +141,7 @@ def _parse_row(row: dict[str, Any], config: Config, hasher: nik_rules.NikHasher)
     nik = nik_rules.validate(_text(row, "nik"))
     service_code = _text(row, "service").upper()
     if config.service(service_code) is None:
-        raise _RowError(f"layanan {service_code[:20]} tidak dikenal / unknown service")
+        raise _RowError(f"layanan {_shown(service_code)} tidak dikenal / unknown service")
     try:
         day = date.fromisoformat(_text(row, "date"))
     except ValueError:
@@ -143,7 +152,7 @@ def _parse_row(row: dict[str, Any], config: Config, hasher: nik_rules.NikHasher)
         raise _RowError("slot harus HH:MM / slot must be HH:MM") from None
     status_raw = str(row.get("status") or "booked").strip().lower()
     if status_raw not in STATUS_WORDS:
-        raise _RowError(f"status {status_raw[:20]} tidak dikenal / unknown status")
+        raise _RowError(f"status {_shown(status_raw)} tidak dikenal / unknown status")
     name = _text(row, "name")
     if len(name) > 120:
         raise _RowError("name terlalu panjang / name too long")

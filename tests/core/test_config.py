@@ -1,0 +1,108 @@
+"""The config file: every problem is reported with its key, all at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE_CONFIG, write_config
+
+from kiosk.core import config as config_mod
+from kiosk.core.config import ConfigError
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        config_mod.load(path)
+    return caught.value.problems
+
+
+def test_the_example_config_is_valid_and_documents_every_service_field() -> None:
+    config = config_mod.load(EXAMPLE_CONFIG)
+    assert [s.prefix for s in config.services] == ["A", "B", "C", "D", "E"]
+    assert config.service("pindah") is not None and not config.service("PINDAH").walk_in  # type: ignore[union-attr]
+    assert config.hours.release_time.strftime("%H:%M") == "11:00"
+    assert config.site.other_sites[0].name == "Kantor Disdukcapil Magetan"
+
+
+def test_relative_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
+    config = config_mod.load(write_config(tmp_path))
+    assert config.backend.path == tmp_path / "daybook.sqlite3"
+    assert config.secret_path == tmp_path / "site.secret"
+
+
+@pytest.mark.parametrize(
+    ("edit", "key"),
+    [
+        ({"daily_quota = 60": 'daily_quota = "enam puluh"'}, "services[0].daily_quota"),
+        ({"daily_quota = 60": "daily_quota = -1"}, "services[0].daily_quota"),
+        ({"daily_quota = 60": "daily_quota = true"}, "services[0].daily_quota"),
+        ({'prefix = "B"': 'prefix = "A"'}, "services[1].prefix"),
+        ({'prefix = "B"': 'prefix = "BB"'}, "services[1].prefix"),
+        ({'code = "CETAK"': 'code = "KTP"'}, "services[1].code"),
+        ({'release_time = "11:00"': 'release_time = "11.00"'}, "hours.release_time"),
+        ({'release_time = "11:00"': 'release_time = "25:00"'}, "hours.release_time"),
+        ({'close = "15:00"': 'close = "07:00"'}, "hours.close"),
+        ({"tickets_per_nik_per_day = 2": "tickets_per_nik_per_day = 0"}, "caps.tickets_per_nik_per_day"),
+        ({"[caps]": "[caps]\nper_person = 3"}, "caps.per_person"),
+        ({"[ui]": "[ui]\nfullscren = false"}, "ui.fullscren"),
+        ({"fullscreen = true": 'fullscreen = "ya"'}, "ui.fullscreen"),
+        ({'language = "id"': 'language = "jv"'}, "ui.language"),
+        ({'kind = "preview"': 'kind = "laser"'}, "printer.kind"),
+        ({"paper_mm = 80": "paper_mm = 76"}, "printer.paper_mm"),
+        ({'kind = "preview"': 'kind = "network"'}, "printer.host"),
+        ({'kind = "sqlite"': 'kind = "http"'}, "backend.url"),
+        ({"timeout_s = 3.0": "timeout_s = 0"}, "printer.timeout_s"),
+        ({'booking_website = "http://antrian-disdukmagetan.com"': ""}, "site.booking_website"),
+        ({'kiosk_id = "MPP-1"': 'kiosk_id = ""'}, "site.kiosk_id"),
+        ({'documents = ["Kartu Keluarga (asli)"]': 'documents = "Kartu Keluarga"'}, "services[0].documents"),
+        ({'address = "Jl. Tripandita No. 17, Magetan"': 'alamat = "x"'}, "site.other_sites[0].alamat"),
+    ],
+)
+def test_each_wrong_key_is_named_in_the_problem(tmp_path: Path, edit: dict[str, str], key: str) -> None:
+    problems = problems_of(write_config(tmp_path, edit))
+    assert any(p.startswith(f"{key}:") for p in problems), problems
+
+
+def test_several_problems_are_all_reported_in_one_pass(tmp_path: Path) -> None:
+    path = write_config(
+        tmp_path,
+        {'prefix = "B"': 'prefix = "A"', "paper_mm = 80": "paper_mm = 76", "[ui]": "[ui]\ncolour = 1"},
+    )
+    keys = {p.split(":")[0] for p in problems_of(path)}
+    assert {"services[1].prefix", "printer.paper_mm", "ui.colour"} <= keys
+
+
+def test_a_missing_required_table_names_every_missing_key(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text('[ui]\nlanguage = "id"\n', encoding="utf-8")
+    keys = {p.split(":")[0] for p in problems_of(path)}
+    assert {"site", "site.office", "site.name", "site.code", "site.kiosk_id", "services"} <= keys
+
+
+def test_an_unknown_top_level_table_is_reported(tmp_path: Path) -> None:
+    text = EXAMPLE_CONFIG.read_text(encoding="utf-8") + "\n[printr]\nkind = 'usb'\n"
+    path = tmp_path / "kiosk.toml"
+    path.write_text(text, encoding="utf-8")
+    assert any(p.startswith("printr:") for p in problems_of(path))
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [(b'[site\nname = "x"', "TOML"), (b"\xff\xfe\x00\x01", "UTF-8"), (None, "tidak ada")],
+)
+def test_a_broken_or_missing_file_says_so_with_its_path(tmp_path: Path, content: bytes | None, words: str) -> None:
+    path = tmp_path / "kiosk.toml"
+    if content is not None:
+        path.write_bytes(content)
+    problems = problems_of(path)
+    assert len(problems) == 1 and words in problems[0] and str(path) in problems[0]
+
+
+def test_a_services_entry_that_is_not_a_table_is_named(tmp_path: Path) -> None:
+    text = EXAMPLE_CONFIG.read_text(encoding="utf-8").replace("[[services]]", "[[svc]]")
+    text = 'services = ["KTP"]\n' + text
+    path = tmp_path / "kiosk.toml"
+    path.write_text(text, encoding="utf-8")
+    problems = problems_of(path)
+    assert any(p.startswith("services[0]:") for p in problems), problems
