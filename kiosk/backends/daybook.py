@@ -131,15 +131,23 @@ class DayBook:
                 raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
             try:
                 yield self._db
+                self._db.execute("COMMIT")
+            except sqlite3.DatabaseError as exc:
+                # A damaged page, a full disk, an I/O error: the caller gets a fault it can
+                # explain, and the transaction is undone, so nothing half-written stays.
+                self._rollback()
+                raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
-            else:
-                try:
-                    self._db.execute("COMMIT")
-                except sqlite3.DatabaseError as exc:
-                    self._db.execute("ROLLBACK")
-                    raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
+
+    def _rollback(self) -> None:
+        # SQLite may already have rolled back by itself (SQLITE_FULL, SQLITE_IOERR).
+        if self._db.in_transaction:
+            try:
+                self._db.execute("ROLLBACK")
+            except sqlite3.DatabaseError:
+                pass  # the connection is unusable; the uncommitted transaction dies with it
 
     def _read(self, sql: str, args: tuple[object, ...] = ()) -> list[sqlite3.Row]:
         with self._lock:

@@ -14,7 +14,7 @@ from typing import Any
 from kiosk.backends.importer import ImportFileError
 from kiosk.cli import EXIT_BAD_INPUT, EXIT_FAULT, EXIT_REFUSED
 from kiosk.core.config import DEFAULT_CONFIG_PATH, Config, ConfigError, load
-from kiosk.core.errors import BadInput, KioskError, Refusal
+from kiosk.core.errors import BadInput, KioskError, Refusal, SystemFault
 from kiosk.messages import explain
 
 
@@ -58,10 +58,16 @@ def handles_errors(func: Callable[[argparse.Namespace], int]) -> Callable[[argpa
             return EXIT_BAD_INPUT
         except KioskError as exc:
             message = explain(exc, lang)
+            # The person at the counter needs the plain message; the technician reading the
+            # CLI also needs which file and what SQLite or the OS said (never personal data).
+            technical = ": ".join(str(exc.params[k]) for k in ("path", "detail") if exc.params.get(k))
             if getattr(args, "json", False):
-                emit_json({"error": exc.reason.value, "title": message.title, "hint": message.hint})
+                data = {"error": exc.reason.value, "title": message.title, "hint": message.hint}
+                emit_json({**data, "detail": technical} if technical else data)
             else:
                 print(f"{message.title}\n{message.hint}", file=sys.stderr)
+                if technical and isinstance(exc, SystemFault):
+                    print(f"({technical})", file=sys.stderr)
             if isinstance(exc, BadInput):
                 return EXIT_BAD_INPUT
             if isinstance(exc, Refusal):
