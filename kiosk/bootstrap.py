@@ -26,13 +26,11 @@ def build_backend(config: Config) -> BookingBackend:
     return DayBook(config.backend.path, config)
 
 
-def build_printer(config: Config) -> TicketPrinter | None:
-    """The configured printer, or None while the printer package is not installed."""
-    try:
-        from printer.service import build_ticket_printer  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
-    return build_ticket_printer(config)  # type: ignore[no-any-return,unused-ignore]
+def build_printer(config: Config) -> TicketPrinter:
+    """The configured printer (the preview folder by default); always built, never silently absent."""
+    from printer.service import build_ticket_printer  # imports python-escpos: only when a printer is wanted
+
+    return build_ticket_printer(config)
 
 
 def build_kiosk(

@@ -1,0 +1,246 @@
+"""The printer service the kiosk talks to: ``kiosk.core.ports.TicketPrinter`` and the technician's tools.
+
+All device I/O happens on ONE print worker thread; callers wait for it with a bounded timeout,
+so a printer that hangs cannot hang the kiosk. A ticket that does not come out after a
+reconnect and one retry raises ``SystemFault(PRINTER_FAULT)``: the use case keeps the ticket,
+marked unprinted, and shows its number.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+from typing import TypeVar
+
+from PIL import Image, UnidentifiedImageError
+
+from kiosk.core.config import Config, ConfigError, SiteConfig
+from kiosk.core.errors import Reason, SystemFault
+from kiosk.core.model import Ticket
+from kiosk.core.ports import PrinterReadiness
+from printer import testpage
+from printer.escpos_bytes import UnknownProfile, check_profile, render_escpos, supports_native_qr
+from printer.layout import paper_for, ticket_layout
+from printer.preview import render_png
+from printer.status import PrinterStatus, State, unreachable
+from printer.transports import (
+    ConnectionFailed,
+    CupsTransport,
+    DeviceFileTransport,
+    Job,
+    NetworkTransport,
+    PreviewTransport,
+    SerialTransport,
+    Transport,
+    UsbTransport,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+MARGIN_S = 0.5  # the caller waits this much longer than the worker's own deadlines
+
+
+class PrintFailed(Exception):
+    def __init__(self, state: State, detail: str) -> None:
+        super().__init__(f"{state.value}: {detail}")
+        self.state = state
+        self.detail = detail
+
+
+class PrinterService:
+    """One printer, one worker thread. Safe to call from any thread, never blocks past its timeout."""
+
+    def __init__(
+        self,
+        transport: Transport,
+        site: SiteConfig,
+        profile: str = "TM-T20II",
+        paper_mm: int = 80,
+        timeout_s: float = 3.0,
+        language: str = "id",
+        logo: Image.Image | None = None,
+        native_qr: bool | None = None,
+    ) -> None:
+        self.transport = transport
+        self.site = site
+        self.profile = profile
+        self.paper = paper_for(paper_mm)
+        self.timeout_s = timeout_s
+        self.language = language
+        self.logo = logo
+        self.native_qr = supports_native_qr(profile) if native_qr is None else native_qr
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="printer")
+
+    # -- the port -------------------------------------------------------------------------
+
+    def readiness(self) -> PrinterReadiness:
+        """Can a ticket be printed now? Asks the printer; no answer means no."""
+        status = self.status()
+        if not status.can_print:
+            log.warning("printer not ready: %s (%s)", status.state.value, status.detail or status.raw.hex())
+        warning = State.PAPER_NEAR_END.value if status.state == State.PAPER_NEAR_END else None
+        return PrinterReadiness(status.can_print, status.state.value, warning)
+
+    def print_ticket(self, ticket: Ticket) -> None:
+        """Print one ticket, with one reconnect and retry; ``SystemFault(PRINTER_FAULT)`` if it fails."""
+        self._deliver(Job(self._job_name(ticket), self.ticket_bytes(ticket), lambda: self.preview_png(ticket)))
+
+    # -- the technician's tools -----------------------------------------------------------
+
+    def status(self) -> PrinterStatus:
+        """The printer's state, each status bit and the raw replies (never raises)."""
+        try:
+            return self._on_worker(self._status_now, self.timeout_s + MARGIN_S)
+        except FutureTimeout:
+            return PrinterStatus(State.UNKNOWN, {}, "no answer within the timeout (worker busy)")
+
+    def test_page(self) -> None:
+        """Print the self-test page: connection, profile, code page, sizes, QR, cut."""
+        status = self.status()
+        blocks = testpage.blocks(self, status)
+        data = render_escpos(blocks, self.paper, self.profile, self.native_qr)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        self._deliver(Job(f"test-{stamp}", data, lambda: render_png(blocks, self.paper)))
+
+    def feed_and_cut(self) -> None:
+        """Feed a few lines and cut: clears a half-printed ticket."""
+        data = render_escpos([], self.paper, self.profile, self.native_qr)
+        self._deliver(Job(f"feed-cut-{time.strftime('%Y%m%d-%H%M%S')}", data))
+
+    def ticket_bytes(self, ticket: Ticket) -> bytes:
+        blocks = ticket_layout(ticket, self.site, self.paper, self.language, self.logo)
+        return render_escpos(blocks, self.paper, self.profile, self.native_qr)
+
+    def preview_png(self, ticket: Ticket) -> bytes:
+        """A PNG that looks like the paper ticket (for the screen and the docs)."""
+        return render_png(ticket_layout(ticket, self.site, self.paper, self.language, self.logo), self.paper)
+
+    def close(self) -> None:
+        try:
+            self._worker.submit(self.transport.close)
+        except RuntimeError:  # already shut down
+            return
+        self._worker.shutdown(wait=False, cancel_futures=True)
+
+    # -- on the worker --------------------------------------------------------------------
+
+    def _on_worker(self, work: Callable[[], T], budget: float) -> T:
+        future: Future[T] = self._worker.submit(work)
+        try:
+            return future.result(timeout=budget)
+        except FutureTimeout:
+            future.cancel()
+            raise
+
+    def _status_now(self) -> PrinterStatus:
+        deadline = time.monotonic() + self.timeout_s
+        try:
+            self.transport.open(deadline)
+        except ConnectionFailed as exc:
+            return unreachable(str(exc))
+        try:
+            return self.transport.status(deadline)
+        except ConnectionFailed as exc:  # connected, then dropped: it did not answer
+            return PrinterStatus(State.UNKNOWN, {}, str(exc))
+        finally:
+            self.transport.close()
+
+    def _deliver(self, job: Job) -> None:
+        attempt_s = self.timeout_s + self.transport.wire_seconds(len(job.data))
+        try:
+            self._on_worker(lambda: self._send_with_retry(job, attempt_s), 2 * attempt_s + MARGIN_S)
+        except FutureTimeout:
+            log.error("print job %s: no answer within %.1f s", job.name, 2 * attempt_s)
+            raise SystemFault(Reason.PRINTER_FAULT, state=State.UNKNOWN.value) from None
+        except PrintFailed as exc:
+            raise SystemFault(Reason.PRINTER_FAULT, state=exc.state.value) from None
+
+    def _send_with_retry(self, job: Job, attempt_s: float) -> None:
+        failure: PrintFailed | None = None
+        for attempt in (1, 2):
+            try:
+                self._send_once(job, time.monotonic() + attempt_s)
+                return
+            except PrintFailed as exc:
+                failure = exc
+                log.warning("print job %s, attempt %d: %s", job.name, attempt, exc)
+            finally:
+                self.transport.close()
+        assert failure is not None
+        raise failure
+
+    def _send_once(self, job: Job, deadline: float) -> None:
+        try:
+            self.transport.open(deadline)
+        except ConnectionFailed as exc:
+            raise PrintFailed(State.OFFLINE, str(exc)) from None
+        try:
+            before = self.transport.status(deadline)
+            if not before.can_print:
+                raise PrintFailed(before.state, before.detail or "not ready")
+            self.transport.send(job, deadline)
+            # The printer answers DLE EOT only after taking in everything sent before it: a
+            # valid "can print" reply here means the whole job arrived.
+            after = self.transport.status(deadline)
+            if not after.can_print:
+                raise PrintFailed(after.state, after.detail or "fault after the job")
+        except ConnectionFailed as exc:  # dropped mid-job: the ticket may be half printed
+            raise PrintFailed(State.UNKNOWN, str(exc)) from None
+
+    @staticmethod
+    def _job_name(ticket: Ticket) -> str:
+        name = f"{ticket.day.isoformat()}_{ticket.number}"
+        return f"{name}_r{ticket.reprints}" if ticket.reprints else name
+
+
+def build_transport(config: Config) -> Transport:
+    p = config.printer
+    if p.kind == "network":
+        return NetworkTransport(p.host, p.port)
+    if p.kind == "serial":
+        return SerialTransport(p.serial_device, p.baudrate)
+    if p.kind == "usb":
+        return UsbTransport(p.usb_vendor, p.usb_product)
+    if p.kind == "file":
+        return DeviceFileTransport(p.device_path)
+    if p.kind == "cups":
+        return CupsTransport(p.cups_queue)
+    return PreviewTransport(p.preview_dir)
+
+
+def load_logo(path: Path | None) -> Image.Image | None:
+    if path is None:
+        return None
+    try:
+        with Image.open(path) as image:
+            image.load()
+            return image.copy()
+    except (OSError, UnidentifiedImageError) as exc:
+        raise ConfigError([f"printer.logo: {path}: gambar tidak bisa dibaca / cannot read the image ({exc})"]) from None
+
+
+def build_ticket_printer(config: Config) -> PrinterService:
+    """The printer the config names; ``ConfigError`` for an unknown profile or unreadable logo."""
+    try:
+        check_profile(config.printer.profile)
+    except UnknownProfile:
+        raise ConfigError(
+            [
+                f'printer.profile: profil "{config.printer.profile}" tidak dikenal python-escpos / unknown profile '
+                '(e.g. "TM-T20II", "TM-T88V", "POS-5890", "default"; list: python -m escpos.cli showcapabilities)'
+            ]
+        ) from None
+    return PrinterService(
+        build_transport(config),
+        config.site,
+        profile=config.printer.profile,
+        paper_mm=config.printer.paper_mm,
+        timeout_s=config.printer.timeout_s,
+        language=config.ui.language,
+        logo=load_logo(config.printer.logo),
+    )
