@@ -46,6 +46,7 @@ class Reason(StrEnum):
     BACKEND_FAULT = "backend_fault"
     PRINTER_FAULT = "printer_fault"
     CONFIG_INVALID = "config_invalid"
+    UNEXPECTED = "unexpected"  # a bug: the CLI and UI still answer with a message, not a traceback
 
 
 class KioskError(Exception):
