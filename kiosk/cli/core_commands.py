@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from kiosk import ticket_text
@@ -11,7 +12,7 @@ from kiosk.backends import secret
 from kiosk.backends.daybook import DayBook
 from kiosk.backends.importer import parse_rows, read_rows
 from kiosk.bootstrap import build_kiosk
-from kiosk.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_REFUSED
+from kiosk.cli import EXIT_BAD_INPUT, EXIT_FAULT, EXIT_OK, EXIT_REFUSED
 from kiosk.cli.common import add_config, config_of, emit_json, handles_errors
 from kiosk.core import rules, wire
 from kiosk.core.config import ConfigError, load
@@ -58,6 +59,9 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("report", help="the daily report per service (no personal data)")
     add_config(p)
     p.add_argument("--date", help="YYYY-MM-DD (default today)")
+    p.add_argument(
+        "--out", type=Path, help="also write laporan-harian-DATE.csv and .png (fit to post publicly) into this folder"
+    )
     p.set_defaults(handler=report)
 
     p = subparsers.add_parser("served", help="record that a counter called a number (feeds the wait estimate)")
@@ -171,11 +175,24 @@ def quota(args: argparse.Namespace) -> int:
 
 @handles_errors
 def report(args: argparse.Namespace) -> int:
-    kiosk = build_kiosk(config_of(args), with_printer=False)
+    config = config_of(args)
+    kiosk = build_kiosk(config, with_printer=False)
     day = rules.parse_day(args.date) if args.date else None
     daily = kiosk.daily_report(day)
+    files: list[str] = []
+    if args.out is not None:
+        from kiosk.ops.report_export import write_report  # the picture needs Pillow: only when asked
+
+        try:
+            written = write_report(
+                daily, args.out, config.site.office, config.site.booking_website, generated_at=kiosk.clock.now()
+            )
+        except OSError as exc:
+            print(f"{args.out}: {exc.strerror} — laporan tidak tersimpan / report not saved", file=sys.stderr)
+            return EXIT_FAULT
+        files = [str(path) for path in written]
     if args.json:
-        emit_json(wire.report_to_dict(daily))
+        emit_json({**wire.report_to_dict(daily), "files": files} if files else wire.report_to_dict(daily))
         return EXIT_OK
     _ = translator(args.lang)
     print(f"{daily.site} — {daily.day.isoformat()}")
@@ -188,6 +205,8 @@ def report(args: argparse.Namespace) -> int:
             f"{r.service_name[:28]:<28} {r.bookings:>8} {r.check_ins:>6} {r.walk_ins:>9} {r.no_shows:>12} "
             f"{r.priority:>10}"
         )
+    for path in files:
+        print(path)
     return EXIT_OK
 
 

@@ -1,0 +1,238 @@
+"""The daily public report as files: a CSV for the record and a PNG fit to post.
+
+The office posts its daily figures on social media as public accountability. Both files hold
+counts per service only: no name, no NIK, no booking code, no ticket number. The picture is
+1080 px wide (Instagram/Facebook portrait, 4:5), large type, colours that stay apart for
+colour-blind readers (Okabe-Ito), captioned in Indonesian: it is the office's own voice, so it
+has no English variant.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from babel.dates import format_date
+from PIL import Image, ImageDraw, ImageFont
+
+from kiosk.core.model import DailyReport, ReportRow
+
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+
+WIDTH = 1080
+MIN_HEIGHT = 1350  # 4:5, the tallest a feed shows uncropped
+
+INK = (33, 37, 41)
+MUTED = (96, 104, 112)
+PAPER = (255, 255, 255)
+BAND = (14, 60, 110)  # deep blue of the header
+RULE = (222, 226, 230)
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    csv_column: str
+    label: str
+    colour: tuple[int, int, int]
+
+
+MEASURES = (
+    Measure("bookings", "booking_online", "Booking online", (0, 114, 178)),
+    Measure("check_ins", "hadir", "Hadir (booking)", (0, 158, 115)),
+    Measure("walk_ins", "datang_langsung", "Datang langsung", (230, 159, 0)),
+    Measure("no_shows", "tidak_hadir", "Tidak hadir", (213, 94, 0)),
+    Measure("priority", "prioritas", "Prioritas", (204, 121, 167)),
+)
+
+CSV_HEADER = ["tanggal", "lokasi", "kode_layanan", "layanan", *(m.csv_column for m in MEASURES)]
+
+
+def report_paths(day: date, out_dir: Path) -> tuple[Path, Path]:
+    stem = f"laporan-harian-{day.isoformat()}"
+    return out_dir / f"{stem}.csv", out_dir / f"{stem}.png"
+
+
+def write_report(
+    report: DailyReport,
+    out_dir: Path,
+    office: str = "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Magetan",
+    website: str = "",
+    generated_at: datetime | None = None,
+) -> tuple[Path, Path]:
+    """Write ``laporan-harian-YYYY-MM-DD.csv`` and ``.png`` into ``out_dir``; returns both paths.
+
+    ``generated_at`` is printed on the picture: a report made before closing time shows
+    no no-shows yet, and the time says so.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    csv_path, png_path = report_paths(report.day, out_dir)
+    write_csv(report, csv_path)
+    draw_chart(report, office, website, generated_at).save(png_path, optimize=True)
+    return csv_path, png_path
+
+
+def write_csv(report: DailyReport, path: Path) -> None:
+    """One row per service, then a TOTAL row. Written to a temp file and renamed: never half a file."""
+    tmp = path.with_suffix(".csv.tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CSV_HEADER)
+        for row in report.rows:
+            writer.writerow([report.day.isoformat(), report.site, row.service_code, row.service_name, *values(row)])
+        writer.writerow([report.day.isoformat(), report.site, "TOTAL", "Semua layanan", *totals(report)])
+    tmp.replace(path)
+
+
+def values(row: ReportRow) -> list[int]:
+    return [int(getattr(row, m.key)) for m in MEASURES]
+
+
+def totals(report: DailyReport) -> list[int]:
+    return [sum(int(getattr(r, m.key)) for r in report.rows) for m in MEASURES]
+
+
+# -- the picture -------------------------------------------------------------------------------
+
+
+def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    for folder in FONT_DIRS:
+        if (folder / name).exists():
+            return ImageFont.truetype(str(folder / name), size)
+    return ImageFont.load_default(size)  # Pillow's own font: smaller range, still legible
+
+
+def fit(draw: ImageDraw.ImageDraw, text: str, face: ImageFont.FreeTypeFont | ImageFont.ImageFont, width: int) -> str:
+    """``text`` shortened with an ellipsis until it fits ``width`` pixels."""
+    if draw.textlength(text, font=face) <= width:
+        return text
+    while text and draw.textlength(text + "…", font=face) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def long_date(day: date) -> str:
+    return format_date(day, format="full", locale="id")  # "Senin, 30 November 2026"
+
+
+MARGIN = 60
+HEADER_H = 270
+NAME_W = 300  # the left column with the service's name
+BAR_H = 20
+BAR_GAP = 4
+SERVICE_GAP = 16
+FOOTER_H = 96
+
+
+def service_height() -> int:
+    return len(MEASURES) * (BAR_H + BAR_GAP) - BAR_GAP + SERVICE_GAP
+
+
+def draw_chart(
+    report: DailyReport, office: str, website: str = "", generated_at: datetime | None = None
+) -> Image.Image:
+    """The whole picture: header, the day's totals, a legend, a bar group per service, a footer."""
+    probe = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    legend_rows = _legend(probe, 0, dry_run=True)
+    body_top = HEADER_H + 30 + 170 + 24 + legend_rows * 40 + 16
+    needed = body_top + service_height() * len(report.rows) + FOOTER_H
+    height = max(MIN_HEIGHT, needed)
+    image = Image.new("RGB", (WIDTH, height), PAPER)
+    draw = ImageDraw.Draw(image)
+    _header(draw, report, office)
+    _summary(draw, report, HEADER_H + 30)
+    _legend(draw, HEADER_H + 30 + 170 + 24)
+    scale_max = max([1, *(v for r in report.rows for v in values(r))])
+    y = body_top
+    for row in report.rows:
+        y = _service(draw, row, y, scale_max)
+    _footer(draw, height, website, generated_at)
+    return image
+
+
+def _header(draw: ImageDraw.ImageDraw, report: DailyReport, office: str) -> None:
+    draw.rectangle((0, 0, WIDTH, HEADER_H), fill=BAND)
+    inner = WIDTH - 2 * MARGIN
+    draw.text((MARGIN, 40), "LAPORAN HARIAN PELAYANAN", font=font(30, True), fill=(173, 205, 235))
+    draw.text((MARGIN, 82), fit(draw, long_date(report.day), font(58, True), inner), font=font(58, True), fill=PAPER)
+    draw.text((MARGIN, 164), fit(draw, office, font(28), inner), font=font(28), fill=PAPER)
+    draw.text((MARGIN, 204), fit(draw, report.site, font(28, True), inner), font=font(28, True), fill=PAPER)
+
+
+def _summary(draw: ImageDraw.ImageDraw, report: DailyReport, top: int) -> None:
+    by_key = dict(zip((m.key for m in MEASURES), totals(report), strict=True))
+    figures = (
+        (report.total_tickets, "nomor antrean\ndiberikan"),
+        (by_key["check_ins"], "booking online\nhadir"),
+        (by_key["walk_ins"], "warga datang\nlangsung"),
+        (by_key["priority"], "layanan\nprioritas"),
+    )
+    column = (WIDTH - 2 * MARGIN) // len(figures)
+    for index, (number, caption) in enumerate(figures):
+        x = MARGIN + index * column
+        draw.text((x, top), f"{number:,}".replace(",", "."), font=font(72, True), fill=BAND if index else INK)
+        draw.multiline_text((x, top + 86), caption, font=font(24), fill=MUTED, spacing=4)
+    draw.line((MARGIN, top + 170, WIDTH - MARGIN, top + 170), fill=RULE, width=3)
+
+
+def _legend(draw: ImageDraw.ImageDraw, top: int, dry_run: bool = False) -> int:
+    """Draw the colour key (or only measure it); returns how many rows it takes."""
+    face = font(24)
+    x, y, rows = MARGIN, top, 1
+    for measure in MEASURES:
+        width = 34 + int(draw.textlength(measure.label, font=face)) + 36
+        if x + width > WIDTH - MARGIN:
+            x, y, rows = MARGIN, y + 40, rows + 1
+        if not dry_run:
+            draw.rounded_rectangle((x, y + 4, x + 24, y + 28), radius=5, fill=measure.colour)
+            draw.text((x + 34, y + 2), measure.label, font=face, fill=INK)
+        x += width
+    return rows
+
+
+def _wrap(draw: ImageDraw.ImageDraw, text: str, face: ImageFont.FreeTypeFont | ImageFont.ImageFont, width: int) -> str:
+    """At most two lines; the second shortened with an ellipsis if it must be."""
+    words, lines = text.split(), [""]
+    for word in words:
+        candidate = f"{lines[-1]} {word}".strip()
+        if draw.textlength(candidate, font=face) <= width or not lines[-1]:
+            lines[-1] = candidate
+        elif len(lines) < 2:
+            lines.append(word)
+        else:
+            lines[-1] = f"{lines[-1]} {word}"
+    return "\n".join(fit(draw, line, face, width) for line in lines)
+
+
+def _service(draw: ImageDraw.ImageDraw, row: ReportRow, top: int, scale_max: int) -> int:
+    name_face, number_face = font(28, True), font(22, True)
+    block = service_height() - SERVICE_GAP
+    name = _wrap(draw, row.service_name, name_face, NAME_W - 20)
+    box = draw.multiline_textbbox((0, 0), name, font=name_face, spacing=6)
+    draw.multiline_text((MARGIN, top + (block - box[3]) // 2 - 4), name, font=name_face, fill=INK, spacing=6)
+    bar_left, bar_right = MARGIN + NAME_W, WIDTH - MARGIN - 60
+    y = top
+    for measure, value in zip(MEASURES, values(row), strict=True):
+        length = round((bar_right - bar_left) * value / scale_max)
+        draw.rectangle((bar_left, y, bar_right, y + BAR_H), fill=(242, 244, 246))
+        if length:
+            draw.rectangle((bar_left, y, bar_left + length, y + BAR_H), fill=measure.colour)
+        draw.text((bar_left + length + 8, y - 2), str(value), font=number_face, fill=INK)
+        y += BAR_H + BAR_GAP
+    return top + service_height()
+
+
+def _footer(draw: ImageDraw.ImageDraw, height: int, website: str, generated_at: datetime | None) -> None:
+    top = height - FOOTER_H
+    draw.line((MARGIN, top, WIDTH - MARGIN, top), fill=RULE, width=3)
+    lines = ["Angka dari kios antrean, tanpa data pribadi."]
+    if generated_at is not None:
+        lines[0] += f" Dibuat {generated_at.strftime('%d/%m/%Y %H:%M')} WIB."
+    if website:
+        lines.append(f"Ambil antrean online: {website}")
+    face = font(24)
+    for index, line in enumerate(lines):
+        draw.text((MARGIN, top + 14 + index * 34), fit(draw, line, face, WIDTH - 2 * MARGIN), font=face, fill=MUTED)
