@@ -138,6 +138,10 @@ TEXTS: dict[Reason, tuple[str, str]] = {
         N_("Nomor Anda tetap tercatat. Tunjukkan nomor di layar kepada petugas."),
     ),
     Reason.CONFIG_INVALID: (N_("Pengaturan kios salah"), N_("Hubungi teknisi.")),
+    Reason.UNEXPECTED: (
+        N_("Terjadi kesalahan pada kios"),
+        N_("Periksa di daftar antrean apakah nomor sudah tercatat sebelum mencoba lagi, atau hubungi teknisi."),
+    ),
 }
 
 

@@ -14,6 +14,8 @@ os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
 os.environ.setdefault("KIVY_NO_FILELOG", "1")
 os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", os.path.join(_env_home, "escpos"))
+# python-escpos writes its pickle there and fails if the folder is missing (also in subprocesses).
+os.makedirs(os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"], exist_ok=True)
 
 from collections.abc import Callable, Iterator  # noqa: E402
 from datetime import date, datetime, time  # noqa: E402

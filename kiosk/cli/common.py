@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -14,8 +15,10 @@ from typing import Any
 from kiosk.backends.importer import ImportFileError
 from kiosk.cli import EXIT_BAD_INPUT, EXIT_FAULT, EXIT_REFUSED
 from kiosk.core.config import DEFAULT_CONFIG_PATH, Config, ConfigError, load
-from kiosk.core.errors import BadInput, KioskError, Refusal, SystemFault
+from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
 from kiosk.messages import explain
+
+log = logging.getLogger(__name__)
 
 
 def default_config_path() -> Path:
@@ -72,6 +75,11 @@ def handles_errors(func: Callable[[argparse.Namespace], int]) -> Callable[[argpa
                 return EXIT_BAD_INPUT
             if isinstance(exc, Refusal):
                 return EXIT_REFUSED
+            return EXIT_FAULT
+        except Exception:  # noqa: BLE001 - a bug must still end in the documented "system fault" code
+            log.exception("unexpected error in %s", getattr(args, "command", "kiosk"))
+            message = explain(SystemFault(Reason.UNEXPECTED), lang)
+            print(f"{message.title}\n{message.hint}", file=sys.stderr)
             return EXIT_FAULT
 
     return wrapper
