@@ -18,7 +18,12 @@ EXIT_BAD_INPUT = 2
 EXIT_REFUSED = 3
 EXIT_FAULT = 4
 
-COMMAND_MODULES = ("kiosk.cli.core_commands", "kiosk.cli.pin_commands", "kiosk.cli.printer_commands")
+COMMAND_MODULES = (
+    "kiosk.cli.core_commands",
+    "kiosk.cli.pin_commands",
+    "kiosk.cli.printer_commands",
+    "kiosk.cli.ops_commands",
+)
 
 Handler = Callable[[argparse.Namespace], int]
 
