@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "kiosk.cli.pin_commands",
     "kiosk.cli.printer_commands",
     "kiosk.cli.ops_commands",
+    "kiosk.cli.ui_commands",
 )
 
 Handler = Callable[[argparse.Namespace], int]

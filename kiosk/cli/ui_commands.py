@@ -1,0 +1,111 @@
+"""UI sub-commands: ``kiosk run`` (the kiosk itself) and ``kiosk demo`` (a demo day in a temp folder)."""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import IO, Any
+
+from kiosk.cli import EXIT_FAULT, EXIT_OK
+from kiosk.cli.common import add_config, config_of, handles_errors
+from kiosk.core.config import Config
+
+LOCK_NAME = "kiosk.lock"
+DEMO_SIZE = "540x960"  # half the portrait panel: fits a laptop screen
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("run", help="run the kiosk touchscreen app (fullscreen per config)")
+    add_config(p, json_flag=False)
+    p.add_argument("--size", help="window size WxH when not fullscreen, e.g. 1080x1920")
+    p.set_defaults(handler=run)
+
+    p = subparsers.add_parser("demo", help="run the kiosk on a demo day: today's bookings, preview printer")
+    p.add_argument("--folder", type=Path, help="where to put the demo day (default: a new temp folder)")
+    p.add_argument("--size", default=DEMO_SIZE, help=f"window size WxH (default {DEMO_SIZE})")
+    p.add_argument("--fullscreen", action="store_true")
+    p.set_defaults(handler=demo)
+
+
+class AlreadyRunning(Exception):
+    pass
+
+
+def hold_instance_lock(folder: Path) -> IO[str]:
+    """One kiosk per data folder: an exclusive lock the OS drops when the process dies."""
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = (folder / LOCK_NAME).open("a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise AlreadyRunning(str(folder)) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"{os.getpid()}\n")
+    handle.flush()
+    return handle
+
+
+def configure_kivy(fullscreen: bool, size: str | None) -> None:
+    """Set Kivy's window options; must run before anything imports ``kivy.core.window``."""
+    os.environ.setdefault("KIVY_NO_ARGS", "1")  # our argparse owns the command line
+    from kivy.config import Config as KivyConfig
+
+    KivyConfig.set("kivy", "exit_on_escape", "0")
+    KivyConfig.set("graphics", "allow_screensaver", "0")  # the screen never blanks
+    if fullscreen:
+        KivyConfig.set("graphics", "fullscreen", "auto")
+        KivyConfig.set("graphics", "show_cursor", "0")
+        KivyConfig.set("graphics", "borderless", "1")
+    else:
+        KivyConfig.set("graphics", "fullscreen", "0")
+    if size:
+        width, height = (int(part) for part in size.lower().split("x"))
+        KivyConfig.set("graphics", "width", str(width))
+        KivyConfig.set("graphics", "height", str(height))
+
+
+def start(config: Config, fullscreen: bool, size: str | None) -> int:
+    try:
+        lock = hold_instance_lock(config.backend.path.parent)
+    except AlreadyRunning as exc:
+        print(f"Kios sudah berjalan untuk {exc} / the kiosk is already running", file=sys.stderr)
+        return EXIT_FAULT
+    try:
+        configure_kivy(fullscreen, size)
+        from kiosk.bootstrap import build_kiosk
+        from kiosk.ui.app import KioskApp
+
+        KioskApp(build_kiosk(config), config).run()
+    finally:
+        lock.close()
+    return EXIT_OK
+
+
+@handles_errors
+def run(args: argparse.Namespace) -> int:
+    config = config_of(args)
+    return start(config, config.ui.fullscreen, args.size)
+
+
+@handles_errors
+def demo(args: argparse.Namespace) -> int:
+    from kiosk.core import config as config_mod
+    from kiosk.demo import DEMO_BOOKINGS, DEMO_WALK_IN_NIK, write_demo
+
+    folder = args.folder or Path(tempfile.mkdtemp(prefix="antrian-demo-"))
+    config = config_mod.load(write_demo(folder))
+    print(f"Demo di / demo in {folder}")
+    print("Coba check-in dengan / try a check-in with (NIK or booking code):")
+    for code, nik, name, service, _offset, site in DEMO_BOOKINGS:
+        note = "" if site == config.site.code else f"  (untuk {site}: ditolak / other site: refused)"
+        print(f"  {code}  {nik}  {name:<14} {service}{note}")
+    print(f"Antre langsung dengan NIK / walk-in NIK: {DEMO_WALK_IN_NIK}")
+    print(f"Karcis (PNG) di / tickets in {config.printer.preview_dir}")
+    print("Teknisi: tekan logo 2 detik / technician: hold the logo for 2 s")
+    return start(config, args.fullscreen, args.size)

@@ -1,0 +1,456 @@
+"""The kiosk app: screens, the one-task-at-a-time worker, idle timeout, scanner input.
+
+The contract other parts code against (the technician screens, tests, bench):
+``KioskApp(kiosk, config, notifier=None)`` with ``kiosk``, ``config``, ``language``,
+``tr(text)``, ``run_task(work, on_done, on_error) -> bool``, ``go(name, **kwargs)``,
+``go_home()``, ``show_error(error)``, ``technician_unlocked``, ``exit_kiosk()`` and
+``notifier``. A screen may define ``prepare(**kwargs)`` (called by ``go`` before it shows),
+``reset()`` (wipe what was typed; called on the way home), ``idle_timeout_s`` (None: never
+times out; a number: its own timeout) and ``on_scan(text) -> bool`` (take scanner input).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.config import Config as KivyConfig
+from kivy.core.window import Window
+from kivy.event import Observable
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from kiosk.core.config import Config
+from kiosk.core.errors import KioskError, Reason, SystemFault
+from kiosk.core.usecases import Kiosk
+from kiosk.i18n import translator
+from kiosk.messages import explain
+from kiosk.ops.systemd import SystemdNotifier
+
+log = logging.getLogger(__name__)
+
+TECHNICIAN_MODULE = "kiosk.ui.technician"
+
+# (screen name, "module:Class"); the technician module may not exist yet in a checkout.
+SCREENS: tuple[tuple[str, str], ...] = (
+    ("home", "kiosk.ui.home:HomeScreen"),
+    ("entry", "kiosk.ui.entry:EntryScreen"),
+    ("confirm", "kiosk.ui.confirm:ConfirmScreen"),
+    ("walkin", "kiosk.ui.walkin:WalkInScreen"),
+    ("done", "kiosk.ui.result:DoneScreen"),
+    ("error", "kiosk.ui.result:ErrorScreen"),
+    ("pin", f"{TECHNICIAN_MODULE}:PinScreen"),
+    ("technician", f"{TECHNICIAN_MODULE}:TechnicianScreen"),
+)
+
+STATUS_POLL_S = 15.0  # printer readiness and slots left, refreshed off the UI thread
+IDLE_TICK_S = 0.25
+ENTER_KEYS = (13, 271)  # Return, keypad Enter
+ESCAPE_KEY = 27
+BACKSPACE_KEY = 8
+
+
+class Lang(Observable):
+    """``app.lang._("text")`` in KV: re-evaluated on every language switch.
+
+    Kivy's builder binds to the attribute ``_`` of this object; ``fbind`` records those
+    bindings and ``switch`` fires them, which re-runs the KV expressions (the pattern of
+    Kivy's i18n example). One per app, so a finished app's widgets are not kept alive.
+    """
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self.observers: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = []
+        self.language = language
+        self._tr = translator(language)
+
+    def _(self, text: str) -> str:
+        return self._tr(text)
+
+    def fbind(self, name: str, func: Callable[..., Any], *largs: Any, **kwargs: Any) -> Any:
+        if name == "_":
+            self.observers.append((func, largs, kwargs))
+            return 0
+        return super().fbind(name, func, *largs, **kwargs)
+
+    def funbind(self, name: str, func: Callable[..., Any], *largs: Any, **kwargs: Any) -> Any:
+        if name == "_":
+            key = (func, largs, kwargs)
+            if key in self.observers:
+                self.observers.remove(key)
+            return None
+        return super().funbind(name, func, *largs, **kwargs)
+
+    def switch(self, language: str) -> None:
+        self.language = language
+        self._tr = translator(language)
+        for func, largs, _kwargs in list(self.observers):
+            func(largs, None, None)
+
+
+class KioskRoot(FloatLayout):
+    """The screen manager plus what lies above every screen (the busy veil)."""
+
+    manager = ObjectProperty(None)
+
+
+class KioskApp(App):
+    """The touchscreen kiosk. Built with the use cases and the parsed config."""
+
+    language = StringProperty("id")
+    technician_unlocked = BooleanProperty(False)
+    busy = BooleanProperty(False)  # a task runs: the veil shows and taps do nothing
+    busy_text = StringProperty("")
+    idle_left = NumericProperty(0)  # whole seconds before going home; 0 when no countdown
+    printer_problem = StringProperty("")  # banner on the home screen; "" when it can print
+    quotas = ListProperty([])  # ServiceQuota of every service, refreshed by the status poll
+    clock_text = StringProperty("")
+    date_text = StringProperty("")
+    lang = ObjectProperty(None, rebind=True)
+
+    def __init__(
+        self,
+        kiosk: Kiosk,
+        config: Config,
+        notifier: SystemdNotifier | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.kiosk = kiosk
+        self.config = config  # type: ignore[assignment]  # ours, not Kivy's ConfigParser
+        self.notifier = notifier or SystemdNotifier()
+        self.monotonic = monotonic
+        self.language = config.ui.language
+        self.lang = Lang(self.language)
+        self.title = "Antrian"
+        self._task: threading.Thread | None = None
+        self._polling = False
+        self._deadline = 0.0
+        self._scan_buffer: list[str] = []
+        self._events: list[Any] = []
+        self._ready_sent = False
+        self.root_widget: KioskRoot | None = None
+
+    # -- Kivy life cycle ------------------------------------------------------------------
+
+    def load_config(self) -> Any:
+        """Keep our Config: Kivy's own settings file and F1 panel have no place on a kiosk."""
+        return self.config
+
+    def _install_settings_keys(self, window: Any) -> None:
+        pass
+
+    def open_settings(self, *largs: Any) -> bool:
+        return False
+
+    def build(self) -> KioskRoot:
+        from kivy.lang import Builder
+
+        from kiosk.ui import widgets
+
+        widgets.load_kv()
+        Builder.load_string(ROOT_KV) if not _root_kv_loaded() else None
+        root = KioskRoot()
+        manager = ScreenManager(transition=NoTransition())
+        for name, target in SCREENS:
+            screen_class = _import_screen(target)
+            if screen_class is not None:
+                manager.add_widget(screen_class(name=name))
+        root.manager = manager
+        root.add_widget(manager, index=len(root.children))
+        self.root_widget = root
+        return root
+
+    def on_start(self) -> None:
+        KivyConfig.set("kivy", "exit_on_escape", "0")
+        Window.bind(on_request_close=self._on_request_close, on_key_down=self._on_key_down)
+        Window.bind(on_touch_down=self._on_any_touch)
+        self._events = [
+            Clock.schedule_interval(self._idle_tick, IDLE_TICK_S),
+            Clock.schedule_interval(self._clock_tick, 1.0),
+            Clock.schedule_interval(lambda _dt: self.refresh_status(), STATUS_POLL_S),
+        ]
+        interval = self.notifier.watchdog_interval_s()
+        if interval is not None:
+            self._events.append(Clock.schedule_interval(lambda _dt: self.notifier.watchdog(), interval))
+        self._clock_tick(0)
+        self.go_home()
+        self.refresh_status()
+
+    def on_stop(self) -> None:
+        for event in self._events:
+            event.cancel()
+        self._events = []
+        Window.unbind(on_request_close=self._on_request_close, on_key_down=self._on_key_down)
+        Window.unbind(on_touch_down=self._on_any_touch)
+        self.notifier.stopping()
+
+    # -- language -------------------------------------------------------------------------
+
+    def tr(self, text: str) -> str:
+        return translator(self.language)(text)
+
+    def on_language(self, _app: Any, language: str) -> None:
+        if self.lang is not None:
+            self.lang.switch(language)
+        self._clock_tick(0)
+
+    def toggle_language(self) -> None:
+        self.language = "en" if self.language == "id" else "id"
+
+    # -- moving between screens -----------------------------------------------------------
+
+    @property
+    def manager(self) -> ScreenManager:
+        assert self.root_widget is not None
+        return self.root_widget.manager
+
+    @property
+    def screen(self) -> Any:
+        return self.manager.current_screen
+
+    def go(self, screen_name: str, **kwargs: Any) -> None:
+        screen = self.manager.get_screen(screen_name)
+        prepare = getattr(screen, "prepare", None)
+        if prepare is not None:
+            prepare(**kwargs)
+        self.manager.current = screen_name
+        self.touched()
+
+    def go_home(self) -> None:
+        """Home, with everything typed wiped and technician mode locked again."""
+        self.technician_unlocked = False
+        self._scan_buffer.clear()
+        for screen in self.manager.screens:
+            reset = getattr(screen, "reset", None)
+            if reset is not None:
+                reset()
+        self.go("home")
+        if not self._ready_sent:
+            self._ready_sent = True
+            self.notifier.ready()
+        self.refresh_status()
+
+    def show_error(self, error: KioskError, **kwargs: Any) -> None:
+        """The refusal or fault screen: the title and next step of ``kiosk.messages.explain``."""
+        self.go("error", error=error, **kwargs)
+
+    def explain(self, error: KioskError) -> tuple[str, str]:
+        message = explain(error, self.language)
+        return message.title, message.hint
+
+    def exit_kiosk(self) -> bool:
+        """Leave the app; only from technician mode."""
+        if not self.technician_unlocked:
+            return False
+        self.stop()
+        return True
+
+    def _on_request_close(self, *_args: Any, **_kwargs: Any) -> bool:
+        return not self.technician_unlocked  # True keeps the window open
+
+    # -- work off the UI thread -----------------------------------------------------------
+
+    def run_task(
+        self,
+        work: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[KioskError], None] | None = None,
+        busy_text: str = "",
+    ) -> bool:
+        """Run ``work()`` on a worker thread, then ``on_done(result)`` or ``on_error(error)`` on the UI thread.
+
+        Returns False, doing nothing, while another task runs: a second tap is ignored. Any
+        exception that is not a ``KioskError`` is logged and reported as a backend fault.
+        """
+        if self._task is not None:
+            return False
+        self.busy = True
+        self.busy_text = busy_text or self.tr("Mohon tunggu ...")
+        handle_error = on_error or self.show_error
+
+        def worker() -> None:
+            try:
+                result = work()
+            except KioskError as exc:
+                Clock.schedule_once(lambda _dt, error=exc: self._finish(handle_error, error), 0)
+            except Exception:  # noqa: BLE001 - a crash in a worker must reach the screen, not vanish
+                log.exception("task failed")
+                fault = SystemFault(Reason.BACKEND_FAULT)
+                Clock.schedule_once(lambda _dt: self._finish(handle_error, fault), 0)
+            else:
+                Clock.schedule_once(lambda _dt: self._finish(on_done, result), 0)
+
+        self._task = threading.Thread(target=worker, name="kiosk-task", daemon=True)
+        self._task.start()
+        return True
+
+    @property
+    def task_running(self) -> bool:
+        return self._task is not None
+
+    def _finish(self, callback: Callable[[Any], None], value: Any) -> None:
+        self._task = None
+        self.busy = False
+        self.touched()
+        callback(value)
+
+    def refresh_status(self) -> None:
+        """Ask for printer readiness and slots left on a side thread; the UI shows the answer."""
+        if self._polling:
+            return
+        self._polling = True
+        kiosk = self.kiosk
+
+        def worker() -> None:
+            problem: KioskError | None = None
+            quotas: list[Any] | None = None
+            readiness = None
+            try:
+                readiness = kiosk.printer_readiness()
+            except KioskError as exc:
+                problem = exc
+            except Exception:  # noqa: BLE001 - a broken driver shows as "cannot print", not a crash
+                log.exception("printer readiness failed")
+                problem = SystemFault(Reason.PRINTER_FAULT)
+            try:
+                quotas = kiosk.quotas()
+            except Exception:  # noqa: BLE001 - keep the last known slots; the home screen stays up
+                log.exception("quotas failed")
+            Clock.schedule_once(lambda _dt: self._status_arrived(readiness, problem, quotas), 0)
+
+        threading.Thread(target=worker, name="kiosk-status", daemon=True).start()
+
+    def _status_arrived(self, readiness: Any, problem: KioskError | None, quotas: list[Any] | None) -> None:
+        self._polling = False
+        if problem is not None or (readiness is not None and not readiness.can_print):
+            self.printer_problem = self.tr("Printer karcis sedang bermasalah. Mohon hubungi petugas.")
+        else:
+            self.printer_problem = ""
+        if quotas is not None:
+            self.quotas = quotas
+
+    # -- idle timeout ---------------------------------------------------------------------
+
+    def touched(self) -> None:
+        """Someone is there: restart the idle countdown."""
+        self._deadline = self.monotonic() + self._timeout_of(self.screen)
+
+    def _timeout_of(self, screen: Any) -> float:
+        own = getattr(screen, "idle_timeout_s", 0)
+        if own is None:
+            return math.inf
+        return float(own or self.config.ui.idle_timeout_s)
+
+    def _idle_tick(self, _dt: float) -> None:
+        screen = self.screen
+        if self.busy or getattr(screen, "idle_timeout_s", 0) is None:
+            self.idle_left = 0
+            return
+        left = self._deadline - self.monotonic()
+        if left <= 0:
+            log.info("idle on %s: back home", screen.name)
+            self.go_home()
+            return
+        self.idle_left = math.ceil(left)
+
+    def _on_any_touch(self, *_args: Any) -> bool:
+        self.touched()
+        return False
+
+    def _clock_tick(self, _dt: float) -> None:
+        from kiosk.messages import format_day
+
+        now = self.kiosk.clock.now()
+        self.clock_text = now.strftime("%H:%M")
+        self.date_text = format_day(now.date(), self.language)
+
+    # -- keyboard: the barcode scanner ----------------------------------------------------
+
+    def _on_key_down(self, _window: Any, key: int, _scancode: Any, codepoint: Any, _modifiers: Any) -> bool:
+        self.touched()
+        if key == ESCAPE_KEY:
+            return True  # never leaves the app; on_request_close decides for the window
+        if key in ENTER_KEYS:
+            text = "".join(self._scan_buffer).strip()
+            self._scan_buffer.clear()
+            if text:
+                self.scanned(text)
+            return True
+        if key == BACKSPACE_KEY:
+            if self._scan_buffer:
+                self._scan_buffer.pop()
+            return True
+        char = codepoint if isinstance(codepoint, str) and len(codepoint) == 1 else None
+        if char is None and 32 <= key < 127:
+            char = chr(key)
+        if char is not None and char.isprintable() and len(self._scan_buffer) < 200:
+            self._scan_buffer.append(char)
+        return True
+
+    def scanned(self, text: str) -> None:
+        """A scanner (or keyboard) sent a line: the current screen may take it, else look it up."""
+        handler = getattr(self.screen, "on_scan", None)
+        if handler is not None and handler(text):
+            return
+        if self.busy or self.manager.current in ("pin", "technician"):
+            return
+        self.look_up(text)
+
+    def look_up(self, query: str) -> bool:
+        """Find today's booking for a NIK or code; confirm it, or explain why not."""
+
+        def found(booking: Any) -> None:
+            self.go("confirm", booking=booking, query=query)
+
+        def refused(error: KioskError) -> None:
+            self.show_error(error, query=query)
+
+        return self.run_task(lambda: self.kiosk.find_booking(query), found, refused, self.tr("Mencari pendaftaran ..."))
+
+
+def _import_screen(target: str) -> type | None:
+    module_name, class_name = target.split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if module_name == TECHNICIAN_MODULE and exc.name == TECHNICIAN_MODULE:
+            log.warning("technician screens not installed; long press on the logo does nothing")
+            return None
+        raise
+    return getattr(module, class_name)  # type: ignore[no-any-return]
+
+
+_ROOT_KV_DONE: list[bool] = []
+
+
+def _root_kv_loaded() -> bool:
+    if _ROOT_KV_DONE:
+        return True
+    _ROOT_KV_DONE.append(True)
+    return False
+
+
+ROOT_KV = """
+#:import theme kiosk.ui.theme
+<KioskRoot>:
+    canvas.before:
+        Color:
+            rgba: theme.rgba(theme.BG)
+        Rectangle:
+            pos: self.pos
+            size: self.size
+    BusyVeil:
+        id: veil
+        opacity: 1 if app.busy else 0
+        disabled: not app.busy
+"""

@@ -1,0 +1,52 @@
+"""Home: the two big choices, slots left per service, language, clock, booking-site QR."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+import qrcode
+from kivy.core.image import Image as CoreImage
+from kivy.properties import ObjectProperty, StringProperty
+
+from kiosk.i18n import N_
+from kiosk.ui.widgets import KioskScreen, load_kv
+
+load_kv("home")
+
+
+def qr_texture(text: str) -> Any:
+    """A QR code as a Kivy texture, drawn in memory (nothing written to disk)."""
+    image = qrcode.make(text, border=2, box_size=8).get_image().convert("RGB")
+    buffer = BytesIO()
+    image.save(buffer, format="PNG")
+    buffer.seek(0)
+    texture = CoreImage(buffer, ext="png").texture
+    texture.mag_filter = "nearest"  # crisp modules when scaled up
+    return texture
+
+
+def slots_text(tr: Any, quota: Any) -> str:
+    if not quota.service.walk_in:
+        return tr(N_("{service}: hanya online")).format(service=quota.service.name)
+    if quota.full:
+        return tr(N_("{service}: penuh")).format(service=quota.service.name)
+    return tr(N_("{service}: sisa {count}")).format(service=quota.service.name, count=quota.remaining)
+
+
+class HomeScreen(KioskScreen):
+    idle_timeout_s = None  # home is where the idle timeout leads
+
+    qr = ObjectProperty(None, allownone=True)
+    slots = StringProperty("")
+
+    def on_kv_post(self, _base: Any) -> None:
+        self.qr = qr_texture(self.app.config.site.booking_website)
+        self.app.bind(quotas=self._show_slots, language=self._show_slots)
+
+    def _show_slots(self, *_args: Any) -> None:
+        self.slots = "\n".join(slots_text(self.app.tr, q) for q in self.app.quotas)
+
+    def technician(self) -> None:
+        if "pin" in self.manager.screen_names:
+            self.app.go("pin")

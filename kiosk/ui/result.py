@@ -1,0 +1,125 @@
+"""After the request: the number (printed or not) and every refusal or fault, in plain words."""
+
+from __future__ import annotations
+
+import logging
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from kivy.core.image import Image as CoreImage
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+
+from kiosk.core.errors import BadInput, KioskError, Reason
+from kiosk.core.model import IssueResult, Ticket
+from kiosk.i18n import N_
+from kiosk.ui.home import qr_texture
+from kiosk.ui.widgets import KioskScreen, load_kv
+
+load_kv("result")
+log = logging.getLogger(__name__)
+
+DONE_RETURN_S = 20  # the number stays up long enough to note it, then home for the next person
+QR_REASONS = (Reason.QUOTA_FULL, Reason.SERVICE_NOT_WALK_IN, Reason.BOOKING_WRONG_DAY, Reason.BOOKING_CANCELLED)
+
+
+def preview_texture(printer: Any, ticket: Ticket) -> Any:
+    """The printer's picture of this ticket, when the printer can draw one (the preview printer)."""
+    render = getattr(printer, "preview_png", None)
+    if render is None:
+        return None
+    try:
+        data = render(ticket)
+    except Exception:  # noqa: BLE001 - a missing picture must not hide the number
+        log.exception("ticket preview failed")
+        return None
+    if isinstance(data, (str, Path)):
+        data = Path(data).read_bytes()
+    if not data:
+        return None
+    return CoreImage(BytesIO(data), ext="png").texture
+
+
+class DoneScreen(KioskScreen):
+    idle_timeout_s = DONE_RETURN_S
+
+    number = StringProperty("")
+    service_text = StringProperty("")
+    printed = BooleanProperty(True)
+    wait_text = StringProperty("")
+    priority_text = StringProperty("")
+    preview = ObjectProperty(None, allownone=True)
+
+    def prepare(self, result: IssueResult | None = None, **_kwargs: Any) -> None:
+        if result is None:
+            return
+        tr = self.app.tr
+        ticket = result.ticket
+        self.number = ticket.number
+        self.service_text = ticket.service_name
+        self.printed = result.printed
+        self.wait_text = tr(N_("{ahead} orang di depan Anda · perkiraan {minutes} menit")).format(
+            ahead=ticket.people_ahead, minutes=ticket.wait_minutes
+        )
+        self.priority_text = tr(N_("Antrean prioritas")) if ticket.priority else ""
+        # drawing the preview is local CPU work on a few hundred pixels; the print already happened
+        self.preview = preview_texture(self.app.kiosk.printer, ticket) if result.printed else None
+
+    def reset(self) -> None:
+        self.number = self.service_text = self.wait_text = self.priority_text = ""
+        self.preview = None
+        self.printed = True
+
+
+class ErrorScreen(KioskScreen):
+    title = StringProperty("")
+    hint = StringProperty("")
+    qr = ObjectProperty(None, allownone=True)
+    can_reprint = BooleanProperty(False)
+    can_retry = BooleanProperty(False)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._query = ""
+        self._retry = ""
+        self._error: KioskError | None = None
+
+    def prepare(self, error: KioskError | None = None, query: str = "", **_kwargs: Any) -> None:
+        if error is None:
+            return
+        self._error = error
+        self._query = query
+        self.title, self.hint = self.app.explain(error)
+        self.can_reprint = error.reason == Reason.ALREADY_CHECKED_IN and bool(query)
+        previous = self.manager.current if self.manager else ""
+        self._retry = previous if isinstance(error, BadInput) and previous in ("entry", "walkin") else ""
+        self.can_retry = bool(self._retry)
+        self.qr = qr_texture(self.app.config.site.booking_website) if error.reason in QR_REASONS else None
+
+    def reset(self) -> None:
+        self._query = ""
+        self._retry = ""
+        self._error = None
+        self.title = self.hint = ""
+        self.qr = None
+        self.can_reprint = self.can_retry = False
+
+    def reprint(self) -> None:
+        app = self.app
+        query = self._query
+        app.run_task(
+            lambda: app.kiosk.reprint_booking(query),
+            lambda result: app.go("done", result=result),
+            app.show_error,
+            app.tr(N_("Mencetak ulang karcis Anda ...")),
+        )
+
+    def retry(self) -> None:
+        """Back to the keypad, empty: the person types again."""
+        target = self._retry
+        if target:
+            screen = self.manager.get_screen(target)
+            if target == "entry":
+                self.app.go("entry", mode=screen.mode)
+            else:
+                self.app.go("walkin")

@@ -1,0 +1,171 @@
+"""Widgets every screen uses: big buttons, the keypad, the countdown, the busy veil."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.lang import Builder
+from kivy.metrics import sp
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.image import Image
+from kivy.uix.label import Label
+from kivy.uix.screenmanager import Screen
+
+from kiosk.i18n import N_
+from kiosk.ui import theme
+
+KV_DIR = Path(__file__).resolve().parent / "kv"
+_loaded: set[str] = set()
+
+
+def load_kv(name: str = "widgets") -> None:
+    """Load ``kv/<name>.kv`` once per process (loading twice would double every rule)."""
+    if name in _loaded:
+        return
+    _loaded.add(name)
+    Builder.load_file(str(KV_DIR / f"{name}.kv"))
+
+
+class KioskScreen(Screen):
+    """A screen of the kiosk. ``idle_timeout_s``: 0 = the configured timeout, None = never."""
+
+    idle_timeout_s: float | None = 0
+
+    @property
+    def app(self) -> Any:
+        return App.get_running_app()
+
+    def prepare(self, **kwargs: Any) -> None:
+        """Called by ``app.go`` with its keyword arguments before the screen shows."""
+
+    def reset(self) -> None:
+        """Wipe whatever the person typed: called on the way home."""
+
+
+class BigButton(ButtonBehavior, Label):
+    """A plain, flat, very large button: colour from the theme, no hover, no ripple."""
+
+    background = ListProperty([0, 0, 0, 1])
+    foreground = ListProperty([1, 1, 1, 1])
+
+    def on_kv_post(self, _base: Any) -> None:
+        # the generic <Label> rule sets dark text; a button's text colour follows its foreground
+        self.color = self.foreground
+        self.disabled_color = self.foreground
+
+    def on_foreground(self, _button: Any, value: list[float]) -> None:
+        self.color = value
+        self.disabled_color = value
+
+
+class KeyButton(BigButton):
+    """One key of a keypad; ``value`` is what it types, ``label`` a word to show instead."""
+
+    value = StringProperty("")
+    label = StringProperty("")
+
+
+DELETE_LABEL = N_("Hapus")
+CLEAR_LABEL = N_("Kosongkan")
+DIGIT_ROWS = ("123", "456", "789")
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+class Keypad(GridLayout):
+    """Digits (or digits and letters) with delete and clear; edits its ``text``."""
+
+    text = StringProperty("")
+    max_length = NumericProperty(16)
+    letters = BooleanProperty(False)
+
+    def on_kv_post(self, _base: Any) -> None:
+        self.build_keys()
+
+    def on_letters(self, *_args: Any) -> None:
+        self.build_keys()
+
+    def build_keys(self) -> None:
+        self.clear_widgets()
+        keys = LETTERS if self.letters else "".join(DIGIT_ROWS)
+        for char in keys:
+            self.add_widget(KeyButton(value=char, text=char))
+        if self.letters:
+            self.add_widget(KeyButton(value="DEL", label=DELETE_LABEL, font_size=sp(theme.BUTTON_SP)))
+            self.add_widget(KeyButton(value="CLR", label=CLEAR_LABEL, font_size=sp(theme.BUTTON_SP)))
+        else:
+            self.add_widget(KeyButton(value="CLR", label=CLEAR_LABEL, font_size=sp(theme.BUTTON_SP)))
+            self.add_widget(KeyButton(value="0", text="0"))
+            self.add_widget(KeyButton(value="DEL", label=DELETE_LABEL, font_size=sp(theme.BUTTON_SP)))
+
+    def press(self, value: str) -> None:
+        if value == "DEL":
+            self.text = self.text[:-1]
+        elif value == "CLR":
+            self.text = ""
+        elif len(self.text) < self.max_length:
+            self.text += value
+
+
+class BusyVeil(FloatLayout):
+    """Covers the screen while a task runs, so a second tap lands nowhere."""
+
+    angle = NumericProperty(0)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._spinner: Any = None
+        self.fbind("opacity", self._shown)  # not on_opacity: Widget's own handler fades the canvas
+
+    def _shown(self, _veil: Any, opacity: float) -> None:
+        # spin only while shown: a hidden veil costs no frames
+        if opacity and self._spinner is None:
+            self._spinner = Clock.schedule_interval(self._spin, 1 / 20)
+        elif not opacity and self._spinner is not None:
+            self._spinner.cancel()
+            self._spinner = None
+
+    def _spin(self, dt: float) -> None:
+        self.angle = (self.angle - 360 * dt) % 360
+
+    def on_touch_down(self, touch: Any) -> bool:
+        app = App.get_running_app()
+        return bool(app is not None and app.busy)
+
+    def on_touch_move(self, touch: Any) -> bool:
+        return self.on_touch_down(touch)
+
+    def on_touch_up(self, touch: Any) -> bool:
+        return self.on_touch_down(touch)
+
+
+class LongPressImage(ButtonBehavior, Image):
+    """An image that fires ``on_long_press`` after being held ``hold_s`` seconds."""
+
+    hold_s = NumericProperty(2.0)
+    __events__ = ("on_long_press",)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._hold: Any = None
+
+    def on_press(self) -> None:
+        self._hold = Clock.schedule_once(lambda _dt: self.dispatch("on_long_press"), self.hold_s)
+
+    def on_release(self) -> None:
+        if self._hold is not None:
+            self._hold.cancel()
+            self._hold = None
+
+    def on_long_press(self) -> None:
+        pass
+
+
+def group_digits(digits: str, size: int = 4) -> str:
+    """``3520011708450001`` → ``3520 0117 0845 0001``: easier to compare with the card."""
+    return " ".join(digits[i : i + size] for i in range(0, len(digits), size))

@@ -1,0 +1,346 @@
+"""The UI test harness: the real Kivy window (offscreen, one per process) driven by simulated input.
+
+``ui`` builds a ``KioskApp`` on a real SQLite day book in ``tmp_path`` with a FixedClock at
+Monday 08:00 WIB and today's bookings, and gives the helpers: ``ui.tap(widget)`` (touch
+down/up dispatched through the window, as a finger would), ``ui.long_press(widget, s)``,
+``ui.type_keys(text)`` (key events as a USB barcode scanner sends them, ending with Enter),
+``ui.wait_until(predicate, timeout)`` (pumps the Kivy clock and event loop), ``ui.find(text_or_id)``
+and ``ui.texts()`` (every visible text on the current screen). Each test gets a fresh app; the
+window is cleared between tests.
+
+Pass options with ``@pytest.mark.ui_options(printer=..., backend=..., config={...})``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.backends.daybook import DayBook
+from kiosk.backends.importer import parse_rows
+from kiosk.core import config as config_mod
+from kiosk.core.clock import FixedClock
+from kiosk.core.config import Config
+from kiosk.core.errors import Reason, SystemFault
+from kiosk.core.model import Ticket
+from kiosk.core.nik import NikHasher
+from kiosk.core.ports import PrinterReadiness
+from kiosk.core.usecases import Kiosk
+from kiosk.ops.systemd import SystemdNotifier
+
+
+def _shared_test_data() -> Any:
+    """tests/conftest.py's NIKs and helpers under a name of their own.
+
+    Without ``__init__.py`` files every conftest is the module ``conftest``; loading this one
+    replaces the root one in ``sys.modules``, so it re-exports the root's plain names below and
+    ``from conftest import NIK_...`` keeps working in every test module.
+    """
+    name = "antrian_tests_shared"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent.parent / "conftest.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+_shared = _shared_test_data()
+globals().update(
+    {key: value for key, value in vars(_shared).items() if key.isupper() or key in ("write_config", "make_nik")}
+)
+MONDAY_0800 = _shared.MONDAY_0800
+NIK_MAN_1945 = _shared.NIK_MAN_1945
+NIK_OTHER_REGION = _shared.NIK_OTHER_REGION
+NIK_WOMAN_1990 = _shared.NIK_WOMAN_1990
+NIK_YOUNG = _shared.NIK_YOUNG
+write_config = _shared.write_config
+
+WINDOW_SIZE = (1080, 1920)  # the reference portrait panel
+
+# (code, NIK, name, service, day offset, slot, site)
+BOOKINGS = (
+    ("MGT7K3Q9", NIK_MAN_1945, "Siti Aminah", "KTP", 0, "08:00", "MPP"),
+    ("MGT4P2X8", NIK_WOMAN_1990, "Budi Santoso", "CETAK", 0, "08:15", "MPP"),
+    ("MGT5D3W1", NIK_OTHER_REGION, "Agus Prasetyo", "KK", 1, "09:00", "MPP"),
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "ui_options(**kwargs): options for the ui fixture")
+
+
+class PaperRoll:
+    """A test printer implementing the TicketPrinter port, whose paper can run out.
+
+    It stands in for hardware that cannot run here; the preview printer is used when it exists.
+    """
+
+    def __init__(self) -> None:
+        self.state = "ready"
+        self.printed: list[Ticket] = []
+
+    def readiness(self) -> PrinterReadiness:
+        return PrinterReadiness(can_print=self.state == "ready", state=self.state)
+
+    def print_ticket(self, ticket: Ticket) -> None:
+        if self.state != "ready":
+            raise SystemFault(Reason.PRINTER_FAULT)
+        self.printed.append(ticket)
+
+
+def default_printer(config: Config) -> Any:
+    """The preview printer (PNG + raw bytes into the config's folder), or PaperRoll until it exists."""
+    import os
+
+    # escpos pickles its profile database here on first import and fails if the folder is missing
+    os.makedirs(os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"], exist_ok=True)
+    try:
+        from printer.service import build_ticket_printer  # type: ignore[import-not-found]
+    except ImportError:
+        return PaperRoll()
+    return build_ticket_printer(config)
+
+
+class FakeMonotonic:
+    """The idle timer's clock: moves only when a test travels."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def travel(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def seed_bookings(config: Config, hasher: NikHasher, book: DayBook) -> None:
+    from datetime import timedelta
+
+    rows = []
+    for index, (code, nik, name, service, offset, slot, site) in enumerate(BOOKINGS):
+        day = (MONDAY_0800 + timedelta(days=offset)).date()
+        rows.append(
+            (
+                index + 1,
+                {"code": code, "nik": nik, "name": name, "service": service, "date": day.isoformat()}
+                | {"slot": slot, "site": site},
+            )
+        )
+    result = parse_rows(rows, config, hasher)
+    assert not result.problems, result.problems
+    book.upsert_bookings(result.bookings)
+
+
+@pytest.fixture(scope="session")
+def window() -> Any:
+    """The one offscreen Kivy window of this process, made the way Kivy's own GraphicUnitTest does."""
+    from kivy.config import Config as KivyConfig
+
+    KivyConfig.set("graphics", "width", str(WINDOW_SIZE[0]))
+    KivyConfig.set("graphics", "height", str(WINDOW_SIZE[1]))
+    KivyConfig.set("kivy", "exit_on_escape", "0")
+    for name, _value in KivyConfig.items("input"):
+        KivyConfig.remove_option("input", name)  # no real mouse: only our simulated touches
+    from kivy.core.window import Window
+
+    Window.create_window()
+    Window.register()
+    Window.initialized = True
+    Window.close = lambda *args: None
+    Window.size = WINDOW_SIZE
+    return Window
+
+
+@dataclass
+class UI:
+    app: Any
+    window: Any
+    kiosk: Kiosk
+    book: DayBook
+    clock: FixedClock
+    monotonic: FakeMonotonic
+    printer: Any
+    config: Config
+    frames: list[float] = field(default_factory=list)
+
+    # -- driving the event loop -----------------------------------------------------------
+
+    def pump(self, frames: int = 1) -> None:
+        from kivy.base import EventLoop
+
+        for _ in range(frames):
+            EventLoop.idle()
+
+    def wait_until(self, predicate: Callable[[], Any], timeout: float = 5.0, what: str = "") -> Any:
+        """Pump the Kivy clock until ``predicate()`` is truthy; fail after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self.pump()
+            value = predicate()
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"timed out waiting for {what or predicate}; screen {self.current}: {self.texts()}"
+                )
+            time.sleep(0.005)
+
+    def settle(self) -> None:
+        """Wait for any running task and status poll, then let their callbacks run."""
+        self.wait_until(lambda: not self.app.task_running and not self.app._polling, what="tasks to finish")
+        self.pump(2)
+
+    # -- what the person sees -------------------------------------------------------------
+
+    @property
+    def current(self) -> str:
+        return str(self.app.manager.current)
+
+    @property
+    def screen(self) -> Any:
+        return self.app.manager.current_screen
+
+    def visible_widgets(self) -> Iterator[Any]:
+        def walk(widget: Any) -> Iterator[Any]:
+            if widget.opacity == 0:
+                return
+            yield widget
+            for child in widget.children:
+                yield from walk(child)
+
+        yield from walk(self.screen)
+        if self.app.busy:
+            yield from walk(self.app.root_widget.ids.veil)
+
+    def texts(self) -> list[str]:
+        """Every visible text on the current screen, markup stripped."""
+        import re
+
+        found = []
+        for widget in self.visible_widgets():
+            text = getattr(widget, "text", None)
+            if isinstance(text, str) and text.strip():
+                found.append(re.sub(r"\[/?[a-z]+(=[^\]]*)?\]", "", text))
+        return found
+
+    def sees(self, fragment: str) -> bool:
+        return any(fragment in text for text in self.texts())
+
+    def find(self, text_or_id: str) -> Any:
+        """A widget of the current screen by its KV id, or the first visible one showing that text."""
+        screen = self.screen
+        if text_or_id in screen.ids:
+            return screen.ids[text_or_id]
+        for widget in self.visible_widgets():
+            text = getattr(widget, "text", None)
+            if isinstance(text, str) and text_or_id in text:
+                return widget
+        raise AssertionError(f"nothing shows {text_or_id!r} on {self.current}: {self.texts()}")
+
+    # -- input ----------------------------------------------------------------------------
+
+    def _touch_at(self, widget: Any) -> Any:
+        from kivy.tests.common import UnitTestTouch
+
+        assert widget.get_root_window() is not None, f"{widget} is not on the window"
+        x, y = widget.to_window(*widget.center)
+        return UnitTestTouch(x, y)
+
+    def tap(self, widget: Any) -> None:
+        """A finger down and up on the widget's centre, through the window's event dispatch."""
+        if isinstance(widget, str):
+            widget = self.find(widget)
+        self.pump()  # lay out first, so the centre is where it is drawn
+        touch = self._touch_at(widget)
+        touch.touch_down()
+        self.pump()
+        touch.touch_up()
+        self.pump()
+
+    def long_press(self, widget: Any, seconds: float) -> None:
+        if isinstance(widget, str):
+            widget = self.find(widget)
+        self.pump()
+        touch = self._touch_at(widget)
+        touch.touch_down()
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.pump()
+            time.sleep(0.02)
+        touch.touch_up()
+        self.pump()
+
+    def type_keys(self, text: str, enter: bool = True) -> None:
+        """Keys as a USB barcode scanner sends them (a key code per character), then Enter."""
+        for char in text:
+            key = ord(char.lower())
+            modifiers = ["shift"] if char.isupper() else []
+            self.window.dispatch("on_key_down", key, 0, char, modifiers)
+            self.window.dispatch("on_key_up", key, 0)
+        if enter:
+            self.window.dispatch("on_key_down", 13, 40, None, [])
+            self.window.dispatch("on_key_up", 13, 40)
+        self.pump()
+
+    def press_digits(self, digits: str) -> None:
+        """Tap keypad keys one by one, as a person does."""
+        pad = self.find("pad")
+        keys = {key.value: key for key in pad.children}
+        for char in digits:
+            self.tap(keys[char])
+
+    # -- what was issued ------------------------------------------------------------------
+
+    def tickets(self) -> list[Ticket]:
+        return self.book.tickets(self.clock.now().date())
+
+
+@pytest.fixture
+def ui(request: pytest.FixtureRequest, window: Any, tmp_path: Path, hasher: NikHasher) -> Iterator[UI]:
+    from kivy.app import App
+
+    from kiosk.ui.app import KioskApp
+
+    marker = request.node.get_closest_marker("ui_options")
+    options = dict(marker.kwargs) if marker else {}
+    config = config_mod.load(write_config(tmp_path, options.get("config")))
+    book = DayBook(config.backend.path, config)
+    seed_bookings(config, hasher, book)
+    clock = FixedClock(MONDAY_0800)
+    printer = options.get("printer") or default_printer(config)
+    backend = options["backend"](book) if "backend" in options else book
+    kiosk = Kiosk(config=config, backend=backend, hasher=hasher, clock=clock, printer=printer)
+    monotonic = FakeMonotonic()
+    app = KioskApp(kiosk, config, notifier=SystemdNotifier(socket_path=""), monotonic=monotonic)
+    app._run_prepare()
+    harness = UI(app, window, kiosk, book, clock, monotonic, printer, config)
+    harness.wait_until(lambda: app.manager.current == "home" and app.quotas, what="home with slots")
+    try:
+        yield harness
+    finally:
+        release = getattr(backend, "release", None)
+        if release is not None:
+            release()
+        for thread in threading.enumerate():
+            if thread.name in ("kiosk-task", "kiosk-status"):
+                thread.join(timeout=5)
+        harness.pump(2)
+        app.dispatch("on_stop")
+        close = getattr(printer, "close", None)
+        if close is not None:
+            close()
+        for child in window.children[:]:
+            window.remove_widget(child)
+        App._running_app = None
+        book.close()
