@@ -1,0 +1,116 @@
+"""No number lost or given twice: a worker killed with SIGKILL at random instants, and four
+workers issuing at once on one day book. Both run real processes on a real SQLite file."""
+
+from __future__ import annotations
+
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, write_config
+
+WORKER = Path(__file__).with_name("walkin_worker.py")
+KILLS = 25
+
+
+def start(config: Path, first: int, go: Path | None = None) -> subprocess.Popen[str]:
+    argv = [sys.executable, str(WORKER), str(config), "KTP", str(first)] + ([str(go)] if go else [])
+    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+
+
+def committed(config: Path) -> list[tuple[int, str]]:
+    db = sqlite3.connect(config.parent / "daybook.sqlite3")
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return db.execute("SELECT seq, number FROM tickets WHERE service = 'KTP' ORDER BY seq").fetchall()
+    finally:
+        db.close()
+
+
+def reported_numbers(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("A-")]
+
+
+@pytest.mark.slow
+def test_a_worker_killed_at_random_instants_never_loses_or_repeats_a_number(tmp_path: Path) -> None:
+    quota = 400
+    config = write_config(tmp_path, {"daily_quota = 60": f"daily_quota = {quota}"})
+    rng = random.Random()
+    reported: list[str] = []
+    kills = 0
+    for run in range(KILLS):
+        worker = start(config, first=run * 10_000)
+        if rng.random() < 0.8:
+            assert worker.stdout is not None
+            ready = worker.stdout.readline()
+            assert ready.startswith("READY"), worker.stderr.read() if worker.stderr else ready
+            time.sleep(rng.uniform(0, 0.05))  # mostly in the middle of issuing
+        else:
+            time.sleep(rng.uniform(0, 0.4))  # while starting: imports, opening, migrating
+        worker.send_signal(signal.SIGKILL)
+        out, err = worker.communicate(timeout=30)
+        if worker.returncode == -signal.SIGKILL:
+            kills += 1
+        else:
+            assert worker.returncode == 0, err  # only a finished worker (quota gone) may exit by itself
+        reported += reported_numbers(out)
+
+    final = start(config, first=KILLS * 10_000)
+    out, err = final.communicate(timeout=60)
+    assert final.returncode == 0, err
+    assert out.rstrip().endswith("FULL")
+    reported += reported_numbers(out)
+
+    rows = committed(config)
+    numbers = [number for _, number in rows]
+    assert len(numbers) == len(set(numbers)), "a number was given twice"
+    assert [seq for seq, _ in rows] == list(range(1, len(rows) + 1)), "a gap in the sequence"
+    assert len(rows) == quota, "the quota was exceeded or not filled"
+    assert len(reported) == len(set(reported)), "a number was reported twice"
+    assert set(reported) <= set(numbers), "a reported number is not in the day book"
+    assert len(numbers) - len(reported) <= kills, "more than one unreported number per kill"
+    assert kills >= KILLS // 2  # the test really killed workers mid-flight
+    print(f"kills={kills} committed={len(numbers)} reported={len(reported)}")
+
+
+@pytest.mark.slow
+def test_four_workers_at_once_fill_the_quota_exactly_without_a_duplicate(tmp_path: Path) -> None:
+    quota = 300
+    config = write_config(tmp_path, {"daily_quota = 60": f"daily_quota = {quota}"})
+    go = tmp_path / "go"
+    workers = [start(config, first=k * 100_000, go=go) for k in range(4)]
+    for worker in workers:
+        assert worker.stdout is not None
+        assert worker.stdout.readline().startswith("READY")
+    go.touch()
+    outputs = []
+    for worker in workers:
+        out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0, err
+        assert out.rstrip().endswith("FULL")
+        outputs.append(reported_numbers(out))
+
+    everything = [number for out in outputs for number in out]
+    assert len(everything) == quota
+    assert not [n for n, c in Counter(everything).items() if c > 1]
+    assert sum(1 for out in outputs if out) >= 2  # they really competed
+    rows = committed(config)
+    assert sorted(number for _, number in rows) == sorted(everything)
+    assert [seq for seq, _ in rows] == list(range(1, quota + 1))
+
+
+@pytest.mark.slow
+def test_four_workers_opening_a_brand_new_day_book_at_once_all_work(tmp_path: Path) -> None:
+    config = write_config(tmp_path, {"daily_quota = 60": "daily_quota = 40"})
+    workers = [start(config, first=k * 100_000) for k in range(4)]
+    results = [worker.communicate(timeout=120) for worker in workers]
+    for worker, (out, err) in zip(workers, results, strict=True):
+        assert worker.returncode == 0, err
+    everything = [n for out, _ in results for n in reported_numbers(out)]
+    assert sorted(everything) == [f"A-{i:03d}" for i in range(1, 41)]
