@@ -1,0 +1,503 @@
+"""The HTTP booking backend: the office's booking API (docs/api/openapi.yaml), with an offline mirror.
+
+One ``requests.Session`` with connect and read timeouts and TLS verification. Retries only
+where they are safe: GETs, and POSTs, which always carry an ``Idempotency-Key`` so a repeat
+gives the same answer. Problem documents come back as the same ``BadInput``/``Refusal``/
+``SystemFault`` (same ``Reason``) the local day book raises, so the screen says the same thing.
+
+With the server unreachable, check-ins of mirrored bookings and walk-ins are issued from the
+numbers leased in advance (``OfflineStore``) and synced when the server answers again. Log
+lines name the method, path template and status only: never a token, a NIK or its hash.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time as monotonic_time
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import quote
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from kiosk.backends.offline import OfflineStore
+from kiosk.core import rules, wire
+from kiosk.core.clock import WIB
+from kiosk.core.config import Config
+from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
+from kiosk.core.model import Booking, DailyReport, Priority, ServiceQuota, Ticket, TicketKind
+
+log = logging.getLogger(__name__)
+
+RETRY_OFFLINE_AFTER_S = 5.0  # while offline, ask the server again at most this often
+SYNC_EVERY_S = 60.0
+_REASONS = {r.value: r for r in Reason}
+
+
+@dataclass(frozen=True)
+class BackendStatus:
+    """For the technician screen: is the server there, how fast, what waits to be synced."""
+
+    online: bool
+    latency_ms: float | None
+    last_error: str | None
+    last_sync: datetime | None
+    unsynced: int
+    leased_free: dict[str, int] = field(default_factory=dict)
+
+
+def _read_token(config: Config) -> str:
+    backend = config.backend
+    if backend.token_file is not None:
+        try:
+            token = backend.token_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise SystemFault(Reason.CONFIG_INVALID, path=str(backend.token_file), detail=exc.strerror) from None
+    else:
+        token = os.environ.get(backend.token_env, "").strip()
+    if not token:
+        raise SystemFault(Reason.CONFIG_INVALID, detail=f"no token in backend.token_file or ${backend.token_env}")
+    return token
+
+
+class HttpBackend:
+    """``BookingBackend`` over the booking API, serving from leased numbers while offline."""
+
+    def __init__(self, config: Config, store: OfflineStore | None = None, auto_sync: bool = True) -> None:
+        self.config = config
+        self.base = config.backend.url.rstrip("/")
+        self.timeout = (config.backend.connect_timeout_s, config.backend.read_timeout_s)
+        self.session = requests.Session()
+        self.session.verify = config.backend.verify_tls
+        self.session.headers["Authorization"] = f"Bearer {_read_token(config)}"
+        self.session.headers["User-Agent"] = f"antrian-kiosk/{config.site.kiosk_id}"
+        retry = Retry(
+            total=2,
+            connect=2,
+            read=1,
+            status=1,
+            backoff_factor=0.05,
+            status_forcelist=(502, 503, 504),
+            allowed_methods=frozenset({"GET", "POST"}),  # every POST carries an Idempotency-Key
+            raise_on_status=False,
+            respect_retry_after_header=False,
+        )
+        adapter = HTTPAdapter(max_retries=retry, pool_connections=2, pool_maxsize=4)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.store = store or OfflineStore(config.backend.path)
+        self.online = True  # until a call says otherwise
+        self.latency_ms: float | None = None
+        self.last_error: str | None = None
+        self.last_sync: datetime | None = None
+        self._failed_at = 0.0
+        self._synced_at = 0.0
+        self.auto_sync = auto_sync
+        self._sync_lock = threading.Lock()
+        self._sync_running = False
+
+    # -- transport ------------------------------------------------------------------------
+
+    def status(self) -> BackendStatus:
+        return BackendStatus(
+            online=self.online,
+            latency_ms=self.latency_ms,
+            last_error=self.last_error,
+            last_sync=self.last_sync,
+            unsynced=self.store.unsynced_count(),
+            leased_free=self.store.free(datetime.now(WIB).date()),
+        )
+
+    def _call(self, method: str, path: str, template: str, body: Any = None, key: str | None = None) -> Any:
+        """One API call: the parsed JSON answer, or the error the person's screen can explain."""
+        if not self.online and monotonic_time.monotonic() - self._failed_at < RETRY_OFFLINE_AFTER_S:
+            raise SystemFault(Reason.BACKEND_UNREACHABLE, detail="offline")
+        headers = {"Idempotency-Key": key or str(uuid.uuid4())} if method == "POST" else {}
+        started = monotonic_time.perf_counter()
+        try:
+            response = self.session.request(
+                method, self.base + path, json=body, headers=headers, timeout=self.timeout, allow_redirects=False
+            )
+        except requests.exceptions.SSLError:
+            self._went_offline(f"{method} {template}: TLS error (certificate or protocol)")
+            raise SystemFault(Reason.BACKEND_UNREACHABLE, detail="tls") from None
+        except requests.exceptions.Timeout:
+            self._went_offline(f"{method} {template}: no answer within {self.timeout}s")
+            raise SystemFault(Reason.BACKEND_UNREACHABLE, detail="timeout") from None
+        except requests.exceptions.ConnectionError as exc:
+            self._went_offline(f"{method} {template}: cannot connect ({type(_root(exc)).__name__})")
+            raise SystemFault(Reason.BACKEND_UNREACHABLE, detail="connection") from None
+        except requests.exceptions.RequestException as exc:
+            self._went_offline(f"{method} {template}: {type(exc).__name__}")
+            raise SystemFault(Reason.BACKEND_UNREACHABLE, detail="request") from None
+        self.latency_ms = (monotonic_time.perf_counter() - started) * 1000
+        was_offline = not self.online
+        self.online = True
+        if was_offline:
+            log.warning("booking server answers again (%s %s, %.0f ms)", method, template, self.latency_ms)
+        if response.status_code >= 400:
+            raise self._problem(response, method, template)
+        if response.status_code == 204:
+            data = None
+        else:
+            try:
+                data = response.json()
+            except ValueError:
+                self.last_error = f"{method} {template}: answer is not JSON"
+                log.error("%s", self.last_error)
+                raise SystemFault(Reason.BACKEND_FAULT, detail="malformed") from None
+        self.last_error = None
+        self._maybe_sync(force=was_offline)
+        return data
+
+    def _went_offline(self, message: str) -> None:
+        if self.online:
+            log.warning("booking server unreachable, serving offline: %s", message)
+        self.online = False
+        self.last_error = message
+        self._failed_at = monotonic_time.monotonic()
+
+    def _problem(self, response: requests.Response, method: str, template: str) -> KioskError:
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        code = data.get("code") if isinstance(data, dict) else None
+        params = data.get("params") if isinstance(data, dict) else None
+        params = {str(k): v for k, v in params.items()} if isinstance(params, dict) else {}
+        reason = _REASONS.get(code) if isinstance(code, str) else None
+        status = response.status_code
+        if reason is not None and reason not in (Reason.BACKEND_UNREACHABLE, Reason.BACKEND_FAULT):
+            if status == 404:
+                return BadInput(reason, **params) if reason == Reason.TICKET_UNKNOWN else Refusal(reason, **params)
+            if status == 409:
+                return Refusal(reason, **params)
+            if status in (400, 422):
+                return BadInput(reason, **params)
+            if status >= 500:
+                self.last_error = f"{method} {template}: {status} {reason.value}"
+                log.error("booking server fault: %s", self.last_error)
+                return SystemFault(reason)
+        self.last_error = f"{method} {template}: HTTP {status} {code or ''}".strip()
+        if status == 401:
+            log.error("booking server refused this kiosk's token: %s", self.last_error)
+        else:
+            log.error("booking server error: %s", self.last_error)
+        return SystemFault(Reason.BACKEND_FAULT, status=status)
+
+    @staticmethod
+    def _shape(what: str, func: Any, *args: Any) -> Any:
+        try:
+            return func(*args)
+        except (KeyError, ValueError, TypeError, AttributeError):
+            log.error("booking server answer has the wrong shape: %s", what)
+            raise SystemFault(Reason.BACKEND_FAULT, detail="shape") from None
+
+    # -- looking up -----------------------------------------------------------------------
+
+    def find_booking(self, code: str) -> Booking | None:
+        try:
+            data = self._call("GET", f"/bookings/{quote(code, safe='')}", "/bookings/{code}")
+        except Refusal as exc:
+            if exc.reason == Reason.BOOKING_NOT_FOUND:
+                return None
+            raise
+        except BadInput as exc:
+            if exc.reason == Reason.CODE_INVALID:
+                return None
+            raise
+        except SystemFault as exc:
+            if exc.reason != Reason.BACKEND_UNREACHABLE:
+                raise
+            return self.store.booking(code)
+        booking: Booking = self._shape("booking", wire.booking_from_dict, data)
+        return booking
+
+    def find_bookings_by_nik(self, nik_hash: str) -> list[Booking]:
+        try:
+            data = self._call("POST", "/bookings/search", "/bookings/search", {"nik_hash": nik_hash})
+        except SystemFault as exc:
+            if exc.reason != Reason.BACKEND_UNREACHABLE:
+                raise
+            return self.store.bookings_by_nik(nik_hash)
+        return self._shape("bookings", lambda d: [wire.booking_from_dict(b, nik_hash) for b in d["bookings"]], data)  # type: ignore[no-any-return]
+
+    def quotas(self, now: datetime) -> list[ServiceQuota]:
+        try:
+            data = self._call("GET", "/quotas", "/quotas")
+            items = self._shape("quotas", lambda d: list(d["services"]), data)
+        except SystemFault as exc:
+            if exc.reason != Reason.BACKEND_UNREACHABLE:
+                raise
+            return self._offline_quotas(now)
+        return self._shape("quotas", lambda: [wire.quota_from_dict(q, self.config.service(q["code"])) for q in items])  # type: ignore[no-any-return]
+
+    def _offline_quotas(self, now: datetime) -> list[ServiceQuota]:
+        """Offline, a walk-in can only get a leased number: that is what remains."""
+        day = now.astimezone(WIB).date()
+        free = self.store.free(day)
+        mirrored = {q["code"]: q for q in self.store.quotas(day)}
+        out = []
+        for service in self.config.services:
+            booked = int(mirrored.get(service.code, {}).get("bookings_valid", 0))
+            left = free.get(service.code, 0) if service.walk_in else 0
+            out.append(ServiceQuota(service, booked, max(0, service.daily_quota - booked - left)))
+        return out
+
+    # -- issuing --------------------------------------------------------------------------
+
+    def check_in(self, code: str, now: datetime, idempotency_key: str) -> Ticket:
+        replayed = self.store.by_key(idempotency_key)
+        if replayed is not None:
+            return replayed
+        try:
+            data = self._call("POST", "/check-ins", "/check-ins", {"code": code}, idempotency_key)
+        except SystemFault as exc:
+            if exc.reason != Reason.BACKEND_UNREACHABLE:
+                raise
+            self.store.pending("void", idempotency_key)  # the server may have committed: undo at sync
+            return self._offline_check_in(code, now, idempotency_key)
+        ticket: Ticket = self._shape("ticket", wire.ticket_from_dict, data)
+        self.store.remember(ticket)
+        return ticket
+
+    def _offline_check_in(self, code: str, now: datetime, key: str) -> Ticket:
+        booking = self.store.booking(code)
+        if booking is None:
+            raise SystemFault(Reason.BACKEND_UNREACHABLE, detail="booking not mirrored")
+        rules.check_booking(booking, now, self.config)
+        service = self.config.service(booking.service_code)
+        if service is None:
+            raise BadInput(Reason.SERVICE_UNKNOWN, service=booking.service_code)
+        ticket = self.store.issue(
+            service,
+            now.astimezone(WIB).date(),
+            now.astimezone(WIB),
+            TicketKind.ONLINE,
+            booking.code,
+            booking.nik_hash,
+            None,
+            booking.code,
+            key,
+            self.config.site.kiosk_id,
+        )
+        if ticket is None:
+            raise SystemFault(Reason.BACKEND_UNREACHABLE, detail="no leased number left")
+        log.warning("checked in offline as %s (leased)", ticket.number)
+        return ticket
+
+    def issue_walk_in(
+        self,
+        service_code: str,
+        nik_hash: str,
+        nik_masked: str,
+        priority: Priority | None,
+        now: datetime,
+        idempotency_key: str,
+    ) -> Ticket:
+        replayed = self.store.by_key(idempotency_key)
+        if replayed is not None:
+            return replayed
+        body = {
+            "service_code": service_code,
+            "nik_hash": nik_hash,
+            "nik_masked": nik_masked,
+            "priority": priority.value if priority else None,
+        }
+        try:
+            data = self._call("POST", "/walk-ins", "/walk-ins", body, idempotency_key)
+        except SystemFault as exc:
+            if exc.reason != Reason.BACKEND_UNREACHABLE:
+                raise
+            self.store.pending("void", idempotency_key)
+            return self._from_lease(service_code, nik_hash, nik_masked, priority, now, idempotency_key, exc)
+        except Refusal as exc:
+            # The shared quota is spent, but numbers this kiosk leased are still its to give.
+            if exc.reason != Reason.QUOTA_FULL:
+                raise
+            leased = self._from_lease(service_code, nik_hash, nik_masked, priority, now, idempotency_key, exc)
+            self._maybe_sync(force=True)
+            return leased
+        ticket: Ticket = self._shape("ticket", wire.ticket_from_dict, data)
+        self.store.remember(ticket, nik_hash)
+        self.store.clear_pending("void", idempotency_key)
+        return ticket
+
+    def _from_lease(
+        self,
+        service_code: str,
+        nik_hash: str,
+        nik_masked: str,
+        priority: Priority | None,
+        now: datetime,
+        key: str,
+        failure: KioskError,
+    ) -> Ticket:
+        now = now.astimezone(WIB)
+        service = self.config.service(service_code)
+        free = self.store.free(now.date()).get(service.code if service else "", 0)
+        same, today = self.store.counts_for(nik_hash, service.code if service else "", now.date())
+        service = rules.check_walk_in(service, service_code, now, self.config, free, same, today)
+        ticket = self.store.issue(
+            service,
+            now.date(),
+            now,
+            TicketKind.WALK_IN,
+            nik_masked,
+            nik_hash,
+            priority,
+            None,
+            key,
+            self.config.site.kiosk_id,
+        )
+        if ticket is None:
+            raise failure
+        log.warning("issued walk-in %s from a leased block", ticket.number)
+        return ticket
+
+    # -- tickets --------------------------------------------------------------------------
+
+    def find_ticket(self, day: date, number: str) -> Ticket | None:
+        number = number.strip().upper()
+        local = self.store.find(day, number)
+        known = self.store.ticket(local.id) if local is not None else None
+        if known is not None and known[1]:
+            return known[0]  # issued offline, not yet on the server
+        try:
+            data = self._call("GET", f"/tickets/{day.isoformat()}/{quote(number, safe='')}", "/tickets/{day}/{number}")
+        except BadInput as exc:
+            if exc.reason == Reason.TICKET_UNKNOWN:
+                return None
+            raise
+        except SystemFault as exc:
+            if exc.reason != Reason.BACKEND_UNREACHABLE:
+                raise
+            return local
+        ticket: Ticket = self._shape("ticket", wire.ticket_from_dict, data)
+        return ticket
+
+    def record_reprint(self, ticket_id: str, limit: int | None) -> Ticket:
+        known = self.store.ticket(ticket_id)
+        if known is None or not known[1]:
+            try:
+                data = self._call("POST", f"/tickets/{ticket_id}/reprints", "/tickets/{id}/reprints", {"limit": limit})
+            except SystemFault as exc:
+                if exc.reason != Reason.BACKEND_UNREACHABLE or known is None:
+                    raise
+            else:
+                ticket: Ticket = self._shape("ticket", wire.ticket_from_dict, data)
+                return ticket
+        assert known is not None
+        ticket = known[0]
+        if limit is not None and ticket.reprints >= limit:
+            raise Refusal(Reason.REPRINT_USED, number=ticket.number)
+        ticket = replace(ticket, reprints=ticket.reprints + 1)
+        self.store.update(ticket)
+        return ticket
+
+    def mark_printed(self, ticket_id: str, printed: bool) -> None:
+        known = self.store.ticket(ticket_id)
+        if known is not None:
+            self.store.set_printed_locally(known[0], printed)
+            if known[1]:
+                return  # travels with the offline ticket at sync
+        try:
+            self._call("POST", f"/tickets/{ticket_id}/printed", "/tickets/{id}/printed", {"printed": printed})
+        except SystemFault as exc:
+            if exc.reason != Reason.BACKEND_UNREACHABLE:
+                raise
+            self.store.pending("printed", ticket_id, int(printed))
+
+    def tickets(self, day: date) -> list[Ticket]:
+        try:
+            data = self._call("GET", f"/tickets?day={day.isoformat()}", "/tickets")
+        except SystemFault as exc:
+            if exc.reason != Reason.BACKEND_UNREACHABLE:
+                raise
+            return self.store.tickets(day)
+        online: list[Ticket] = self._shape("tickets", lambda d: [wire.ticket_from_dict(t) for t in d["tickets"]], data)
+        known = {t.id for t in online}
+        waiting = [t for t in self.store.tickets(day, unsynced_only=True) if t.id not in known]
+        return sorted(online + waiting, key=lambda t: (t.issued_at, t.service_code, t.seq))
+
+    def daily_report(self, day: date, now: datetime) -> DailyReport:
+        data = self._call("GET", f"/reports/{day.isoformat()}", "/reports/{day}")
+        report: DailyReport = self._shape("report", wire.report_from_dict, data)
+        return report
+
+    # -- offline mirror and sync ----------------------------------------------------------
+
+    def _maybe_sync(self, force: bool) -> None:
+        """Sync on a background thread: when the server is back, and every minute while online."""
+        if not self.auto_sync or self._sync_running:
+            return
+        if not force and monotonic_time.monotonic() - self._synced_at < SYNC_EVERY_S:
+            return
+        self._synced_at = monotonic_time.monotonic()
+        threading.Thread(target=self._sync_quietly, name="antrian-sync", daemon=True).start()
+
+    def _sync_quietly(self) -> None:
+        try:
+            self.sync()
+        except KioskError as exc:
+            log.warning("sync with the booking server did not finish: %s", exc.reason.value)
+
+    def sync(self) -> None:
+        """Send what was done offline, refresh the mirror, and top the leased blocks up.
+
+        Safe to call at any time and from any thread (one sync at a time); never on the UI thread.
+        """
+        with self._sync_lock:
+            self._sync_running = True
+            try:
+                self._sync()
+            finally:
+                self._sync_running = False
+
+    def _sync(self) -> None:
+        payload = self.store.sync_payload()
+        answer = self._call("POST", "/sync", "/sync", payload)
+        self.store.synced(payload, answer)
+        if answer.get("conflicts"):
+            log.error("offline check-ins of bookings already checked in elsewhere: %s", answer["conflicts"])
+        mirror = self._call("GET", "/mirror", "/mirror")
+        day = self._shape("mirror", lambda d: date.fromisoformat(d["day"]), mirror)
+        bookings = self._shape(
+            "mirror", lambda d: [wire.booking_from_dict(b, str(b["nik_hash"])) for b in d["bookings"]], mirror
+        )
+        self.store.replace_mirror(day, bookings, list(mirror["quotas"]))
+        self.store.adopt_leases(list(answer.get("held", [])), day)
+        free = self.store.free(day)
+        for service in self.config.services:
+            wanted = self.config.backend.lease_size - free.get(service.code, 0)
+            if not service.walk_in or wanted <= 0:
+                continue
+            try:
+                self._call("POST", "/leases", "/leases", {"service_code": service.code, "size": wanted})
+            except Refusal as exc:  # closed, quota gone: nothing to lease now
+                log.info("no lease for %s: %s", service.code, exc.reason.value)
+        held = self._call("POST", "/sync", "/sync", {})
+        self.store.adopt_leases(list(held.get("held", [])), day)
+        self.last_sync = datetime.now(WIB)
+
+    def release_leases(self) -> int:
+        """Give unused leased numbers back (closing time, or the kiosk taken out of service)."""
+        count = self.store.release_free()
+        self._sync_quietly()
+        return count
+
+    def close(self) -> None:
+        self.session.close()
+        self.store.close()
+
+
+def _root(exc: BaseException) -> BaseException:
+    while exc.__context__ is not None and exc.__context__ is not exc:
+        exc = exc.__context__
+    return exc

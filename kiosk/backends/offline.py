@@ -1,0 +1,344 @@
+"""The HTTP backend's local store: the day's mirror, leased numbers, and what waits for sync.
+
+Kept in its own tables (``http_`` prefix) in the file named by ``backend.path``, written with
+``synchronous=FULL`` before any number is shown, so a ticket printed offline survives a crash
+and reaches the server at the next sync. No raw NIK: bookings carry the keyed hash and mask.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from kiosk.core import wire
+from kiosk.core.errors import Reason, SystemFault
+from kiosk.core.model import Booking, BookingStatus, Priority, Service, Ticket, TicketKind
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS http_bookings (
+    code TEXT PRIMARY KEY, nik_hash TEXT NOT NULL, nik_masked TEXT NOT NULL, name TEXT NOT NULL,
+    service TEXT NOT NULL, day TEXT NOT NULL, slot TEXT NOT NULL, site TEXT NOT NULL,
+    status TEXT NOT NULL, ticket_number TEXT
+);
+CREATE INDEX IF NOT EXISTS http_bookings_by_nik ON http_bookings (nik_hash);
+CREATE TABLE IF NOT EXISTS http_quotas (service TEXT PRIMARY KEY, day TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS http_leased (
+    ticket_id TEXT PRIMARY KEY, service TEXT NOT NULL, day TEXT NOT NULL, seq INTEGER NOT NULL,
+    number TEXT NOT NULL, state TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS http_tickets (
+    id TEXT PRIMARY KEY, day TEXT NOT NULL, number TEXT NOT NULL, body TEXT NOT NULL,
+    nik_hash TEXT, offline INTEGER NOT NULL, synced INTEGER NOT NULL, key TEXT UNIQUE
+);
+CREATE INDEX IF NOT EXISTS http_tickets_by_day ON http_tickets (day, number);
+CREATE TABLE IF NOT EXISTS http_pending (kind TEXT NOT NULL, ref TEXT NOT NULL, value INTEGER NOT NULL,
+    PRIMARY KEY (kind, ref))
+"""
+
+FREE, USED, RELEASE = "free", "used", "release"
+
+
+class OfflineStore:
+    """Everything the HTTP backend needs to keep serving, and to sync, with the server away."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, timeout=10.0, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA busy_timeout = 10000")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = FULL")
+            with self.write() as db:
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise SystemFault(Reason.DATABASE_FAULT, path=str(path), detail=str(exc)) from None
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def rows(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return list(self._db.execute(sql, args).fetchall())
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- mirror ---------------------------------------------------------------------------
+
+    def replace_mirror(self, day: date, bookings: list[Booking], quotas: list[dict[str, Any]]) -> None:
+        """Today's bookings and quotas as the server has them, keeping check-ins not yet synced."""
+        with self.write() as db:
+            db.execute("DELETE FROM http_bookings")
+            for b in bookings:
+                db.execute(
+                    "INSERT INTO http_bookings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        b.code,
+                        b.nik_hash,
+                        b.nik_masked,
+                        b.name,
+                        b.service_code,
+                        b.day.isoformat(),
+                        b.slot.strftime("%H:%M"),
+                        b.site,
+                        b.status.value,
+                        b.ticket_number,
+                    ),
+                )
+            for body, number in db.execute("SELECT body, number FROM http_tickets WHERE synced = 0").fetchall():
+                code = json.loads(body).get("booking_code")
+                if code:
+                    db.execute("UPDATE http_bookings SET ticket_number = ? WHERE code = ?", (number, code))
+            db.execute("DELETE FROM http_quotas")
+            for quota in quotas:
+                db.execute(
+                    "INSERT INTO http_quotas VALUES (?, ?, ?)", (quota["code"], day.isoformat(), json.dumps(quota))
+                )
+
+    def _booking(self, r: tuple[Any, ...]) -> Booking:
+        return Booking(
+            code=r[0],
+            nik_hash=r[1],
+            nik_masked=r[2],
+            name=r[3],
+            service_code=r[4],
+            day=date.fromisoformat(r[5]),
+            slot=time.fromisoformat(r[6]),
+            site=r[7],
+            status=BookingStatus(r[8]),
+            ticket_number=r[9],
+        )
+
+    def booking(self, code: str) -> Booking | None:
+        found = self.rows("SELECT * FROM http_bookings WHERE code = ?", (code,))
+        return self._booking(found[0]) if found else None
+
+    def bookings_by_nik(self, nik_hash: str) -> list[Booking]:
+        found = self.rows("SELECT * FROM http_bookings WHERE nik_hash = ? ORDER BY day, slot", (nik_hash,))
+        return [self._booking(r) for r in found]
+
+    def quotas(self, day: date) -> list[dict[str, Any]]:
+        return [json.loads(r[0]) for r in self.rows("SELECT body FROM http_quotas WHERE day = ?", (day.isoformat(),))]
+
+    # -- leased numbers -------------------------------------------------------------------
+
+    def adopt_leases(self, held: list[dict[str, Any]], day: date) -> None:
+        """The numbers the server says this kiosk holds today become free here unless already used."""
+        with self.write() as db:
+            server_ids = set()
+            for n in held:
+                server_ids.add(n["ticket_id"])
+                db.execute(
+                    "INSERT OR IGNORE INTO http_leased VALUES (?, ?, ?, ?, ?, ?)",
+                    (n["ticket_id"], n["service_code"], day.isoformat(), int(n["seq"]), n["number"], FREE),
+                )
+            for (ticket_id,) in db.execute("SELECT ticket_id FROM http_leased WHERE state = ?", (FREE,)).fetchall():
+                if ticket_id not in server_ids:  # released or from another day: never print it
+                    db.execute("DELETE FROM http_leased WHERE ticket_id = ?", (ticket_id,))
+
+    def free(self, day: date) -> dict[str, int]:
+        found = self.rows(
+            "SELECT service, COUNT(*) FROM http_leased WHERE day = ? AND state = ? GROUP BY service",
+            (day.isoformat(), FREE),
+        )
+        return {str(r[0]): int(r[1]) for r in found}
+
+    def release_free(self) -> int:
+        """Give every unused number back at the next sync (closing time, or leaving the kiosk)."""
+        with self.write() as db:
+            return int(db.execute("UPDATE http_leased SET state = ? WHERE state = ?", (RELEASE, FREE)).rowcount)
+
+    # -- tickets --------------------------------------------------------------------------
+
+    def by_key(self, key: str) -> Ticket | None:
+        found = self.rows("SELECT body FROM http_tickets WHERE key = ?", (key,))
+        return wire.ticket_from_dict(json.loads(found[0][0])) if found else None
+
+    def issue(
+        self,
+        service: Service,
+        day: date,
+        now: datetime,
+        kind: TicketKind,
+        holder: str,
+        nik_hash: str | None,
+        priority: Priority | None,
+        booking_code: str | None,
+        key: str,
+        kiosk_id: str,
+    ) -> Ticket | None:
+        """Print-ready ticket from the lowest free leased number of the service, or None if none is left."""
+        with self.write() as db:
+            row = db.execute(
+                "SELECT ticket_id, seq, number FROM http_leased WHERE service = ? AND day = ? AND state = ? "
+                "ORDER BY seq LIMIT 1",
+                (service.code, day.isoformat(), FREE),
+            ).fetchone()
+            if row is None:
+                return None
+            ticket_id, seq, number = row
+            ahead = max(0, int(seq) - 1)  # offline the pace is unknown: everyone numbered before is counted
+            ticket = Ticket(
+                id=ticket_id,
+                number=number,
+                service_code=service.code,
+                service_name=service.name,
+                day=day,
+                seq=int(seq),
+                kind=kind,
+                issued_at=now,
+                holder=holder,
+                priority=priority,
+                booking_code=booking_code,
+                people_ahead=ahead,
+                wait_minutes=ahead * service.minutes_per_person,
+                kiosk_id=kiosk_id,
+                documents=service.documents,
+            )
+            db.execute("UPDATE http_leased SET state = ? WHERE ticket_id = ?", (USED, ticket_id))
+            self._put(db, ticket, nik_hash, offline=True, key=key)
+            if booking_code:
+                db.execute("UPDATE http_bookings SET ticket_number = ? WHERE code = ?", (number, booking_code))
+            return ticket
+
+    def _put(
+        self, db: sqlite3.Connection, ticket: Ticket, nik_hash: str | None, offline: bool, key: str | None
+    ) -> None:
+        db.execute(
+            "INSERT INTO http_tickets VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "body = excluded.body",
+            (
+                ticket.id,
+                ticket.day.isoformat(),
+                ticket.number,
+                json.dumps(wire.ticket_to_dict(ticket)),
+                nik_hash,
+                int(offline),
+                0 if offline else 1,
+                key,
+            ),
+        )
+
+    def remember(self, ticket: Ticket, nik_hash: str | None = None) -> None:
+        """Keep a ticket the server gave us, for reprints and caps while offline."""
+        with self.write() as db:
+            self._put(db, ticket, nik_hash, offline=False, key=None)
+
+    def update(self, ticket: Ticket) -> None:
+        with self.write() as db:
+            db.execute(
+                "UPDATE http_tickets SET body = ? WHERE id = ?", (json.dumps(wire.ticket_to_dict(ticket)), ticket.id)
+            )
+
+    def ticket(self, ticket_id: str) -> tuple[Ticket, bool] | None:
+        """The ticket and whether it was issued offline and not yet synced."""
+        found = self.rows("SELECT body, offline, synced FROM http_tickets WHERE id = ?", (ticket_id,))
+        if not found:
+            return None
+        return wire.ticket_from_dict(json.loads(found[0][0])), bool(found[0][1]) and not found[0][2]
+
+    def find(self, day: date, number: str) -> Ticket | None:
+        found = self.rows("SELECT body FROM http_tickets WHERE day = ? AND number = ?", (day.isoformat(), number))
+        return wire.ticket_from_dict(json.loads(found[0][0])) if found else None
+
+    def tickets(self, day: date, unsynced_only: bool = False) -> list[Ticket]:
+        sql = "SELECT body, synced FROM http_tickets WHERE day = ?"
+        found = [
+            wire.ticket_from_dict(json.loads(r[0]))
+            for r in self.rows(sql, (day.isoformat(),))
+            if not (unsynced_only and r[1])
+        ]
+        return sorted(found, key=lambda t: (t.issued_at, t.service_code, t.seq))
+
+    def counts_for(self, nik_hash: str, service_code: str, day: date) -> tuple[int, int]:
+        """(walk-ins of this service, tickets of any kind) this kiosk knows for a NIK hash today."""
+        same = total = 0
+        for (body,) in self.rows(
+            "SELECT body FROM http_tickets WHERE day = ? AND nik_hash = ?", (day.isoformat(), nik_hash)
+        ):
+            t = json.loads(body)
+            total += 1
+            same += t["service_code"] == service_code and t["kind"] == TicketKind.WALK_IN.value
+        return same, total
+
+    # -- what waits for the server --------------------------------------------------------
+
+    def pending(self, kind: str, ref: str, value: int = 1) -> None:
+        with self.write() as db:
+            db.execute("INSERT OR REPLACE INTO http_pending VALUES (?, ?, ?)", (kind, ref, value))
+
+    def clear_pending(self, kind: str, ref: str) -> None:
+        with self.write() as db:
+            db.execute("DELETE FROM http_pending WHERE kind = ? AND ref = ?", (kind, ref))
+
+    def sync_payload(self) -> dict[str, Any]:
+        used = []
+        for body, nik_hash in self.rows("SELECT body, nik_hash FROM http_tickets WHERE offline = 1 AND synced = 0"):
+            t = json.loads(body)
+            used.append(
+                {
+                    "ticket_id": t["id"],
+                    "number": t["number"],
+                    "kind": t["kind"],
+                    "holder": t["holder"],
+                    "nik_hash": nik_hash,
+                    "priority": t["priority"],
+                    "booking_code": t["booking_code"],
+                    "issued_at": t["issued_at"],
+                    "printed": t["printed"],
+                    "reprints": t["reprints"],
+                }
+            )
+        released = [r[0] for r in self.rows("SELECT ticket_id FROM http_leased WHERE state = ?", (RELEASE,))]
+        voids = [r[0] for r in self.rows("SELECT ref FROM http_pending WHERE kind = 'void'")]
+        printed = [
+            {"ticket_id": r[0], "printed": bool(r[1])}
+            for r in self.rows("SELECT ref, value FROM http_pending WHERE kind = 'printed'")
+        ]
+        return {"used": used, "released": released, "voids": voids, "printed": printed}
+
+    def synced(self, payload: dict[str, Any], answer: dict[str, Any]) -> None:
+        """Forget what the server has now taken in (exactly what was sent, nothing newer)."""
+        with self.write() as db:
+            for item in payload["used"]:
+                db.execute("UPDATE http_tickets SET synced = 1 WHERE id = ?", (item["ticket_id"],))
+            for ticket_id in payload["released"]:
+                db.execute("DELETE FROM http_leased WHERE ticket_id = ? AND state = ?", (ticket_id, RELEASE))
+            for key in payload["voids"]:
+                db.execute("DELETE FROM http_pending WHERE kind = 'void' AND ref = ?", (key,))
+            for mark in payload["printed"]:
+                db.execute(
+                    "DELETE FROM http_pending WHERE kind = 'printed' AND ref = ? AND value = ?",
+                    (mark["ticket_id"], int(mark["printed"])),
+                )
+
+    def unsynced_count(self) -> int:
+        return int(self.rows("SELECT COUNT(*) FROM http_tickets WHERE offline = 1 AND synced = 0")[0][0]) + int(
+            self.rows("SELECT COUNT(*) FROM http_pending")[0][0]
+        )
+
+    def set_printed_locally(self, ticket: Ticket, printed: bool) -> None:
+        self.update(replace(ticket, printed=printed))

@@ -1,0 +1,1 @@
+"""The reference booking API server (``kiosk serve``): a day book shared by several kiosks over HTTP."""

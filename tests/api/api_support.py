@@ -1,0 +1,154 @@
+"""Fixtures for the booking API: a real waitress server on a free loopback port, real kiosks.
+
+Test modules import the fixtures from here (no conftest of our own: a second ``conftest``
+module would shadow the root one that other areas import by name).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import socket
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+from pathlib import Path
+
+import pytest
+
+from kiosk.backends.http import HttpBackend
+from kiosk.core import config as config_mod
+from kiosk.core.clock import FixedClock
+from kiosk.core.config import Config
+from kiosk.core.model import Booking
+from kiosk.core.nik import NikHasher
+from kiosk.core.usecases import Kiosk
+from kiosk.server.app import BookingApi, create_app, token_hash
+from kiosk.server.run import RunningServer
+
+_spec = importlib.util.spec_from_file_location(
+    "antrian_root_conftest", Path(__file__).resolve().parent.parent / "conftest.py"
+)
+assert _spec is not None and _spec.loader is not None
+root = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(root)
+MONDAY_0800 = root.MONDAY_0800
+NIK_MAN_1945 = root.NIK_MAN_1945
+NIK_WOMAN_1990 = root.NIK_WOMAN_1990
+NIK_OTHER_REGION = root.NIK_OTHER_REGION
+NIK_YOUNG = root.NIK_YOUNG
+write_config = root.write_config
+
+SECRET = b"test-secret-of-at-least-16-bytes"
+KIOSKS = [f"MPP-{n}" for n in range(1, 9)]
+
+
+def token_of(kiosk_id: str) -> str:
+    return f"token-of-{kiosk_id}-0123456789"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class ApiServer:
+    """The reference server in this process, restartable on the same port and day book."""
+
+    config: Config
+    clock: FixedClock
+    port: int
+    running: RunningServer | None = None
+    apis: list[BookingApi] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def start(self) -> None:
+        app = create_app(self.config, {k: token_hash(token_of(k)) for k in KIOSKS}, self.clock)
+        self.apis.append(app.extensions["antrian"])
+        self.running = RunningServer(app, port=self.port, threads=8)
+
+    def stop(self) -> None:
+        if self.running is not None:
+            self.running.stop()
+            self.running = None
+
+    @property
+    def api(self) -> BookingApi:
+        return self.apis[-1]
+
+
+def todays_bookings(hasher: NikHasher) -> list[Booking]:
+    day = MONDAY_0800.date()
+    return [
+        Booking("MGT-0001", hasher.hash(NIK_MAN_1945), "3520**********01", "B*** S***", "KTP", day, time(8, 0), "MPP"),
+        Booking(
+            "MGT-0002", hasher.hash(NIK_WOMAN_1990), "3520**********02", "S*** A***", "KK", day, time(8, 30), "MPP"
+        ),
+        Booking("MGT-0003", "a" * 64, "3520**********03", "R*** W***", "KTP", day, time(8, 15), "MPP"),
+        Booking("MGT-0009", "b" * 64, "3520**********09", "T*** P***", "KTP", day + timedelta(days=2), time(9), "MPP"),
+    ]
+
+
+@pytest.fixture
+def hasher() -> NikHasher:
+    return NikHasher(SECRET)
+
+
+@pytest.fixture
+def server(tmp_path: Path, hasher: NikHasher) -> Iterator[ApiServer]:
+    folder = tmp_path / "server"
+    folder.mkdir()
+    config = config_mod.load(write_config(folder, {'kiosk_id = "MPP-1"': 'kiosk_id = "SERVER"'}))
+    api = ApiServer(config, FixedClock(MONDAY_0800), free_port())
+    api.start()
+    api.api.book("").upsert_bookings(todays_bookings(hasher))
+    yield api
+    api.stop()
+    for booking_api in api.apis:
+        booking_api.close()
+
+
+def kiosk_config(folder: Path, url: str, kiosk_id: str = "MPP-1", read_timeout: float = 2.0, lease: int = 3) -> Config:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "token").write_text(token_of(kiosk_id) + "\n", encoding="utf-8")
+    (folder / "site.secret").write_bytes(SECRET)
+    path = write_config(
+        folder,
+        {
+            'kind = "sqlite"': f'kind = "http"\nurl = "{url}"\ntoken_file = "token"',
+            'kiosk_id = "MPP-1"': f'kiosk_id = "{kiosk_id}"',
+            "connect_timeout_s = 3.0": "connect_timeout_s = 1.0",
+            "read_timeout_s = 10.0": f"read_timeout_s = {read_timeout}",
+            "lease_size = 5": f"lease_size = {lease}",
+        },
+    )
+    return config_mod.load(path)
+
+
+@pytest.fixture
+def make_backend(tmp_path: Path) -> Iterator[Callable[..., HttpBackend]]:
+    made: list[HttpBackend] = []
+
+    def make(url: str, kiosk_id: str = "MPP-1", auto_sync: bool = False, **options: float) -> HttpBackend:
+        config = kiosk_config(tmp_path / kiosk_id, url, kiosk_id, **options)  # type: ignore[arg-type]
+        backend = HttpBackend(config, auto_sync=auto_sync)
+        made.append(backend)
+        return backend
+
+    yield make
+    for backend in made:
+        backend.close()
+
+
+@pytest.fixture
+def backend(server: ApiServer, make_backend: Callable[..., HttpBackend]) -> HttpBackend:
+    return make_backend(server.url)
+
+
+@pytest.fixture
+def kiosk(backend: HttpBackend, hasher: NikHasher, server: ApiServer) -> Kiosk:
+    return Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=None)
