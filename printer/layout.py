@@ -118,7 +118,7 @@ def ticket_layout(
     issued = ticket.issued_at
     blocks += [
         Gap(),
-        Text(printable(f"{format_day(ticket.day, language)}  {issued.strftime('%H:%M')} WIB")),
+        Text(printable(f"{format_day(ticket.day, language)} {issued.strftime('%H:%M')} WIB")),
     ]
     ahead = _("Di depan Anda: {ahead} orang, perkiraan {minutes} menit").format(
         ahead=ticket.people_ahead, minutes=ticket.wait_minutes

@@ -140,3 +140,9 @@ def interpret(replies: dict[int, int | None]) -> PrinterStatus:
 def unreachable(detail: str) -> PrinterStatus:
     """A printer the kiosk cannot even connect to: cable, power, wrong address or device."""
     return PrinterStatus(State.OFFLINE, {}, detail)
+
+
+# Words of `kiosk printer ...` (here, so they live in the printer's catalogue).
+LABEL_PRINTER = N_("Printer")
+LABEL_STATUS = N_("Status")
+TEST_PAGE_SENT = N_("Halaman uji terkirim ke {label}.")

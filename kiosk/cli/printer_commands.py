@@ -51,6 +51,8 @@ def _printer(args: argparse.Namespace) -> Any:
 
 @handles_errors
 def status(args: argparse.Namespace) -> int:
+    from printer.status import LABEL_PRINTER, LABEL_STATUS
+
     printer = _printer(args)
     try:
         current = printer.status()
@@ -70,8 +72,8 @@ def status(args: argparse.Namespace) -> int:
             }
         )
     else:
-        print(f"{_('Printer')}: {printer.transport.label}")
-        print(f"{_('Status')}: {current.state.value} — {current.describe(args.lang)}")
+        print(f"{_(LABEL_PRINTER)}: {printer.transport.label}")
+        print(f"{_(LABEL_STATUS)}: {current.state.value} — {current.describe(args.lang)}")
         for condition in current.conditions(args.lang):
             print(f"  - {condition}")
         for line in current.raw_lines():
@@ -83,13 +85,15 @@ def status(args: argparse.Namespace) -> int:
 
 @handles_errors
 def test_page(args: argparse.Namespace) -> int:
+    from printer.status import TEST_PAGE_SENT
+
     printer = _printer(args)
     try:
         printer.test_page()
     finally:
         printer.close()
     _ = translator(args.lang)
-    print(_("Halaman uji terkirim ke {label}.").format(label=printer.transport.label))
+    print(_(TEST_PAGE_SENT).format(label=printer.transport.label))
     return EXIT_OK
 
 

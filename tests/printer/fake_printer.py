@@ -43,6 +43,7 @@ class FakePrinter:
         self.silent = False  # accept and read, never answer a status query
         self.garbage = False  # answer every query with a byte that is no status reply
         self.stale = b""  # sent unasked as soon as a client connects (old replies in the buffer)
+        self.stale_sent = threading.Event()
         self.drop_after: int | None = None  # close the connection after this many job bytes ...
         self.drops_left: int | None = None  # ... this many times (None: every time)
         self.received: list[Received] = []
@@ -139,6 +140,7 @@ class FakePrinter:
         try:
             if self.stale:
                 conn.sendall(self.stale)
+                self.stale_sent.set()
             while self._running:
                 try:
                     chunk = conn.recv(4096)

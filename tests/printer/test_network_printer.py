@@ -1,0 +1,154 @@
+"""The printer service against a fake network printer on a real loopback socket."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from fake_printer import FakePrinter
+from printer_helpers import make_ticket
+
+from kiosk.core.config import Config
+from kiosk.core.errors import Reason, SystemFault
+from kiosk.core.model import Ticket
+from printer.escpos_bytes import ticket_bytes
+from printer.service import PrinterService
+from printer.status import State
+from printer.transports import NetworkTransport
+
+TIMEOUT = 0.3
+
+
+@pytest.fixture
+def service(config: Config, fake: FakePrinter) -> PrinterService:
+    printer = PrinterService(NetworkTransport(fake.host, fake.port), config.site, "TM-T20II", 80, TIMEOUT)
+    yield printer
+    printer.close()
+
+
+def test_a_ready_printer_can_print(service: PrinterService) -> None:
+    readiness = service.readiness()
+    assert (readiness.can_print, readiness.state, readiness.warning) == (True, "ready", None)
+
+
+@pytest.mark.parametrize("state", ["paper_out", "cover_open", "offline", "cutter_error", "unrecoverable_error"])
+def test_a_printer_in_trouble_cannot_print_and_says_why(service: PrinterService, fake: FakePrinter, state: str) -> None:
+    fake.state = state
+    readiness = service.readiness()
+    assert (readiness.can_print, readiness.state) == (False, state)
+
+
+def test_paper_near_end_keeps_printing_with_a_warning_for_the_technician(
+    service: PrinterService, fake: FakePrinter
+) -> None:
+    fake.state = "paper_near_end"
+    readiness = service.readiness()
+    assert (readiness.can_print, readiness.warning) == (True, "paper_near_end")
+
+
+def test_a_silent_printer_is_unknown_and_the_question_returns(service: PrinterService, fake: FakePrinter) -> None:
+    fake.silent = True
+    status = service.status()
+    assert status.state == State.UNKNOWN
+    assert status.replies == {1: None}  # it stopped asking at the first silence
+    assert not service.readiness().can_print
+
+
+def test_a_printer_answering_garbage_is_unknown(service: PrinterService, fake: FakePrinter) -> None:
+    fake.garbage = True
+    assert service.status().state == State.UNKNOWN
+
+
+def test_stale_bytes_waiting_in_the_line_are_drained_before_asking(fake: FakePrinter) -> None:
+    fake.state = "cover_open"
+    fake.stale = bytes((0x12, 0x12, 0x12, 0x12))  # old "all fine" replies must not be taken as answers
+    transport = NetworkTransport(fake.host, fake.port)
+    deadline = time.monotonic() + TIMEOUT
+    transport.open(deadline)
+    try:
+        assert fake.stale_sent.wait(5)  # on loopback, sent means already in our receive buffer
+        assert transport.status(deadline).state == State.COVER_OPEN
+    finally:
+        transport.close()
+
+
+def test_nobody_listening_is_offline(config: Config) -> None:
+    with FakePrinter() as gone:
+        port = gone.port
+    printer = PrinterService(NetworkTransport("127.0.0.1", port), config.site, "TM-T20II", 80, TIMEOUT)
+    try:
+        status = printer.status()
+        assert status.state == State.OFFLINE
+        assert "127.0.0.1" in status.detail
+    finally:
+        printer.close()
+
+
+def test_the_ticket_arrives_at_the_printer_byte_for_byte(
+    service: PrinterService, fake: FakePrinter, config: Config, ticket: Ticket
+) -> None:
+    service.print_ticket(ticket)
+    assert fake.wait_for_jobs(1) == [ticket_bytes(ticket, config.site, "TM-T20II", 80)]
+
+
+def test_a_connection_dropped_once_is_retried_and_the_ticket_comes_out(
+    service: PrinterService, fake: FakePrinter, ticket: Ticket
+) -> None:
+    fake.drop_mid_job(after_bytes=100, times=1)
+    service.print_ticket(ticket)
+    assert len(fake.wait_for_jobs(1)) == 1
+    assert [r.dropped for r in fake.received] == [True, False]
+
+
+def test_a_connection_dropped_every_time_raises_a_printer_fault_after_one_retry(
+    service: PrinterService, fake: FakePrinter, ticket: Ticket
+) -> None:
+    fake.drop_mid_job(after_bytes=100)
+    with pytest.raises(SystemFault) as raised:
+        service.print_ticket(ticket)
+    assert raised.value.reason == Reason.PRINTER_FAULT
+    fake.wait_idle()
+    assert fake.connections == 2
+    assert fake.jobs == []
+
+
+def test_a_printer_that_goes_silent_mid_job_is_a_fault_and_the_call_returns(
+    service: PrinterService, fake: FakePrinter, ticket: Ticket
+) -> None:
+    fake.silent = True
+    with pytest.raises(SystemFault) as raised:
+        service.print_ticket(ticket)
+    assert raised.value.params["state"] == "unknown"
+
+
+def test_paper_out_is_not_sent_a_ticket(service: PrinterService, fake: FakePrinter, ticket: Ticket) -> None:
+    fake.state = "paper_out"
+    with pytest.raises(SystemFault) as raised:
+        service.print_ticket(ticket)
+    assert raised.value.params["state"] == "paper_out"
+    fake.wait_idle()
+    assert fake.jobs == []
+
+
+def test_test_page_and_feed_and_cut_reach_the_printer(service: PrinterService, fake: FakePrinter) -> None:
+    service.test_page()
+    service.feed_and_cut()
+    test_page, cut = fake.wait_for_jobs(2)
+    assert b"HALAMAN UJI PRINTER" in test_page
+    assert b"TM-T20II" in test_page and b"DLE EOT 1: 0x12" in test_page
+    assert cut.endswith(b"\x1dV\x01") and b"Dinas" not in cut
+
+
+def test_one_worker_serves_many_callers_in_turn(service: PrinterService, fake: FakePrinter) -> None:
+    import threading
+
+    tickets = [make_ticket(number=f"A-{n:03d}", seq=n) for n in range(1, 7)]
+    threads = [threading.Thread(target=service.print_ticket, args=(t,)) for t in tickets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    jobs = fake.wait_for_jobs(6)
+    assert sorted(job[job.index(b"A-0") : job.index(b"A-0") + 5] for job in jobs) == [
+        f"A-{n:03d}".encode() for n in range(1, 7)
+    ]

@@ -1,0 +1,230 @@
+"""Every printer fault end to end through the CLI, against a fake printer on a loopback socket.
+
+What must never happen: a number issued while the printer cannot print, a number lost when the
+printer fails after issue, a command that hangs on a silent printer.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fake_printer import FakePrinter
+from PIL import Image
+from printer_helpers import network_config, shared
+
+from kiosk import cli
+from kiosk.backends.daybook import DayBook
+from kiosk.core import config as config_mod
+from kiosk.core.clock import FixedClock
+from kiosk.core.model import Ticket
+
+MONDAY = shared().MONDAY_0800
+make_nik = shared().make_nik
+write_config = shared().write_config
+
+
+@pytest.fixture(autouse=True)
+def monday_morning(monkeypatch: pytest.MonkeyPatch) -> FixedClock:
+    """The CLI reads the system clock; in these tests it is Monday 08:00 WIB."""
+    clock = FixedClock(MONDAY)
+    monkeypatch.setattr("kiosk.bootstrap.SystemClock", lambda: clock)
+    return clock
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def tickets(config_path: Path) -> list[Ticket]:
+    config = config_mod.load(config_path)
+    book = DayBook(config.backend.path, config)
+    try:
+        return book.tickets(date(2026, 11, 30))
+    finally:
+        book.close()
+
+
+def walkin(capsys: pytest.CaptureFixture[str], config_path: Path, nik: str, *extra: str) -> tuple[int, str, str]:
+    return run(capsys, "walkin", "--config", config_path, "--service", "KTP", "--nik", nik, *extra)
+
+
+def test_a_walk_in_ticket_comes_out_of_the_network_printer(
+    tmp_path: Path, fake: FakePrinter, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config_path = network_config(tmp_path, fake)
+    code, out, _ = walkin(capsys, config_path, make_nik(1), "--priority", "elderly")
+    assert (code, out.strip()) == (0, "A-001")
+    [job] = fake.wait_for_jobs(1)
+    assert b"A-001" in job and b"PRIORITAS - LANSIA" in job and b"NIK: 3520**********01" in job
+    assert [t.printed for t in tickets(config_path)] == [True]
+
+
+def test_a_check_in_ticket_comes_out_with_the_booking_code(
+    tmp_path: Path, fake: FakePrinter, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config_path = network_config(tmp_path, fake)
+    export = tmp_path / "export.csv"
+    export.write_text(f"code,nik,name,service,date,slot,site\nMGT7K3Q9,{make_nik(2)},Siti,KK,2026-11-30,08:00,MPP\n")
+    assert run(capsys, "import-bookings", "--config", config_path, export)[0] == 0
+    code, out, _ = run(capsys, "checkin", "--config", config_path, "--code", "MGT7K3Q9")
+    assert (code, out.strip()) == (0, "C-001")
+    [job] = fake.wait_for_jobs(1)
+    assert b"Kode booking: MGT7K3Q9" in job and b"Pendaftaran online" in job
+
+
+@pytest.mark.parametrize("trouble", ["paper_out", "cover_open", "offline", "cutter_error", "silent", "garbage"])
+def test_a_printer_that_cannot_print_refuses_the_walk_in_and_issues_nothing(
+    tmp_path: Path,
+    fake: FakePrinter,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    trouble: str,
+) -> None:
+    config_path = network_config(tmp_path, fake)
+    if trouble in ("silent", "garbage"):
+        setattr(fake, trouble, True)
+    else:
+        fake.state = trouble
+    code, out, err = walkin(capsys, config_path, make_nik(3))
+    assert code == 3  # the command returned: the silent printer did not hang it
+    assert "Printer karcis sedang bermasalah" in err and "Tidak ada nomor yang dibuat" in err
+    assert out == ""
+    expected = "unknown" if trouble in ("silent", "garbage") else trouble
+    assert f"printer not ready: {expected}" in caplog.text
+    assert tickets(config_path) == []
+    fake.wait_idle()
+    assert fake.jobs == []
+
+
+def test_a_printer_nobody_answers_at_refuses_the_walk_in(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with FakePrinter() as gone:
+        pass  # its port is closed now: connection refused
+    config_path = network_config(tmp_path, gone)
+    assert walkin(capsys, config_path, make_nik(4))[0] == 3
+    assert tickets(config_path) == []
+
+
+def test_paper_near_end_still_issues_and_prints(
+    tmp_path: Path, fake: FakePrinter, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.state = "paper_near_end"
+    config_path = network_config(tmp_path, fake)
+    assert walkin(capsys, config_path, make_nik(5))[0] == 0
+    assert len(fake.wait_for_jobs(1)) == 1
+
+
+def test_a_drop_mid_ticket_keeps_the_number_unprinted_and_a_reprint_prints_it(
+    tmp_path: Path, fake: FakePrinter, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config_path = network_config(tmp_path, fake)
+    fake.drop_mid_job(after_bytes=100)
+    code, out, err = walkin(capsys, config_path, make_nik(6))
+    assert code == 0  # the number exists: the person is shown it
+    assert "A-001" in out and "Karcis gagal dicetak; nomor tetap tercatat." in err
+    [ticket] = tickets(config_path)
+    assert (ticket.number, ticket.printed) == ("A-001", False)
+    fake.wait_idle()
+    assert [r.dropped for r in fake.received if r.data] == [True, True]  # one reconnect and one retry, no more
+
+    fake.drop_after = None  # the technician fixed the cable
+    code, out, _ = run(capsys, "reprint", "--config", config_path, "A-001")
+    assert (code, out.strip()) == (0, "A-001")
+    [job] = fake.wait_for_jobs(1)
+    assert b"A-001" in job
+    [ticket] = tickets(config_path)
+    assert (ticket.printed, ticket.reprints) == (True, 1)
+
+
+def test_printer_status_names_the_state_each_bit_and_the_raw_bytes(
+    tmp_path: Path, fake: FakePrinter, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config_path = network_config(tmp_path, fake)
+    fake.state = "cover_open"
+    code, out, _ = run(capsys, "printer", "status", "--config", config_path)
+    assert code == 4
+    assert "cover_open" in out and "Tutup printer terbuka" in out and "Tutup terbuka" in out
+    assert "DLE EOT 2: 0x16 (00010110)" in out
+
+    fake.state = "ready"
+    code, out, _ = run(capsys, "printer", "status", "--config", config_path, "--json", "--lang", "en")
+    report = json.loads(out)
+    assert code == 0
+    assert (report["state"], report["can_print"], report["raw"]["4"]) == ("ready", True, "0x12")
+    assert "Cover closed" in report["conditions"]
+
+
+def test_printer_status_of_a_silent_printer_says_unknown_and_returns(
+    tmp_path: Path, fake: FakePrinter, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.silent = True
+    code, out, _ = run(capsys, "printer", "status", "--config", network_config(tmp_path, fake))
+    assert code == 4
+    assert "unknown" in out and "DLE EOT 1: -" in out
+
+
+def test_printer_test_prints_the_self_test_page(
+    tmp_path: Path, fake: FakePrinter, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "printer", "test", "--config", network_config(tmp_path, fake))
+    assert code == 0 and "network 127.0.0.1" in out
+    [page] = fake.wait_for_jobs(1)
+    assert b"HALAMAN UJI PRINTER" in page and b"Profil: TM-T20II" in page and b"\x1d(k" in page
+
+
+def test_an_unknown_printer_profile_is_a_config_error_naming_the_key(
+    tmp_path: Path, fake: FakePrinter, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config_path = network_config(tmp_path, fake, extra={'profile = "TM-T20II"': 'profile = "TM-NOPE"'})
+    code, _, err = walkin(capsys, config_path, make_nik(7))
+    assert code == 2
+    assert "printer.profile" in err and "TM-NOPE" in err
+    assert tickets(config_path) == []
+
+
+def test_a_wrong_device_path_refuses_the_walk_in_and_status_names_the_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "no-such-lp0"
+    config_path = write_config(
+        tmp_path,
+        {'kind = "preview"': f'kind = "file"\ndevice_path = "{missing}"', "timeout_s = 3.0": "timeout_s = 0.3"},
+    )
+    assert walkin(capsys, config_path, make_nik(8))[0] == 3
+    assert tickets(config_path) == []
+    code, out, _ = run(capsys, "printer", "status", "--config", config_path)
+    assert code == 4 and "offline" in out and "no-such-lp0" in out
+
+
+def test_a_device_that_swallows_bytes_and_never_answers_is_unknown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config_path = write_config(
+        tmp_path, {'kind = "preview"': 'kind = "file"\ndevice_path = "/dev/null"', "timeout_s = 3.0": "timeout_s = 0.2"}
+    )
+    code, out, _ = run(capsys, "printer", "status", "--config", config_path)
+    assert code == 4 and "unknown" in out
+    assert walkin(capsys, config_path, make_nik(9))[0] == 3
+
+
+def test_the_preview_printer_writes_the_png_and_the_exact_bytes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config_path = write_config(tmp_path)
+    assert walkin(capsys, config_path, make_nik(10))[0] == 0
+    folder = tmp_path / "tickets"
+    data = (folder / "2026-11-30_A-001.bin").read_bytes()
+    assert data.startswith(b"\x1b@") and b"A-001" in data
+    image = Image.open(io.BytesIO((folder / "2026-11-30_A-001.png").read_bytes()))
+    assert image.width == 576 + 2 * 24
+    assert run(capsys, "reprint", "--config", config_path, "A-001")[0] == 0
+    assert (folder / "2026-11-30_A-001_r1.png").exists()
+
+    out_png = tmp_path / "a001.png"
+    code, _, _ = run(capsys, "printer", "preview", "--config", config_path, "A-001", "--out", out_png)
+    assert code == 0 and out_png.read_bytes() == (folder / "2026-11-30_A-001.png").read_bytes()
