@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import qrcode
 from escpos.capabilities import NotSupported, get_profile
 from escpos.image import EscposImage
@@ -32,8 +34,12 @@ def supports_native_qr(profile: str) -> bool:
     return bool(get_profile(profile).supports("qrCode"))
 
 
+@lru_cache(maxsize=32)
 def qr_image(data: str, box: int = QR_RASTER_BOX) -> Image.Image:
-    """The QR code as a 1-bit image (one module of quiet zone: the paper margin is the rest)."""
+    """The QR code as a 1-bit image (one module of quiet zone: the paper margin is the rest).
+
+    Cached: the bytes and the preview of one ticket draw the same code; callers never modify it.
+    """
     code = qrcode.QRCode(box_size=box, border=1, error_correction=qrcode.constants.ERROR_CORRECT_L)
     code.add_data(data)
     code.make(fit=True)
