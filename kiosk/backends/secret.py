@@ -28,16 +28,36 @@ def load_or_create(path: Path) -> bytes:
 
 
 def _create(path: Path) -> bytes:
+    """Write the secret to a private temporary file, then link it into place.
+
+    ``link`` fails if the name exists, so two processes starting at once agree on one secret,
+    and a crash mid-write leaves at most a stray temporary file, never an empty secret that
+    would stop the kiosk at every later start.
+    """
     secret = secrets.token_bytes(SECRET_BYTES)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_bytes()  # another process created it first: use theirs
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secret)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return load_or_create(path)  # another process created it first: use theirs
+        _fsync_folder(path.parent)
     except OSError as exc:
         raise SystemFault(Reason.CONFIG_INVALID, path=str(path), detail=exc.strerror) from None
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(secret)
-        handle.flush()
-        os.fsync(handle.fileno())
+    finally:
+        temporary.unlink(missing_ok=True)
     return secret
+
+
+def _fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -64,7 +64,10 @@ class Kiosk:
         booking = self.backend.find_booking(code)
         if booking is None:
             raise Refusal(Reason.BOOKING_NOT_FOUND)
-        if booking.ticket_number is None:  # checked in already: the screen offers the reprint
+        # Checked in today already: the screen shows the number and offers the reprint. A number
+        # from another day is not this person's today (A-001 today is somebody else's ticket).
+        checked_in_today = booking.ticket_number is not None and booking.day == self.clock.now().date()
+        if not checked_in_today:
             rules.check_booking(booking, self.clock.now(), self.config)
         return booking
 

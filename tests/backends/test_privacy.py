@@ -77,3 +77,30 @@ def test_the_site_secret_is_created_readable_by_the_kiosk_user_only(
     assert len(first) >= 16
     cli.main(["quota", "--config", str(config_path)])
     assert secret.read_bytes() == first  # never overwritten: the stored hashes depend on it
+
+
+def test_kiosks_starting_at_once_agree_on_one_secret_and_leave_no_temporary_file(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    secret = tmp_path / "site.secret"
+    code = (
+        "import sys; from pathlib import Path; from kiosk.backends.secret import load_or_create; "
+        f"sys.stdout.write(load_or_create(Path({str(secret)!r})).hex())"
+    )
+    workers = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) for _ in range(4)]
+    seen = {worker.communicate(timeout=60)[0] for worker in workers}
+    assert seen == {secret.read_bytes().hex()}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site.secret"]
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+
+
+def test_a_secret_too_short_to_be_ours_is_a_fault_not_silently_replaced(tmp_path: Path) -> None:
+    from kiosk.backends.secret import load_or_create
+    from kiosk.core.errors import SystemFault
+
+    secret = tmp_path / "site.secret"
+    secret.write_bytes(b"")
+    with pytest.raises(SystemFault):
+        load_or_create(secret)
+    assert secret.read_bytes() == b""

@@ -151,3 +151,21 @@ def test_a_nik_booked_only_on_other_days_is_told_the_nearest_coming_date(kiosk: 
     assert (
         "December 1, 2026" in explain(caught.value, "en").hint or "1 December 2026" in explain(caught.value, "en").hint
     )
+
+
+def test_yesterday_s_checked_in_booking_is_the_wrong_day_and_never_reprints_today_s_same_number(
+    kiosk: Kiosk, clock: FixedClock, add_booking: Any
+) -> None:
+    add_booking("MGT7K3Q9", NIK_WOMAN_1990)
+    kiosk.check_in("MGT7K3Q9")
+    clock.travel(timedelta(days=1))
+    someone_else = kiosk.issue_walk_in("KTP", NIK_MAN_1945).ticket
+    assert someone_else.number == "A-001"
+    for query in ("MGT7K3Q9", NIK_WOMAN_1990):
+        with pytest.raises(Refusal) as caught:
+            kiosk.reprint_booking(query)
+        assert caught.value.reason == Reason.BOOKING_WRONG_DAY
+        with pytest.raises(Refusal) as caught:
+            kiosk.check_in(query)
+        assert caught.value.reason == Reason.BOOKING_WRONG_DAY
+    assert kiosk.tickets_today()[0].reprints == 0
