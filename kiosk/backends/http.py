@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
+import ssl
 import threading
 import time as monotonic_time
 import uuid
@@ -24,6 +26,7 @@ from urllib.parse import quote
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3 import exceptions as urllib3_exc
 from urllib3.util.retry import Retry
 
 from kiosk.backends.offline import OfflineStore
@@ -124,16 +127,11 @@ class HttpBackend:
             response = self.session.request(
                 method, self.base + path, json=body, headers=headers, timeout=self.timeout, allow_redirects=False
             )
-        except requests.exceptions.SSLError:
-            self._went_offline(f"{method} {template}: TLS error (certificate or protocol)")
-            raise SystemFault(Reason.BACKEND_UNREACHABLE, detail="tls") from None
-        except requests.exceptions.Timeout:
-            self._went_offline(f"{method} {template}: no answer within {self.timeout}s")
-            raise SystemFault(Reason.BACKEND_UNREACHABLE, detail="timeout") from None
-        except requests.exceptions.ConnectionError as exc:
-            self._went_offline(f"{method} {template}: cannot connect ({type(_root(exc)).__name__})")
-            raise SystemFault(Reason.BACKEND_UNREACHABLE, detail="connection") from None
         except requests.exceptions.RequestException as exc:
+            kind, what = _transport_failure(exc, self.timeout)
+            self._went_offline(f"{method} {template}: {what}")
+            raise SystemFault(Reason.BACKEND_UNREACHABLE, detail=kind) from None
+        except (OSError, urllib3_exc.HTTPError) as exc:  # what slips past requests' wrapping
             self._went_offline(f"{method} {template}: {type(exc).__name__}")
             raise SystemFault(Reason.BACKEND_UNREACHABLE, detail="request") from None
         self.latency_ms = (monotonic_time.perf_counter() - started) * 1000
@@ -213,9 +211,10 @@ class HttpBackend:
                 return None
             raise
         except SystemFault as exc:
-            if exc.reason != Reason.BACKEND_UNREACHABLE:
+            mirrored = self.store.booking(code) if exc.reason == Reason.BACKEND_UNREACHABLE else None
+            if mirrored is None:  # not in today's copy: "not found" would be a guess, say what is wrong
                 raise
-            return self.store.booking(code)
+            return mirrored
         booking: Booking = self._shape("booking", wire.booking_from_dict, data)
         return booking
 
@@ -223,9 +222,10 @@ class HttpBackend:
         try:
             data = self._call("POST", "/bookings/search", "/bookings/search", {"nik_hash": nik_hash})
         except SystemFault as exc:
-            if exc.reason != Reason.BACKEND_UNREACHABLE:
+            mirrored = self.store.bookings_by_nik(nik_hash) if exc.reason == Reason.BACKEND_UNREACHABLE else []
+            if not mirrored:
                 raise
-            return self.store.bookings_by_nik(nik_hash)
+            return mirrored
         return self._shape("bookings", lambda d: [wire.booking_from_dict(b, nik_hash) for b in d["bookings"]], data)  # type: ignore[no-any-return]
 
     def quotas(self, now: datetime) -> list[ServiceQuota]:
@@ -342,6 +342,8 @@ class HttpBackend:
         now = now.astimezone(WIB)
         service = self.config.service(service_code)
         free = self.store.free(now.date()).get(service.code if service else "", 0)
+        if free == 0:
+            raise failure  # no leased number: say what really stopped us, not "quota full"
         same, today = self.store.counts_for(nik_hash, service.code if service else "", now.date())
         service = rules.check_walk_in(service, service_code, now, self.config, free, same, today)
         ticket = self.store.issue(
@@ -497,7 +499,24 @@ class HttpBackend:
         self.store.close()
 
 
-def _root(exc: BaseException) -> BaseException:
-    while exc.__context__ is not None and exc.__context__ is not exc:
-        exc = exc.__context__
-    return exc
+def _transport_failure(exc: BaseException, timeout: tuple[float, float]) -> tuple[str, str]:
+    """A short kind and a precise, secret-free sentence for the log and the technician screen."""
+    chain: list[BaseException] = []
+    seen: BaseException | None = exc
+    while seen is not None and len(chain) < 10:
+        chain.append(seen)
+        inner = getattr(seen, "reason", None)
+        seen = inner if isinstance(inner, BaseException) else (seen.__cause__ or seen.__context__)
+    if any(isinstance(e, (requests.exceptions.SSLError, urllib3_exc.SSLError, ssl.SSLError)) for e in chain):
+        return "tls", "TLS error (certificate, or the server does not speak TLS)"
+    if any(isinstance(e, urllib3_exc.NameResolutionError | socket.gaierror) for e in chain):
+        return "dns", "host name does not resolve (DNS)"
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        return "refused", "connection refused (server not running?)"
+    if any(isinstance(e, (requests.exceptions.ReadTimeout, urllib3_exc.ReadTimeoutError)) for e in chain):
+        return "timeout", f"no answer within the read timeout ({timeout[1]} s)"
+    if any(isinstance(e, (requests.exceptions.ConnectTimeout, urllib3_exc.ConnectTimeoutError)) for e in chain):
+        return "timeout", f"no connection within the connect timeout ({timeout[0]} s)"
+    if any(isinstance(e, urllib3_exc.ProtocolError) for e in chain):
+        return "dropped", "connection dropped before the answer"
+    return "connection", f"cannot connect ({type(chain[-1]).__name__})"

@@ -38,12 +38,16 @@ class RunningServer:
 
     def stop(self) -> None:
         server = self._server
-        server.task_dispatcher.shutdown(cancel_pending=True, timeout=2)
-        for channel in list(server._map.values()):
-            if channel is not server:
-                channel.close()
-        server.close()
+
+        def close_all() -> None:  # runs on the server's own loop thread, between two polls
+            for channel in list(server._map.values()):
+                if channel is not server and channel is not server.trigger:
+                    channel.close()
+            server.close()
+
+        server.trigger.pull_trigger(close_all)
         self._thread.join(timeout=5)
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=2)
 
 
 def serve_forever(app: Flask, host: str, port: int, threads: int) -> None:

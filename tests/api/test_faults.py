@@ -1,0 +1,185 @@
+# ruff: noqa: F811  (pytest fixtures are imported from api_support and named as parameters)
+"""Every transport fault and every wrong answer: a clear message, a precise log line, nothing lost."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from collections.abc import Callable, Iterator
+
+import pytest
+from api_support import (  # noqa: F401  (fixtures)
+    NIK_YOUNG,
+    ApiServer,
+    free_port,
+    hasher,
+    make_backend,
+    server,
+)
+from faulty import FaultyProxy, Rule, canned
+
+from kiosk.backends.http import HttpBackend
+from kiosk.core.errors import KioskError, Reason, SystemFault
+from kiosk.core.nik import NikHasher
+from kiosk.core.usecases import Kiosk
+from kiosk.messages import explain
+
+
+@pytest.fixture
+def proxy(server: ApiServer) -> Iterator[FaultyProxy]:
+    faulty = FaultyProxy(server.port)
+    yield faulty
+    faulty.close()
+
+
+def kiosk_on(backend: HttpBackend, hasher: NikHasher, server: ApiServer) -> Kiosk:
+    return Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=None)
+
+
+def fails_with(reason: Reason, call: Callable[[], object]) -> KioskError:
+    with pytest.raises(KioskError) as caught:
+        call()
+    assert caught.value.reason == reason, caught.value
+    message = explain(caught.value, "id")
+    assert message.title and message.hint  # the person at the kiosk reads a sentence, not a trace
+    return caught.value
+
+
+def test_connection_refused_says_the_server_cannot_be_reached_and_issues_nothing(
+    make_backend: Callable[..., HttpBackend], hasher: NikHasher, server: ApiServer
+) -> None:
+    backend = make_backend(f"http://127.0.0.1:{free_port()}/v1")
+    kiosk = kiosk_on(backend, hasher, server)
+    error = fails_with(Reason.BACKEND_UNREACHABLE, lambda: kiosk.issue_walk_in("KTP", NIK_YOUNG))
+    assert isinstance(error, SystemFault)
+    assert not backend.status().online and "connection refused" in (backend.status().last_error or "")
+    assert all(q.remaining == 0 for q in kiosk.walk_in_services())  # offline with no leased numbers
+    assert server.api.book("").tickets(server.clock.now().date()) == []
+
+
+def test_an_unresolvable_host_name_is_unreachable(
+    make_backend: Callable[..., HttpBackend], hasher: NikHasher, server: ApiServer
+) -> None:
+    kiosk = kiosk_on(make_backend("http://nonexistent.invalid:8080/v1"), hasher, server)
+    fails_with(Reason.BACKEND_UNREACHABLE, lambda: kiosk.find_booking("MGT-0001"))
+
+
+@pytest.fixture
+def plain_tcp_port() -> Iterator[int]:
+    """A server that answers every connection with plain HTTP bytes at once: no TLS at all."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def answer() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+
+    threading.Thread(target=answer, daemon=True).start()
+    yield listener.getsockname()[1]
+    listener.close()
+
+
+def test_speaking_tls_to_a_plain_server_is_a_tls_error_logged_as_such(
+    make_backend: Callable[..., HttpBackend], server: ApiServer, plain_tcp_port: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    backend = make_backend(f"https://127.0.0.1:{plain_tcp_port}/v1")
+    fails_with(Reason.BACKEND_UNREACHABLE, lambda: backend.daily_report(server.clock.now().date(), server.clock.now()))
+    assert "TLS error" in (backend.status().last_error or "")
+    assert "TLS error" in caplog.text
+
+
+def test_an_answer_slower_than_the_read_timeout_is_a_timeout(
+    make_backend: Callable[..., HttpBackend], server: ApiServer, proxy: FaultyProxy
+) -> None:
+    proxy.rules.append(Rule("GET", "/v1/reports", delay_s=1.5))
+    backend = make_backend(proxy.url, read_timeout=0.4)
+    fails_with(Reason.BACKEND_UNREACHABLE, lambda: backend.daily_report(server.clock.now().date(), server.clock.now()))
+    assert "no answer within the read timeout" in (backend.status().last_error or "")
+    assert not backend.status().online
+
+
+def test_a_slow_answer_within_the_read_timeout_is_simply_waited_for(
+    make_backend: Callable[..., HttpBackend], hasher: NikHasher, server: ApiServer, proxy: FaultyProxy
+) -> None:
+    proxy.rules.append(Rule("POST", "/v1/walk-ins", delay_s=0.5))
+    kiosk = kiosk_on(make_backend(proxy.url, read_timeout=2.0), hasher, server)
+    assert kiosk.issue_walk_in("KTP", NIK_YOUNG).ticket.number == "A-001"
+
+
+@pytest.mark.parametrize(
+    ("answer", "what"),
+    [
+        (canned(500, b"<html>Internal Server Error</html>", "text/html"), "HTTP 500"),
+        (canned(404, b'{"code": "not_found"}', "application/problem+json"), "HTTP 404"),
+        (canned(409, b'{"code": "something_new"}', "application/problem+json"), "HTTP 409"),
+        (canned(200, b'{"id": "x", "number": '), "not JSON"),
+        (canned(201, b'{"id": "x", "number": "A-001"}'), "wrong shape"),
+        (canned(201, b"[1, 2, 3]"), "wrong shape"),
+    ],
+    ids=["500", "404-unknown-route", "409-unknown-code", "malformed-json", "missing-fields", "not-an-object"],
+)
+def test_a_broken_answer_to_a_walk_in_is_a_server_fault_and_no_number_is_shown(
+    make_backend: Callable[..., HttpBackend],
+    hasher: NikHasher,
+    server: ApiServer,
+    proxy: FaultyProxy,
+    answer: bytes,
+    what: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    proxy.rules.append(Rule("POST", "/v1/walk-ins", answer=answer))
+    backend = make_backend(proxy.url)
+    fails_with(Reason.BACKEND_FAULT, lambda: kiosk_on(backend, hasher, server).issue_walk_in("KTP", NIK_YOUNG))
+    assert backend.status().online  # the server answered: this is no reason to go offline
+    assert any(r.levelno >= logging.ERROR for r in caplog.records)
+
+
+def test_a_wrong_shape_in_the_quota_list_is_a_server_fault(
+    make_backend: Callable[..., HttpBackend], hasher: NikHasher, server: ApiServer, proxy: FaultyProxy
+) -> None:
+    proxy.rules.append(
+        Rule("GET", "/v1/quotas", answer=canned(200, b'{"day": "2026-11-30", "services": [{"code": 7}]}'))
+    )
+    fails_with(Reason.BACKEND_FAULT, lambda: kiosk_on(make_backend(proxy.url), hasher, server).quotas())
+
+
+def test_a_refused_token_is_a_server_fault_and_the_token_is_not_logged(
+    make_backend: Callable[..., HttpBackend], hasher: NikHasher, server: ApiServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    backend = make_backend(server.url)
+    backend.session.headers["Authorization"] = "Bearer stolen-or-expired-token"
+    fails_with(Reason.BACKEND_FAULT, lambda: kiosk_on(backend, hasher, server).quotas())
+    assert "401" in (backend.status().last_error or "")
+    assert "token" in caplog.text and "stolen-or-expired-token" not in caplog.text
+
+
+def test_a_lost_response_is_retried_with_the_same_key_and_gives_one_ticket(
+    make_backend: Callable[..., HttpBackend], hasher: NikHasher, server: ApiServer, proxy: FaultyProxy
+) -> None:
+    proxy.rules.append(Rule("POST", "/v1/walk-ins", drop_after_forward=True, times=1))
+    kiosk = kiosk_on(make_backend(proxy.url), hasher, server)
+    result = kiosk.issue_walk_in("KTP", NIK_YOUNG)
+    assert proxy.forwarded.count(("POST", "/v1/walk-ins")) == 2  # committed, answer lost, asked again
+    issued = server.api.book("").tickets(server.clock.now().date())
+    assert [t.number for t in issued] == ["A-001"] and issued[0].id == result.ticket.id
+
+
+def test_a_server_that_comes_back_is_noticed_and_the_kiosk_is_online_again(
+    make_backend: Callable[..., HttpBackend], hasher: NikHasher, server: ApiServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kiosk.backends.http as http_module
+
+    monkeypatch.setattr(http_module, "RETRY_OFFLINE_AFTER_S", 0.0)
+    backend = make_backend(server.url)
+    kiosk = kiosk_on(backend, hasher, server)
+    server.stop()
+    fails_with(Reason.BACKEND_UNREACHABLE, lambda: kiosk.find_booking("MGT-0001"))
+    assert not backend.status().online
+    server.start()
+    assert kiosk.find_booking("MGT-0001").code == "MGT-0001"
+    assert backend.status().online and backend.status().last_error is None
