@@ -39,6 +39,10 @@ def write_demo(folder: Path, now: datetime | None = None) -> Path:
     text = text.replace('"/var/lib/antrian/tickets"', '"tickets"')
     text = text.replace('"/var/lib/antrian/site.secret"', '"site.secret"')
     text = text.replace('open = "07:30"', 'open = "00:00"').replace('close = "15:00"', 'close = "23:59"')
+    # Slots are clamped into today, so late at night they lie in the past: a wide arrival
+    # window lets a visitor try every booking at any hour.
+    text = text.replace("arrival_early_minutes = 60", "arrival_early_minutes = 180")
+    text = text.replace("arrival_late_minutes = 30", "arrival_late_minutes = 180")
     text = text.replace("fullscreen = true", "fullscreen = false")
     path = folder / "kiosk.toml"
     path.write_text(text, encoding="utf-8")
