@@ -47,9 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
-    )
+    from kiosk.ops.logging import setup_logging, stderr_is_journal
+
+    # Under systemd the journal keeps INFO lines (what was issued, printed, refused); on a
+    # terminal only warnings, unless -v. Every line passes the NIK/token redaction.
+    setup_logging(logging.INFO if args.verbose or stderr_is_journal() else logging.WARNING)
     handler: Handler = args.handler
     return handler(args)
 
