@@ -236,3 +236,8 @@ def _footer(draw: ImageDraw.ImageDraw, height: int, website: str, generated_at: 
     face = font(24)
     for index, line in enumerate(lines):
         draw.text((MARGIN, top + 14 + index * 34), fit(draw, line, face, WIDTH - 2 * MARGIN), font=face, fill=MUTED)
+
+
+def export(report: DailyReport, folder: Path) -> Path:
+    """For the technician screen: write both files into ``folder``; returns the picture's path."""
+    return write_report(report, folder)[1]
