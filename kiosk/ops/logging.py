@@ -32,6 +32,9 @@ _TOKEN_FIELD = re.compile(
 
 REDACTED = "[disamarkan]"
 
+# Values every RedactingFilter hides, e.g. the booking API token once it is read (hide_secret).
+_HIDDEN: set[str] = set()
+
 # logging level -> syslog priority (sd-daemon.h): err 3, warning 4, info 6, debug 7.
 _PRIORITY = {logging.CRITICAL: 2, logging.ERROR: 3, logging.WARNING: 4, logging.INFO: 6, logging.DEBUG: 7}
 
@@ -41,9 +44,15 @@ def _mask_digits(match: re.Match[str]) -> str:
     return f"{digits[:4]}{'*' * 10}{digits[-2:]}"
 
 
+def hide_secret(value: str) -> None:
+    """Never let ``value`` reach a log line, whoever logs it (call it where a token is loaded)."""
+    if value and len(value) >= 6:  # a tiny value would blank out ordinary words
+        _HIDDEN.add(value)
+
+
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
     """``text`` with NIK-like digit runs masked and bearer tokens, secrets and keys removed."""
-    for secret in secrets:
+    for secret in (*secrets, *_HIDDEN):
         if secret:
             text = text.replace(secret, REDACTED)
     text = _SIXTEEN_DIGITS.sub(_mask_digits, text)

@@ -152,3 +152,13 @@ def test_the_real_journalctl_exports_todays_log_file(tmp_path):
         pytest.skip("journalctl is not installed (scripts/setup.sh installs systemd)")
     out = export_log(tmp_path / "usb")
     assert out.exists() and out.parent == tmp_path / "usb"
+
+
+def test_a_secret_hidden_once_is_hidden_in_every_later_line(journal_stream):
+    stream, _ = journal_stream
+    ops_logging.hide_secret("kiosk-token-7f3a9c")
+    try:
+        logging.getLogger("anything").error("connect failed with kiosk-token-7f3a9c in the URL")
+    finally:
+        ops_logging._HIDDEN.discard("kiosk-token-7f3a9c")
+    assert "kiosk-token-7f3a9c" not in stream.getvalue()
