@@ -35,7 +35,11 @@ class BookingBackend(Protocol):
         now: datetime,
         idempotency_key: str,
     ) -> Ticket:
-        """Issue the next walk-in number if quota and caps allow, atomically."""
+        """Issue the next walk-in number if quota and caps allow, atomically.
+
+        A new ticket is stamped ``issued_at=now``; a known ``idempotency_key`` returns the
+        ticket issued for it earlier, unchanged (``Kiosk`` tells a retry by that).
+        """
         ...
 
     def quotas(self, now: datetime) -> list[ServiceQuota]:

@@ -128,8 +128,10 @@ class Kiosk:
             now,
             idempotency_key or new_idempotency_key(),
         )
-        # A replayed key returns the ticket issued earlier, stamped with its own time.
-        existing = ticket.issued_at < now
+        # Only a caller-supplied key can be a retry. A replay returns the ticket issued earlier:
+        # stamped before ``now`` (backends stamp a new ticket with the ``now`` they are given),
+        # or already printed, which a new ticket never is.
+        existing = idempotency_key is not None and (ticket.issued_at < now or ticket.printed)
         if not existing:
             log.info("issued walk-in %s", ticket.number)
         return self._print(ticket, existing=existing)

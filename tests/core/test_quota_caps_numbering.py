@@ -242,3 +242,27 @@ def test_a_priority_walk_in_is_marked_and_the_elderly_are_suggested_from_the_nik
     ticket = kiosk.issue_walk_in("KTP", NIK_MAN_1945, Priority.ELDERLY).ticket
     assert ticket.priority == Priority.ELDERLY
     assert ticket.holder == "3520**********01"
+
+
+class OnePrinter:
+    """A printer that counts what it printed (the real printers are the printer package's)."""
+
+    def __init__(self) -> None:
+        self.printed: list[str] = []
+
+    def readiness(self) -> Any:
+        from kiosk.core.ports import PrinterReadiness
+
+        return PrinterReadiness(can_print=True, state="ready")
+
+    def print_ticket(self, ticket: Any) -> None:
+        self.printed.append(ticket.number)
+
+
+def test_a_double_tap_with_the_same_key_prints_one_paper_even_when_the_clock_stood_still(kiosk: Kiosk) -> None:
+    printer = OnePrinter()
+    kiosk.printer = printer
+    first = kiosk.issue_walk_in("KTP", NIK_MAN_1945, idempotency_key="tap-1")
+    again = kiosk.issue_walk_in("KTP", NIK_MAN_1945, idempotency_key="tap-1")
+    assert first.printed and again.printed and again.existing
+    assert printer.printed == ["A-001"]
