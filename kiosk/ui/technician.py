@@ -1,0 +1,411 @@
+"""Technician mode: a PIN behind a hidden gesture, then diagnostics.
+
+Reached by a long press on the home logo. Every call to the printer, the backend or the
+disk runs through ``app.run_task``; leaving (``Kembali``, idle, or ``go_home``) locks
+technician mode again. The PIN gate counts wrong tries in a file beside the day book, so
+pulling the plug does not reset a lockout (``kiosk.backends.pin_lock``).
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.factory import Factory
+from kivy.properties import BooleanProperty, ListProperty, StringProperty
+
+from kiosk.backends.pin_lock import FileLockStore, lock_path
+from kiosk.core import wire
+from kiosk.core.errors import KioskError
+from kiosk.core.pin import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinGate, PinOutcome, PinResult
+from kiosk.i18n import N_
+from kiosk.ui import theme
+from kiosk.ui.widgets import KioskScreen, load_kv
+
+load_kv("technician")
+log = logging.getLogger(__name__)
+
+TECHNICIAN_IDLE_S = 120  # a technician reads and thinks; still locks itself if walked away from
+DOT = "\u2022"
+COUNTER_LINE = N_(
+    "{service}: booking {bookings}, hadir {check_ins}, langsung {walk_ins}, prioritas {priority}, sisa {left}"
+)
+
+
+def pin_gate(app: Any) -> PinGate:
+    """The app's one PIN gate, built on first use from the config and the kiosk's clock."""
+    gate = getattr(app, "_technician_gate", None)
+    if gate is None:
+        store = FileLockStore(lock_path(app.config))
+        gate = PinGate(app.config.technician_pin_hash, app.kiosk.clock, store)
+        app._technician_gate = gate
+    return gate
+
+
+def pin_message(tr: Any, result: PinResult) -> str:
+    """What the PIN screen says after a try (or on arrival)."""
+    if result.outcome == PinOutcome.DISABLED:
+        return tr(N_("Mode teknisi tidak aktif: PIN belum diatur. Atur dengan perintah kiosk set-pin."))
+    if result.outcome == PinOutcome.LOCKED:
+        return tr(N_("Terlalu banyak PIN salah. Terkunci, coba lagi dalam {minutes} menit.")).format(
+            minutes=result.minutes_left
+        )
+    return tr(N_("PIN salah. Sisa {tries} kali coba.")).format(tries=result.tries_left)
+
+
+class PinScreen(KioskScreen):
+    """A digit keypad with masked dots; five wrong tries lock it for five minutes."""
+
+    dots = StringProperty("")
+    message = StringProperty("")
+    locked = BooleanProperty(False)
+    disabled_mode = BooleanProperty(False)
+    can_submit = BooleanProperty(False)
+
+    def prepare(self, **_kwargs: Any) -> None:
+        self.reset()
+        app = self.app
+        gate = pin_gate(app)
+        app.run_task(gate.status, self._arrived, self._failed)
+
+    def reset(self) -> None:
+        if "pad" in self.ids:
+            self.ids.pad.text = ""
+        self.message = ""
+        self.locked = self.disabled_mode = False
+        self.typed("")
+
+    def typed(self, text: str) -> None:
+        self.dots = " ".join(DOT * len(text))
+        self.can_submit = PIN_MIN_DIGITS <= len(text) <= PIN_MAX_DIGITS
+
+    def submit(self) -> None:
+        pin = self.ids.pad.text
+        if not self.can_submit:
+            self.message = self.app.tr(N_("PIN terdiri dari {low} sampai {high} angka.")).format(
+                low=PIN_MIN_DIGITS, high=PIN_MAX_DIGITS
+            )
+            return
+        self.ids.pad.text = ""  # the digits never stay on screen, right or wrong
+        gate = pin_gate(self.app)
+        self.app.run_task(lambda: gate.attempt(pin), self._answered, self._failed, self.app.tr(N_("Memeriksa PIN ...")))
+
+    def on_scan(self, text: str) -> bool:
+        """A USB keyboard works too: digits then Enter are one try. Nothing typed here is a booking."""
+        digits = text.strip()
+        if digits.isascii() and digits.isdigit() and PIN_MIN_DIGITS <= len(digits) <= PIN_MAX_DIGITS:
+            self.ids.pad.text = digits
+            self.submit()
+        return True
+
+    def _arrived(self, result: PinResult) -> None:
+        self.disabled_mode = result.outcome == PinOutcome.DISABLED
+        self.locked = result.outcome == PinOutcome.LOCKED
+        self.message = pin_message(self.app.tr, result) if (self.disabled_mode or self.locked) else ""
+
+    def _answered(self, result: PinResult) -> None:
+        if result.accepted:
+            log.info("technician mode unlocked")
+            self.app.technician_unlocked = True
+            self.app.go("technician")
+            return
+        log.warning("technician PIN refused: %s", result.outcome.value)
+        self._arrived(result)
+        self.message = pin_message(self.app.tr, result)
+
+    def _failed(self, error: KioskError) -> None:
+        self.message = " ".join(self.app.explain(error))
+
+
+class TechnicianScreen(KioskScreen):
+    """Printer status and actions, backend latency, today's counters, report export, exit."""
+
+    idle_timeout_s = TECHNICIAN_IDLE_S
+
+    printer_state = StringProperty("")
+    printer_ok = BooleanProperty(True)
+    printer_bits = StringProperty("")
+    printer_raw = StringProperty("")
+    backend_text = StringProperty("")
+    counters_text = StringProperty("")
+    result_text = StringProperty("")
+    prefixes = ListProperty([])
+    prefix = StringProperty("")
+    number = StringProperty("")  # the ticket number being typed for a reprint, e.g. "A-007"
+
+    def prepare(self, **_kwargs: Any) -> None:
+        self.prefixes = [s.prefix for s in self.app.config.services]
+        self.reset()
+        if not self.app.technician_unlocked:  # only ever through the PIN
+            Clock.schedule_once(lambda _dt: self.app.go_home(), 0)
+            return
+        self.refresh()
+
+    def reset(self) -> None:
+        self.result_text = ""
+        self.prefix = self.prefixes[0] if self.prefixes else ""
+        if "prefix_row" in self.ids:
+            self._mark_prefix()
+        if "pad" in self.ids:
+            self.ids.pad.text = ""
+        self.typed("")
+
+    def _allowed(self) -> bool:
+        if not self.app.technician_unlocked:
+            self.app.go_home()
+            return False
+        return True
+
+    # -- status ---------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Ask the printer, time the backend and count today's tickets, all on the worker."""
+        if not self._allowed():
+            return
+        app = self.app
+        kiosk = app.kiosk
+        language = app.language
+        tr = app.tr
+
+        def work() -> dict[str, str | bool]:
+            return {
+                **printer_lines(kiosk.printer, language, tr),
+                **backend_lines(kiosk, tr),
+                **counter_lines(kiosk, tr),
+            }
+
+        app.run_task(work, self._show, self._failed, tr(N_("Memeriksa printer dan server ...")))
+
+    def _show(self, found: dict[str, Any]) -> None:
+        for key, value in found.items():
+            setattr(self, key, value)
+
+    def _failed(self, error: KioskError) -> None:
+        self.result_text = " ".join(self.app.explain(error))
+
+    # -- printer actions ------------------------------------------------------------------
+
+    def test_page(self) -> None:
+        self._printer_action("test_page", N_("Halaman uji dicetak."), N_("Mencetak halaman uji ..."))
+
+    def feed_and_cut(self) -> None:
+        self._printer_action(
+            "feed_and_cut", N_("Kertas didorong dan dipotong."), N_("Mendorong dan memotong kertas ...")
+        )
+
+    def _printer_action(self, method: str, done_text: str, busy_text: str) -> None:
+        if not self._allowed():
+            return
+        app = self.app
+        action = getattr(app.kiosk.printer, method, None)
+        if action is None:
+            self.result_text = app.tr(N_("Printer ini tidak mendukung perintah tersebut."))
+            return
+        app.run_task(action, lambda _r: self._after_print(done_text), self._failed, app.tr(busy_text))
+
+    def _after_print(self, text: str) -> None:
+        self.result_text = self.app.tr(text)
+        self.refresh()
+
+    # -- reprint by number ----------------------------------------------------------------
+
+    def on_prefixes(self, *_args: Any) -> None:
+        row = self.ids.prefix_row
+        row.clear_widgets()
+        for prefix in self.prefixes:
+            button = Factory.PrefixButton(text=prefix)
+            button.bind(on_release=lambda b: self.pick_prefix(b.text))
+            row.add_widget(button)
+        self._mark_prefix()
+
+    def pick_prefix(self, prefix: str) -> None:
+        self.prefix = prefix
+        self._mark_prefix()
+        self.typed(self.ids.pad.text if "pad" in self.ids else "")
+
+    def _mark_prefix(self) -> None:
+        for button in self.ids.prefix_row.children:
+            chosen = button.text == self.prefix
+            button.background = theme.rgba(theme.SELECTED if chosen else theme.KEY)
+            button.foreground = theme.rgba(theme.ON_SELECTED if chosen else theme.ON_KEY)
+
+    def typed(self, digits: str) -> None:
+        self.number = f"{self.prefix}-{int(digits):03d}" if digits and self.prefix else ""
+
+    def reprint(self) -> None:
+        if not self._allowed():
+            return
+        app = self.app
+        number = self.number
+        if not number:
+            self.result_text = app.tr(N_("Pilih huruf layanan lalu ketik nomor karcis."))
+            return
+
+        def done(result: Any) -> None:
+            if result.printed:
+                self.result_text = app.tr(N_("Karcis {number} dicetak ulang.")).format(number=result.ticket.number)
+            else:
+                self.result_text = app.tr(N_("Karcis {number} ada, tetapi gagal dicetak.")).format(
+                    number=result.ticket.number
+                )
+
+        app.run_task(
+            lambda: app.kiosk.reprint(number, technician=True),
+            done,
+            self._failed,
+            app.tr(N_("Mencetak ulang {number} ...")).format(number=number),
+        )
+
+    # -- report, leaving ------------------------------------------------------------------
+
+    def export_report(self) -> None:
+        if not self._allowed():
+            return
+        app = self.app
+        kiosk = app.kiosk
+        app.run_task(
+            lambda: export_daily_report(kiosk),
+            lambda path: setattr(self, "result_text", app.tr(N_("Laporan disimpan: {path}")).format(path=path)),
+            self._failed,
+            app.tr(N_("Menyimpan laporan ...")),
+        )
+
+    def leave(self) -> None:
+        """Back to the citizens' screens: technician mode locks again (``go_home`` does it)."""
+        self.app.go_home()
+
+    def exit_kiosk(self) -> None:
+        if self._allowed():
+            log.warning("technician left the kiosk")
+            self.app.exit_kiosk()
+
+
+# -- the worker-side halves: plain functions of the kiosk, no widgets touched ------------------
+
+
+def printer_lines(printer: Any, language: str, tr: Any) -> dict[str, str | bool]:
+    """The printer's state, each status bit in words and its raw replies."""
+    if printer is None:
+        return {
+            "printer_state": tr(N_("Tidak ada printer yang diatur")),
+            "printer_ok": False,
+            "printer_bits": "",
+            "printer_raw": "",
+        }
+    try:
+        status_of = getattr(printer, "status", None)
+        if status_of is not None:
+            status = status_of()
+            return {
+                "printer_state": _call(status, "describe", language) or str(getattr(status, "state", "")),
+                "printer_ok": bool(getattr(status, "can_print", False)),
+                "printer_bits": "  ·  ".join(_call(status, "conditions", language) or []),
+                "printer_raw": "   ".join(_call(status, "raw_lines") or []) or _raw_hex(status),
+            }
+        readiness = printer.readiness()
+        return {
+            "printer_state": readiness.state + (f" ({readiness.warning})" if readiness.warning else ""),
+            "printer_ok": bool(readiness.can_print),
+            "printer_bits": "",
+            "printer_raw": "",
+        }
+    except KioskError as exc:
+        return {"printer_state": exc.reason.value, "printer_ok": False, "printer_bits": "", "printer_raw": ""}
+    except Exception as exc:  # noqa: BLE001 - a broken driver is a status to show, not a crash
+        log.exception("printer status failed")
+        return {
+            "printer_state": tr(N_("Status printer gagal dibaca ({error})")).format(error=type(exc).__name__),
+            "printer_ok": False,
+            "printer_bits": "",
+            "printer_raw": "",
+        }
+
+
+def _call(obj: Any, name: str, *args: Any) -> Any:
+    method = getattr(obj, name, None)
+    return method(*args) if callable(method) else None
+
+
+def _raw_hex(status: Any) -> str:
+    raw = getattr(status, "raw", b"")
+    return raw.hex(" ").upper() if isinstance(raw, (bytes, bytearray)) else ""
+
+
+def backend_lines(kiosk: Any, tr: Any) -> dict[str, str]:
+    """Which backend, whether it answers, and how long one quota request takes."""
+    backend = kiosk.backend
+    kind = kiosk.config.backend.kind
+    where = kiosk.config.backend.url if kind == "http" else tr(N_("buku harian lokal (SQLite)"))
+    started = time.perf_counter()
+    try:
+        kiosk.quotas()
+    except KioskError as exc:
+        text = tr(N_("Server {where}: tidak menjawab ({reason})")).format(where=where, reason=exc.reason.value)
+    else:
+        ms = (time.perf_counter() - started) * 1000
+        text = tr(N_("Server {where}: menjawab dalam {ms:.0f} ms")).format(where=where, ms=ms)
+    extra = _call(backend, "status")
+    if extra:
+        text += f"\n{extra}"
+    online = getattr(backend, "online", None)
+    if isinstance(online, bool):
+        text += "\n" + (
+            tr(N_("Terhubung ke server pusat")) if online else tr(N_("Mode luring: memakai cadangan lokal"))
+        )
+    return {"backend_text": text}
+
+
+def counter_lines(kiosk: Any, tr: Any) -> dict[str, str]:
+    """Today's counters per service, from the daily report and the quotas."""
+    try:
+        report = kiosk.daily_report()
+        quotas = {q.service.code: q for q in kiosk.quotas()}
+    except KioskError as exc:
+        return {"counters_text": tr(N_("Hitungan hari ini tidak tersedia ({reason})")).format(reason=exc.reason.value)}
+    lines = []
+    for row in report.rows:
+        quota = quotas.get(row.service_code)
+        left = str(quota.remaining) if quota is not None and quota.service.walk_in else "-"
+        lines.append(
+            tr(COUNTER_LINE).format(
+                service=row.service_code,
+                bookings=row.bookings,
+                check_ins=row.check_ins,
+                walk_ins=row.walk_ins,
+                priority=row.priority,
+                left=left,
+            )
+        )
+    lines.append(tr(N_("Jumlah karcis hari ini: {total}")).format(total=report.total_tickets))
+    return {"counters_text": "\n".join(lines)}
+
+
+def export_daily_report(kiosk: Any) -> Path:
+    """Write today's report (no personal data) into the data folder; returns the file written.
+
+    Uses ``kiosk.ops.report_export`` when it is installed; otherwise a CSV of the report rows.
+    """
+    try:
+        from kiosk.ops import report_export  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        report_export = None
+    report = kiosk.daily_report()
+    folder = kiosk.config.backend.path.parent / "reports"
+    exporter = getattr(report_export, "export", None) if report_export is not None else None
+    if exporter is not None:
+        return Path(exporter(report, folder))
+    folder.mkdir(parents=True, exist_ok=True)
+    data = wire.report_to_dict(report)
+    path = folder / f"laporan-{data['day']}.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(
+            handle,
+            fieldnames=["service_code", "service_name", "bookings", "check_ins", "walk_ins", "no_shows", "priority"],
+        )
+        writer.writeheader()
+        writer.writerows(data["rows"])
+    return path
