@@ -178,10 +178,14 @@ class _Reader:
             return default
         return int(value)
 
-    def number(self, name: str, default: float, minimum: float = 0.0) -> float:
+    def number(self, name: str, default: float, minimum: float = 0.0, maximum: float = 600.0) -> float:
         value = self._get(name, (int, float), default, False)
-        if value <= minimum:
-            self.problems.append(f"{self.key(name)}: harus lebih dari {minimum} / must be more than {minimum}")
+        # TOML allows nan and inf: an endless timeout would hang the kiosk on a dead printer.
+        if not (minimum < value <= maximum):
+            self.problems.append(
+                f"{self.key(name)}: harus lebih dari {minimum} dan paling banyak {maximum} / "
+                f"must be more than {minimum} and at most {maximum}"
+            )
             return default
         return float(value)
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import EXAMPLE_CONFIG, write_config
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kiosk.core import config as config_mod
 from kiosk.core.config import ConfigError
@@ -53,6 +56,9 @@ def test_relative_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
         ({'kind = "preview"': 'kind = "network"'}, "printer.host"),
         ({'kind = "sqlite"': 'kind = "http"'}, "backend.url"),
         ({"timeout_s = 3.0": "timeout_s = 0"}, "printer.timeout_s"),
+        ({"timeout_s = 3.0": "timeout_s = inf"}, "printer.timeout_s"),
+        ({"timeout_s = 3.0": "timeout_s = nan"}, "printer.timeout_s"),
+        ({"read_timeout_s = 10.0": "read_timeout_s = 1e300"}, "backend.read_timeout_s"),
         ({'booking_website = "http://antrian-disdukmagetan.com"': ""}, "site.booking_website"),
         ({'kiosk_id = "MPP-1"': 'kiosk_id = ""'}, "site.kiosk_id"),
         ({'documents = ["Kartu Keluarga (asli)"]': 'documents = "Kartu Keluarga"'}, "services[0].documents"),
@@ -106,3 +112,46 @@ def test_a_services_entry_that_is_not_a_table_is_named(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     problems = problems_of(path)
     assert any(p.startswith("services[0]:") for p in problems), problems
+
+
+def _leaves(data: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    if isinstance(data, dict):
+        return [p for key, value in data.items() for p in _leaves(value, (*path, key))] + [path]
+    if isinstance(data, list):
+        return [p for index, value in enumerate(data) for p in _leaves(value, (*path, index))] + [path]
+    return [path]
+
+
+ANY_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.floats(allow_nan=True),
+    st.text(max_size=12),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+    st.times(),
+)
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.data())
+def test_any_wrong_value_anywhere_is_a_config_problem_never_a_crash(data: st.DataObject) -> None:
+    import tomllib
+
+    tree = tomllib.loads(EXAMPLE_CONFIG.read_text(encoding="utf-8"))
+    spot = data.draw(st.sampled_from([p for p in _leaves(tree) if p]))
+    parent: Any = tree
+    for step in spot[:-1]:
+        parent = parent[step]
+    value = data.draw(ANY_VALUE)
+    if value is None:
+        del parent[spot[-1]]
+    else:
+        parent[spot[-1]] = value
+    try:
+        config_mod.parse(tree, Path("/etc/antrian"))
+    except ConfigError as exc:
+        assert exc.problems
+        for problem in exc.problems:
+            assert ":" in problem and problem.split(":")[0], problem
