@@ -6,10 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import NIK_MAN_1945, NIK_OTHER_REGION, NIK_WOMAN_1990
+from conftest import EXAMPLE_CONFIG, NIK_MAN_1945, NIK_OTHER_REGION, NIK_WOMAN_1990
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kiosk.backends.daybook import DayBook
 from kiosk.backends.importer import ImportFileError, ImportResult, parse_rows, read_rows
+from kiosk.core import config as config_mod
 from kiosk.core.config import Config
 from kiosk.core.errors import Reason, Refusal
 from kiosk.core.model import BookingStatus
@@ -146,3 +149,27 @@ def test_a_file_that_is_not_an_export_at_all_is_refused_as_a_whole(
     with pytest.raises(ImportFileError) as caught:
         read_rows(path)
     assert words in str(caught.value)
+
+
+CELL = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=30),
+    st.sampled_from(["KTP", "2026-11-30", "08:00", "MPP", "batal", NIK_MAN_1945, "MGT7K3Q9", "25:61", "2026-02-30"]),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.lists(st.dictionaries(st.sampled_from([*HEADER.strip().split(","), "extra"]), CELL), max_size=6))
+def test_any_garbage_row_is_reported_or_imported_never_a_crash(rows: list[dict[str, object]]) -> None:
+    config = config_mod.load(EXAMPLE_CONFIG)
+    hasher = NikHasher(b"test-secret-of-at-least-16-bytes")
+    result = parse_rows(list(enumerate(rows, start=2)), config, hasher)
+    assert len(result.bookings) + len(result.problems) == len(rows)
+    for line, reason in result.problems:
+        assert 2 <= line < 2 + len(rows) and reason
+        assert NIK_MAN_1945 not in reason
