@@ -87,14 +87,16 @@ def child(name: str, out: str) -> int:
 
 
 def machine() -> str:
-    cpu = ""
+    fields: dict[str, str] = {}
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith(("model name", "hardware", "model")):
-                cpu = line.split(":", 1)[1].strip()
-                break
+            key, _, value = line.partition(":")
+            fields.setdefault(key.strip().lower(), value.strip())
     except OSError:
         pass
+    # x86: "model name"; Raspberry Pi: "Model" (the board), "Hardware" on older kernels.
+    cpu = fields.get("model name") or fields.get("hardware") or fields.get("model", "")
+    cpu = "" if cpu.isdigit() else cpu
     return (
         f"{os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}){f', {cpu}' if cpu else ''}; "
         f"Python {platform.python_version()}; {platform.system()} {platform.release()} {platform.machine()}"
