@@ -357,9 +357,10 @@ class DayBook:
             if replayed:
                 return replayed
             remaining = self._quota(db, service, now).remaining if service else 0
+            # A checked-in booking is a number for its service too: the message promises one
+            # number per NIK per service per day, so a broker cannot add a walk-in on top.
             same_service, today = db.execute(
-                "SELECT COALESCE(SUM(service = ? AND kind = 'walk_in'), 0), COUNT(*) FROM tickets "
-                "WHERE day = ? AND nik_hash = ?",
+                "SELECT COALESCE(SUM(service = ?), 0), COUNT(*) FROM tickets WHERE day = ? AND nik_hash = ?",
                 (service.code if service else "", day, nik_hash),
             ).fetchone()
             service = rules.check_walk_in(service, service_code, now, self.config, remaining, same_service, today)

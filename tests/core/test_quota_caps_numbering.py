@@ -266,3 +266,10 @@ def test_a_double_tap_with_the_same_key_prints_one_paper_even_when_the_clock_sto
     again = kiosk.issue_walk_in("KTP", NIK_MAN_1945, idempotency_key="tap-1")
     assert first.printed and again.printed and again.existing
     assert printer.printed == ["A-001"]
+
+
+def test_a_checked_in_booking_is_the_one_number_of_its_service_for_that_nik(kiosk: Kiosk, add_booking: Any) -> None:
+    add_booking("MGT7K3Q9", NIK_WOMAN_1990)
+    kiosk.check_in("MGT7K3Q9")
+    refused(Reason.ALREADY_HAS_TICKET, lambda: kiosk.issue_walk_in("KTP", NIK_WOMAN_1990))
+    assert [t.number for t in kiosk.tickets_today()] == ["A-001"]
