@@ -9,7 +9,9 @@ marked unprinted, and shows its number.
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -26,23 +28,16 @@ from printer import testpage
 from printer.escpos_bytes import UnknownProfile, check_profile, render_escpos, supports_native_qr
 from printer.layout import paper_for, ticket_layout
 from printer.preview import render_png
+from printer.spool import CupsTransport, PreviewTransport
 from printer.status import PrinterStatus, State, unreachable
-from printer.transports import (
-    ConnectionFailed,
-    CupsTransport,
-    DeviceFileTransport,
-    Job,
-    NetworkTransport,
-    PreviewTransport,
-    SerialTransport,
-    Transport,
-    UsbTransport,
-)
+from printer.transports import ConnectionFailed, DeviceFileTransport, Job, NetworkTransport, SerialTransport, Transport
+from printer.usb import UsbTransport
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MARGIN_S = 0.5  # the caller waits this much longer than the worker's own deadlines
+PREVIEWS_KEPT = 8
 
 
 class PrintFailed(Exception):
@@ -75,6 +70,8 @@ class PrinterService:
         self.logo = logo
         self.native_qr = supports_native_qr(profile) if native_qr is None else native_qr
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="printer")
+        self._previews: OrderedDict[Ticket, bytes] = OrderedDict()
+        self._previews_lock = threading.Lock()
 
     # -- the port -------------------------------------------------------------------------
 
@@ -117,8 +114,21 @@ class PrinterService:
         return render_escpos(blocks, self.paper, self.profile, self.native_qr)
 
     def preview_png(self, ticket: Ticket) -> bytes:
-        """A PNG that looks like the paper ticket (for the screen and the docs)."""
-        return render_png(ticket_layout(ticket, self.site, self.paper, self.language, self.logo), self.paper)
+        """A PNG that looks like the paper ticket (for the screen and the docs).
+
+        Drawing one takes tens of milliseconds; the last few are kept, so the screen showing the
+        ticket the preview printer just wrote gets it at once.
+        """
+        with self._previews_lock:
+            cached = self._previews.get(ticket)
+        if cached is not None:
+            return cached
+        png = render_png(ticket_layout(ticket, self.site, self.paper, self.language, self.logo), self.paper)
+        with self._previews_lock:
+            self._previews[ticket] = png
+            while len(self._previews) > PREVIEWS_KEPT:
+                self._previews.popitem(last=False)
+        return png
 
     def close(self) -> None:
         try:

@@ -1,4 +1,6 @@
-"""Connections to the printer: network, serial, USB, device file, CUPS, and the preview folder.
+"""Connections to the printer: the base class, network, serial and device file.
+
+USB is in ``printer.usb``; CUPS and the preview folder, which hand jobs on, in ``printer.spool``.
 
 Each is small: open, write, read with a timeout, drain, close. Every call takes the time it may
 use, so nothing waits longer than the configured timeout. Status comes from our own DLE EOT
@@ -11,16 +13,13 @@ from __future__ import annotations
 import errno
 import os
 import select
-import shutil
 import socket
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from printer.status import QUERIES, PrinterStatus, State, interpret, query, valid_reply
+from printer.status import QUERIES, PrinterStatus, interpret, query, valid_reply
 
 MIN_WAIT = 0.05  # even a spent deadline gets this long, so a reply already on its way is read
 
@@ -214,98 +213,6 @@ class SerialTransport(Transport):
                 self.port = None
 
 
-class UsbTransport(Transport):
-    """USB printer class device through pyusb: bulk OUT for jobs, bulk IN for status replies."""
-
-    kind = "usb"
-
-    def __init__(self, vendor: int, product: int) -> None:
-        self.vendor, self.product = vendor, product
-        self.device: Any = None
-        self.out: Any = None
-        self.into: Any = None
-
-    @property
-    def label(self) -> str:
-        return f"usb {self.vendor:04x}:{self.product:04x}"
-
-    def open(self, deadline: float) -> None:
-        import usb.core
-        import usb.util
-
-        self.close()
-        try:
-            device = usb.core.find(idVendor=self.vendor, idProduct=self.product)
-        except (usb.core.NoBackendError, usb.core.USBError) as exc:
-            raise ConnectionFailed(f"USB: {exc}") from None
-        if device is None:
-            raise ConnectionFailed(f"USB {self.vendor:04x}:{self.product:04x} not found (unplugged, or wrong id?)")
-        try:
-            try:
-                if device.is_kernel_driver_active(0):
-                    device.detach_kernel_driver(0)  # usblp holds the printer otherwise
-            except NotImplementedError:
-                pass
-            device.set_configuration()
-            interface = device.get_active_configuration()[(0, 0)]
-        except usb.core.USBError as exc:
-            raise ConnectionFailed(f"USB {self.vendor:04x}:{self.product:04x}: {exc} (udev rule? see docs)") from None
-
-        def direction(wanted: int) -> Callable[[Any], bool]:
-            return lambda ep: usb.util.endpoint_direction(ep.bEndpointAddress) == wanted
-
-        self.out = usb.util.find_descriptor(interface, custom_match=direction(usb.util.ENDPOINT_OUT))
-        self.into = usb.util.find_descriptor(interface, custom_match=direction(usb.util.ENDPOINT_IN))
-        self.device = device
-        if self.out is None:
-            self.close()
-            raise ConnectionFailed("USB device has no bulk OUT endpoint: not a printer?")
-
-    def write(self, data: bytes, deadline: float) -> None:
-        import usb.core
-
-        if self.out is None:
-            raise ConnectionFailed("not connected")
-        try:
-            self.out.write(data, timeout=int(remaining(deadline) * 1000))
-        except usb.core.USBError as exc:
-            raise ConnectionFailed(f"USB write: {exc}") from None
-
-    def read(self, size: int, deadline: float) -> bytes:
-        import usb.core
-
-        if self.into is None:
-            return b""  # a one-way printer: no status, so "unknown"
-        try:
-            return bytes(self.into.read(max(size, self.into.wMaxPacketSize), timeout=int(remaining(deadline) * 1000)))
-        except usb.core.USBTimeoutError:
-            return b""
-        except usb.core.USBError as exc:
-            raise ConnectionFailed(f"USB read: {exc}") from None
-
-    def drain(self) -> None:
-        import usb.core
-
-        if self.into is None:
-            return
-        try:
-            while self.into.read(self.into.wMaxPacketSize, timeout=1):
-                pass
-        except usb.core.USBTimeoutError:
-            pass
-        except usb.core.USBError as exc:
-            raise ConnectionFailed(f"USB read: {exc}") from None
-
-    def close(self) -> None:
-        if self.device is not None:
-            import usb.util
-
-            try:
-                usb.util.dispose_resources(self.device)
-            finally:
-                self.device = self.out = self.into = None
-
-
 class DeviceFileTransport(Transport):
     """A device node such as /dev/usb/lp0, read back with select() for status replies."""
 
@@ -377,101 +284,3 @@ class DeviceFileTransport(Transport):
                 os.close(self.fd)
             finally:
                 self.fd = None
-
-
-CUPS_ALERTS = (
-    ("media-empty", State.PAPER_OUT),
-    ("media-needed", State.PAPER_OUT),
-    ("cover-open", State.COVER_OPEN),
-    ("door-open", State.COVER_OPEN),
-    ("cutter", State.CUTTER_ERROR),
-    ("offline", State.OFFLINE),
-    ("media-low", State.PAPER_NEAR_END),
-)
-
-
-class CupsTransport(Transport):
-    """A CUPS queue (raw): jobs through ``lp -o raw``, status from what ``lpstat`` knows."""
-
-    kind = "cups"
-    answers_status = False
-
-    def __init__(self, queue: str) -> None:
-        self.queue = queue
-
-    @property
-    def label(self) -> str:
-        return f"cups {self.queue}"
-
-    def open(self, deadline: float) -> None:
-        if shutil.which("lp") is None or shutil.which("lpstat") is None:
-            raise ConnectionFailed("CUPS client (lp, lpstat) not installed: apt-get install cups-client")
-
-    def close(self) -> None:
-        pass
-
-    def _run(self, args: list[str], deadline: float, data: bytes | None = None) -> str:
-        try:
-            done = subprocess.run(args, input=data, capture_output=True, timeout=remaining(deadline), check=False)
-        except subprocess.TimeoutExpired:
-            raise ConnectionFailed(f"{args[0]} did not answer in time") from None
-        except OSError as exc:
-            raise ConnectionFailed(f"{args[0]}: {exc.strerror}") from None
-        if done.returncode != 0:
-            raise ConnectionFailed(f"{args[0]}: {done.stderr.decode(errors='replace').strip()[:200]}")
-        return done.stdout.decode(errors="replace")
-
-    def send(self, job: Job, deadline: float) -> None:
-        self._run(["lp", "-d", self.queue, "-o", "raw", "-t", job.name, "-"], deadline, job.data)
-
-    def status(self, deadline: float) -> PrinterStatus:
-        text = self._run(["lpstat", "-l", "-p", self.queue], deadline)
-        lowered = text.lower()
-        if "disabled" in lowered:
-            return PrinterStatus(State.OFFLINE, {}, text.strip()[:200])
-        for word, state in CUPS_ALERTS:
-            if word in lowered:
-                return PrinterStatus(state, {}, text.strip()[:200])
-        if "idle" in lowered or "printing" in lowered or "now printing" in lowered:
-            return PrinterStatus(State.READY, {}, text.strip()[:200])
-        return PrinterStatus(State.UNKNOWN, {}, text.strip()[:200])
-
-
-class PreviewTransport(Transport):
-    """The embedded default: each job becomes ``NAME.bin`` (the exact bytes) and ``NAME.png``."""
-
-    kind = "preview"
-    answers_status = False
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-
-    @property
-    def label(self) -> str:
-        return f"preview {self.folder}"
-
-    def open(self, deadline: float) -> None:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ConnectionFailed(f"{self.folder}: {exc.strerror}") from None
-
-    def close(self) -> None:
-        pass
-
-    def status(self, deadline: float) -> PrinterStatus:
-        if self.folder.is_dir() and os.access(self.folder, os.W_OK):
-            return PrinterStatus(State.READY, {}, str(self.folder))
-        return PrinterStatus(State.OFFLINE, {}, f"{self.folder}: not writable")
-
-    def send(self, job: Job, deadline: float) -> None:
-        files = [(self.folder / f"{job.name}.bin", job.data)]
-        if job.preview is not None:
-            files.append((self.folder / f"{job.name}.png", job.preview()))
-        for path, content in files:
-            partial = path.with_name(path.name + ".part")
-            try:
-                partial.write_bytes(content)
-                partial.replace(path)  # a half-written preview never looks like a ticket
-            except OSError as exc:
-                raise ConnectionFailed(f"{path}: {exc.strerror}") from None

@@ -15,8 +15,8 @@ from kiosk.core.errors import SystemFault
 from kiosk.core.model import Ticket
 from printer.escpos_bytes import ticket_bytes
 from printer.service import PrinterService
+from printer.spool import CupsTransport, PreviewTransport
 from printer.status import State
-from printer.transports import CupsTransport, PreviewTransport
 
 LPSTAT_IDLE = "printer thermal is idle.  enabled since Mon 30 Nov 2026 07:00:00\n\tAlerts: none\n"
 

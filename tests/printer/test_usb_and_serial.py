@@ -23,7 +23,8 @@ from kiosk.core.model import Ticket
 from printer.escpos_bytes import ticket_bytes
 from printer.service import PrinterService
 from printer.status import State
-from printer.transports import SerialTransport, UsbTransport
+from printer.transports import SerialTransport
+from printer.usb import UsbTransport
 
 QUERY = re.compile(rb"\x10\x04([\x01-\x04])")
 
