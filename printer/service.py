@@ -85,7 +85,12 @@ class PrinterService:
 
     def print_ticket(self, ticket: Ticket) -> None:
         """Print one ticket, with one reconnect and retry; ``SystemFault(PRINTER_FAULT)`` if it fails."""
-        self._deliver(Job(self._job_name(ticket), self.ticket_bytes(ticket), lambda: self.preview_png(ticket)))
+        try:
+            data = self.ticket_bytes(ticket)
+        except Exception:  # noqa: BLE001 - a ticket that cannot be drawn is a print fault; its number stands
+            log.exception("ticket %s could not be laid out", ticket.number)
+            raise SystemFault(Reason.PRINTER_FAULT, state=State.UNKNOWN.value) from None
+        self._deliver(Job(self._job_name(ticket), data, lambda: self.preview_png(ticket)))
 
     # -- the technician's tools -----------------------------------------------------------
 
@@ -157,22 +162,32 @@ class PrinterService:
             return self.transport.status(deadline)
         except ConnectionFailed as exc:  # connected, then dropped: it did not answer
             return PrinterStatus(State.UNKNOWN, {}, str(exc))
+        except Exception as exc:  # noqa: BLE001 - a driver's surprise is "unknown", never a crash of the kiosk
+            log.exception("printer status failed")
+            return PrinterStatus(State.UNKNOWN, {}, f"{type(exc).__name__}: {exc}")
         finally:
             self.transport.close()
 
     def _deliver(self, job: Job) -> None:
         attempt_s = self.timeout_s + self.transport.wire_seconds(len(job.data))
+        abandoned = threading.Event()
         try:
-            self._on_worker(lambda: self._send_with_retry(job, attempt_s), 2 * attempt_s + MARGIN_S)
+            self._on_worker(lambda: self._send_with_retry(job, attempt_s, abandoned), 2 * attempt_s + MARGIN_S)
         except FutureTimeout:
+            abandoned.set()  # the caller reports "not printed": the worker must not print it after all
             log.error("print job %s: no answer within %.1f s", job.name, 2 * attempt_s)
             raise SystemFault(Reason.PRINTER_FAULT, state=State.UNKNOWN.value) from None
         except PrintFailed as exc:
             raise SystemFault(Reason.PRINTER_FAULT, state=exc.state.value) from None
+        except Exception:  # noqa: BLE001 - any other failure is a print fault too; the number stands
+            log.exception("print job %s failed", job.name)
+            raise SystemFault(Reason.PRINTER_FAULT, state=State.UNKNOWN.value) from None
 
-    def _send_with_retry(self, job: Job, attempt_s: float) -> None:
-        failure: PrintFailed | None = None
+    def _send_with_retry(self, job: Job, attempt_s: float, abandoned: threading.Event) -> None:
+        failure = PrintFailed(State.UNKNOWN, "abandoned by the caller")
         for attempt in (1, 2):
+            if abandoned.is_set():
+                break
             try:
                 self._send_once(job, time.monotonic() + attempt_s)
                 return
@@ -181,7 +196,6 @@ class PrinterService:
                 log.warning("print job %s, attempt %d: %s", job.name, attempt, exc)
             finally:
                 self.transport.close()
-        assert failure is not None
         raise failure
 
     def _send_once(self, job: Job, deadline: float) -> None:
@@ -193,13 +207,13 @@ class PrinterService:
             before = self.transport.status(deadline)
             if not before.can_print:
                 raise PrintFailed(before.state, before.detail or "not ready")
-            self.transport.send(job, deadline)
+            self.transport.send(job, deadline)  # one write: the job never goes out in pieces
             # The printer answers DLE EOT only after taking in everything sent before it: a
             # valid "can print" reply here means the whole job arrived.
             after = self.transport.status(deadline)
             if not after.can_print:
                 raise PrintFailed(after.state, after.detail or "fault after the job")
-        except ConnectionFailed as exc:  # dropped mid-job: the ticket may be half printed
+        except (ConnectionFailed, OSError) as exc:  # dropped mid-job: the ticket may be half printed
             raise PrintFailed(State.UNKNOWN, str(exc)) from None
 
     @staticmethod
