@@ -29,7 +29,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.core.config import Config
-from kiosk.core.errors import KioskError, Reason, SystemFault
+from kiosk.core.errors import KioskError, Reason, Refusal, SystemFault
 from kiosk.core.usecases import Kiosk
 from kiosk.i18n import translator
 from kiosk.messages import explain
@@ -410,6 +410,9 @@ class KioskApp(App):
         """Find today's booking for a NIK or code; confirm it, or explain why not."""
 
         def found(booking: Any) -> None:
+            if booking.ticket_number is not None:  # already checked in: its number, and the one reprint
+                self.show_error(Refusal(Reason.ALREADY_CHECKED_IN, number=booking.ticket_number), query=query)
+                return
             self.go("confirm", booking=booking, query=query)
 
         def refused(error: KioskError) -> None:

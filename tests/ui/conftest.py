@@ -85,15 +85,16 @@ class PaperRoll:
     It stands in for hardware that cannot run here; the preview printer is used when it exists.
     """
 
-    def __init__(self) -> None:
-        self.state = "ready"
+    def __init__(self, state: str = "ready", jams: bool = False) -> None:
+        self.state = state
+        self.jams = jams  # says ready, then the paper jams while printing
         self.printed: list[Ticket] = []
 
     def readiness(self) -> PrinterReadiness:
         return PrinterReadiness(can_print=self.state == "ready", state=self.state)
 
     def print_ticket(self, ticket: Ticket) -> None:
-        if self.state != "ready":
+        if self.state != "ready" or self.jams:
             raise SystemFault(Reason.PRINTER_FAULT)
         self.printed.append(ticket)
 
@@ -150,6 +151,7 @@ def window() -> Any:
     KivyConfig.set("graphics", "width", str(WINDOW_SIZE[0]))
     KivyConfig.set("graphics", "height", str(WINDOW_SIZE[1]))
     KivyConfig.set("kivy", "exit_on_escape", "0")
+    KivyConfig.set("graphics", "maxfps", "0")  # pumping frames by hand: no sleeping to hold 60 fps
     for name, _value in KivyConfig.items("input"):
         KivyConfig.remove_option("input", name)  # no real mouse: only our simulated touches
     from kivy.core.window import Window
@@ -176,11 +178,31 @@ class UI:
 
     # -- driving the event loop -----------------------------------------------------------
 
-    def pump(self, frames: int = 1) -> None:
+    def pump(self, frames: int = 1, draw: bool = False) -> None:
+        """Run the Kivy loop: clock, input, layout; ``draw`` also renders the frame.
+
+        Rendering is skipped unless asked: llvmpipe on a shared 2-core box takes up to seconds
+        per 1080x1920 frame, and what the person sees is asserted from widget state.
+        """
         from kivy.base import EventLoop
+        from kivy.clock import Clock
+        from kivy.lang import Builder
 
         for _ in range(frames):
-            EventLoop.idle()
+            if draw:
+                self.window.canvas.ask_update()
+                EventLoop.idle()
+                continue
+            Clock.tick()
+            EventLoop.dispatch_input()
+            Builder.sync()
+            Clock.tick_draw()
+            Builder.sync()
+
+    def screenshot(self, path: Path) -> Path:
+        """Render the current screen and save it as PNG (Kivy numbers the file: name0001.png)."""
+        self.pump(2, draw=True)
+        return Path(self.window.screenshot(name=str(path)))
 
     def wait_until(self, predicate: Callable[[], Any], timeout: float = 5.0, what: str = "") -> Any:
         """Pump the Kivy clock until ``predicate()`` is truthy; fail after ``timeout`` seconds."""
@@ -325,7 +347,7 @@ def ui(request: pytest.FixtureRequest, window: Any, tmp_path: Path, hasher: NikH
     app = KioskApp(kiosk, config, notifier=SystemdNotifier(socket_path=""), monotonic=monotonic)
     app._run_prepare()
     harness = UI(app, window, kiosk, book, clock, monotonic, printer, config)
-    harness.wait_until(lambda: app.manager.current == "home" and app.quotas, what="home with slots")
+    harness.wait_until(lambda: app.manager.current == "home" and not app._polling, what="home and first status poll")
     try:
         yield harness
     finally:

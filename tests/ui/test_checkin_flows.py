@@ -1,0 +1,123 @@
+"""A citizen with an online booking checks in: by NIK on the keypad, by booking code, by scanner."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import NIK_MAN_1945, NIK_OTHER_REGION, NIK_WOMAN_1990
+
+pytestmark = pytest.mark.ui
+
+
+def nik_in_clear(ui, nik: str) -> bool:
+    """The NIK, whole or grouped 4-4-4-4, anywhere on the current screen."""
+    grouped = " ".join(nik[i : i + 4] for i in range(0, 16, 4))
+    return any(nik in text.replace(" ", "") or grouped in text for text in ui.texts())
+
+
+def test_check_in_by_nik_on_the_keypad_prints_a_ticket_and_masks_the_person(ui):
+    ui.tap("booked")
+    assert ui.current == "entry"
+    ui.press_digits(NIK_MAN_1945)
+    assert ui.find("display").text == "3520 0117 0845 0001"  # grouped like on the card while typing
+    ui.tap("search")
+    ui.wait_until(lambda: ui.current == "confirm")
+    assert ui.sees("Siti A*****")
+    assert ui.sees("3520**********01")
+    assert not ui.sees("Siti Aminah")
+    assert not nik_in_clear(ui, NIK_MAN_1945)
+    ui.tap("confirm")
+    ui.wait_until(lambda: ui.current == "done")
+    assert ui.find("number").text == "A-001"
+    assert ui.sees("Ambil karcis Anda")
+    assert not nik_in_clear(ui, NIK_MAN_1945)
+    assert [t.number for t in ui.tickets()] == ["A-001"]
+
+
+def test_check_in_by_booking_code_on_the_letter_pad(ui):
+    ui.tap("booked")
+    ui.tap("switch")
+    assert ui.sees("Ketik kode booking Anda")
+    ui.press_digits("MGT4P2X8")
+    ui.tap("search")
+    ui.wait_until(lambda: ui.current == "confirm")
+    assert ui.sees("Budi S******")
+    assert ui.sees("Cetak KTP-el / IKD")
+    ui.tap("confirm")
+    ui.wait_until(lambda: ui.current == "done")
+    assert ui.find("number").text == "B-001"
+
+
+def test_a_scanned_booking_qr_is_taken_on_the_home_screen(ui):
+    ui.type_keys("https://antrian-disdukmagetan.com/b/MGT7K3Q9")
+    ui.wait_until(lambda: ui.current == "confirm")
+    assert ui.sees("Siti A*****")
+    ui.tap("confirm")
+    ui.wait_until(lambda: ui.current == "done")
+    assert ui.find("number").text == "A-001"
+
+
+def test_a_scan_is_taken_from_any_screen_even_mid_typing(ui):
+    ui.tap("walkin")
+    ui.settle()
+    ui.type_keys("mgt4p2x8")  # a scanner in lower-case mode
+    ui.wait_until(lambda: ui.current == "confirm")
+    assert ui.sees("Budi S******")
+
+
+def test_checking_in_twice_never_makes_a_second_number_and_allows_one_reprint(ui):
+    ui.type_keys("MGT7K3Q9")
+    ui.wait_until(lambda: ui.current == "confirm")
+    ui.tap("confirm")
+    ui.wait_until(lambda: ui.current == "done")
+    ui.tap("finish")
+    assert ui.current == "home"
+
+    ui.type_keys("MGT7K3Q9")
+    ui.wait_until(lambda: ui.current == "error")
+    assert ui.sees("Anda sudah mengambil nomor")
+    assert ui.sees("A-001")
+    ui.tap("reprint")
+    ui.wait_until(lambda: ui.current == "done")
+    assert ui.find("number").text == "A-001"
+    ui.tap("finish")
+
+    ui.type_keys("MGT7K3Q9")
+    ui.wait_until(lambda: ui.current == "error")
+    ui.tap("reprint")
+    ui.wait_until(lambda: ui.sees("Karcis sudah dicetak ulang"))
+    assert [t.number for t in ui.tickets()] == ["A-001"]
+
+
+def test_a_booking_for_another_day_says_which_day(ui):
+    ui.type_keys(NIK_OTHER_REGION)
+    ui.wait_until(lambda: ui.current == "error")
+    assert ui.sees("Jadwal Anda bukan hari ini")
+    assert ui.sees("1 Desember 2026")
+    assert not nik_in_clear(ui, NIK_OTHER_REGION)
+    ui.tap("back")
+    assert ui.current == "home"
+    assert ui.tickets() == []
+
+
+def test_a_mistyped_nik_is_explained_and_the_person_can_type_again(ui):
+    ui.tap("booked")
+    ui.press_digits("3520013213900002")  # month 13
+    ui.tap("search")
+    ui.wait_until(lambda: ui.current == "error")
+    assert ui.sees("NIK tidak sesuai")
+    ui.tap("retry")
+    assert ui.current == "entry"
+    assert ui.find("display").text.startswith("____")  # wiped: type it again
+
+
+def test_search_stays_off_until_sixteen_digits_are_typed(ui):
+    ui.tap("booked")
+    ui.press_digits(NIK_WOMAN_1990[:15])
+    ui.tap("search")
+    ui.pump(3)
+    assert ui.current == "entry"
+    keys = {key.value: key for key in ui.find("pad").children}
+    ui.tap(keys["DEL"])
+    assert ui.find("display").text == "3520 0152 0390 00"
+    ui.tap(keys["CLR"])
+    assert ui.find("display").text.startswith("____")
