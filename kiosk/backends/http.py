@@ -38,7 +38,11 @@ from kiosk.core.model import Booking, DailyReport, Priority, ServiceQuota, Ticke
 
 log = logging.getLogger(__name__)
 
-RETRY_OFFLINE_AFTER_S = 5.0  # while offline, ask the server again at most this often
+RETRY_OFFLINE_AFTER_S = 5.0
+# Failures after which the server may have committed a POST whose answer never came back.
+IN_DOUBT = frozenset(
+    {"timeout", "dropped", "connection", "request"}
+)  # while offline, ask the server again at most this often
 SYNC_EVERY_S = 60.0
 _REASONS = {r.value: r for r in Reason}
 
@@ -261,10 +265,13 @@ class HttpBackend:
         except SystemFault as exc:
             if exc.reason != Reason.BACKEND_UNREACHABLE:
                 raise
-            self.store.pending("void", idempotency_key)  # the server may have committed: undo at sync
+            if exc.params.get("detail") in IN_DOUBT:
+                self.store.pending("void", idempotency_key)  # the server may have committed: undo at sync
             return self._offline_check_in(code, now, idempotency_key)
         ticket: Ticket = self._shape("ticket", wire.ticket_from_dict, data)
         self.store.remember(ticket)
+        self.store.checked_in(code, ticket.number)
+        self.store.clear_pending("void", idempotency_key)
         return ticket
 
     def _offline_check_in(self, code: str, now: datetime, key: str) -> Ticket:
@@ -315,15 +322,9 @@ class HttpBackend:
         except SystemFault as exc:
             if exc.reason != Reason.BACKEND_UNREACHABLE:
                 raise
-            self.store.pending("void", idempotency_key)
+            if exc.params.get("detail") in IN_DOUBT:
+                self.store.pending("void", idempotency_key)
             return self._from_lease(service_code, nik_hash, nik_masked, priority, now, idempotency_key, exc)
-        except Refusal as exc:
-            # The shared quota is spent, but numbers this kiosk leased are still its to give.
-            if exc.reason != Reason.QUOTA_FULL:
-                raise
-            leased = self._from_lease(service_code, nik_hash, nik_masked, priority, now, idempotency_key, exc)
-            self._maybe_sync(force=True)
-            return leased
         ticket: Ticket = self._shape("ticket", wire.ticket_from_dict, data)
         self.store.remember(ticket, nik_hash)
         self.store.clear_pending("void", idempotency_key)
@@ -450,7 +451,7 @@ class HttpBackend:
         except KioskError as exc:
             log.warning("sync with the booking server did not finish: %s", exc.reason.value)
 
-    def sync(self) -> None:
+    def sync(self, top_up: bool = True) -> None:
         """Send what was done offline, refresh the mirror, and top the leased blocks up.
 
         Safe to call at any time and from any thread (one sync at a time); never on the UI thread.
@@ -458,11 +459,11 @@ class HttpBackend:
         with self._sync_lock:
             self._sync_running = True
             try:
-                self._sync()
+                self._sync(top_up)
             finally:
                 self._sync_running = False
 
-    def _sync(self) -> None:
+    def _sync(self, top_up: bool) -> None:
         payload = self.store.sync_payload()
         answer = self._call("POST", "/sync", "/sync", payload)
         self.store.synced(payload, answer)
@@ -476,7 +477,7 @@ class HttpBackend:
         self.store.replace_mirror(day, bookings, list(mirror["quotas"]))
         self.store.adopt_leases(list(answer.get("held", [])), day)
         free = self.store.free(day)
-        for service in self.config.services:
+        for service in self.config.services if top_up else ():
             wanted = self.config.backend.lease_size - free.get(service.code, 0)
             if not service.walk_in or wanted <= 0:
                 continue
@@ -491,7 +492,10 @@ class HttpBackend:
     def release_leases(self) -> int:
         """Give unused leased numbers back (closing time, or the kiosk taken out of service)."""
         count = self.store.release_free()
-        self._sync_quietly()
+        try:
+            self.sync(top_up=False)  # after closing time the server refuses new leases anyway
+        except KioskError as exc:
+            log.warning("leased numbers will be given back at the next sync: %s", exc.reason.value)
         return count
 
     def close(self) -> None:
@@ -516,7 +520,7 @@ def _transport_failure(exc: BaseException, timeout: tuple[float, float]) -> tupl
     if any(isinstance(e, (requests.exceptions.ReadTimeout, urllib3_exc.ReadTimeoutError)) for e in chain):
         return "timeout", f"no answer within the read timeout ({timeout[1]} s)"
     if any(isinstance(e, (requests.exceptions.ConnectTimeout, urllib3_exc.ConnectTimeoutError)) for e in chain):
-        return "timeout", f"no connection within the connect timeout ({timeout[0]} s)"
+        return "connect_timeout", f"no connection within the connect timeout ({timeout[0]} s)"
     if any(isinstance(e, urllib3_exc.ProtocolError) for e in chain):
         return "dropped", "connection dropped before the answer"
     return "connection", f"cannot connect ({type(chain[-1]).__name__})"

@@ -246,6 +246,13 @@ class OfflineStore:
         """Keep a ticket the server gave us, for reprints and caps while offline."""
         with self.write() as db:
             self._put(db, ticket, nik_hash, offline=False, key=None)
+            # The server gave one of our leased numbers: it must never be printed offline again.
+            db.execute("UPDATE http_leased SET state = ? WHERE ticket_id = ?", (USED, ticket.id))
+
+    def checked_in(self, code: str, number: str) -> None:
+        """Keep the mirror right: a booking checked in online must not be checked in offline."""
+        with self.write() as db:
+            db.execute("UPDATE http_bookings SET ticket_number = ? WHERE code = ?", (number, code))
 
     def update(self, ticket: Ticket) -> None:
         with self.write() as db:

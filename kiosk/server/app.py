@@ -250,14 +250,16 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
         nik_masked = fields.text("nik_masked", NIK_MASKED, max_len=16)
         priority = fields.choice("priority", PRIORITIES, optional=True)
         fields.done()
-        ticket = api.book(g.kiosk).issue_walk_in(
+        args = (
             str(service_code),
             str(nik_hash),
             str(nik_masked),
             Priority(priority) if priority else None,
             api.clock.now(),
-            f"{g.kiosk}:{g.key}",
         )
+        api.ledger.issue_from_lease(config, g.kiosk, *args, g.key)
+        # Either replays the ticket just filled from the kiosk's block, or issues the next number.
+        ticket = api.book(g.kiosk).issue_walk_in(*args, f"{g.kiosk}:{g.key}")
         return wire.ticket_to_dict(ticket), 201
 
     def visible(day: date) -> set[str]:

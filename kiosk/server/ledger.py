@@ -24,7 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.backends.daybook import DayBook
+from kiosk.core import rules
+from kiosk.core.clock import WIB
+from kiosk.core.config import Config
 from kiosk.core.errors import Reason, Refusal, SystemFault
+from kiosk.core.model import Priority
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS api_leases (
@@ -177,7 +181,14 @@ class Ledger:
                 row = db.execute("SELECT ticket_id FROM idempotency WHERE key = ?", (f"{kiosk_id}:{key}",)).fetchone()
                 if row is None:
                     continue  # the request never committed: nothing to undo
-                self._delete_ticket(db, row[0])
+                lease = db.execute(
+                    "SELECT lease_key, seq FROM api_leases WHERE ticket_id = ? AND state = ?", (row[0], USED)
+                ).fetchone()
+                if lease is None:
+                    self._delete_ticket(db, row[0])
+                else:  # it took a leased number: the number goes back to the kiosk's block
+                    self._unfill(db, row[0])
+                    db.execute("DELETE FROM idempotency WHERE key = ?", (f"{kiosk_id}:{key}",))
                 outcome.voided.append(key)
             for item in used:
                 if self._fill(db, kiosk_id, item, outcome):
@@ -194,6 +205,89 @@ class Ledger:
             for ticket_id, flag in printed:
                 db.execute("UPDATE tickets SET printed = ? WHERE id = ?", (int(flag), ticket_id))
         return outcome
+
+    def _unfill(self, db: sqlite3.Connection, ticket_id: str) -> None:
+        db.execute("UPDATE bookings SET ticket_id = NULL WHERE ticket_id = ?", (ticket_id,))
+        db.execute(
+            "UPDATE tickets SET kind = 'walk_in', holder = '', nik_hash = ?, priority = NULL, booking_code = NULL, "
+            "printed = 0, reprints = 0 WHERE id = ?",
+            (
+                placeholder_hash(f"unfilled:{ticket_id}", 0),
+                ticket_id,
+            ),
+        )
+        db.execute("UPDATE api_leases SET state = ? WHERE ticket_id = ?", (HELD, ticket_id))
+
+    def issue_from_lease(
+        self,
+        config: Config,
+        kiosk_id: str,
+        service_code: str,
+        nik_hash: str,
+        nik_masked: str,
+        priority: Priority | None,
+        now: datetime,
+        key: str,
+    ) -> str | None:
+        """A walk-in online takes the kiosk's lowest leased number first, so a block is always the
+        kiosk's next numbers and an offline day prints numbers in about the order of arrival.
+
+        Same rules as the day book, checked in this transaction. Returns the ticket id, or None when
+        the kiosk holds no number of this service (the day book then issues the next one).
+        """
+        now = now.astimezone(WIB)
+        day = now.date().isoformat()
+        service = config.service(service_code)
+        full_key = f"{kiosk_id}:{key}"
+        with self._write() as db:
+            known = db.execute("SELECT ticket_id FROM idempotency WHERE key = ?", (full_key,)).fetchone()
+            if known is not None:
+                return str(known[0])
+            if service is None:
+                return None
+            lease = db.execute(
+                "SELECT ticket_id, seq FROM api_leases WHERE kiosk_id = ? AND service = ? AND day = ? AND state = ? "
+                "ORDER BY seq LIMIT 1",
+                (kiosk_id, service.code, day, HELD),
+            ).fetchone()
+            if lease is None:
+                return None
+            ticket_id, seq = lease
+            same, today = db.execute(
+                "SELECT COALESCE(SUM(service = ? AND kind = 'walk_in'), 0), COUNT(*) FROM tickets "
+                "WHERE day = ? AND nik_hash = ?",
+                (service.code, day, nik_hash),
+            ).fetchone()
+            rules.check_walk_in(service, service_code, now, config, 1, same, today)
+            ahead = db.execute(
+                "SELECT COUNT(*) FROM tickets t WHERE day = ? AND service = ? AND seq < ? AND served_at IS NULL "
+                "AND NOT EXISTS (SELECT 1 FROM api_leases l WHERE l.ticket_id = t.id AND l.state = ?)",
+                (day, service.code, seq, HELD),
+            ).fetchone()[0]
+            served = [
+                datetime.fromisoformat(r[0])
+                for r in db.execute(
+                    "SELECT served_at FROM tickets WHERE day = ? AND service = ? AND served_at IS NOT NULL "
+                    "ORDER BY served_at DESC LIMIT 20",
+                    (day, service.code),
+                )
+            ]
+            db.execute(
+                "UPDATE tickets SET holder = ?, nik_hash = ?, priority = ?, issued_at = ?, people_ahead = ?, "
+                "wait_minutes = ? WHERE id = ?",
+                (
+                    nik_masked,
+                    nik_hash,
+                    priority.value if priority else None,
+                    now.isoformat(),
+                    ahead,
+                    rules.estimate_wait(ahead, served, service.minutes_per_person),
+                    ticket_id,
+                ),
+            )
+            db.execute("INSERT INTO idempotency (key, ticket_id) VALUES (?, ?)", (full_key, ticket_id))
+            db.execute("UPDATE api_leases SET state = ? WHERE ticket_id = ?", (USED, ticket_id))
+            return str(ticket_id)
 
     def _delete_ticket(self, db: sqlite3.Connection, ticket_id: str) -> None:
         db.execute("UPDATE bookings SET ticket_id = NULL WHERE ticket_id = ?", (ticket_id,))

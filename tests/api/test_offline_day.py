@@ -1,0 +1,143 @@
+# ruff: noqa: F811  (pytest fixtures are imported from api_support and named as parameters)
+"""An offline day: the server goes away mid-morning, the kiosk keeps serving from its leased
+blocks and the mirror, the server comes back, and afterwards it holds exactly what was printed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from api_support import (  # noqa: F401  (fixtures)
+    NIK_MAN_1945,
+    NIK_OTHER_REGION,
+    NIK_WOMAN_1990,
+    NIK_YOUNG,
+    ApiServer,
+    hasher,
+    make_backend,
+    server,
+)
+from faulty import FaultyProxy, Rule
+
+import kiosk.backends.http as http_module
+from kiosk.backends.http import HttpBackend
+from kiosk.core.errors import Reason, Refusal, SystemFault
+from kiosk.core.model import Priority, Ticket, TicketKind
+from kiosk.core.nik import NikHasher
+from kiosk.core.ports import PrinterReadiness
+from kiosk.core.usecases import Kiosk
+
+
+class PaperRoll:
+    """Stands in for the thermal printer (hardware): what came out is what the citizens hold."""
+
+    def __init__(self) -> None:
+        self.tickets: list[Ticket] = []
+
+    def readiness(self) -> PrinterReadiness:
+        return PrinterReadiness(can_print=True, state="ready")
+
+    def print_ticket(self, ticket: Ticket) -> None:
+        self.tickets.append(ticket)
+
+
+@pytest.fixture(autouse=True)
+def retry_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(http_module, "RETRY_OFFLINE_AFTER_S", 0.0)
+
+
+def on_server(server: ApiServer) -> dict[str, Ticket]:
+    day = server.clock.now().date()
+    held = {n.ticket_id for n in server.api.ledger.held(day)}
+    return {t.number: t for t in server.api.book("").tickets(day) if t.id not in held}
+
+
+def test_an_offline_day_continues_within_the_leased_block_and_syncs_to_exactly_what_was_printed(
+    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
+) -> None:
+    backend = make_backend(server.url, lease=3)
+    roll = PaperRoll()
+    kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=roll)
+    backend.sync()
+    assert backend.status().leased_free == {"KTP": 3, "CETAK": 3, "KK": 3, "AKTA": 3}
+
+    assert kiosk.issue_walk_in("KTP", NIK_YOUNG).ticket.number == "A-001"  # online, from the block
+    assert kiosk.check_in("MGT-0001").ticket.number == "A-004"  # online check-in: next of the day
+
+    server.stop()
+    assert kiosk.issue_walk_in("KTP", NIK_WOMAN_1990, Priority.PREGNANT).ticket.number == "A-002"
+    assert not backend.status().online
+    assert kiosk.check_in("MGT-0003").ticket.number == "A-003"  # a mirrored booking, by code
+    assert kiosk.check_in(NIK_WOMAN_1990).ticket.number == "C-001"  # MGT-0002 found by NIK hash
+    assert kiosk.issue_walk_in("KK", NIK_OTHER_REGION).ticket.number == "C-002"
+    with pytest.raises(Refusal) as refused:
+        kiosk.check_in("MGT-0001")  # checked in online before the cut: never a second number
+    assert refused.value.reason == Reason.ALREADY_CHECKED_IN and refused.value.params["number"] == "A-004"
+    with pytest.raises(Refusal) as refused:
+        kiosk.issue_walk_in("KK", NIK_OTHER_REGION)  # the per-NIK cap holds offline too
+    assert refused.value.reason == Reason.ALREADY_HAS_TICKET
+    with pytest.raises(SystemFault) as fault:
+        kiosk.issue_walk_in("KTP", NIK_MAN_1945)  # the KTP block is used up: no number beyond it
+    assert fault.value.reason == Reason.BACKEND_UNREACHABLE
+    assert {q.service.code: q.remaining for q in kiosk.walk_in_services()} == {"KTP": 0, "CETAK": 3, "KK": 1, "AKTA": 3}
+    assert kiosk.reprint("C-002").ticket.reprints == 1  # an offline ticket can be reprinted once
+    assert backend.status().unsynced == 4
+
+    server.start()
+    assert kiosk.quotas()  # the first answer tells the kiosk it is online again
+    assert backend.status().online
+    backend.sync()
+    backend.sync()  # a second sync changes nothing
+    assert backend.status().unsynced == 0
+
+    printed = {t.number: t for t in roll.tickets}
+    stored = on_server(server)
+    assert set(stored) == set(printed) == {"A-001", "A-002", "A-003", "A-004", "C-001", "C-002"}
+    for number, ticket in printed.items():
+        kept = stored[number]
+        assert (kept.id, kept.kind, kept.holder, kept.priority, kept.booking_code, kept.issued_at) == (
+            ticket.id,
+            ticket.kind,
+            ticket.holder,
+            ticket.priority,
+            ticket.booking_code,
+            ticket.issued_at,
+        ), number
+        assert kept.printed
+    assert stored["C-002"].reprints == 1
+    assert stored["A-003"].kind == TicketKind.ONLINE
+    book = server.api.book("")
+    assert book.find_booking("MGT-0003").ticket_number == "A-003"  # type: ignore[union-attr]
+    assert book.find_booking("MGT-0002").ticket_number == "C-001"  # type: ignore[union-attr]
+
+    # Closing time: unused numbers go back; their slots return to the quota, their numbers stay gaps.
+    before = {q.service.code: q.remaining for q in server.api.book("").quotas(server.clock.now())}
+    assert backend.release_leases() > 0
+    after = {q.service.code: q.remaining for q in server.api.book("").quotas(server.clock.now())}
+    assert after["CETAK"] == before["CETAK"] + 3 and after["AKTA"] == before["AKTA"] + 3
+    assert server.api.ledger.held(server.clock.now().date()) == []
+    assert set(on_server(server)) == set(printed)
+
+
+def test_a_walk_in_whose_answer_never_arrives_is_printed_from_the_block_and_kept_once(
+    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
+) -> None:
+    proxy = FaultyProxy(server.port)
+    try:
+        backend = make_backend(proxy.url, lease=2)
+        roll = PaperRoll()
+        kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=roll)
+        backend.sync()
+        proxy.rules.append(Rule("POST", "/v1/walk-ins", drop_after_forward=True, times=10))
+        result = kiosk.issue_walk_in("AKTA", NIK_YOUNG)  # the server commits, every answer is lost
+        assert result.ticket.number == "D-001" and not backend.status().online
+        proxy.rules.clear()
+        kiosk.quotas()
+        backend.sync()
+        stored = on_server(server)
+        assert list(stored) == ["D-001"]  # one ticket, the printed one: the lost request was undone
+        assert stored["D-001"].id == result.ticket.id and stored["D-001"].holder == "3520**********04"
+        assert stored["D-001"].printed
+        assert kiosk.issue_walk_in("AKTA", NIK_MAN_1945).ticket.number == "D-002"
+    finally:
+        proxy.close()
