@@ -17,6 +17,8 @@ from pathlib import Path
 def _prepare_escpos() -> None:
     folder = os.environ.get("ESCPOS_CAPABILITIES_PICKLE_DIR")
     candidates = [Path(folder)] if folder else []
+    if os.environ.get("CACHE_DIRECTORY"):  # systemd's CacheDirectory= of kiosk.service
+        candidates.append(Path(os.environ["CACHE_DIRECTORY"].split(":")[0]) / "escpos")
     cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     candidates += [Path(cache_home) / "antrian" / "escpos", Path(tempfile.gettempdir()) / "antrian-escpos"]
     for candidate in candidates:

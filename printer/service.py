@@ -72,14 +72,21 @@ class PrinterService:
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="printer")
         self._previews: OrderedDict[Ticket, bytes] = OrderedDict()
         self._previews_lock = threading.Lock()
+        self._last_state: State | None = None
 
     # -- the port -------------------------------------------------------------------------
 
     def readiness(self) -> PrinterReadiness:
         """Can a ticket be printed now? Asks the printer; no answer means no."""
         status = self.status()
+        # Logged when the state changes: the screen polls every few seconds, the journal need not.
+        changed = status.state != self._last_state
         if not status.can_print:
-            log.warning("printer not ready: %s (%s)", status.state.value, status.detail or status.raw.hex())
+            level = logging.WARNING if changed else logging.DEBUG
+            log.log(level, "printer not ready: %s (%s)", status.state.value, status.detail or status.raw.hex())
+        elif changed and self._last_state is not None:
+            log.info("printer can print again: %s", status.state.value)
+        self._last_state = status.state
         warning = State.PAPER_NEAR_END.value if status.state == State.PAPER_NEAR_END else None
         return PrinterReadiness(status.can_print, status.state.value, warning)
 
