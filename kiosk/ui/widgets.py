@@ -11,6 +11,7 @@ from kivy.lang import Builder
 from kivy.metrics import sp
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.image import Image
@@ -110,6 +111,25 @@ class Keypad(GridLayout):
             self.text = ""
         elif len(self.text) < self.max_length:
             self.text += value
+
+
+class Step(BoxLayout):
+    """One step of a screen, shown or folded away; a folded step takes no touches.
+
+    A folded step still has children laid out beyond its zero height; without this guard
+    those invisible (and disabled) keys would swallow taps meant for the step on show.
+    """
+
+    shown = BooleanProperty(True)
+
+    def on_touch_down(self, touch: Any) -> bool:
+        return bool(self.shown and super().on_touch_down(touch))
+
+    def on_touch_move(self, touch: Any) -> bool:
+        return bool(self.shown and super().on_touch_move(touch))
+
+    def on_touch_up(self, touch: Any) -> bool:
+        return bool(self.shown and super().on_touch_up(touch))
 
 
 class BusyVeil(FloatLayout):
