@@ -70,6 +70,7 @@ class ApiServer:
         app = create_app(self.config, {k: token_hash(token_of(k)) for k in KIOSKS}, self.clock)
         self.apis.append(app.extensions["antrian"])
         self.running = RunningServer(app, port=self.port, threads=8)
+        self.port = self.running.port  # the first start takes a free port; restarts reuse it
 
     def stop(self) -> None:
         if self.running is not None:
@@ -103,7 +104,7 @@ def server(tmp_path: Path, hasher: NikHasher) -> Iterator[ApiServer]:
     folder = tmp_path / "server"
     folder.mkdir()
     config = config_mod.load(write_config(folder, {'kiosk_id = "MPP-1"': 'kiosk_id = "SERVER"'}))
-    api = ApiServer(config, FixedClock(MONDAY_0800), free_port())
+    api = ApiServer(config, FixedClock(MONDAY_0800), 0)
     api.start()
     api.api.book("").upsert_bookings(todays_bookings(hasher))
     yield api
