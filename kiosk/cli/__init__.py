@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "kiosk.cli.printer_commands",
     "kiosk.cli.ops_commands",
     "kiosk.cli.ui_commands",
+    "kiosk.cli.server_commands",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -1,0 +1,66 @@
+"""Server sub-commands: ``kiosk serve`` (the booking API for several kiosks) and ``kiosk server-token``."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+from typing import Any
+
+from kiosk.cli import EXIT_BAD_INPUT, EXIT_OK
+from kiosk.cli.common import add_config, config_of, handles_errors
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("serve", help="serve the booking API (this machine's day book) to the kiosks")
+    add_config(p, json_flag=False)
+    p.add_argument("--host", help="listen address (default [server].host)")
+    p.add_argument("--port", type=int, help="listen port (default [server].port)")
+    p.set_defaults(handler=serve)
+
+    p = subparsers.add_parser("server-token", help="make a new bearer token for one kiosk")
+    p.add_argument("kiosk_id", help="the kiosk's [site].kiosk_id, e.g. MPP-2")
+    p.set_defaults(handler=server_token)
+
+
+@handles_errors
+def serve(args: argparse.Namespace) -> int:
+    from kiosk.server.app import create_app, load_tokens
+    from kiosk.server.run import serve_forever
+
+    config = config_of(args)
+    tokens_file = config.server.tokens_file
+    if tokens_file is None:
+        print(
+            "server.tokens_file belum diisi: tanpa token tidak ada kios yang bisa masuk / "
+            "server.tokens_file is not set: no kiosk could authenticate (see kiosk server-token)",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    try:
+        tokens = load_tokens(tokens_file)
+    except (OSError, ValueError) as exc:
+        print(f"server.tokens_file: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    port = args.port if args.port is not None else config.server.port
+    if not 0 <= port <= 65535:
+        print("--port: 0-65535", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    app = create_app(config, tokens)
+    serve_forever(app, args.host or config.server.host, port, config.server.threads)
+    return EXIT_OK
+
+
+def server_token(args: argparse.Namespace) -> int:
+    """Print a new token (for the kiosk's token file) and the line for the server's tokens file."""
+    from kiosk.server.app import token_hash
+
+    if not args.kiosk_id or any(c.isspace() or c == "#" for c in args.kiosk_id):
+        print("kiosk_id: tanpa spasi atau # / no spaces or #", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    token = secrets.token_urlsafe(32)
+    print(f"# token untuk kios / token for the kiosk ({args.kiosk_id}): put it in its backend.token_file")
+    print(token)
+    print("# baris untuk server.tokens_file / line for the server's tokens file:")
+    print(f"{args.kiosk_id} {token_hash(token)}")
+    return EXIT_OK
