@@ -152,7 +152,10 @@ class PrinterService:
     # -- on the worker --------------------------------------------------------------------
 
     def _on_worker(self, work: Callable[[], T], budget: float) -> T:
-        future: Future[T] = self._worker.submit(work)
+        try:
+            future: Future[T] = self._worker.submit(work)
+        except RuntimeError:  # closed: nobody will ever answer, the same as no answer in time
+            raise FutureTimeout from None
         try:
             return future.result(timeout=budget)
         except FutureTimeout:

@@ -152,3 +152,13 @@ def test_one_worker_serves_many_callers_in_turn(service: PrinterService, fake: F
     assert sorted(job[job.index(b"A-0") : job.index(b"A-0") + 5] for job in jobs) == [
         f"A-{n:03d}".encode() for n in range(1, 7)
     ]
+
+
+def test_a_closed_printer_service_says_unknown_and_refuses_to_print(
+    config: Config, fake: FakePrinter, ticket: Ticket
+) -> None:
+    printer = PrinterService(NetworkTransport(fake.host, fake.port), config.site, "TM-T20II", 80, TIMEOUT)
+    printer.close()
+    assert printer.status().state == State.UNKNOWN
+    with pytest.raises(SystemFault):
+        printer.print_ticket(ticket)
