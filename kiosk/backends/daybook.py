@@ -15,16 +15,17 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 
+from kiosk.backends.daybook_schema import BOOKING_SELECT, MIGRATIONS, booking_from_row, ticket_from_row
+from kiosk.backends.daybook_schema import TICKET_COLUMNS as _TICKET_COLUMNS
 from kiosk.core import rules
 from kiosk.core.clock import WIB
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, Reason, Refusal, SystemFault
 from kiosk.core.model import (
     Booking,
-    BookingStatus,
     DailyReport,
     Priority,
     ReportRow,
@@ -32,58 +33,6 @@ from kiosk.core.model import (
     ServiceQuota,
     Ticket,
     TicketKind,
-)
-
-# Each entry moves the schema one version up; never edit a released entry, add a new one.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE bookings (
-        code TEXT PRIMARY KEY,
-        nik_hash TEXT NOT NULL,
-        nik_masked TEXT NOT NULL,
-        name TEXT NOT NULL,
-        service TEXT NOT NULL,
-        day TEXT NOT NULL,
-        slot TEXT NOT NULL,
-        site TEXT NOT NULL,
-        status TEXT NOT NULL,
-        ticket_id TEXT
-    );
-    CREATE INDEX bookings_by_nik ON bookings (nik_hash, day);
-    CREATE INDEX bookings_by_day ON bookings (day, service);
-    CREATE TABLE tickets (
-        id TEXT PRIMARY KEY,
-        day TEXT NOT NULL,
-        service TEXT NOT NULL,
-        service_name TEXT NOT NULL,
-        seq INTEGER NOT NULL,
-        number TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        priority TEXT,
-        booking_code TEXT,
-        nik_hash TEXT,
-        holder TEXT NOT NULL,
-        issued_at TEXT NOT NULL,
-        kiosk_id TEXT NOT NULL,
-        people_ahead INTEGER NOT NULL,
-        wait_minutes INTEGER NOT NULL,
-        printed INTEGER NOT NULL DEFAULT 0,
-        reprints INTEGER NOT NULL DEFAULT 0,
-        served_at TEXT,
-        UNIQUE (day, service, seq),
-        UNIQUE (day, number)
-    );
-    CREATE INDEX tickets_by_nik ON tickets (day, nik_hash);
-    CREATE TABLE idempotency (
-        key TEXT PRIMARY KEY,
-        ticket_id TEXT NOT NULL REFERENCES tickets (id)
-    );
-    """,
-)
-
-_TICKET_COLUMNS = (
-    "id, day, service, service_name, seq, number, kind, priority, booking_code, holder, issued_at, "
-    "kiosk_id, people_ahead, wait_minutes, printed, reprints"
 )
 
 
@@ -165,24 +114,9 @@ class DayBook:
     # -- bookings -------------------------------------------------------------------------
 
     def _booking(self, row: sqlite3.Row | tuple[object, ...]) -> Booking:
-        code, nik_hash, nik_masked, name, service, day, slot, site, status, number = tuple(row)
-        return Booking(
-            code=str(code),
-            nik_hash=str(nik_hash),
-            nik_masked=str(nik_masked),
-            name=str(name),
-            service_code=str(service),
-            day=date.fromisoformat(str(day)),
-            slot=time.fromisoformat(str(slot)),
-            site=str(site),
-            status=BookingStatus(status),
-            ticket_number=None if number is None else str(number),
-        )
+        return booking_from_row(row)
 
-    _BOOKING_SELECT = (
-        "SELECT b.code, b.nik_hash, b.nik_masked, b.name, b.service, b.day, b.slot, b.site, b.status, t.number "
-        "FROM bookings b LEFT JOIN tickets t ON t.id = b.ticket_id "
-    )
+    _BOOKING_SELECT = BOOKING_SELECT
 
     def find_booking(self, code: str) -> Booking | None:
         rows = self._read(self._BOOKING_SELECT + "WHERE b.code = ?", (code,))
@@ -402,44 +336,8 @@ class DayBook:
     # -- tickets --------------------------------------------------------------------------
 
     def _ticket(self, row: sqlite3.Row | tuple[object, ...]) -> Ticket:
-        (
-            id_,
-            day,
-            service,
-            service_name,
-            seq,
-            number,
-            kind,
-            priority,
-            booking_code,
-            holder,
-            issued_at,
-            kiosk_id,
-            ahead,
-            wait,
-            printed,
-            reprints,
-        ) = tuple(row)
-        configured = self.config.service(str(service))
-        return Ticket(
-            id=str(id_),
-            number=str(number),
-            service_code=str(service),
-            service_name=str(service_name),
-            day=date.fromisoformat(str(day)),
-            seq=int(str(seq)),
-            kind=TicketKind(kind),
-            issued_at=datetime.fromisoformat(str(issued_at)),
-            holder=str(holder),
-            priority=Priority(priority) if priority else None,
-            booking_code=None if booking_code is None else str(booking_code),
-            people_ahead=int(str(ahead)),
-            wait_minutes=int(str(wait)),
-            kiosk_id=str(kiosk_id),
-            printed=bool(printed),
-            reprints=int(str(reprints)),
-            documents=configured.documents if configured else (),
-        )
+        configured = self.config.service(str(row[2]))
+        return ticket_from_row(row, configured.documents if configured else ())
 
     def find_ticket(self, day: date, number: str) -> Ticket | None:
         rows = self._read(

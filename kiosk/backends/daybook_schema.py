@@ -1,0 +1,123 @@
+"""The day book's schema and its rows: migrations, column lists, and rows to domain objects."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime, time
+
+from kiosk.core.model import Booking, BookingStatus, Priority, Ticket, TicketKind
+
+# Each entry moves the schema one version up; never edit a released entry, add a new one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE bookings (
+        code TEXT PRIMARY KEY,
+        nik_hash TEXT NOT NULL,
+        nik_masked TEXT NOT NULL,
+        name TEXT NOT NULL,
+        service TEXT NOT NULL,
+        day TEXT NOT NULL,
+        slot TEXT NOT NULL,
+        site TEXT NOT NULL,
+        status TEXT NOT NULL,
+        ticket_id TEXT
+    );
+    CREATE INDEX bookings_by_nik ON bookings (nik_hash, day);
+    CREATE INDEX bookings_by_day ON bookings (day, service);
+    CREATE TABLE tickets (
+        id TEXT PRIMARY KEY,
+        day TEXT NOT NULL,
+        service TEXT NOT NULL,
+        service_name TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        number TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        priority TEXT,
+        booking_code TEXT,
+        nik_hash TEXT,
+        holder TEXT NOT NULL,
+        issued_at TEXT NOT NULL,
+        kiosk_id TEXT NOT NULL,
+        people_ahead INTEGER NOT NULL,
+        wait_minutes INTEGER NOT NULL,
+        printed INTEGER NOT NULL DEFAULT 0,
+        reprints INTEGER NOT NULL DEFAULT 0,
+        served_at TEXT,
+        UNIQUE (day, service, seq),
+        UNIQUE (day, number)
+    );
+    CREATE INDEX tickets_by_nik ON tickets (day, nik_hash);
+    CREATE TABLE idempotency (
+        key TEXT PRIMARY KEY,
+        ticket_id TEXT NOT NULL REFERENCES tickets (id)
+    );
+    """,
+)
+
+TICKET_COLUMNS = (
+    "id, day, service, service_name, seq, number, kind, priority, booking_code, holder, issued_at, "
+    "kiosk_id, people_ahead, wait_minutes, printed, reprints"
+)
+
+BOOKING_SELECT = (
+    "SELECT b.code, b.nik_hash, b.nik_masked, b.name, b.service, b.day, b.slot, b.site, b.status, t.number "
+    "FROM bookings b LEFT JOIN tickets t ON t.id = b.ticket_id "
+)
+
+
+def booking_from_row(row: sqlite3.Row | tuple[object, ...]) -> Booking:
+    """A booking from a ``BOOKING_SELECT`` row."""
+    code, nik_hash, nik_masked, name, service, day, slot, site, status, number = tuple(row)
+    return Booking(
+        code=str(code),
+        nik_hash=str(nik_hash),
+        nik_masked=str(nik_masked),
+        name=str(name),
+        service_code=str(service),
+        day=date.fromisoformat(str(day)),
+        slot=time.fromisoformat(str(slot)),
+        site=str(site),
+        status=BookingStatus(status),
+        ticket_number=None if number is None else str(number),
+    )
+
+
+def ticket_from_row(row: sqlite3.Row | tuple[object, ...], documents: tuple[str, ...]) -> Ticket:
+    """A ticket from a ``TICKET_COLUMNS`` row; ``documents`` come from today's config."""
+    (
+        id_,
+        day,
+        service,
+        service_name,
+        seq,
+        number,
+        kind,
+        priority,
+        booking_code,
+        holder,
+        issued_at,
+        kiosk_id,
+        ahead,
+        wait,
+        printed,
+        reprints,
+    ) = tuple(row)
+    return Ticket(
+        id=str(id_),
+        number=str(number),
+        service_code=str(service),
+        service_name=str(service_name),
+        day=date.fromisoformat(str(day)),
+        seq=int(str(seq)),
+        kind=TicketKind(kind),
+        issued_at=datetime.fromisoformat(str(issued_at)),
+        holder=str(holder),
+        priority=Priority(priority) if priority else None,
+        booking_code=None if booking_code is None else str(booking_code),
+        people_ahead=int(str(ahead)),
+        wait_minutes=int(str(wait)),
+        kiosk_id=str(kiosk_id),
+        printed=bool(printed),
+        reprints=int(str(reprints)),
+        documents=documents,
+    )
