@@ -209,3 +209,21 @@ def test_the_installed_kiosk_command_keeps_the_documented_exit_codes(config_path
     broken.write_text("[site\n", encoding="utf-8")
     assert kiosk_process("check-config", "--config", broken).returncode == 2
     assert kiosk_process("nonsense-command").returncode == 2
+
+
+def test_served_numbers_set_the_pace_of_the_wait_estimate(
+    config_path: Path, capsys: pytest.CaptureFixture[str], monday_morning: FixedClock
+) -> None:
+    from datetime import timedelta
+
+    for index in range(5):
+        run(capsys, "walkin", "--config", config_path, "--service", "KTP", "--nik", make_nik(index))
+    for number in ("A-001", "A-002", "A-003"):
+        monday_morning.travel(timedelta(minutes=10))
+        assert run(capsys, "served", "--config", config_path, number)[0] == 0
+    assert run(capsys, "served", "--config", config_path, "A-003")[0] == 3  # already called
+    assert run(capsys, "served", "--config", config_path, "Z-999")[0] == 3
+    code, out, _ = run(capsys, "walkin", "--config", config_path, "--json", "--service", "KTP", "--nik", make_nik(9))
+    ticket = json.loads(out)["ticket"]
+    # Two still waiting at today's pace of one every ten minutes, not the default six.
+    assert code == 0 and (ticket["people_ahead"], ticket["wait_minutes"]) == (2, 20)
