@@ -114,3 +114,44 @@ def test_four_workers_opening_a_brand_new_day_book_at_once_all_work(tmp_path: Pa
         assert worker.returncode == 0, err
     everything = [n for out, _ in results for n in reported_numbers(out)]
     assert sorted(everything) == [f"A-{i:03d}" for i in range(1, 41)]
+
+
+def test_the_same_booking_checked_in_from_four_kiosks_at_once_gets_one_number(tmp_path: Path) -> None:
+    import threading
+    from datetime import datetime
+    from datetime import time as clock_time
+
+    from kiosk.backends.daybook import DayBook
+    from kiosk.core import config as config_mod
+    from kiosk.core import nik as nik_rules
+    from kiosk.core.clock import WIB
+    from kiosk.core.errors import Reason, Refusal
+    from kiosk.core.model import Booking
+
+    config = config_mod.load(write_config(tmp_path))
+    now = datetime(2026, 11, 30, 8, 0, tzinfo=WIB)
+    nik = "3520015203900002"
+    first = DayBook(config.backend.path, config)
+    first.upsert_bookings(
+        [Booking("MGT7K3Q9", "hash", nik_rules.mask(nik), "Siti", "KTP", now.date(), clock_time(8), "MPP")]
+    )
+    books = [first] + [DayBook(config.backend.path, config) for _ in range(3)]
+    start = threading.Barrier(len(books))
+    outcomes: list[str] = []
+
+    def kiosk(book: DayBook, index: int) -> None:
+        start.wait()
+        try:
+            outcomes.append(book.check_in("MGT7K3Q9", now, f"kiosk-{index}").number)
+        except Refusal as exc:
+            outcomes.append(exc.reason.value)
+
+    threads = [threading.Thread(target=kiosk, args=(book, i)) for i, book in enumerate(books)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["A-001"] + [Reason.ALREADY_CHECKED_IN.value] * 3
+    assert [t.number for t in first.tickets(now.date())] == ["A-001"]
+    for book in books:
+        book.close()
