@@ -31,7 +31,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kiosk.core.config import Config
 from kiosk.core.errors import KioskError, Reason, Refusal, SystemFault
 from kiosk.core.usecases import Kiosk
-from kiosk.i18n import translator
+from kiosk.i18n import N_, translator
 from kiosk.messages import explain
 from kiosk.ops.systemd import SystemdNotifier
 
@@ -93,7 +93,7 @@ class Lang(Observable):
         self.language = language
         self._tr = translator(language)
         for func, largs, _kwargs in list(self.observers):
-            func(largs, None, None)
+            func(*largs, None, None)
 
 
 class KioskRoot(FloatLayout):
@@ -275,7 +275,7 @@ class KioskApp(App):
         if self._task is not None:
             return False
         self.busy = True
-        self.busy_text = busy_text or self.tr("Mohon tunggu ...")
+        self.busy_text = busy_text or self.tr(N_("Mohon tunggu ..."))
         handle_error = on_error or self.show_error
 
         def worker() -> None:
@@ -333,7 +333,7 @@ class KioskApp(App):
     def _status_arrived(self, readiness: Any, problem: KioskError | None, quotas: list[Any] | None) -> None:
         self._polling = False
         if problem is not None or (readiness is not None and not readiness.can_print):
-            self.printer_problem = self.tr("Printer karcis sedang bermasalah. Mohon hubungi petugas.")
+            self.printer_problem = self.tr(N_("Printer karcis sedang bermasalah. Mohon hubungi petugas."))
         else:
             self.printer_problem = ""
         if quotas is not None:
@@ -418,7 +418,9 @@ class KioskApp(App):
         def refused(error: KioskError) -> None:
             self.show_error(error, query=query)
 
-        return self.run_task(lambda: self.kiosk.find_booking(query), found, refused, self.tr("Mencari pendaftaran ..."))
+        return self.run_task(
+            lambda: self.kiosk.find_booking(query), found, refused, self.tr(N_("Mencari pendaftaran ..."))
+        )
 
 
 def _import_screen(target: str) -> type | None:

@@ -202,7 +202,7 @@ class UI:
     def screenshot(self, path: Path) -> Path:
         """Render the current screen and save it as PNG (Kivy numbers the file: name0001.png)."""
         self.pump(2, draw=True)
-        return Path(self.window.screenshot(name=str(path)))
+        return Path(self.window.screenshot(name=f"{path}.png"))
 
     def wait_until(self, predicate: Callable[[], Any], timeout: float = 5.0, what: str = "") -> Any:
         """Pump the Kivy clock until ``predicate()`` is truthy; fail after ``timeout`` seconds."""
@@ -330,7 +330,6 @@ class UI:
 
 @pytest.fixture
 def ui(request: pytest.FixtureRequest, window: Any, tmp_path: Path, hasher: NikHasher) -> Iterator[UI]:
-    from kivy.app import App
 
     from kiosk.ui.app import KioskApp
 
@@ -351,18 +350,28 @@ def ui(request: pytest.FixtureRequest, window: Any, tmp_path: Path, hasher: NikH
     try:
         yield harness
     finally:
-        release = getattr(backend, "release", None)
+        stop_app(harness, backend)
+
+
+def stop_app(harness: UI, backend: Any) -> None:
+    """Leave the window empty for the next test, whatever state this one ended in."""
+    from kivy.app import App
+
+    app, window = harness.app, harness.window
+    try:
+        release = getattr(type(backend), "release", None)  # the class's own: wrappers proxy attributes
         if release is not None:
-            release()
+            release(backend)
         for thread in threading.enumerate():
             if thread.name in ("kiosk-task", "kiosk-status"):
                 thread.join(timeout=5)
         harness.pump(2)
+    finally:
         app.dispatch("on_stop")
-        close = getattr(printer, "close", None)
+        close = getattr(harness.printer, "close", None)
         if close is not None:
             close()
         for child in window.children[:]:
             window.remove_widget(child)
         App._running_app = None
-        book.close()
+        harness.book.close()

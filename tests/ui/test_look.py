@@ -1,0 +1,98 @@
+"""The look: contrast from the theme, text and touch sizes measured on the laid-out screens."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import NIK_YOUNG
+
+from kiosk.ui import theme
+
+pytestmark = pytest.mark.ui
+
+CITIZEN_SCREENS = ("home", "entry", "walkin", "confirm", "done", "error")
+
+
+@pytest.mark.parametrize("pair", sorted(theme.PAIRS))
+def test_every_text_colour_has_a_contrast_of_at_least_7_to_1(pair):
+    text, background = theme.PAIRS[pair]
+    assert theme.contrast(text, background) >= 7.0
+
+
+def test_the_smallest_touch_target_is_at_least_20_mm_on_the_reference_panel():
+    assert theme.TOUCH_DP * theme.PANEL_PX_PER_MM**-1 >= theme.MIN_TOUCH_MM  # 1 dp = 1 px at density 1
+
+
+def test_contrast_is_computed_the_wcag_way():
+    assert theme.contrast((0, 0, 0), (1, 1, 1)) == pytest.approx(21.0)
+    assert theme.contrast((0.5, 0.5, 0.5), (0.5, 0.5, 0.5)) == pytest.approx(1.0)
+
+
+def walk_through_every_citizen_screen(ui):
+    """Yield after each screen (and step) a citizen can reach, laid out on the window."""
+    yield "home"
+    ui.tap("booked")
+    yield "entry (NIK)"
+    ui.tap("switch")
+    yield "entry (code)"
+    ui.tap("back")
+    ui.tap("walkin")
+    ui.settle()
+    yield "walk-in (services)"
+    ui.tap(ui.find("Kartu Keluarga"))
+    ui.press_digits(NIK_YOUNG)
+    yield "walk-in (NIK)"
+    ui.tap("next")
+    yield "confirm"
+    ui.tap("confirm")
+    ui.wait_until(lambda: ui.current == "done")
+    yield "done"
+    ui.tap("finish")
+    ui.type_keys("MGT5D3W1")
+    ui.wait_until(lambda: ui.current == "error")
+    yield "error"
+
+
+def test_text_is_at_least_24_sp_and_buttons_at_least_20_mm_on_every_citizen_screen(ui):
+    from kivy.metrics import dp, sp
+    from kivy.uix.behaviors import ButtonBehavior
+    from kivy.uix.label import Label
+
+    seen = set()
+    for where in walk_through_every_citizen_screen(ui):
+        ui.pump(2)
+        seen.add(ui.current)
+        for widget in ui.visible_widgets():
+            if isinstance(widget, Label) and widget.text.strip():
+                assert widget.font_size >= sp(24) - 0.01, f"{where}: {widget.text!r} at {widget.font_size}"
+            if isinstance(widget, ButtonBehavior) and isinstance(widget, Label) and widget.height > 0:
+                assert min(widget.size) >= dp(theme.TOUCH_DP) - 0.01, f"{where}: {widget.text!r} is {widget.size}"
+    assert seen == set(CITIZEN_SCREENS)
+
+
+def test_the_queue_number_is_at_least_96_sp(ui):
+    from kivy.metrics import sp
+
+    ui.type_keys("MGT7K3Q9")
+    ui.wait_until(lambda: ui.current == "confirm")
+    ui.tap("confirm")
+    ui.wait_until(lambda: ui.current == "done")
+    assert ui.find("number").font_size >= sp(96)
+
+
+def test_landscape_keeps_every_home_choice_on_screen(ui):
+    ui.window.size = (1920, 1080)
+    try:
+        ui.pump(3)
+        for name in ("booked", "walkin", "language"):
+            widget = ui.find(name)
+            x, y = widget.to_window(widget.x, widget.y)
+            assert y >= 0 and x + widget.width <= 1920 and y + widget.height <= 1080, name
+            assert widget.height >= theme.TOUCH_DP
+    finally:
+        ui.window.size = (1080, 1920)
+        ui.pump(2)
+
+
+def test_a_frame_of_the_home_screen_renders(ui, tmp_path):
+    shot = ui.screenshot(tmp_path / "home")
+    assert shot.exists() and shot.stat().st_size > 10_000
