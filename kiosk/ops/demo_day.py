@@ -45,6 +45,17 @@ class ServiceDay:
     priority_walk_ins: int = 0  # of the walk-ins, how many take the priority button
 
 
+@dataclass(frozen=True)
+class Arrival:
+    """Someone at the kiosk: with a booking code (check-in) or a NIK (walk-in)."""
+
+    when: datetime
+    service_code: str
+    booking_code: str | None = None
+    nik: str = ""
+    priority: Priority | None = None
+
+
 @dataclass
 class DayOutcome:
     """What the day did, counted on the side: the report must say the same."""
@@ -98,7 +109,7 @@ def play_day(
     outcome = DayOutcome(day=day)
     codes = import_bookings(kiosk, day, plan, first_index)
     index = first_index + len(codes)
-    events: list[tuple[datetime, str, tuple[object, ...]]] = []
+    events: list[Arrival] = []
     start = datetime.combine(day, FIRST_ARRIVAL, WIB)
     span = (datetime.combine(day, LAST_ARRIVAL, WIB) - start).total_seconds()
     booking_iter = iter(codes)
@@ -110,12 +121,13 @@ def play_day(
             if n in skipped:
                 continue
             hour, minute = map(int, slot.split(":"))
-            events.append((datetime.combine(day, time(hour, minute), WIB) - timedelta(minutes=10), "in", (code,)))
+            arrives = datetime.combine(day, time(hour, minute), WIB) - timedelta(minutes=10)
+            events.append(Arrival(arrives, service_code, booking_code=code))
         priority_at = set(_spread(spec.walk_ins, spec.priority_walk_ins))
         for n in range(spec.walk_ins):
             when = start + timedelta(seconds=span * (n + 0.5) / max(1, spec.walk_ins))
             priority = PRIORITIES[n % len(PRIORITIES)] if n in priority_at else None
-            events.append((when, "walk", (service_code, made_up_nik(index), priority)))
+            events.append(Arrival(when, service_code, nik=made_up_nik(index), priority=priority))
             index += 1
         outcome.expected[service_code] = {
             "bookings": spec.bookings,
@@ -124,14 +136,13 @@ def play_day(
             "no_shows": spec.no_shows,
             "priority": spec.priority_walk_ins,
         }
-    events.sort(key=lambda event: event[0])
-    for when, kind, args in events:
-        clock.set(when)
-        if kind == "in":
-            outcome.results.append(kiosk.check_in(str(args[0])))
+    events.sort(key=lambda event: event.when)
+    for event in events:
+        clock.set(event.when)
+        if event.booking_code is not None:
+            outcome.results.append(kiosk.check_in(event.booking_code))
         else:
-            service_code, nik, priority = args
-            outcome.results.append(kiosk.issue_walk_in(str(service_code), str(nik), priority))  # type: ignore[arg-type]
+            outcome.results.append(kiosk.issue_walk_in(event.service_code, event.nik, event.priority))
     return outcome
 
 

@@ -131,6 +131,8 @@ def setup_logging(
     """
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     stream = stream or sys.stderr
+    if type(stream).__name__ == "ProcessingStream":  # Kivy's stderr capture: writing there would loop
+        stream = sys.__stderr__ or stream
     prefix = stderr_is_journal(stream) if syslog_prefix is None else syslog_prefix
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JournalFormatter(prefix))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import stat
 from datetime import date
 
@@ -162,3 +163,22 @@ def test_a_secret_hidden_once_is_hidden_in_every_later_line(journal_stream):
     finally:
         ops_logging._HIDDEN.discard("kiosk-token-7f3a9c")
     assert "kiosk-token-7f3a9c" not in stream.getvalue()
+
+
+def test_under_systemd_the_priority_prefix_switches_on_by_itself(tmp_path, monkeypatch):
+    with (tmp_path / "journal-stream").open("w") as stream:
+        st = os.fstat(stream.fileno())
+        monkeypatch.setenv("JOURNAL_STREAM", f"{st.st_dev}:{st.st_ino}")
+        assert ops_logging.stderr_is_journal(stream)
+        root = logging.getLogger()
+        try:
+            setup_logging(logging.INFO, stream=stream)
+            logging.getLogger("kiosk").warning("paper low")
+        finally:
+            for handler in list(root.handlers):
+                if getattr(handler, "_antrian", False):
+                    root.removeHandler(handler)
+    assert (tmp_path / "journal-stream").read_text() == "<4>WARNING kiosk: paper low\n"
+    monkeypatch.setenv("JOURNAL_STREAM", "1:2")  # another stream: not ours
+    with (tmp_path / "other").open("w") as other:
+        assert not ops_logging.stderr_is_journal(other)
