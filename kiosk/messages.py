@@ -159,6 +159,13 @@ def format_day(day: date, language: str) -> str:
     return f"{day.day} {months[day.month - 1]} {day.year}"
 
 
+class _Blank(dict[str, object]):
+    """Format parameters where a missing one is left out rather than shown as ``{name}``."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 def explain(error: KioskError, language: str = "id") -> Message:
     """The title and next step for an error, in ``language``."""
     _ = translator(language)
@@ -169,7 +176,7 @@ def explain(error: KioskError, language: str = "id") -> Message:
     if "day" in params:
         params["day_text"] = format_day(date.fromisoformat(str(params["day"])), language)
     try:
-        text = _(hint).format(**params)
-    except (KeyError, IndexError):
+        text = _(hint).format_map(_Blank(params))
+    except (IndexError, ValueError):
         text = _(hint)
     return Message(_(title), " ".join(text.split()).replace(" .", "."))
