@@ -239,7 +239,11 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
         fields = Fields(body())
         code = fields.text("code", max_len=200)
         fields.done()
-        ticket = api.book(g.kiosk).check_in(rules.normalize_code(str(code)), api.clock.now(), f"{g.kiosk}:{g.key}")
+        key = f"{g.kiosk}:{g.key}"
+        fresh = not api.ledger.known_key(key)
+        ticket = api.book(g.kiosk).check_in(rules.normalize_code(str(code)), api.clock.now(), key)
+        if fresh:
+            ticket = api.ledger.without_held_ahead(ticket)
         return wire.ticket_to_dict(ticket), 201
 
     @app.post("/v1/walk-ins")
@@ -257,9 +261,12 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
             Priority(priority) if priority else None,
             api.clock.now(),
         )
-        api.ledger.issue_from_lease(config, g.kiosk, *args, g.key)
+        key = f"{g.kiosk}:{g.key}"
+        fresh = not api.ledger.known_key(key) and api.ledger.issue_from_lease(config, g.kiosk, *args, g.key) is None
         # Either replays the ticket just filled from the kiosk's block, or issues the next number.
-        ticket = api.book(g.kiosk).issue_walk_in(*args, f"{g.kiosk}:{g.key}")
+        ticket = api.book(g.kiosk).issue_walk_in(*args, key)
+        if fresh:
+            ticket = api.ledger.without_held_ahead(ticket)
         return wire.ticket_to_dict(ticket), 201
 
     def visible(day: date) -> set[str]:

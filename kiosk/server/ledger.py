@@ -18,7 +18,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from kiosk.core import rules
 from kiosk.core.clock import WIB
 from kiosk.core.config import Config
 from kiosk.core.errors import Reason, Refusal, SystemFault
-from kiosk.core.model import Priority
+from kiosk.core.model import Priority, Ticket
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS api_leases (
@@ -288,6 +288,26 @@ class Ledger:
             db.execute("INSERT INTO idempotency (key, ticket_id) VALUES (?, ?)", (full_key, ticket_id))
             db.execute("UPDATE api_leases SET state = ? WHERE ticket_id = ?", (USED, ticket_id))
             return str(ticket_id)
+
+    def known_key(self, key: str) -> bool:
+        return bool(self._rows("SELECT 1 FROM idempotency WHERE key = ?", (key,)))
+
+    def without_held_ahead(self, ticket: Ticket) -> Ticket:
+        """A new ticket's people-ahead and wait without the leased numbers nobody holds yet.
+
+        The day book counts every unserved ticket; held placeholders are nobody in the queue.
+        """
+        held = self._rows(
+            "SELECT COUNT(*) FROM api_leases WHERE day = ? AND service = ? AND state = ? AND seq < ?",
+            (ticket.day.isoformat(), ticket.service_code, HELD, ticket.seq),
+        )[0][0]
+        if not held or ticket.people_ahead == 0:
+            return ticket
+        ahead = max(0, ticket.people_ahead - int(held))
+        wait = round(ticket.wait_minutes * ahead / ticket.people_ahead)
+        with self._write() as db:
+            db.execute("UPDATE tickets SET people_ahead = ?, wait_minutes = ? WHERE id = ?", (ahead, wait, ticket.id))
+        return replace(ticket, people_ahead=ahead, wait_minutes=wait)
 
     def _delete_ticket(self, db: sqlite3.Connection, ticket_id: str) -> None:
         db.execute("UPDATE bookings SET ticket_id = NULL WHERE ticket_id = ?", (ticket_id,))

@@ -62,7 +62,9 @@ def test_an_offline_day_continues_within_the_leased_block_and_syncs_to_exactly_w
     assert backend.status().leased_free == {"KTP": 3, "CETAK": 3, "KK": 3, "AKTA": 3}
 
     assert kiosk.issue_walk_in("KTP", NIK_YOUNG).ticket.number == "A-001"  # online, from the block
-    assert kiosk.check_in("MGT-0001").ticket.number == "A-004"  # online check-in: next of the day
+    checked_in = kiosk.check_in("MGT-0001").ticket
+    assert checked_in.number == "A-004"  # online check-in: the next number of the day
+    assert checked_in.people_ahead == 1  # A-001 waits; are leased, nobody holds them yet
 
     server.stop()
     assert kiosk.issue_walk_in("KTP", NIK_WOMAN_1990, Priority.PREGNANT).ticket.number == "A-002"
