@@ -207,8 +207,8 @@ def results() -> list[dict[str, Any]]:
         row("soak: tickets issued and printed", f"{last.printed}/{last.tickets}", "tickets", "2000/2000",
             last.printed == last.tickets == 2000, "10 busy days over TCP to the fake network printer"),
         row("soak: resident memory growth, days 1-10", round(g["rss_mb"], 2), "MB", "< 10", g["rss_mb"] < 10,
-            f"{g['rss_mb_per_day']:.2f} MB/day, RSS {last.rss_kb / 1024:.0f} MB at end; Python heap flat, so C side "
-            "(SQLite's page cache, 2 MB cap per connection)"),
+            f"{g['rss_mb_per_day']:.2f} MB/day, RSS {last.rss_kb / 1024:.0f} MB at end; Python heap flat: "
+            "likely C-side caches (SQLite's page cache is capped at 2 MB per connection)"),
         row("soak: traced Python memory growth, days 1-10", round(g["traced_mb"], 2), "MB", "< 2",
             g["traced_mb"] < 2, "tracemalloc, after gc"),
         row("soak: open file descriptors growth", g["fds"], "fds", "0", g["fds"] <= 0, f"{last.fds} open at end"),
