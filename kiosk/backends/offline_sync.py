@@ -1,0 +1,180 @@
+"""The offline half of the HTTP backend: serving from the mirror and leased numbers, and syncing.
+
+Kept apart from the transport so that each file does one thing; ``HttpBackend`` mixes it in.
+Leased numbers: the kiosk keeps ``backend.lease_size`` walk-in numbers per service, leased from
+the server (each a real ticket there, with no holder yet). Online, the server gives the kiosk's
+own leased numbers first; offline, the kiosk prints them itself and reports them at the next
+sync. Unused numbers are given back at closing time (``release_leases``): their quota slots
+return, their numbers stay gaps in the day's sequence.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time as monotonic_time
+from datetime import date, datetime
+from typing import Any
+
+from kiosk.backends.offline import OfflineStore
+from kiosk.core import rules, wire
+from kiosk.core.clock import WIB
+from kiosk.core.config import Config
+from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
+from kiosk.core.model import Priority, ServiceQuota, Ticket, TicketKind
+
+log = logging.getLogger("kiosk.backends.http")
+
+SYNC_EVERY_S = 60.0
+
+
+class OfflineMixin:
+    """Needs from its host: ``config``, ``store``, ``_call`` and ``_shape`` (see ``HttpBackend``)."""
+
+    config: Config
+    store: OfflineStore
+    auto_sync: bool
+    last_sync: datetime | None
+    _sync_lock: threading.Lock
+    _sync_running: bool
+    _synced_at: float
+
+    def _call(self, method: str, path: str, template: str, body: Any = None, key: str | None = None) -> Any:
+        raise NotImplementedError
+
+    @staticmethod
+    def _shape(what: str, func: Any, *args: Any) -> Any:
+        raise NotImplementedError
+
+    def _offline_quotas(self, now: datetime) -> list[ServiceQuota]:
+        """Offline, a walk-in can only get a leased number: that is what remains."""
+        day = now.astimezone(WIB).date()
+        free = self.store.free(day)
+        mirrored = {q["code"]: q for q in self.store.quotas(day)}
+        out = []
+        for service in self.config.services:
+            booked = int(mirrored.get(service.code, {}).get("bookings_valid", 0))
+            left = free.get(service.code, 0) if service.walk_in else 0
+            out.append(ServiceQuota(service, booked, max(0, service.daily_quota - booked - left)))
+        return out
+
+    def _offline_check_in(self, code: str, now: datetime, key: str) -> Ticket:
+        booking = self.store.booking(code)
+        if booking is None:
+            raise SystemFault(Reason.BACKEND_UNREACHABLE, detail="booking not mirrored")
+        rules.check_booking(booking, now, self.config)
+        service = self.config.service(booking.service_code)
+        if service is None:
+            raise BadInput(Reason.SERVICE_UNKNOWN, service=booking.service_code)
+        ticket = self.store.issue(
+            service,
+            now.astimezone(WIB).date(),
+            now.astimezone(WIB),
+            TicketKind.ONLINE,
+            booking.code,
+            booking.nik_hash,
+            None,
+            booking.code,
+            key,
+            self.config.site.kiosk_id,
+        )
+        if ticket is None:
+            raise SystemFault(Reason.BACKEND_UNREACHABLE, detail="no leased number left")
+        log.warning("checked in offline as %s (leased)", ticket.number)
+        return ticket
+
+    def _from_lease(
+        self,
+        service_code: str,
+        nik_hash: str,
+        nik_masked: str,
+        priority: Priority | None,
+        now: datetime,
+        key: str,
+        failure: KioskError,
+    ) -> Ticket:
+        now = now.astimezone(WIB)
+        service = self.config.service(service_code)
+        free = self.store.free(now.date()).get(service.code if service else "", 0)
+        if free == 0:
+            raise failure  # no leased number: say what really stopped us, not "quota full"
+        same, today = self.store.counts_for(nik_hash, service.code if service else "", now.date())
+        service = rules.check_walk_in(service, service_code, now, self.config, free, same, today)
+        ticket = self.store.issue(
+            service,
+            now.date(),
+            now,
+            TicketKind.WALK_IN,
+            nik_masked,
+            nik_hash,
+            priority,
+            None,
+            key,
+            self.config.site.kiosk_id,
+        )
+        if ticket is None:
+            raise failure
+        log.warning("issued walk-in %s from a leased block", ticket.number)
+        return ticket
+
+    def _maybe_sync(self, force: bool) -> None:
+        """Sync on a background thread: when the server is back, and every minute while online."""
+        if not self.auto_sync or self._sync_running:
+            return
+        if not force and monotonic_time.monotonic() - self._synced_at < SYNC_EVERY_S:
+            return
+        self._synced_at = monotonic_time.monotonic()
+        threading.Thread(target=self._sync_quietly, name="antrian-sync", daemon=True).start()
+
+    def _sync_quietly(self) -> None:
+        try:
+            self.sync()
+        except KioskError as exc:
+            log.warning("sync with the booking server did not finish: %s", exc.reason.value)
+
+    def sync(self, top_up: bool = True) -> None:
+        """Send what was done offline, refresh the mirror, and top the leased blocks up.
+
+        Safe to call at any time and from any thread (one sync at a time); never on the UI thread.
+        """
+        with self._sync_lock:
+            self._sync_running = True
+            try:
+                self._sync(top_up)
+            finally:
+                self._sync_running = False
+
+    def _sync(self, top_up: bool) -> None:
+        payload = self.store.sync_payload()
+        answer = self._call("POST", "/sync", "/sync", payload)
+        self.store.synced(payload, answer)
+        if answer.get("conflicts"):
+            log.error("offline check-ins of bookings already checked in elsewhere: %s", answer["conflicts"])
+        mirror = self._call("GET", "/mirror", "/mirror")
+        day = self._shape("mirror", lambda d: date.fromisoformat(d["day"]), mirror)
+        bookings = self._shape(
+            "mirror", lambda d: [wire.booking_from_dict(b, str(b["nik_hash"])) for b in d["bookings"]], mirror
+        )
+        self.store.replace_mirror(day, bookings, list(mirror["quotas"]))
+        self.store.adopt_leases(list(answer.get("held", [])), day)
+        free = self.store.free(day)
+        for service in self.config.services if top_up else ():
+            wanted = self.config.backend.lease_size - free.get(service.code, 0)
+            if not service.walk_in or wanted <= 0:
+                continue
+            try:
+                self._call("POST", "/leases", "/leases", {"service_code": service.code, "size": wanted})
+            except Refusal as exc:  # closed, quota gone: nothing to lease now
+                log.info("no lease for %s: %s", service.code, exc.reason.value)
+        held = self._call("POST", "/sync", "/sync", {})
+        self.store.adopt_leases(list(held.get("held", [])), day)
+        self.last_sync = datetime.now(WIB)
+
+    def release_leases(self) -> int:
+        """Give unused leased numbers back (closing time, or the kiosk taken out of service)."""
+        count = self.store.release_free()
+        try:
+            self.sync(top_up=False)  # after closing time the server refuses new leases anyway
+        except KioskError as exc:
+            log.warning("leased numbers will be given back at the next sync: %s", exc.reason.value)
+        return count
