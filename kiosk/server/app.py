@@ -28,13 +28,25 @@ from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal
 from kiosk.core.model import Booking, BookingStatus, Priority
 from kiosk.server.ledger import Ledger
-from kiosk.server.validate import IDEMPOTENCY_KEY, NIK_HASH, NIK_MASKED, TICKET_ID, Fields, Invalid, parse_object
+from kiosk.server.validate import (
+    IDEMPOTENCY_KEY,
+    NIK_HASH,
+    NIK_MASKED,
+    PRIORITIES,
+    TICKET_ID,
+    Fields,
+    Invalid,
+    key_ref,
+    mark,
+    parse_object,
+    ticket_ref,
+    used_item,
+)
 
 log = logging.getLogger(__name__)
 
 SPEC_PATH = Path(__file__).resolve().parent.parent.parent / "docs" / "api" / "openapi.yaml"
 PROBLEM_TYPE = "tag:antrian.disdukcapil.magetan,2026:problem/"
-PRIORITIES = tuple(p.value for p in Priority)
 HTTP_CODES = {
     400: "request_invalid",
     401: "unauthorized",
@@ -346,10 +358,10 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
     @app.post("/v1/sync")
     def sync() -> Any:
         fields = Fields(body())
-        used = [_used_item(item, f"used[{i}].") for i, item in enumerate(fields.items("used"))]
-        released = [_ticket_ref(item, f"released[{i}]") for i, item in enumerate(fields.items("released"))]
-        voids = [_key_ref(item, f"voids[{i}]") for i, item in enumerate(fields.items("voids"))]
-        marks = [_mark(item, f"printed[{i}].") for i, item in enumerate(fields.items("printed"))]
+        used = [used_item(item, f"used[{i}].") for i, item in enumerate(fields.items("used"))]
+        released = [ticket_ref(item, f"released[{i}]") for i, item in enumerate(fields.items("released"))]
+        voids = [key_ref(item, f"voids[{i}]") for i, item in enumerate(fields.items("voids"))]
+        marks = [mark(item, f"printed[{i}].") for i, item in enumerate(fields.items("printed"))]
         fields.done()
         outcome = api.ledger.sync(g.kiosk, used, released, voids, marks)
         held = api.ledger.held(today(), g.kiosk)
@@ -366,45 +378,3 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
         }
 
     return app
-
-
-def _used_item(item: Any, prefix: str) -> dict[str, Any]:
-    if not isinstance(item, dict):
-        raise Invalid([{"field": prefix.rstrip("."), "problem": "must be an object"}])
-    fields = Fields(item, prefix)
-    out: dict[str, Any] = {
-        "ticket_id": fields.text("ticket_id", TICKET_ID, max_len=36),
-        "number": fields.text("number", max_len=10),
-        "kind": fields.choice("kind", ("walk_in", "online")),
-        "holder": fields.text("holder", max_len=30),
-        "nik_hash": fields.text("nik_hash", NIK_HASH, max_len=64, optional=True),
-        "priority": fields.choice("priority", PRIORITIES, optional=True),
-        "booking_code": fields.text("booking_code", max_len=30, optional=True),
-        "issued_at": fields.text("issued_at", max_len=40),
-        "printed": fields.flag("printed"),
-        "reprints": fields.integer("reprints", 0, 100),
-    }
-    fields.done()
-    return out
-
-
-def _ticket_ref(item: Any, name: str) -> str:
-    if not isinstance(item, str) or not TICKET_ID.match(item):
-        raise Invalid([{"field": name, "problem": f"must match {TICKET_ID.pattern}"}])
-    return item
-
-
-def _key_ref(item: Any, name: str) -> str:
-    if not isinstance(item, str) or not IDEMPOTENCY_KEY.match(item):
-        raise Invalid([{"field": name, "problem": f"must match {IDEMPOTENCY_KEY.pattern}"}])
-    return item
-
-
-def _mark(item: Any, prefix: str) -> tuple[str, bool]:
-    if not isinstance(item, dict):
-        raise Invalid([{"field": prefix.rstrip("."), "problem": "must be an object"}])
-    fields = Fields(item, prefix)
-    ticket_id = fields.text("ticket_id", TICKET_ID, max_len=36)
-    flag = fields.flag("printed")
-    fields.done()
-    return str(ticket_id), flag

@@ -6,10 +6,13 @@ import json
 import re
 from typing import Any
 
+from kiosk.core.model import Priority
+
 NIK_HASH = re.compile(r"^[0-9a-f]{64}$")
 NIK_MASKED = re.compile(r"^[0-9]{4}\*{10}[0-9]{2}$")
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,100}$")
 TICKET_ID = re.compile(r"^[0-9a-f-]{36}$")
+PRIORITIES = tuple(p.value for p in Priority)
 
 
 class Invalid(Exception):
@@ -102,3 +105,48 @@ class Fields:
     def done(self) -> None:
         if self.errors:
             raise Invalid(self.errors)
+
+
+# -- the parts of a sync body ---------------------------------------------------------
+
+
+def used_item(item: Any, prefix: str) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        raise Invalid([{"field": prefix.rstrip("."), "problem": "must be an object"}])
+    fields = Fields(item, prefix)
+    out: dict[str, Any] = {
+        "ticket_id": fields.text("ticket_id", TICKET_ID, max_len=36),
+        "number": fields.text("number", max_len=10),
+        "kind": fields.choice("kind", ("walk_in", "online")),
+        "holder": fields.text("holder", max_len=30),
+        "nik_hash": fields.text("nik_hash", NIK_HASH, max_len=64, optional=True),
+        "priority": fields.choice("priority", PRIORITIES, optional=True),
+        "booking_code": fields.text("booking_code", max_len=30, optional=True),
+        "issued_at": fields.text("issued_at", max_len=40),
+        "printed": fields.flag("printed"),
+        "reprints": fields.integer("reprints", 0, 100),
+    }
+    fields.done()
+    return out
+
+
+def ticket_ref(item: Any, name: str) -> str:
+    if not isinstance(item, str) or not TICKET_ID.match(item):
+        raise Invalid([{"field": name, "problem": f"must match {TICKET_ID.pattern}"}])
+    return item
+
+
+def key_ref(item: Any, name: str) -> str:
+    if not isinstance(item, str) or not IDEMPOTENCY_KEY.match(item):
+        raise Invalid([{"field": name, "problem": f"must match {IDEMPOTENCY_KEY.pattern}"}])
+    return item
+
+
+def mark(item: Any, prefix: str) -> tuple[str, bool]:
+    if not isinstance(item, dict):
+        raise Invalid([{"field": prefix.rstrip("."), "problem": "must be an object"}])
+    fields = Fields(item, prefix)
+    ticket_id = fields.text("ticket_id", TICKET_ID, max_len=36)
+    flag = fields.flag("printed")
+    fields.done()
+    return str(ticket_id), flag
