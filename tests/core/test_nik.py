@@ -189,3 +189,13 @@ def test_the_keyed_hash_depends_on_the_site_secret_and_never_contains_the_nik(nu
     assert one.hash(number) == one.hash(" ".join(number))
     assert one.hash(number) != other.hash(number)
     assert number not in one.hash(number)
+
+
+@relaxed
+@given(st.one_of(st.text(alphabet="0123456789", min_size=16, max_size=16), valid_niks()))
+def test_validation_agrees_with_stdnum_apart_from_the_two_rules_stdnum_lacks(number: str) -> None:
+    from stdnum.id import nik as stdnum_nik
+
+    day = int(number[6:8])
+    expected = stdnum_nik.is_valid(number) and (1 <= day <= 31 or 41 <= day <= 71) and number[12:] != "0000"
+    assert nik.is_valid(number) == expected
