@@ -32,7 +32,6 @@ from urllib3.util.retry import Retry
 from kiosk.backends.offline import OfflineStore
 from kiosk.backends.offline_sync import OfflineMixin
 from kiosk.core import wire
-from kiosk.core.clock import WIB
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
 from kiosk.core.model import Booking, DailyReport, Priority, ServiceQuota, Ticket
@@ -118,7 +117,7 @@ class HttpBackend(OfflineMixin):
             last_error=self.last_error,
             last_sync=self.last_sync,
             unsynced=self.store.unsynced_count(),
-            leased_free=self.store.free(datetime.now(WIB).date()),
+            leased_free=self.store.free(),
         )
 
     def _call(self, method: str, path: str, template: str, body: Any = None, key: str | None = None) -> Any:

@@ -159,7 +159,13 @@ class OfflineStore:
                 if ticket_id not in server_ids:  # released or from another day: never print it
                     db.execute("DELETE FROM http_leased WHERE ticket_id = ?", (ticket_id,))
 
-    def free(self, day: date) -> dict[str, int]:
+    def free(self, day: date | None = None) -> dict[str, int]:
+        """Unused leased numbers per service on ``day`` (default: the latest day leased)."""
+        if day is None:
+            latest = self.rows("SELECT MAX(day) FROM http_leased")[0][0]
+            if latest is None:
+                return {}
+            day = date.fromisoformat(latest)
         found = self.rows(
             "SELECT service, COUNT(*) FROM http_leased WHERE day = ? AND state = ? GROUP BY service",
             (day.isoformat(), FREE),

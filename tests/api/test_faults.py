@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -183,3 +184,45 @@ def test_a_server_that_comes_back_is_noticed_and_the_kiosk_is_online_again(
     server.start()
     assert kiosk.find_booking("MGT-0001").code == "MGT-0001"
     assert backend.status().online and backend.status().last_error is None
+
+
+def test_no_url_ever_carries_a_nik_or_its_hash(
+    make_backend: Callable[..., HttpBackend], hasher: NikHasher, server: ApiServer, proxy: FaultyProxy
+) -> None:
+    backend = make_backend(proxy.url)
+    kiosk = kiosk_on(backend, hasher, server)
+    with pytest.raises(KioskError):
+        kiosk.find_booking(NIK_YOUNG)  # no booking: looked up by hash, in a POST body
+    kiosk.issue_walk_in("KTP", NIK_YOUNG)
+    kiosk.reprint("A-001")
+    backend.sync()
+    paths = " ".join(path for _, path in proxy.forwarded)
+    assert "/bookings/search" in paths and "/walk-ins" in paths
+    assert NIK_YOUNG not in paths and hasher.hash(NIK_YOUNG) not in paths
+    assert not re.search(r"[0-9a-f]{64}", paths)
+
+
+def test_without_a_token_the_kiosk_stops_at_start_with_a_configuration_fault(
+    make_backend: Callable[..., HttpBackend], server: ApiServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backend = make_backend(server.url)
+    backend.close()
+    (backend.config.backend.token_file).unlink()  # type: ignore[union-attr]
+    with pytest.raises(SystemFault) as fault:
+        HttpBackend(backend.config)
+    assert fault.value.reason == Reason.CONFIG_INVALID
+
+
+def test_the_token_can_come_from_the_environment(
+    make_backend: Callable[..., HttpBackend], server: ApiServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    config = make_backend(server.url).config
+    monkeypatch.setenv("ANTRIAN_TOKEN", "token-of-MPP-3-0123456789")
+    backend = HttpBackend(replace(config, backend=replace(config.backend, token_file=None)), auto_sync=False)
+    try:
+        assert backend.quotas(server.clock.now())
+        assert backend.status().online
+    finally:
+        backend.close()
