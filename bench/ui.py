@@ -1,0 +1,347 @@
+"""UI cost: cold start to first frame and peak memory against a bare Kivy app, and frame gaps
+while a backend call takes 3 s.
+
+Every measured app runs in its own process (``python -m bench.ui --child MODE``), offscreen
+at 1080x1920, started the same way with the same environment; the parent times from just
+before it starts the process to the moment the child's window flips its first frame. Peak
+RSS is the child's ``ru_maxrss`` one second after that frame. The kiosk is what ``kiosk demo``
+runs: a demo day written to a temp folder, the day book, the preview printer, ``KioskApp``.
+For the frame gap the kiosk's backend sleeps 3 s in its booking lookup; a simulated tap on
+"search" starts it, and a Clock callback scheduled every frame records the time of each frame.
+
+    python -m bench.ui            # prints the figures
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = 5
+SIZE = (1080, 1920)
+SETTLE_S = 1.0  # after the first frame, before reading peak RSS: what the app holds once up
+SLOW_CALL_S = 3.0
+TARGET_START_RATIO = 1.3
+TARGET_RSS_RATIO = 1.3
+TARGET_GAP_MS = 50.0
+MARK = "BENCH-UI "
+
+
+# -- the children ------------------------------------------------------------------------------
+
+
+def _prepare_kivy() -> Any:
+    from kivy.config import Config as KivyConfig
+
+    KivyConfig.set("graphics", "width", str(SIZE[0]))
+    KivyConfig.set("graphics", "height", str(SIZE[1]))
+    KivyConfig.set("graphics", "fullscreen", "0")
+    KivyConfig.set("kivy", "exit_on_escape", "0")
+    from kivy.core.window import Window
+
+    return Window
+
+
+def _report_first_frame(window: Any, extra: dict[str, Any] | None = None, stop_after: float = SETTLE_S) -> None:
+    """On the first flip: note the time; a second later print it with the peak RSS and stop."""
+    import resource
+
+    from kivy.app import App
+    from kivy.clock import Clock
+
+    seen: dict[str, float] = {}
+
+    def flipped(*_args: Any) -> None:
+        if "first" in seen:
+            return
+        seen["first"] = time.time()
+        Clock.schedule_once(finish, stop_after)
+
+    def finish(_dt: float) -> None:
+        rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(MARK + json.dumps({"first_frame": seen["first"], "rss_kib": rss_kib, **(extra or {})}), flush=True)
+        app = App.get_running_app()
+        if app is not None:
+            app.stop()
+
+    window.bind(on_flip=flipped)
+
+
+def child_bare() -> None:
+    window = _prepare_kivy()
+    from kivy.app import App
+    from kivy.uix.label import Label
+
+    class Bare(App):
+        def build(self) -> Label:
+            return Label(text="Antrian", font_size="40sp")
+
+    _report_first_frame(window)
+    Bare().run()
+
+
+def _demo_config() -> Any:
+    from kiosk.core import config as config_mod
+    from kiosk.demo import write_demo
+
+    folder = Path(tempfile.mkdtemp(prefix="antrian-bench-ui-"))
+    return config_mod.load(write_demo(folder))
+
+
+def child_kiosk() -> None:
+    """What ``kiosk demo`` does, minus its printout: demo day, instance lock, the app."""
+    config = _demo_config()
+    window = _prepare_kivy()
+    from kiosk.cli import ui_commands
+
+    _report_first_frame(window)
+    ui_commands.start(config, False, f"{SIZE[0]}x{SIZE[1]}")
+
+
+class SlowBackend:
+    """The day book with a booking lookup that takes ``SLOW_CALL_S``: a slow booking server."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def find_bookings_by_nik(self, nik_hash: str) -> Any:
+        time.sleep(SLOW_CALL_S)
+        return self._inner.find_bookings_by_nik(nik_hash)
+
+    def find_booking(self, code: str) -> Any:
+        time.sleep(SLOW_CALL_S)
+        return self._inner.find_booking(code)
+
+
+def child_gap() -> None:
+    config = _demo_config()
+    window = _prepare_kivy()
+    from kivy.clock import Clock
+    from kivy.tests.common import UnitTestTouch
+
+    from kiosk.backends.daybook import DayBook
+    from kiosk.bootstrap import build_kiosk
+    from kiosk.demo import DEMO_BOOKINGS
+    from kiosk.ui.app import KioskApp
+
+    kiosk = build_kiosk(config, backend=SlowBackend(DayBook(config.backend.path, config)))
+    app = KioskApp(kiosk, config)
+    frames: list[float] = []
+    state: dict[str, Any] = {}
+
+    def tap(widget: Any) -> None:
+        x, y = widget.to_window(*widget.center)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        touch.touch_up()
+
+    def laid_out(widget: Any) -> bool:
+        return bool(widget.get_root_window() is not None and widget.width > 100 and widget.y > 0)
+
+    def when(predicate: Any, then: Any, settle: float = 0.5) -> None:
+        """Run ``then`` once ``predicate()`` holds, after ``settle`` seconds more (no fixed sleeps)."""
+
+        def poll(_dt: float) -> bool:
+            if predicate():
+                Clock.schedule_once(then, settle)
+                return False
+            return True
+
+        Clock.schedule_interval(poll, 0.05)
+
+    def step_home(_dt: float) -> None:
+        tap(app.manager.get_screen("home").ids.booked)
+        when(lambda: app.manager.current == "entry" and laid_out(app.screen.ids.search), step_entry)
+
+    def step_entry(_dt: float) -> None:
+        app.screen.ids.pad.text = DEMO_BOOKINGS[0][1]  # the NIK, as if typed
+        Clock.schedule_once(step_search, 0.3)
+
+    def step_search(_dt: float) -> None:
+        frames.clear()
+        state["tapped"] = time.perf_counter()
+        tap(app.screen.ids.search)
+        state["task_started"] = app.task_running
+        Clock.schedule_interval(watch, 0)
+
+    def record(_dt: float) -> None:
+        frames.append(time.perf_counter())
+
+    def watch(_dt: float) -> bool:
+        if "finished" in state and "done" not in state:
+            state["done"] = time.perf_counter()
+            Clock.schedule_once(report, 1.0)  # keep recording: the screen change after the answer counts too
+            return False
+        return True
+
+    def report(_dt: float) -> None:
+        finished = state["finished"]
+        gaps = [(b - a, b) for a, b in zip(frames, frames[1:], strict=False)]
+        during = [gap for gap, end in gaps if end <= finished]
+        after = [gap for gap, end in gaps if end > finished]
+        print(
+            MARK
+            + json.dumps(
+                {
+                    "task_started": state["task_started"],
+                    "call_s": finished - state["tapped"],
+                    "frames": len([f for f in frames if f <= finished]),
+                    "max_gap_ms": max(during) * 1000 if during else None,
+                    "p99_gap_ms": sorted(during)[int(len(during) * 0.99)] * 1000 if during else None,
+                    "max_gap_after_ms": max(after) * 1000 if after else None,
+                    "screen": app.manager.current,
+                }
+            ),
+            flush=True,
+        )
+        app.stop()
+
+    original_finish = app._finish
+
+    def finish(callback: Any, value: Any) -> None:
+        state["finished"] = time.perf_counter()  # the answer reached the UI thread
+        original_finish(callback, value)
+
+    app._finish = finish
+    Clock.schedule_interval(record, 0)
+    when(lambda: bool(app.quotas) and laid_out(app.manager.get_screen("home").ids.booked), step_home, 1.0)
+    _ = window
+    app.run()
+
+
+CHILDREN = {"bare": child_bare, "kiosk": child_kiosk, "gap": child_gap}
+
+
+# -- the parent --------------------------------------------------------------------------------
+
+
+def _env(kivy_home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "SDL_VIDEODRIVER", "KIVY_GL_BACKEND")}
+    env.update(
+        KIVY_HOME=str(kivy_home),
+        KIVY_NO_ARGS="1",
+        KIVY_NO_CONSOLELOG="1",
+        KIVY_NO_FILELOG="1",
+        ESCPOS_CAPABILITIES_PICKLE_DIR=str(kivy_home / "escpos"),
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def run_child(mode: str, kivy_home: Path, timeout: float = 120) -> tuple[float, dict[str, Any]]:
+    """Start a child; returns (seconds from start to its first frame, its report)."""
+    started = time.time()
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.ui", "--child", mode],
+        cwd=ROOT,
+        env=_env(kivy_home),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    for line in done.stdout.splitlines():
+        if line.startswith(MARK):
+            report = json.loads(line[len(MARK) :])
+            return report.get("first_frame", started) - started, report
+    raise RuntimeError(f"child {mode} gave no figures (exit {done.returncode}): {done.stderr[-2000:]}")
+
+
+def measure(runs: int = RUNS) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="antrian-bench-kivy-") as home:
+        kivy_home = Path(home)
+        (kivy_home / "escpos").mkdir()
+        for mode in ("bare", "kiosk"):  # warm-up: Kivy's config file, the escpos pickle, disk cache
+            run_child(mode, kivy_home)
+        starts: dict[str, list[float]] = {"bare": [], "kiosk": []}
+        rss: dict[str, list[int]] = {"bare": [], "kiosk": []}
+        for _ in range(runs):
+            for mode in ("bare", "kiosk"):  # interleaved, so machine noise hits both alike
+                seconds, report = run_child(mode, kivy_home)
+                starts[mode].append(seconds)
+                rss[mode].append(int(report["rss_kib"]))
+        _seconds, gap = run_child("gap", kivy_home)
+    return {
+        "start_bare_s": statistics.median(starts["bare"]),
+        "start_kiosk_s": statistics.median(starts["kiosk"]),
+        "rss_bare_mib": statistics.median(rss["bare"]) / 1024,
+        "rss_kiosk_mib": statistics.median(rss["kiosk"]) / 1024,
+        "gap": gap,
+        "runs": runs,
+        "starts": starts,
+    }
+
+
+def row(metric: str, value: object, unit: str, target: str, met: bool | None, note: str = "") -> dict[str, Any]:
+    return {"metric": metric, "value": value, "unit": unit, "target": target, "met": met, "note": note}
+
+
+def results() -> list[dict[str, Any]]:
+    """Figures for bench/all.py: one row per measure."""
+    f = measure()
+    start_ratio = f["start_kiosk_s"] / f["start_bare_s"]
+    rss_ratio = f["rss_kiosk_mib"] / f["rss_bare_mib"]
+    gap = f["gap"]
+    max_gap = gap["max_gap_ms"]
+    runs = f"median of {f['runs']} runs each, interleaved, offscreen {SIZE[0]}x{SIZE[1]}"
+    return [
+        row("ui: cold start to first frame, bare Kivy app", round(f["start_bare_s"], 3), "s", "", None, runs),
+        row("ui: cold start to first frame, kiosk demo", round(f["start_kiosk_s"], 3), "s", "", None, runs),
+        row(
+            "ui: cold start, kiosk / bare",
+            round(start_ratio, 2),
+            "x",
+            f"<= {TARGET_START_RATIO}",
+            start_ratio <= TARGET_START_RATIO,
+        ),
+        row("ui: peak RSS, bare Kivy app", round(f["rss_bare_mib"], 1), "MiB", "", None, "1 s after the first frame"),
+        row("ui: peak RSS, kiosk demo", round(f["rss_kiosk_mib"], 1), "MiB", "", None, "1 s after the first frame"),
+        row(
+            "ui: peak RSS, kiosk / bare",
+            round(rss_ratio, 2),
+            "x",
+            f"<= {TARGET_RSS_RATIO}",
+            rss_ratio <= TARGET_RSS_RATIO,
+        ),
+        row(
+            f"ui: longest frame gap while a backend call takes {SLOW_CALL_S:.0f} s",
+            round(max_gap, 1) if max_gap is not None else None,
+            "ms",
+            f"<= {TARGET_GAP_MS:.0f}",
+            max_gap is not None and max_gap <= TARGET_GAP_MS and gap["task_started"],
+            f"{gap['frames']} frames in {gap['call_s']:.2f} s from the tap to the answer; p99 gap "
+            f"{gap['p99_gap_ms']:.1f} ms; ended on screen {gap['screen']}",
+        ),
+        row(
+            "ui: longest frame gap in the second after the answer (busy veil hides, next screen shows)",
+            round(gap["max_gap_after_ms"], 1) if gap["max_gap_after_ms"] is not None else None,
+            "ms",
+            f"<= {TARGET_GAP_MS:.0f}",
+            gap["max_gap_after_ms"] is not None and gap["max_gap_after_ms"] <= TARGET_GAP_MS,
+            "not the backend: Kivy re-rendering on the offscreen llvmpipe GL; see the note in docs",
+        ),
+    ]
+
+
+def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--child":
+        CHILDREN[sys.argv[2]]()
+        return
+    for r in results():
+        met = "" if r["met"] is None else ("  OK" if r["met"] else "  MISSED")
+        target = f"  (target {r['target']})" if r["target"] else ""
+        print(f"{r['metric']}: {r['value']} {r['unit']}{target}{met}  {r['note']}")
+
+
+if __name__ == "__main__":
+    main()
