@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT, write_config
 
 WORKER = Path(__file__).with_name("walkin_worker.py")
-KILLS = 25
+KILLS = 40
 
 
 def start(config: Path, first: int, go: Path | None = None) -> subprocess.Popen[str]:
