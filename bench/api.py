@@ -98,7 +98,8 @@ def wait_up(url: str) -> None:
 def backend_for(folder: Path, url: str, kiosk_id: str) -> Any:
     from kiosk.backends.http import HttpBackend
 
-    return HttpBackend(config_mod.load(write_config(folder, url, kiosk_id)), auto_sync=False)
+    config = config_mod.load(write_config(folder, url, kiosk_id))
+    return HttpBackend(config, auto_sync=False, clock=FixedClock(MONDAY_0800))
 
 
 def overhead(folder: Path, url: str) -> dict[str, tuple[float, float]]:

@@ -32,6 +32,7 @@ from urllib3.util.retry import Retry
 from kiosk.backends.offline import OfflineStore
 from kiosk.backends.offline_sync import OfflineMixin
 from kiosk.core import wire
+from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
 from kiosk.core.model import Booking, DailyReport, Priority, ServiceQuota, Ticket
@@ -75,8 +76,11 @@ def _read_token(config: Config) -> str:
 class HttpBackend(OfflineMixin):
     """``BookingBackend`` over the booking API, serving from leased numbers while offline."""
 
-    def __init__(self, config: Config, store: OfflineStore | None = None, auto_sync: bool = True) -> None:
+    def __init__(
+        self, config: Config, store: OfflineStore | None = None, auto_sync: bool = True, clock: Clock | None = None
+    ) -> None:
         self.config = config
+        self.clock = clock or SystemClock()  # only for "is it closing time?": the server's clock rules
         self.base = config.backend.url.rstrip("/")
         self.timeout = (config.backend.connect_timeout_s, config.backend.read_timeout_s)
         self.session = requests.Session()

@@ -4,8 +4,8 @@ Kept apart from the transport so that each file does one thing; ``HttpBackend`` 
 Leased numbers: the kiosk keeps ``backend.lease_size`` walk-in numbers per service, leased from
 the server (each a real ticket there, with no holder yet). Online, the server gives the kiosk's
 own leased numbers first; offline, the kiosk prints them itself and reports them at the next
-sync. Unused numbers are given back at closing time (``release_leases``): their quota slots
-return, their numbers stay gaps in the day's sequence.
+sync. Unused numbers are given back at closing time (the first sync after ``hours.close``, or
+``release_leases``): their quota slots return, their numbers stay gaps in the day's sequence.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 from kiosk.backends.offline import OfflineStore
 from kiosk.core import rules, wire
-from kiosk.core.clock import WIB
+from kiosk.core.clock import WIB, Clock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
 from kiosk.core.model import Priority, ServiceQuota, Ticket, TicketKind
@@ -32,6 +32,7 @@ class OfflineMixin:
     """Needs from its host: ``config``, ``store``, ``_call`` and ``_shape`` (see ``HttpBackend``)."""
 
     config: Config
+    clock: Clock
     store: OfflineStore
     auto_sync: bool
     last_sync: datetime | None
@@ -145,6 +146,9 @@ class OfflineMixin:
                 self._sync_running = False
 
     def _sync(self, top_up: bool) -> None:
+        if self.clock.now().astimezone(WIB).time() >= self.config.hours.close:
+            self.store.release_free()  # closing time: unused numbers go back, nothing new is leased
+            top_up = False
         payload = self.store.sync_payload()
         answer = self._call("POST", "/sync", "/sync", payload)
         self.store.synced(payload, answer)

@@ -131,12 +131,12 @@ def kiosk_config(folder: Path, url: str, kiosk_id: str = "MPP-1", read_timeout: 
 
 
 @pytest.fixture
-def make_backend(tmp_path: Path) -> Iterator[Callable[..., HttpBackend]]:
+def make_backend(tmp_path: Path, server: ApiServer) -> Iterator[Callable[..., HttpBackend]]:
     made: list[HttpBackend] = []
 
     def make(url: str, kiosk_id: str = "MPP-1", auto_sync: bool = False, **options: float) -> HttpBackend:
         config = kiosk_config(tmp_path / kiosk_id, url, kiosk_id, **options)  # type: ignore[arg-type]
-        backend = HttpBackend(config, auto_sync=auto_sync)
+        backend = HttpBackend(config, auto_sync=auto_sync, clock=server.clock)
         made.append(backend)
         return backend
 

@@ -220,7 +220,9 @@ def test_the_token_can_come_from_the_environment(
 
     config = make_backend(server.url).config
     monkeypatch.setenv("ANTRIAN_TOKEN", "token-of-MPP-3-0123456789")
-    backend = HttpBackend(replace(config, backend=replace(config.backend, token_file=None)), auto_sync=False)
+    backend = HttpBackend(
+        replace(config, backend=replace(config.backend, token_file=None)), auto_sync=False, clock=server.clock
+    )
     try:
         assert backend.quotas(server.clock.now())
         assert backend.status().online

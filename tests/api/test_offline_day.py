@@ -143,3 +143,17 @@ def test_a_walk_in_whose_answer_never_arrives_is_printed_from_the_block_and_kept
         assert kiosk.issue_walk_in("AKTA", NIK_MAN_1945).ticket.number == "D-002"
     finally:
         proxy.close()
+
+
+def test_the_first_sync_after_closing_time_gives_every_unused_number_back(
+    server: ApiServer, make_backend: Callable[..., HttpBackend]
+) -> None:
+    backend = make_backend(server.url, lease=2)
+    now = server.clock.now()
+    before = {q.service.code: q.remaining for q in server.api.book("").quotas(now)}
+    backend.sync()
+    assert len(server.api.ledger.held(now.date())) == 8  # 2 numbers for each of the 4 walk-in services
+    server.clock.set(now.replace(hour=15, minute=1))
+    backend.sync()
+    assert server.api.ledger.held(now.date()) == [] and backend.status().leased_free == {}
+    assert {q.service.code: q.remaining for q in server.api.book("").quotas(now)} == before

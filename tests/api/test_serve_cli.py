@@ -12,6 +12,7 @@ import requests
 from api_support import free_port, kiosk_config, root
 
 from kiosk.backends.http import HttpBackend
+from kiosk.core.clock import FixedClock
 
 KIOSK = [sys.executable, "-c", "from kiosk.cli import run; run()"]
 
@@ -39,7 +40,7 @@ def test_kiosk_serve_serves_the_api_to_a_kiosk_holding_a_token_made_by_server_to
                 time.sleep(0.05)
         config = kiosk_config(tmp_path / "kiosk", url, "MPP-1")
         (tmp_path / "kiosk" / "token").write_text(token + "\n", encoding="utf-8")
-        backend = HttpBackend(config, auto_sync=False)
+        backend = HttpBackend(config, auto_sync=False, clock=FixedClock(root.MONDAY_0800))
         assert {q.service.code for q in backend.quotas(root.MONDAY_0800)} >= {"KTP", "KK"}
         backend.close()
         assert requests.get(url + "/quotas", headers={"Authorization": "Bearer wrong"}, timeout=2).status_code == 401

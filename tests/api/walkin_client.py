@@ -26,8 +26,9 @@ from kiosk.core.usecases import Kiosk
 def main() -> int:
     folder, url, kiosk_id, first, go = Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4]), Path(sys.argv[5])
     config = kiosk_config(folder, url, kiosk_id, lease=3)
-    backend = HttpBackend(config, auto_sync=False)
-    kiosk = Kiosk(config, backend, NikHasher(SECRET), FixedClock(datetime(2026, 11, 30, 8, 0, tzinfo=WIB)))
+    clock = FixedClock(datetime(2026, 11, 30, 8, 0, tzinfo=WIB))
+    backend = HttpBackend(config, auto_sync=False, clock=clock)
+    kiosk = Kiosk(config, backend, NikHasher(SECRET), clock)
     backend.sync()
     while not go.exists():
         time.sleep(0.01)
