@@ -103,7 +103,12 @@ class Kiosk:
                 raise Refusal(Reason.ALREADY_CHECKED_IN, number=booking.ticket_number, code=booking.code)
             # A retry of a check-in whose answer got lost: the backend returns the ticket it
             # made for this key, or refuses with the number if the key is not the one it knows.
-            ticket = self.backend.check_in(booking.code, self.clock.now(), idempotency_key)
+            try:
+                ticket = self.backend.check_in(booking.code, self.clock.now(), idempotency_key)
+            except Refusal as exc:
+                if exc.reason != Reason.ALREADY_CHECKED_IN:
+                    raise
+                raise Refusal(Reason.ALREADY_CHECKED_IN, number=booking.ticket_number, code=booking.code) from None
             return self._print(ticket, existing=True)
         self._require_printer()
         ticket = self.backend.check_in(booking.code, self.clock.now(), idempotency_key or new_idempotency_key())

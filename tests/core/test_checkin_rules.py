@@ -130,6 +130,10 @@ def test_a_retried_check_in_with_the_same_key_returns_the_same_ticket(kiosk: Kio
     again = kiosk.check_in("MGT7K3Q9", idempotency_key="retry-1")
     assert again.ticket.id == first.ticket.id
     assert again.existing and not first.existing
+    with pytest.raises(Refusal) as caught:  # a new key is a new request, not a retry
+        kiosk.check_in("MGT7K3Q9", idempotency_key="another-tap")
+    assert caught.value.reason == Reason.ALREADY_CHECKED_IN
+    assert caught.value.params == {"number": "A-001", "code": "MGT7K3Q9"}
     assert len(kiosk.tickets_today()) == 1
 
 
