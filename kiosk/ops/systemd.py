@@ -49,6 +49,11 @@ class SystemdNotifier:
     def stopping(self) -> bool:
         return self.notify("STOPPING=1")
 
+    def status(self, text: str) -> bool:
+        """One line for ``systemctl status kiosk`` (e.g. the printer's state); never personal data."""
+        line = " ".join(text.split())[:200]
+        return self.notify(f"STATUS={line}")
+
     def watchdog_interval_s(self) -> float | None:
         """How often to ping: half of ``WatchdogSec``, or None when no watchdog is set."""
         try:

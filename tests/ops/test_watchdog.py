@@ -141,3 +141,8 @@ def test_a_vanished_notify_socket_is_logged_not_raised(notify_socket, tmp_path, 
     heartbeat.stop()
     assert heartbeat.failures == 2
     assert sum("watchdog ping failed" in r.getMessage() for r in caplog.records) == 1
+
+
+def test_a_status_line_reaches_systemctl_status_on_one_line(notify_socket):
+    assert SystemdNotifier().status("Printer: kertas habis\nhubungi teknisi")
+    assert drain(notify_socket) == ["STATUS=Printer: kertas habis hubungi teknisi"]
