@@ -303,7 +303,10 @@ def printer_lines(printer: Any, language: str, tr: Any) -> dict[str, str | bool]
             return {
                 "printer_state": _call(status, "describe", language) or str(getattr(status, "state", "")),
                 "printer_ok": bool(getattr(status, "can_print", False)),
-                "printer_bits": "  ·  ".join(_call(status, "conditions", language) or []),
+                "printer_bits": "  ·  ".join(_call(status, "conditions", language) or [])
+                or tr(N_("Tidak ada bit status dari printer ini ({detail})")).format(
+                    detail=getattr(status, "detail", "") or getattr(status, "state", "")
+                ),
                 "printer_raw": "   ".join(_call(status, "raw_lines") or []) or _raw_hex(status),
             }
         readiness = printer.readiness()
@@ -347,7 +350,8 @@ def backend_lines(kiosk: Any, tr: Any) -> dict[str, str]:
         text = tr(N_("Server {where}: tidak menjawab ({reason})")).format(where=where, reason=exc.reason.value)
     else:
         ms = (time.perf_counter() - started) * 1000
-        text = tr(N_("Server {where}: menjawab dalam {ms:.0f} ms")).format(where=where, ms=ms)
+        shown = f"{ms:.1f}" if ms < 10 else f"{ms:.0f}"  # a local day book answers in well under 1 ms
+        text = tr(N_("Server {where}: menjawab dalam {ms} ms")).format(where=where, ms=shown)
     extra = _call(backend, "status")
     if extra:
         text += f"\n{extra}"

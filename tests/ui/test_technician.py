@@ -62,6 +62,35 @@ def test_a_long_press_on_the_logo_and_the_pin_open_diagnostics_with_the_printer_
 
 
 @pytest.mark.ui_options(config=WITH_PIN)
+def test_a_network_printer_out_of_paper_shows_its_state_and_each_status_bit_in_words(ui) -> None:
+    import dataclasses
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "printer"))
+    from fake_printer import FakePrinter
+
+    from printer.service import build_ticket_printer
+
+    with FakePrinter(state="paper_out") as fake:
+        network = dataclasses.replace(ui.config.printer, kind="network", host=fake.host, port=fake.port, timeout_s=1.0)
+        ui.kiosk.printer = build_ticket_printer(dataclasses.replace(ui.config, printer=network))
+        unlock(ui)
+        assert ui.sees("Kertas habis: pasang gulungan baru")
+        bits = ui.find("printer_bits").text
+        assert "Tutup tertutup" in bits and "Cetak berhenti karena kertas habis" in bits
+        assert "DLE EOT 4: 0x72" in ui.find("printer_raw").text
+
+        fake.state = "ready"
+        ui.tap("refresh")
+        ui.settle()
+        assert ui.sees("Siap mencetak")
+        ui.tap("feed_cut")
+        ui.settle()
+        assert ui.sees("Kertas didorong dan dipotong.")
+        assert fake.wait_for_jobs(1)
+
+
+@pytest.mark.ui_options(config=WITH_PIN)
 def test_five_wrong_pins_lock_for_five_minutes_even_against_the_right_pin(ui) -> None:
     open_pin_screen(ui)
     for tries_left in (4, 3, 2, 1):
