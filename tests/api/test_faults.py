@@ -228,3 +228,11 @@ def test_the_token_can_come_from_the_environment(
         assert backend.status().online
     finally:
         backend.close()
+
+
+def test_a_wrong_base_url_is_a_real_404_and_a_server_fault_not_a_missing_booking(
+    make_backend: Callable[..., HttpBackend], hasher: NikHasher, server: ApiServer
+) -> None:
+    backend = make_backend(server.url.replace("/v1", "/v9"))
+    fails_with(Reason.BACKEND_FAULT, lambda: kiosk_on(backend, hasher, server).find_booking("MGT-0001"))
+    assert "404" in (backend.status().last_error or "")

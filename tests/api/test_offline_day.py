@@ -157,3 +157,26 @@ def test_the_first_sync_after_closing_time_gives_every_unused_number_back(
     backend.sync()
     assert server.api.ledger.held(now.date()) == [] and backend.status().leased_free == {}
     assert {q.service.code: q.remaining for q in server.api.book("").quotas(now)} == before
+
+
+def test_a_check_in_whose_answer_never_arrives_is_undone_and_the_printed_one_kept(
+    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
+) -> None:
+    proxy = FaultyProxy(server.port)
+    try:
+        backend = make_backend(proxy.url, lease=2)
+        roll = PaperRoll()
+        kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=roll)
+        backend.sync()  # KTP block
+        proxy.rules.append(Rule("POST", "/v1/check-ins", drop_after_forward=True, times=10))
+        result = kiosk.check_in("MGT-0001")  # the server checks it in as A-003; no answer ever comes
+        assert result.ticket.number == "A-001" and result.ticket.booking_code == "MGT-0001"
+        proxy.rules.clear()
+        backend.sync()
+        assert list(on_server(server)) == ["A-001"]  # the unseen A-003 is gone; A-002 is still leased
+        assert server.api.book("").find_booking("MGT-0001").ticket_number == "A-001"  # type: ignore[union-attr]
+        with pytest.raises(Refusal) as refused:
+            kiosk.check_in("MGT-0001")
+        assert refused.value.params["number"] == "A-001"
+    finally:
+        proxy.close()
