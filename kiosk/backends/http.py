@@ -318,6 +318,7 @@ class HttpBackend(OfflineMixin):
         return ticket
 
     def record_reprint(self, ticket_id: str, limit: int | None) -> Ticket:
+        """On the server; offline, on this kiosk's copy (offline tickets always: not synced yet)."""
         known = self.store.ticket(ticket_id)
         if known is None or not known[1]:
             try:
@@ -327,6 +328,8 @@ class HttpBackend(OfflineMixin):
                     raise
             else:
                 ticket: Ticket = self._shape("ticket", wire.ticket_from_dict, data)
+                if known is not None:
+                    self.store.update(ticket)  # so that an offline reprint later counts this one
                 return ticket
         assert known is not None
         ticket = known[0]
