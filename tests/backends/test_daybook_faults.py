@@ -77,3 +77,24 @@ def test_reopening_a_day_book_keeps_every_ticket_and_the_schema_version(
         assert book._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     finally:
         book.close()
+
+
+def test_a_full_disk_refuses_the_next_number_cleanly_and_numbering_resumes_without_a_gap(
+    config: Config, hasher: NikHasher, clock: object
+) -> None:
+    book = DayBook(config.backend.path, config)
+    kiosk = Kiosk(config=config, backend=book, hasher=hasher, clock=clock)  # type: ignore[arg-type]
+    kiosk.issue_walk_in("KTP", make_nik(0))
+    pages = book._db.execute("PRAGMA page_count").fetchone()[0]
+    book._db.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own "disk full" (SQLITE_FULL)
+    issued = ["A-001"]
+    with pytest.raises(SystemFault) as caught:
+        for index in range(1, 60):
+            issued.append(kiosk.issue_walk_in("KTP", make_nik(index)).ticket.number)
+    assert caught.value.reason == Reason.DATABASE_FAULT
+    assert "full" in caught.value.params["detail"]
+    assert [t.number for t in kiosk.tickets_today()] == issued  # nothing half-written
+    book._db.execute("PRAGMA max_page_count = 1073741823")
+    after = kiosk.issue_walk_in("KTP", make_nik(100)).ticket.number
+    assert after == f"A-{len(issued) + 1:03d}"
+    book.close()
