@@ -189,7 +189,7 @@ class HttpBackend(OfflineMixin):
                 self.last_error = f"{method} {template}: {status} {reason.value}"
                 log.error("booking server fault: %s", self.last_error)
                 return SystemFault(reason)
-        self.last_error = f"{method} {template}: HTTP {status} {code or ''}".strip()
+        self.last_error = f"{method} {template}: HTTP {status} {str(code or '')[:40]}".strip()
         if status == 401:
             log.error("booking server refused this kiosk's token: %s", self.last_error)
         else:

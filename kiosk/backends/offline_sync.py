@@ -151,16 +151,19 @@ class OfflineMixin:
             top_up = False
         payload = self.store.sync_payload()
         answer = self._call("POST", "/sync", "/sync", payload)
+        held: list[dict[str, Any]] = self._shape("sync", lambda d: list(d["held"]), answer)
+        conflicts: list[str] = self._shape("sync", lambda d: [str(n)[:10] for n in d["conflicts"]], answer)
         self.store.synced(payload, answer)
-        if answer.get("conflicts"):
-            log.error("offline check-ins of bookings already checked in elsewhere: %s", answer["conflicts"])
+        if conflicts:
+            log.error("offline check-ins of bookings already checked in elsewhere: %s", ", ".join(conflicts))
         mirror = self._call("GET", "/mirror", "/mirror")
-        day = self._shape("mirror", lambda d: date.fromisoformat(d["day"]), mirror)
+        day: date = self._shape("mirror", lambda d: date.fromisoformat(d["day"]), mirror)
         bookings = self._shape(
             "mirror", lambda d: [wire.booking_from_dict(b, str(b["nik_hash"])) for b in d["bookings"]], mirror
         )
-        self.store.replace_mirror(day, bookings, list(mirror["quotas"]))
-        self.store.adopt_leases(list(answer.get("held", [])), day)
+        quotas: list[dict[str, Any]] = self._shape("mirror", lambda d: [dict(q) for q in d["quotas"]], mirror)
+        self.store.replace_mirror(day, bookings, quotas)
+        self.store.adopt_leases(held, day)
         free = self.store.free(day)
         for service in self.config.services if top_up else ():
             wanted = self.config.backend.lease_size - free.get(service.code, 0)
@@ -170,8 +173,9 @@ class OfflineMixin:
                 self._call("POST", "/leases", "/leases", {"service_code": service.code, "size": wanted})
             except Refusal as exc:  # closed, quota gone: nothing to lease now
                 log.info("no lease for %s: %s", service.code, exc.reason.value)
-        held = self._call("POST", "/sync", "/sync", {})
-        self.store.adopt_leases(list(held.get("held", [])), day)
+        if top_up:  # the blocks as the server now has them, whatever answers got lost on the way
+            after = self._call("POST", "/sync", "/sync", {})
+            self.store.adopt_leases(self._shape("sync", lambda d: list(d["held"]), after), day)
         self.last_sync = datetime.now(WIB)
 
     def release_leases(self) -> int:
