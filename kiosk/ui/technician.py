@@ -8,10 +8,7 @@ pulling the plug does not reset a lockout (``kiosk.backends.pin_lock``).
 
 from __future__ import annotations
 
-import csv
 import logging
-import time
-from pathlib import Path
 from typing import Any
 
 from kivy.clock import Clock
@@ -19,11 +16,11 @@ from kivy.factory import Factory
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
 from kiosk.backends.pin_lock import FileLockStore, lock_path
-from kiosk.core import wire
 from kiosk.core.errors import KioskError
 from kiosk.core.pin import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinGate, PinOutcome, PinResult
 from kiosk.i18n import N_
 from kiosk.ui import theme
+from kiosk.ui.diagnostics import backend_lines, counter_lines, export_daily_report, printer_lines
 from kiosk.ui.widgets import KioskScreen, load_kv
 
 load_kv("technician")
@@ -31,9 +28,6 @@ log = logging.getLogger(__name__)
 
 TECHNICIAN_IDLE_S = 120  # a technician reads and thinks; still locks itself if walked away from
 DOT = "\u2022"
-COUNTER_LINE = N_(
-    "{service}: booking {bookings}, hadir {check_ins}, langsung {walk_ins}, prioritas {priority}, sisa {left}"
-)
 
 
 def pin_gate(app: Any) -> PinGate:
@@ -282,134 +276,3 @@ class TechnicianScreen(KioskScreen):
         if self._allowed():
             log.warning("technician left the kiosk")
             self.app.exit_kiosk()
-
-
-# -- the worker-side halves: plain functions of the kiosk, no widgets touched ------------------
-
-
-def printer_lines(printer: Any, language: str, tr: Any) -> dict[str, str | bool]:
-    """The printer's state, each status bit in words and its raw replies."""
-    if printer is None:
-        return {
-            "printer_state": tr(N_("Tidak ada printer yang diatur")),
-            "printer_ok": False,
-            "printer_bits": "",
-            "printer_raw": "",
-        }
-    try:
-        status_of = getattr(printer, "status", None)
-        if status_of is not None:
-            status = status_of()
-            return {
-                "printer_state": _call(status, "describe", language) or str(getattr(status, "state", "")),
-                "printer_ok": bool(getattr(status, "can_print", False)),
-                "printer_bits": "  ·  ".join(_call(status, "conditions", language) or [])
-                or tr(N_("Tidak ada bit status dari printer ini ({detail})")).format(
-                    detail=getattr(status, "detail", "") or getattr(status, "state", "")
-                ),
-                "printer_raw": "   ".join(_call(status, "raw_lines") or []) or _raw_hex(status),
-            }
-        readiness = printer.readiness()
-        return {
-            "printer_state": readiness.state + (f" ({readiness.warning})" if readiness.warning else ""),
-            "printer_ok": bool(readiness.can_print),
-            "printer_bits": "",
-            "printer_raw": "",
-        }
-    except KioskError as exc:
-        return {"printer_state": exc.reason.value, "printer_ok": False, "printer_bits": "", "printer_raw": ""}
-    except Exception as exc:  # noqa: BLE001 - a broken driver is a status to show, not a crash
-        log.exception("printer status failed")
-        return {
-            "printer_state": tr(N_("Status printer gagal dibaca ({error})")).format(error=type(exc).__name__),
-            "printer_ok": False,
-            "printer_bits": "",
-            "printer_raw": "",
-        }
-
-
-def _call(obj: Any, name: str, *args: Any) -> Any:
-    method = getattr(obj, name, None)
-    return method(*args) if callable(method) else None
-
-
-def _raw_hex(status: Any) -> str:
-    raw = getattr(status, "raw", b"")
-    return raw.hex(" ").upper() if isinstance(raw, (bytes, bytearray)) else ""
-
-
-def backend_lines(kiosk: Any, tr: Any) -> dict[str, str]:
-    """Which backend, whether it answers, and how long one quota request takes."""
-    backend = kiosk.backend
-    kind = kiosk.config.backend.kind
-    where = kiosk.config.backend.url if kind == "http" else tr(N_("buku harian lokal (SQLite)"))
-    started = time.perf_counter()
-    try:
-        kiosk.quotas()
-    except KioskError as exc:
-        text = tr(N_("Server {where}: tidak menjawab ({reason})")).format(where=where, reason=exc.reason.value)
-    else:
-        ms = (time.perf_counter() - started) * 1000
-        shown = f"{ms:.1f}" if ms < 10 else f"{ms:.0f}"  # a local day book answers in well under 1 ms
-        text = tr(N_("Server {where}: menjawab dalam {ms} ms")).format(where=where, ms=shown)
-    extra = _call(backend, "status")
-    if extra:
-        text += f"\n{extra}"
-    online = getattr(backend, "online", None)
-    if isinstance(online, bool):
-        text += "\n" + (
-            tr(N_("Terhubung ke server pusat")) if online else tr(N_("Mode luring: memakai cadangan lokal"))
-        )
-    return {"backend_text": text}
-
-
-def counter_lines(kiosk: Any, tr: Any) -> dict[str, str]:
-    """Today's counters per service, from the daily report and the quotas."""
-    try:
-        report = kiosk.daily_report()
-        quotas = {q.service.code: q for q in kiosk.quotas()}
-    except KioskError as exc:
-        return {"counters_text": tr(N_("Hitungan hari ini tidak tersedia ({reason})")).format(reason=exc.reason.value)}
-    lines = []
-    for row in report.rows:
-        quota = quotas.get(row.service_code)
-        left = str(quota.remaining) if quota is not None and quota.service.walk_in else "-"
-        lines.append(
-            tr(COUNTER_LINE).format(
-                service=row.service_code,
-                bookings=row.bookings,
-                check_ins=row.check_ins,
-                walk_ins=row.walk_ins,
-                priority=row.priority,
-                left=left,
-            )
-        )
-    lines.append(tr(N_("Jumlah karcis hari ini: {total}")).format(total=report.total_tickets))
-    return {"counters_text": "\n".join(lines)}
-
-
-def export_daily_report(kiosk: Any) -> Path:
-    """Write today's report (no personal data) into the data folder; returns the file written.
-
-    Uses ``kiosk.ops.report_export`` when it is installed; otherwise a CSV of the report rows.
-    """
-    try:
-        from kiosk.ops import report_export  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        report_export = None
-    report = kiosk.daily_report()
-    folder = kiosk.config.backend.path.parent / "reports"
-    exporter = getattr(report_export, "export", None) if report_export is not None else None
-    if exporter is not None:
-        return Path(exporter(report, folder))
-    folder.mkdir(parents=True, exist_ok=True)
-    data = wire.report_to_dict(report)
-    path = folder / f"laporan-{data['day']}.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(
-            handle,
-            fieldnames=["service_code", "service_name", "bookings", "check_ins", "walk_ins", "no_shows", "priority"],
-        )
-        writer.writeheader()
-        writer.writerows(data["rows"])
-    return path

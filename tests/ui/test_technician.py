@@ -172,7 +172,8 @@ def test_the_daily_report_is_exported_into_the_data_folder_without_personal_data
     ui.settle()
     assert ui.sees("Laporan disimpan")
     written = [p for p in (Path(ui.config.backend.path).parent / "reports").rglob("*") if p.is_file()]
-    assert written
+    assert {p.suffix for p in written} == {".csv", ".png"}  # the record, and the picture to post
+    assert "KTP" in next(p for p in written if p.suffix == ".csv").read_text(encoding="utf-8")
     for path in written:
         data = path.read_bytes()
         assert ui_nik().encode() not in data and b"Siti" not in data
