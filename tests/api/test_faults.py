@@ -236,3 +236,13 @@ def test_a_wrong_base_url_is_a_real_404_and_a_server_fault_not_a_missing_booking
     backend = make_backend(server.url.replace("/v1", "/v9"))
     fails_with(Reason.BACKEND_FAULT, lambda: kiosk_on(backend, hasher, server).find_booking("MGT-0001"))
     assert "404" in (backend.status().last_error or "")
+
+
+def test_a_sync_answer_of_the_wrong_shape_is_a_server_fault_and_keeps_the_leased_numbers(
+    make_backend: Callable[..., HttpBackend], server: ApiServer, proxy: FaultyProxy
+) -> None:
+    backend = make_backend(proxy.url, lease=2)
+    backend.sync()
+    proxy.rules.append(Rule("POST", "/v1/sync", answer=canned(200, b'{"used": []}')))
+    fails_with(Reason.BACKEND_FAULT, backend.sync)
+    assert backend.status().leased_free == {"KTP": 2, "CETAK": 2, "KK": 2, "AKTA": 2}
