@@ -159,3 +159,19 @@ def test_tmpfiles_make_the_config_folder_unreadable_to_others(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (root / "etc/antrian").stat().st_mode & 0o777 == 0o750
     assert (root / "var/lib/antrian").stat().st_mode & 0o007 == 0
+
+
+def test_the_report_is_made_at_half_past_three_wib_on_working_days_only():
+    timer = (DEPLOY / "antrian-report.timer").read_text()
+    calendar = re.search(r"^OnCalendar=(.+)$", timer, re.M).group(1)
+    result = subprocess.run(
+        ["systemd-analyze", "calendar", "--iterations=14", calendar],
+        capture_output=True,
+        text=True,
+        env={"TZ": "UTC", "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    runs = re.findall(r"(?:Next elapse|Iter\. #\d+): (\w{3}) \S+ (\d\d:\d\d):\d\d UTC", result.stdout)
+    assert len(runs) == 14
+    assert {time for _, time in runs} == {"08:30"}  # 15:30 WIB (UTC+7), after the 15:00 close
+    assert "Sun" not in {day for day, _ in runs}
