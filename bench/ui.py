@@ -26,6 +26,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 5
+GAP_RUNS = 3
 SIZE = (1080, 1920)
 SETTLE_S = 1.0  # after the first frame, before reading peak RSS: what the app holds once up
 SLOW_CALL_S = 3.0
@@ -270,7 +271,14 @@ def measure(runs: int = RUNS) -> dict[str, Any]:
                 seconds, report = run_child(mode, kivy_home)
                 starts[mode].append(seconds)
                 rss[mode].append(int(report["rss_kib"]))
-        _seconds, gap = run_child("gap", kivy_home)
+        gaps = [run_child("gap", kivy_home)[1] for _ in range(GAP_RUNS)]
+    # the run with the median longest gap during the call stands for all; the worst is noted
+    gaps.sort(key=lambda g: g["max_gap_ms"] if g["max_gap_ms"] is not None else float("inf"))
+    gap = dict(gaps[len(gaps) // 2])
+    gap["worst_ms"] = gaps[-1]["max_gap_ms"]
+    afters = sorted(g["max_gap_after_ms"] or 0.0 for g in gaps)
+    gap["median_after_ms"] = afters[len(afters) // 2]
+    gap["worst_after_ms"] = afters[-1]
     return {
         "start_bare_s": statistics.median(starts["bare"]),
         "start_kiosk_s": statistics.median(starts["kiosk"]),
@@ -319,16 +327,18 @@ def results() -> list[dict[str, Any]]:
             "ms",
             f"<= {TARGET_GAP_MS:.0f}",
             max_gap is not None and max_gap <= TARGET_GAP_MS and gap["task_started"],
-            f"{gap['frames']} frames in {gap['call_s']:.2f} s from the tap to the answer; p99 gap "
-            f"{gap['p99_gap_ms']:.1f} ms; ended on screen {gap['screen']}",
+            f"median of {GAP_RUNS} runs (worst {gap['worst_ms']:.1f} ms); {gap['frames']} frames in "
+            f"{gap['call_s']:.2f} s from the tap to the answer; p99 gap {gap['p99_gap_ms']:.1f} ms; "
+            f"ended on screen {gap['screen']}",
         ),
         row(
             "ui: longest frame gap in the second after the answer (busy veil hides, next screen shows)",
-            round(gap["max_gap_after_ms"], 1) if gap["max_gap_after_ms"] is not None else None,
+            round(gap["median_after_ms"], 1),
             "ms",
             f"<= {TARGET_GAP_MS:.0f}",
-            gap["max_gap_after_ms"] is not None and gap["max_gap_after_ms"] <= TARGET_GAP_MS,
-            "not the backend: Kivy re-rendering on the offscreen llvmpipe GL; see the note in docs",
+            gap["median_after_ms"] <= TARGET_GAP_MS,
+            f"median of {GAP_RUNS} runs (worst {gap['worst_after_ms']:.1f} ms): uploading the next screen's "
+            "label textures on software GL (llvmpipe), not the backend",
         ),
     ]
 
