@@ -148,7 +148,8 @@ def _only_pin_changed(old: str, new: str, stored: str) -> bool:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    mode = path.stat().st_mode & 0o777
+    stat = path.stat()
+    mode = stat.st_mode & 0o777
     fd, tmp = tempfile.mkstemp(prefix=".kiosk-", suffix=".toml", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -156,6 +157,11 @@ def _write_atomically(path: Path, text: str) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
+        if (stat.st_uid, stat.st_gid) != (os.getuid(), os.getgid()):
+            try:  # keep e.g. root:antrian 0640, so the kiosk user can still read its config
+                os.chown(tmp, stat.st_uid, stat.st_gid)
+            except PermissionError:
+                pass
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
