@@ -161,7 +161,7 @@ def _write_atomically(path: Path, text: str) -> None:
             try:  # keep e.g. root:antrian 0640, so the kiosk user can still read its config
                 os.chown(tmp, stat.st_uid, stat.st_gid)
             except PermissionError:
-                pass
+                print(f"{path}: pemilik berkas berubah; periksa izin / the file's owner changed", file=sys.stderr)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
