@@ -116,7 +116,11 @@ class BookingApi:
         self._lock = threading.Lock()
         self.book("")  # migrate the file before the ledger adds its tables
         self.ledger = Ledger(config.backend.path)
-        self.spec = load_spec()
+        try:
+            self.spec: dict[str, Any] | None = load_spec()
+        except OSError:  # installed without the source tree: serve the API, say so at /openapi.json
+            log.error("API document %s not found; GET /v1/openapi.json will answer 503", SPEC_PATH)
+            self.spec = None
 
     def book(self, kiosk_id: str) -> DayBook:
         with self._lock:
@@ -198,6 +202,8 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
 
     @app.get("/v1/openapi.json")
     def openapi() -> Any:
+        if api.spec is None:
+            return problem(503, "internal", "The API document is not installed with this server")
         return api.spec
 
     @app.get("/v1/quotas")
