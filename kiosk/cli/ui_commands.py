@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import fcntl
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -70,6 +71,21 @@ def configure_kivy(fullscreen: bool, size: str | None) -> None:
         KivyConfig.set("graphics", "height", str(height))
 
 
+def stop_on_signals(app: Any) -> None:
+    """SIGTERM (systemd stop) and SIGINT end the app cleanly.
+
+    SDL turns both into a window-close request, which the kiosk refuses to citizens; our own
+    handlers, installed after SDL's, stop the app from the UI thread instead.
+    """
+    from kivy.clock import Clock
+
+    def stop(_signum: int, _frame: Any) -> None:
+        Clock.schedule_once(lambda _dt: app.stop(), 0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+
 def start(config: Config, fullscreen: bool, size: str | None) -> int:
     try:
         lock = hold_instance_lock(config.backend.path.parent)
@@ -79,9 +95,11 @@ def start(config: Config, fullscreen: bool, size: str | None) -> int:
     try:
         configure_kivy(fullscreen, size)
         from kiosk.bootstrap import build_kiosk
-        from kiosk.ui.app import KioskApp
+        from kiosk.ui.app import KioskApp  # opens the window: SDL is initialised from here on
 
-        KioskApp(build_kiosk(config), config).run()
+        app = KioskApp(build_kiosk(config), config)
+        stop_on_signals(app)
+        app.run()
     finally:
         lock.close()
     return EXIT_OK

@@ -23,7 +23,6 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.config import Config as KivyConfig
 from kivy.core.window import Window
-from kivy.event import Observable
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
@@ -34,6 +33,7 @@ from kiosk.core.usecases import Kiosk
 from kiosk.i18n import N_, translator
 from kiosk.messages import explain
 from kiosk.ops.systemd import SystemdNotifier
+from kiosk.ui.lang import Lang
 
 log = logging.getLogger(__name__)
 
@@ -56,44 +56,6 @@ IDLE_TICK_S = 0.25
 ENTER_KEYS = (13, 271)  # Return, keypad Enter
 ESCAPE_KEY = 27
 BACKSPACE_KEY = 8
-
-
-class Lang(Observable):
-    """``app.lang._("text")`` in KV: re-evaluated on every language switch.
-
-    Kivy's builder binds to the attribute ``_`` of this object; ``fbind`` records those
-    bindings and ``switch`` fires them, which re-runs the KV expressions (the pattern of
-    Kivy's i18n example). One per app, so a finished app's widgets are not kept alive.
-    """
-
-    def __init__(self, language: str) -> None:
-        super().__init__()
-        self.observers: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = []
-        self.language = language
-        self._tr = translator(language)
-
-    def _(self, text: str) -> str:
-        return self._tr(text)
-
-    def fbind(self, name: str, func: Callable[..., Any], *largs: Any, **kwargs: Any) -> Any:
-        if name == "_":
-            self.observers.append((func, largs, kwargs))
-            return 0
-        return super().fbind(name, func, *largs, **kwargs)
-
-    def funbind(self, name: str, func: Callable[..., Any], *largs: Any, **kwargs: Any) -> Any:
-        if name == "_":
-            key = (func, largs, kwargs)
-            if key in self.observers:
-                self.observers.remove(key)
-            return None
-        return super().funbind(name, func, *largs, **kwargs)
-
-    def switch(self, language: str) -> None:
-        self.language = language
-        self._tr = translator(language)
-        for func, largs, _kwargs in list(self.observers):
-            func(*largs, None, None)
 
 
 class KioskRoot(FloatLayout):
@@ -153,12 +115,10 @@ class KioskApp(App):
         return False
 
     def build(self) -> KioskRoot:
-        from kivy.lang import Builder
-
         from kiosk.ui import widgets
 
         widgets.load_kv()
-        Builder.load_string(ROOT_KV) if not _root_kv_loaded() else None
+        widgets.load_kv("root")
         root = KioskRoot()
         manager = ScreenManager(transition=NoTransition())
         for name, target in SCREENS:
@@ -433,29 +393,3 @@ def _import_screen(target: str) -> type | None:
             return None
         raise
     return getattr(module, class_name)  # type: ignore[no-any-return]
-
-
-_ROOT_KV_DONE: list[bool] = []
-
-
-def _root_kv_loaded() -> bool:
-    if _ROOT_KV_DONE:
-        return True
-    _ROOT_KV_DONE.append(True)
-    return False
-
-
-ROOT_KV = """
-#:import theme kiosk.ui.theme
-<KioskRoot>:
-    canvas.before:
-        Color:
-            rgba: theme.rgba(theme.BG)
-        Rectangle:
-            pos: self.pos
-            size: self.size
-    BusyVeil:
-        id: veil
-        opacity: 1 if app.busy else 0
-        disabled: not app.busy
-"""
