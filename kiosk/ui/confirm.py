@@ -11,6 +11,7 @@ from kiosk.core.model import Booking, Priority
 from kiosk.core.privacy import mask_name
 from kiosk.core.usecases import new_idempotency_key
 from kiosk.i18n import N_
+from kiosk.ui.result import issued, show_done
 from kiosk.ui.widgets import KioskScreen, load_kv
 
 load_kv("confirm")
@@ -83,16 +84,16 @@ class ConfirmScreen(KioskScreen):
         if self.walk_in:
             service, nik, priority = self._service_code, self._nik, self._priority
             app.run_task(
-                lambda: kiosk.issue_walk_in(service, nik, priority, key),
-                lambda result: app.go("done", result=result),
+                lambda: issued(kiosk, kiosk.issue_walk_in(service, nik, priority, key)),
+                lambda done: show_done(app, done),
                 app.show_error,
                 app.tr(N_("Mencetak karcis Anda ...")),
             )
         else:
             query = self._query
             app.run_task(
-                lambda: kiosk.check_in(query, key),
-                lambda result: app.go("done", result=result),
+                lambda: issued(kiosk, kiosk.check_in(query, key)),
+                lambda done: show_done(app, done),
                 lambda error: app.show_error(error, query=query),
                 app.tr(N_("Mencetak karcis Anda ...")),
             )

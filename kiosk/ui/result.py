@@ -23,8 +23,11 @@ DONE_RETURN_S = 20  # the number stays up long enough to note it, then home for 
 QR_REASONS = (Reason.QUOTA_FULL, Reason.SERVICE_NOT_WALK_IN, Reason.BOOKING_WRONG_DAY, Reason.BOOKING_CANCELLED)
 
 
-def preview_texture(printer: Any, ticket: Ticket) -> Any:
-    """The printer's picture of this ticket, when the printer can draw one (the preview printer)."""
+def preview_png(printer: Any, ticket: Ticket) -> bytes | None:
+    """The printer's picture of this ticket, when it can draw one (the preview printer does).
+
+    Called on the worker thread with the issue itself, so the UI thread only shows the picture.
+    """
     render = getattr(printer, "preview_png", None)
     if render is None:
         return None
@@ -35,9 +38,17 @@ def preview_texture(printer: Any, ticket: Ticket) -> Any:
         return None
     if isinstance(data, (str, Path)):
         data = Path(data).read_bytes()
-    if not data:
-        return None
-    return CoreImage(BytesIO(data), ext="png").texture
+    return bytes(data) if data else None
+
+
+def issued(kiosk: Any, result: IssueResult) -> tuple[IssueResult, bytes | None]:
+    """A use case's result with its ticket picture, for ``app.go("done", ...)``."""
+    return result, preview_png(kiosk.printer, result.ticket) if result.printed else None
+
+
+def show_done(app: Any, done: tuple[IssueResult, bytes | None]) -> None:
+    result, png = done
+    app.go("done", result=result, preview=png)
 
 
 class DoneScreen(KioskScreen):
@@ -50,7 +61,7 @@ class DoneScreen(KioskScreen):
     priority_text = StringProperty("")
     preview = ObjectProperty(None, allownone=True)
 
-    def prepare(self, result: IssueResult | None = None, **_kwargs: Any) -> None:
+    def prepare(self, result: IssueResult | None = None, preview: bytes | None = None, **_kwargs: Any) -> None:
         if result is None:
             return
         tr = self.app.tr
@@ -62,8 +73,7 @@ class DoneScreen(KioskScreen):
             ahead=ticket.people_ahead, minutes=ticket.wait_minutes
         )
         self.priority_text = tr(N_("Antrean prioritas")) if ticket.priority else ""
-        # drawing the preview is local CPU work on a few hundred pixels; the print already happened
-        self.preview = preview_texture(self.app.kiosk.printer, ticket) if result.printed else None
+        self.preview = CoreImage(BytesIO(preview), ext="png").texture if preview else None
 
     def reset(self) -> None:
         self.number = self.service_text = self.wait_text = self.priority_text = ""
@@ -108,8 +118,8 @@ class ErrorScreen(KioskScreen):
         app = self.app
         query = self._query
         app.run_task(
-            lambda: app.kiosk.reprint_booking(query),
-            lambda result: app.go("done", result=result),
+            lambda: issued(app.kiosk, app.kiosk.reprint_booking(query)),
+            lambda done: show_done(app, done),
             app.show_error,
             app.tr(N_("Mencetak ulang karcis Anda ...")),
         )

@@ -121,3 +121,16 @@ def test_search_stays_off_until_sixteen_digits_are_typed(ui):
     assert ui.find("display").text == "3520 0152 0390 00"
     ui.tap(keys["CLR"])
     assert ui.find("display").text.startswith("____")
+
+
+def test_the_done_screen_shows_the_picture_of_the_ticket_that_was_printed(ui):
+    if not hasattr(ui.printer, "preview_png"):
+        pytest.skip("the preview printer is not installed")
+    ui.type_keys("MGT7K3Q9")
+    ui.wait_until(lambda: ui.current == "confirm")
+    ui.tap("confirm")
+    ui.wait_until(lambda: ui.current == "done")
+    preview = ui.find("preview")
+    assert preview.texture is not None and preview.opacity == 1
+    assert preview.texture.height > preview.texture.width  # a paper ticket: tall and narrow
+    assert any(ui.config.printer.preview_dir.glob("*.png"))  # the preview printer's own copy
