@@ -88,6 +88,10 @@ def test_a_network_printer_out_of_paper_shows_its_state_and_each_status_bit_in_w
         ui.settle()
         assert ui.sees("Kertas didorong dan dipotong.")
         assert fake.wait_for_jobs(1)
+        ui.tap("test_page")
+        ui.settle()
+        assert ui.sees("Halaman uji dicetak.")
+        assert len(fake.wait_for_jobs(2)) == 2
 
 
 @pytest.mark.ui_options(config=WITH_PIN)
