@@ -79,18 +79,29 @@ def test_the_queue_number_is_at_least_96_sp(ui):
     assert ui.find("number").font_size >= sp(96)
 
 
-def test_landscape_keeps_every_home_choice_on_screen(ui):
+@pytest.fixture
+def landscape(ui):
     ui.window.size = (1920, 1080)
-    try:
-        ui.pump(3)
-        for name in ("booked", "walkin", "language"):
-            widget = ui.find(name)
-            x, y = widget.to_window(widget.x, widget.y)
-            assert y >= 0 and x + widget.width <= 1920 and y + widget.height <= 1080, name
-            assert widget.height >= theme.TOUCH_DP
-    finally:
-        ui.window.size = (1080, 1920)
+    ui.pump(3)
+    yield ui
+    ui.window.size = (1080, 1920)
+    ui.pump(2)
+
+
+def test_in_landscape_every_text_and_button_of_every_citizen_screen_is_on_screen(landscape):
+    from kivy.metrics import dp
+    from kivy.uix.behaviors import ButtonBehavior
+
+    ui = landscape
+    for where in walk_through_every_citizen_screen(ui):
         ui.pump(2)
+        for widget in ui.visible_widgets():
+            if widget.height > 0 and getattr(widget, "text", "").strip():  # every text, button or not
+                x, y = widget.to_window(widget.x, widget.y)
+                inside = x >= -1 and y >= -1 and x + widget.width <= 1921 and y + widget.height <= 1081
+                assert inside, f"{where}: {widget.text!r} at {(x, y)} size {widget.size}"
+            if isinstance(widget, ButtonBehavior) and widget.height > 0 and getattr(widget, "text", ""):
+                assert min(widget.size) >= dp(theme.TOUCH_DP) - 0.01, f"{where}: {widget.text!r} is {widget.size}"
 
 
 def test_a_frame_of_the_home_screen_renders(ui, tmp_path):
