@@ -81,6 +81,28 @@ def test_a_printer_out_of_paper_shows_a_banner_and_issues_nothing(ui):
     ui.tap("back")
     assert ui.current == "home"
 
+    ui.printer.state = "ready"  # new roll loaded
+    ui.app.refresh_status()
+    ui.wait_until(lambda: not ui.sees("Printer karcis sedang bermasalah"), what="the banner to go")
+
+
+def test_every_refusal_and_fault_has_its_own_screen_with_a_next_step_and_a_way_back(ui):
+    params = {"number": "A-001", "day": "2026-12-01", "slot": "09:00", "come_at": "08:00", "length": 15}
+    params |= {"service": "KK", "website": "antrian.example", "site": "Kantor", "address": "", "cap": 2}
+    params |= {"open": "07:30", "close": "15:00", "state": "paper_out"}
+    for language in ("id", "en"):
+        ui.app.language = language
+        for reason in Reason:
+            error = SystemFault(reason, **params)
+            ui.app.show_error(error)
+            ui.pump()
+            title, hint = ui.find("title").text, ui.find("hint").text
+            assert title and hint, reason
+            assert "{" not in title + hint, reason  # every placeholder filled
+            assert ui.find("back").text == ("Kembali" if language == "id" else "Back")
+            ui.tap("back")
+            assert ui.current == "home"
+
 
 @pytest.mark.ui_options(printer=PaperRoll(jams=True))
 def test_a_ticket_that_fails_to_print_still_shows_its_number(ui):
