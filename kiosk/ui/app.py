@@ -96,6 +96,7 @@ class KioskApp(App):
         self.title = "Antrian"
         self._task: threading.Thread | None = None
         self._polling = False
+        self._poll_again = False
         self._deadline = 0.0
         self._scan_buffer: list[str] = []
         self._events: list[Any] = []
@@ -187,8 +188,9 @@ class KioskApp(App):
         self.touched()
 
     def go_home(self) -> None:
-        """Home, with everything typed wiped and technician mode locked again."""
+        """Home for the next person: input wiped, the default language, technician mode locked."""
         self.technician_unlocked = False
+        self.language = self.config.ui.language
         self._scan_buffer.clear()
         for screen in self.manager.screens:
             reset = getattr(screen, "reset", None)
@@ -267,8 +269,10 @@ class KioskApp(App):
     def refresh_status(self) -> None:
         """Ask for printer readiness and slots left on a side thread; the UI shows the answer."""
         if self._polling:
+            self._poll_again = True  # the answer on its way may predate what prompted this ask
             return
         self._polling = True
+        self._poll_again = False
         kiosk = self.kiosk
 
         def worker() -> None:
@@ -292,6 +296,8 @@ class KioskApp(App):
 
     def _status_arrived(self, readiness: Any, problem: KioskError | None, quotas: list[Any] | None) -> None:
         self._polling = False
+        if self._poll_again:
+            self.refresh_status()
         if problem is not None or (readiness is not None and not readiness.can_print):
             self.printer_problem = self.tr(N_("Printer karcis sedang bermasalah. Mohon hubungi petugas."))
         else:

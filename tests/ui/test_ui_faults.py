@@ -91,8 +91,8 @@ def test_every_refusal_and_fault_has_its_own_screen_with_a_next_step_and_a_way_b
     params |= {"service": "KK", "website": "antrian.example", "site": "Kantor", "address": "", "cap": 2}
     params |= {"open": "07:30", "close": "15:00", "state": "paper_out"}
     for language in ("id", "en"):
-        ui.app.language = language
         for reason in Reason:
+            ui.app.language = language  # going home sets it back to Indonesian
             error = SystemFault(reason, **params)
             ui.app.show_error(error)
             ui.pump()
