@@ -218,6 +218,13 @@ class UI:
                 )
             time.sleep(0.005)
 
+    def run_for(self, seconds: float) -> None:
+        """Keep the loop running for ``seconds`` of real time (Clock intervals fire meanwhile)."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.pump()
+            time.sleep(0.01)
+
     def settle(self) -> None:
         """Wait for any running task and status poll, then let their callbacks run."""
         self.wait_until(lambda: not self.app.task_running and not self.app._polling, what="tasks to finish")
