@@ -17,6 +17,7 @@ from kiosk.core.config import Config
 
 LOCK_NAME = "kiosk.lock"
 DEMO_SIZE = "540x960"  # half the portrait panel: fits a laptop screen
+PANEL = (1080, 1920)  # the reference portrait panel the layout is designed on
 
 
 def register(subparsers: Any) -> None:
@@ -53,8 +54,18 @@ def hold_instance_lock(folder: Path) -> IO[str]:
 
 
 def configure_kivy(fullscreen: bool, size: str | None) -> None:
-    """Set Kivy's window options; must run before anything imports ``kivy.core.window``."""
+    """Set Kivy's window options; must run before anything imports ``kivy.core.window``.
+
+    A window smaller than the 1080x1920 panel (the demo on a laptop) gets a smaller dp, so
+    it shows the same layout scaled down instead of a cropped one.
+    """
     os.environ.setdefault("KIVY_NO_ARGS", "1")  # our argparse owns the command line
+    if size and not fullscreen:
+        width, height = (int(part) for part in size.lower().split("x"))
+        portrait = height >= width
+        scale = min(width / PANEL[0], height / PANEL[1]) if portrait else min(width / PANEL[1], height / PANEL[0])
+        if scale < 1:
+            os.environ.setdefault("KIVY_METRICS_DENSITY", f"{scale:.3f}")
     from kivy.config import Config as KivyConfig
 
     KivyConfig.set("kivy", "exit_on_escape", "0")
