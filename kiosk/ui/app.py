@@ -53,6 +53,7 @@ SCREENS: tuple[tuple[str, str], ...] = (
 
 STATUS_POLL_S = 15.0  # printer readiness and slots left, refreshed off the UI thread
 IDLE_TICK_S = 0.25
+SCAN_GAP_S = 1.0  # keys further apart than this start a new scan
 ENTER_KEYS = (13, 271)  # Return, keypad Enter
 ESCAPE_KEY = 27
 BACKSPACE_KEY = 8
@@ -99,6 +100,7 @@ class KioskApp(App):
         self._poll_again = False
         self._deadline = 0.0
         self._scan_buffer: list[str] = []
+        self._last_key = 0.0
         self._events: list[Any] = []
         self._ready_sent = False
         self.root_widget: KioskRoot | None = None
@@ -344,6 +346,10 @@ class KioskApp(App):
 
     def _on_key_down(self, _window: Any, key: int, _scancode: Any, codepoint: Any, _modifiers: Any) -> bool:
         self.touched()
+        now = time.monotonic()  # real time: a scanner types a whole line within milliseconds
+        if now - self._last_key > SCAN_GAP_S:
+            self._scan_buffer.clear()  # a stray key pressed long ago is not part of this scan
+        self._last_key = now
         if key == ESCAPE_KEY:
             return True  # never leaves the app; on_request_close decides for the window
         if key in ENTER_KEYS:

@@ -64,6 +64,14 @@ def test_a_scan_is_taken_from_any_screen_even_mid_typing(ui):
     assert ui.sees("Budi S******")
 
 
+def test_a_stray_key_pressed_earlier_does_not_spoil_the_next_scan(ui):
+    ui.type_keys("7", enter=False)
+    ui.run_for(1.2)
+    ui.type_keys("MGT7K3Q9")
+    ui.wait_until(lambda: ui.current == "confirm")
+    assert ui.sees("Siti A*****")
+
+
 def test_checking_in_twice_never_makes_a_second_number_and_allows_one_reprint(ui):
     ui.type_keys("MGT7K3Q9")
     ui.wait_until(lambda: ui.current == "confirm")
