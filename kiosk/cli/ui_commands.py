@@ -82,19 +82,23 @@ def configure_kivy(fullscreen: bool, size: str | None) -> None:
         KivyConfig.set("graphics", "height", str(height))
 
 
-def stop_on_signals(app: Any) -> None:
-    """SIGTERM (systemd stop) and SIGINT end the app cleanly.
+def stop_on_signals(app: Any) -> list[int]:
+    """SIGTERM (systemd stop) and SIGINT end the app cleanly; returns the signals received.
 
     SDL turns both into a window-close request, which the kiosk refuses to citizens; our own
     handlers, installed after SDL's, stop the app from the UI thread instead.
     """
     from kivy.clock import Clock
 
-    def stop(_signum: int, _frame: Any) -> None:
+    received: list[int] = []
+
+    def stop(signum: int, _frame: Any) -> None:
+        received.append(signum)
         Clock.schedule_once(lambda _dt: app.stop(), 0)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    return received
 
 
 def start(config: Config, fullscreen: bool, size: str | None) -> int:
@@ -109,10 +113,14 @@ def start(config: Config, fullscreen: bool, size: str | None) -> int:
         from kiosk.ui.app import KioskApp  # opens the window: SDL is initialised from here on
 
         app = KioskApp(build_kiosk(config), config)
-        stop_on_signals(app)
+        received = stop_on_signals(app)
         app.run()
     finally:
         lock.close()
+    if received:
+        # cleaned up; now end by the signal itself, as a parent (systemd, a shell) expects
+        signal.signal(received[0], signal.SIG_DFL)
+        os.kill(os.getpid(), received[0])
     return EXIT_OK
 
 

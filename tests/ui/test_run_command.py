@@ -53,7 +53,9 @@ def test_kiosk_run_is_ready_runs_once_and_stops_on_sigterm(tmp_path):
 
         first.send_signal(signal.SIGTERM)
         first.wait(timeout=30)
-        assert first.returncode == 0
+        assert first.returncode == -signal.SIGTERM  # cleaned up, then ended by the signal itself
+        sock.settimeout(1)
+        assert "STOPPING=1" in sock.recv(256).decode()  # it stopped the app, not just died
     finally:
         if first.poll() is None:
             first.kill()
