@@ -75,6 +75,7 @@ class KioskApp(App):
     idle_left = NumericProperty(0)  # whole seconds before going home; 0 when no countdown
     printer_problem = StringProperty("")  # banner on the home screen; "" when it can print
     quotas = ListProperty([])  # ServiceQuota of every service, refreshed by the status poll
+    quotas_failed = BooleanProperty(False)  # the last ask for slots failed (backend down)
     clock_text = StringProperty("")
     date_text = StringProperty("")
     lang = ObjectProperty(None, rebind=True)
@@ -304,6 +305,7 @@ class KioskApp(App):
             self.printer_problem = self.tr(N_("Printer karcis sedang bermasalah. Mohon hubungi petugas."))
         else:
             self.printer_problem = ""
+        self.quotas_failed = quotas is None
         if quotas is not None:
             self.quotas = quotas
 

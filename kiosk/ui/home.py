@@ -42,10 +42,14 @@ class HomeScreen(KioskScreen):
 
     def on_kv_post(self, _base: Any) -> None:
         self.qr = qr_texture(self.app.config.site.booking_website)
-        self.app.bind(quotas=self._show_slots, language=self._show_slots)
+        self.app.bind(quotas=self._show_slots, language=self._show_slots, quotas_failed=self._show_slots)
 
     def _show_slots(self, *_args: Any) -> None:
-        self.slots = "\n".join(slots_text(self.app.tr, q) for q in self.app.quotas)
+        app = self.app
+        if app.quotas_failed and not app.quotas:
+            self.slots = app.tr(N_("Sisa nomor belum bisa dimuat. Anda tetap bisa mencoba."))
+            return
+        self.slots = "\n".join(slots_text(app.tr, q) for q in app.quotas)
 
     def technician(self) -> None:
         if "pin" in self.manager.screen_names:

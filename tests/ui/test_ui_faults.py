@@ -120,6 +120,7 @@ def test_a_ticket_that_fails_to_print_still_shows_its_number(ui):
 @pytest.mark.ui_options(backend=DownBackend)
 def test_a_backend_that_is_down_gets_a_plain_message_and_the_home_screen_stays(ui):
     assert ui.current == "home"
+    assert ui.sees("Sisa nomor belum bisa dimuat")
     ui.type_keys("MGT7K3Q9")
     ui.wait_until(lambda: ui.current == "error")
     assert ui.sees("Tidak terhubung ke server antrean")
