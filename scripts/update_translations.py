@@ -51,7 +51,9 @@ def update(domain: str, template: Catalog) -> None:
                 catalog = read_po(handle, locale=language)
         else:
             catalog = Catalog(locale=language, project="antrian-kiosk", charset="utf-8")
+        created = catalog.creation_date
         catalog.update(template, no_fuzzy_matching=True)
+        catalog.creation_date = created  # a re-run with no new strings leaves the file unchanged
         with path.open("wb") as handle:
             write_po(handle, catalog, omit_header=False, sort_output=True, width=100)
         missing = [m.id for m in catalog if m.id and not m.string]
