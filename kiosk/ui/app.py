@@ -33,13 +33,14 @@ from kiosk.core.usecases import Kiosk
 from kiosk.i18n import N_, translator
 from kiosk.messages import explain
 from kiosk.ops.systemd import SystemdNotifier
+from kiosk.ops.watchdog import Heartbeat, start_watchdog
 from kiosk.ui.lang import Lang
 
 log = logging.getLogger(__name__)
 
 TECHNICIAN_MODULE = "kiosk.ui.technician"
 
-# (screen name, "module:Class"); the technician module may not exist yet in a checkout.
+# (screen name, "module:Class"), imported when the app is built.
 SCREENS: tuple[tuple[str, str], ...] = (
     ("home", "kiosk.ui.home:HomeScreen"),
     ("entry", "kiosk.ui.entry:EntryScreen"),
@@ -103,6 +104,7 @@ class KioskApp(App):
         self._scan_buffer: list[str] = []
         self._last_key = 0.0
         self._events: list[Any] = []
+        self._heartbeat: Heartbeat | None = None
         self._ready_sent = False
         self.root_widget: KioskRoot | None = None
 
@@ -126,9 +128,7 @@ class KioskApp(App):
         root = KioskRoot()
         manager = ScreenManager(transition=NoTransition())
         for name, target in SCREENS:
-            screen_class = _import_screen(target)
-            if screen_class is not None:
-                manager.add_widget(screen_class(name=name))
+            manager.add_widget(_import_screen(target)(name=name))
         root.manager = manager
         root.add_widget(manager, index=len(root.children))
         self.root_widget = root
@@ -143,9 +143,8 @@ class KioskApp(App):
             Clock.schedule_interval(self._clock_tick, 1.0),
             Clock.schedule_interval(lambda _dt: self.refresh_status(), STATUS_POLL_S),
         ]
-        interval = self.notifier.watchdog_interval_s()
-        if interval is not None:
-            self._events.append(Clock.schedule_interval(lambda _dt: self.notifier.watchdog(), interval))
+        # Pings from the UI clock: a frozen UI stops them and systemd restarts the kiosk.
+        self._heartbeat = start_watchdog(self.notifier, Clock.schedule_interval)
         self._clock_tick(0)
         self.go_home()
         self.refresh_status()
@@ -154,6 +153,9 @@ class KioskApp(App):
         for event in self._events:
             event.cancel()
         self._events = []
+        if self._heartbeat is not None:
+            self._heartbeat.stop()
+            self._heartbeat = None
         Window.unbind(on_request_close=self._on_request_close, on_key_down=self._on_key_down)
         Window.unbind(on_touch_down=self._on_any_touch)
         self.notifier.stopping()
@@ -397,13 +399,6 @@ class KioskApp(App):
         )
 
 
-def _import_screen(target: str) -> type | None:
+def _import_screen(target: str) -> type:
     module_name, class_name = target.split(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if module_name == TECHNICIAN_MODULE and exc.name == TECHNICIAN_MODULE:
-            log.warning("technician screens not installed; long press on the logo does nothing")
-            return None
-        raise
-    return getattr(module, class_name)  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(module_name), class_name)  # type: ignore[no-any-return]
