@@ -7,15 +7,15 @@ daily report export.
 
 from __future__ import annotations
 
-import csv
 import logging
 import time
 from pathlib import Path
 from typing import Any
 
-from kiosk.core import wire
 from kiosk.core.errors import KioskError
 from kiosk.i18n import N_
+from kiosk.ops.logging import LogExportError, export_log
+from kiosk.ops.report_export import write_report
 
 log = logging.getLogger(__name__)
 
@@ -128,27 +128,19 @@ def counter_lines(kiosk: Any, tr: Any) -> dict[str, str]:
 def export_daily_report(kiosk: Any) -> Path:
     """Write today's report (counts only, no personal data) into ``reports/`` of the data folder.
 
-    The CSV and the picture to post come from ``kiosk.ops.report_export``; where that part is
-    not installed, a CSV of the report rows is written here. Returns the folder written to.
+    The CSV and the picture to post come from ``kiosk.ops.report_export``. Returns the folder.
     """
-    report = kiosk.daily_report()
     config = kiosk.config
     folder = Path(config.backend.path).parent / "reports"
-    try:
-        from kiosk.ops.report_export import write_report
-    except ImportError:
-        write_report = None
-    if write_report is not None:
-        write_report(report, folder, config.site.office, config.site.booking_website, kiosk.clock.now())
-        return folder
-    folder.mkdir(parents=True, exist_ok=True)
-    data = wire.report_to_dict(report)
-    path = folder / f"laporan-{data['day']}.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(
-            handle,
-            fieldnames=["service_code", "service_name", "bookings", "check_ins", "walk_ins", "no_shows", "priority"],
-        )
-        writer.writeheader()
-        writer.writerows(data["rows"])
+    write_report(kiosk.daily_report(), folder, config.site.office, config.site.booking_website, kiosk.clock.now())
     return folder
+
+
+def export_day_log(kiosk: Any, tr: Any) -> str:
+    """Save today's journal of the kiosk (redacted once more) beside the reports; a line to show."""
+    folder = Path(kiosk.config.backend.path).parent / "reports"
+    try:
+        path = export_log(folder)
+    except LogExportError as exc:
+        return str(exc)
+    return str(tr(N_("Log disimpan: {path}")).format(path=path))

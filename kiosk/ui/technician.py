@@ -20,7 +20,7 @@ from kiosk.core.errors import KioskError
 from kiosk.core.pin import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinGate, PinOutcome, PinResult
 from kiosk.i18n import N_
 from kiosk.ui import theme
-from kiosk.ui.diagnostics import backend_lines, counter_lines, export_daily_report, printer_lines
+from kiosk.ui.diagnostics import backend_lines, counter_lines, export_daily_report, export_day_log, printer_lines
 from kiosk.ui.widgets import KioskScreen, load_kv
 
 load_kv("technician")
@@ -266,6 +266,18 @@ class TechnicianScreen(KioskScreen):
             lambda path: setattr(self, "result_text", app.tr(N_("Laporan disimpan: {path}")).format(path=path)),
             self._failed,
             app.tr(N_("Menyimpan laporan ...")),
+        )
+
+    def export_log(self) -> None:
+        if not self._allowed():
+            return
+        app = self.app
+        kiosk = app.kiosk
+        app.run_task(
+            lambda: export_day_log(kiosk, app.tr),
+            lambda text: setattr(self, "result_text", text),
+            self._failed,
+            app.tr(N_("Menyimpan log ...")),
         )
 
     def leave(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -221,3 +222,21 @@ def _printed(ui) -> int:
         return len(printed)
     folder = Path(ui.config.printer.preview_dir)
     return len(list(folder.glob("*.png"))) if folder.exists() else 0
+
+
+@pytest.mark.ui_options(config=WITH_PIN)
+def test_the_days_log_is_saved_for_the_technician_with_every_nik_masked(ui, tmp_path, monkeypatch) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    journalctl = bin_dir / "journalctl"  # journald does not run here; this plays its reader
+    journalctl.write_text(f"#!/bin/sh\necho 'kiosk[1]: walk-in for {ui_nik()} issued A-001'\n", encoding="utf-8")
+    journalctl.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    unlock(ui)
+    ui.tap("export_log")
+    ui.settle()
+    assert ui.sees("Log disimpan")
+    saved = [p for p in (Path(ui.config.backend.path).parent / "reports").rglob("*") if p.is_file()]
+    assert len(saved) == 1
+    text = saved[0].read_text(encoding="utf-8")
+    assert "A-001" in text and ui_nik() not in text
