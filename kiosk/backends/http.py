@@ -36,6 +36,7 @@ from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
 from kiosk.core.model import Booking, DailyReport, Priority, ServiceQuota, Ticket
+from kiosk.ops.logging import hide_secret
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ def _read_token(config: Config) -> str:
         token = os.environ.get(backend.token_env, "").strip()
     if not token:
         raise SystemFault(Reason.CONFIG_INVALID, detail=f"no token in backend.token_file or ${backend.token_env}")
+    hide_secret(token)  # whoever logs it later (urllib3, a traceback), the journal never gets it
     return token
 
 

@@ -246,3 +246,20 @@ def test_a_sync_answer_of_the_wrong_shape_is_a_server_fault_and_keeps_the_leased
     proxy.rules.append(Rule("POST", "/v1/sync", answer=canned(200, b'{"used": []}')))
     fails_with(Reason.BACKEND_FAULT, backend.sync)
     assert backend.status().leased_free == {"KTP": 2, "CETAK": 2, "KK": 2, "AKTA": 2}
+
+
+def test_the_kiosk_token_is_redacted_even_from_a_line_that_logs_it_by_mistake(
+    make_backend: Callable[..., HttpBackend], server: ApiServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from kiosk.ops.logging import redact
+
+    config = make_backend(server.url).config
+    token = "token-of-MPP-4-not-in-any-pattern"
+    monkeypatch.setenv("ANTRIAN_TOKEN", token)
+    backend = HttpBackend(
+        replace(config, backend=replace(config.backend, token_file=None)), auto_sync=False, clock=server.clock
+    )
+    backend.close()
+    assert token not in redact(f"debugging the session: {token}")
