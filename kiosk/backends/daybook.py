@@ -185,10 +185,18 @@ class DayBook:
             "SELECT COALESCE(MAX(seq), 0) + 1 FROM tickets WHERE day = ? AND service = ?",
             (day.isoformat(), service.code),
         ).fetchone()[0]
-        waiting = db.execute(
-            "SELECT COUNT(*) FROM tickets WHERE day = ? AND service = ? AND served_at IS NULL",
+        waiting, served_today, first_issued = db.execute(
+            "SELECT COALESCE(SUM(served_at IS NULL), 0), COALESCE(SUM(served_at IS NOT NULL), 0), MIN(issued_at) "
+            "FROM tickets WHERE day = ? AND service = ?",
             (day.isoformat(), service.code),
-        ).fetchone()[0]
+        ).fetchone()
+        ahead = rules.people_ahead(
+            waiting,
+            served_today,
+            datetime.fromisoformat(first_issued) if first_issued else None,
+            now,
+            service.minutes_per_person,
+        )
         served = [
             datetime.fromisoformat(r[0])
             for r in db.execute(
@@ -209,8 +217,8 @@ class DayBook:
             holder=holder,
             priority=priority,
             booking_code=booking_code,
-            people_ahead=waiting,
-            wait_minutes=rules.estimate_wait(waiting, served, service.minutes_per_person),
+            people_ahead=ahead,
+            wait_minutes=rules.estimate_wait(ahead, served, service.minutes_per_person),
             kiosk_id=self.config.site.kiosk_id,
             documents=service.documents,
         )

@@ -89,6 +89,23 @@ def check_walk_in(
     return service
 
 
+def people_ahead(
+    waiting: int, served_today: int, first_issued: datetime | None, now: datetime, minutes_per_person: int
+) -> int:
+    """How many people are ahead of a new ticket.
+
+    ``waiting`` counts today's tickets of the service not yet called. When the counters report
+    calls (``served``), that count is the truth. When nobody reports them, counting every ticket
+    since the morning would tell someone at 14:00 that eighty people are ahead; instead the
+    counters are assumed to have called one person per ``minutes_per_person`` since the first
+    ticket of the day.
+    """
+    if served_today > 0 or first_issued is None:
+        return waiting
+    elapsed_minutes = max(0.0, (now - first_issued).total_seconds() / 60)
+    return max(0, waiting - int(elapsed_minutes // minutes_per_person))
+
+
 def estimate_wait(people_ahead: int, served_times: Sequence[datetime], default_minutes: int) -> int:
     """Minutes to wait: today's pace of service once three people were served, else the default."""
     minutes_each = float(default_minutes)

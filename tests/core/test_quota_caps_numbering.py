@@ -273,3 +273,15 @@ def test_a_checked_in_booking_is_the_one_number_of_its_service_for_that_nik(kios
     kiosk.check_in("MGT7K3Q9")
     refused(Reason.ALREADY_HAS_TICKET, lambda: kiosk.issue_walk_in("KTP", NIK_WOMAN_1990))
     assert [t.number for t in kiosk.tickets_today()] == ["A-001"]
+
+
+def test_with_no_calls_reported_people_ahead_assumes_the_counters_kept_the_default_pace(
+    kiosk: Kiosk, clock: FixedClock
+) -> None:
+    for index in range(10):
+        kiosk.issue_walk_in("KTP", make_nik(index))
+    clock.travel(timedelta(minutes=30))  # five people called at the default six minutes each
+    later = kiosk.issue_walk_in("KTP", make_nik(20)).ticket
+    assert (later.people_ahead, later.wait_minutes) == (5, 30)
+    clock.travel(timedelta(hours=3))  # everybody long called: nobody ahead, not eleven
+    assert kiosk.issue_walk_in("KTP", make_nik(21)).ticket.people_ahead == 0
