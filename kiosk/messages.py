@@ -92,6 +92,10 @@ TEXTS: dict[Reason, tuple[str, str]] = {
         N_("Nomor antrean Anda {number}. Bila karcis hilang, Anda boleh mencetak ulang satu kali."),
     ),
     Reason.TOO_EARLY: (N_("Belum waktunya"), N_("Jadwal Anda pukul {slot}. Silakan kembali mulai pukul {come_at}.")),
+    Reason.HAS_BOOKING: (
+        N_("Anda sudah mendaftar online untuk layanan ini"),
+        N_('Jadwal Anda hari ini pukul {slot}. Pilih "Sudah daftar online" dan ketik NIK Anda untuk mengambil nomor.'),
+    ),
     Reason.TOO_LATE: (
         N_("Waktu kedatangan sudah lewat"),
         N_('Jadwal Anda pukul {slot}. Pilih "Belum daftar" untuk antre langsung bila kuota masih ada.'),

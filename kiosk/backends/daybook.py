@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 from kiosk.backends.daybook_schema import BOOKING_SELECT, MIGRATIONS, booking_from_row, ticket_from_row
@@ -306,6 +306,12 @@ class DayBook:
                 (service.code if service else "", day, nik_hash),
             ).fetchone()
             service = rules.check_walk_in(service, service_code, now, self.config, remaining, same_service, today)
+            open_slots = db.execute(
+                "SELECT slot FROM bookings WHERE nik_hash = ? AND day = ? AND service = ? AND site = ? "
+                "AND status = 'booked' AND ticket_id IS NULL",
+                (nik_hash, day, service.code, self.config.site.code),
+            ).fetchall()
+            rules.check_no_open_booking([time.fromisoformat(r[0]) for r in open_slots], service, now, self.config)
             return self._next(
                 db, service, now.date(), now, TicketKind.WALK_IN, nik_masked, priority, None, nik_hash, idempotency_key
             )

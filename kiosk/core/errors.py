@@ -33,6 +33,7 @@ class Reason(StrEnum):
     ALREADY_CHECKED_IN = "already_checked_in"
     TOO_EARLY = "too_early"
     TOO_LATE = "too_late"
+    HAS_BOOKING = "has_booking"
     SERVICE_NOT_WALK_IN = "service_not_walk_in"
     QUOTA_FULL = "quota_full"
     ALREADY_HAS_TICKET = "already_has_ticket"

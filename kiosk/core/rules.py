@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from kiosk.core.clock import WIB
 from kiosk.core.config import Config
@@ -87,6 +87,20 @@ def check_walk_in(
     if remaining <= 0:
         raise Refusal(Reason.QUOTA_FULL, service=service.name, website=config.site.booking_website)
     return service
+
+
+def check_no_open_booking(open_slots: Sequence[time], service: Service, now: datetime, config: Config) -> None:
+    """Send someone whose booking for this service can still be checked in to check in.
+
+    Otherwise one person holds two slots (the booking until the release time, and the walk-in)
+    and the booking's number is issued a second time at check-in. A booking whose arrival window
+    has passed does not stop a walk-in: that is exactly what the too-late message advises.
+    """
+    now = now.astimezone(WIB)
+    for slot in sorted(open_slots):
+        latest = datetime.combine(now.date(), slot, tzinfo=WIB) + timedelta(minutes=config.hours.arrival_late_minutes)
+        if now <= latest:
+            raise Refusal(Reason.HAS_BOOKING, service=service.name, slot=slot.strftime("%H:%M"))
 
 
 def people_ahead(

@@ -285,3 +285,19 @@ def test_with_no_calls_reported_people_ahead_assumes_the_counters_kept_the_defau
     assert (later.people_ahead, later.wait_minutes) == (5, 30)
     clock.travel(timedelta(hours=3))  # everybody long called: nobody ahead, not eleven
     assert kiosk.issue_walk_in("KTP", make_nik(21)).ticket.people_ahead == 0
+
+
+def test_a_person_whose_booking_can_still_be_checked_in_is_sent_to_check_in_not_given_a_walk_in(
+    kiosk: Kiosk, add_booking: Callable[..., Booking], clock: FixedClock
+) -> None:
+    add_booking("MGT-OPEN1", NIK_WOMAN_1990, service="KTP", slot="09:00")
+    with pytest.raises(Refusal) as refused:
+        kiosk.issue_walk_in("KTP", NIK_WOMAN_1990)
+    assert refused.value.reason == Reason.HAS_BOOKING
+    assert "09:00" in explain(refused.value).hint and "Sudah daftar online" in explain(refused.value).hint
+    assert kiosk.tickets_today() == []
+    # Another service is a different errand: allowed.
+    assert kiosk.issue_walk_in("CETAK", NIK_WOMAN_1990).ticket.number == "B-001"
+    # Past the arrival window the too-late message says "join the walk-in line": so it must work.
+    clock.travel(timedelta(hours=1, minutes=31))
+    assert kiosk.issue_walk_in("KTP", NIK_WOMAN_1990).ticket.number == "A-001"
