@@ -16,6 +16,7 @@ from kiosk.core import config as config_mod
 from kiosk.core.clock import WIB
 from kiosk.core.config import Config
 from kiosk.core.nik import NikHasher
+from kiosk.core.pin import hash_pin
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
 
@@ -28,6 +29,7 @@ DEMO_BOOKINGS = (
     ("MGT8C1V7", "3520020101550005", "Mbah Karto", "KTP", 5, "KANTOR"),
 )
 DEMO_WALK_IN_NIK = "3520014408920006"
+DEMO_TECHNICIAN_PIN = "2468"  # a throw-away demo site only; a real kiosk sets its own with `kiosk set-pin`
 
 
 def write_demo(folder: Path, now: datetime | None = None) -> Path:
@@ -44,6 +46,7 @@ def write_demo(folder: Path, now: datetime | None = None) -> Path:
     text = text.replace("arrival_early_minutes = 60", "arrival_early_minutes = 180")
     text = text.replace("arrival_late_minutes = 30", "arrival_late_minutes = 180")
     text = text.replace("fullscreen = true", "fullscreen = false")
+    text = text.replace('technician_pin_hash = ""', f'technician_pin_hash = "{hash_pin(DEMO_TECHNICIAN_PIN)}"')
     path = folder / "kiosk.toml"
     path.write_text(text, encoding="utf-8")
     config = config_mod.load(path)

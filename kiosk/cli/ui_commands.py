@@ -133,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
 @handles_errors
 def demo(args: argparse.Namespace) -> int:
     from kiosk.core import config as config_mod
-    from kiosk.demo import DEMO_BOOKINGS, DEMO_WALK_IN_NIK, write_demo
+    from kiosk.demo import DEMO_BOOKINGS, DEMO_TECHNICIAN_PIN, DEMO_WALK_IN_NIK, write_demo
 
     folder = args.folder or Path(tempfile.mkdtemp(prefix="antrian-demo-"))
     config = config_mod.load(write_demo(folder))
@@ -144,5 +144,5 @@ def demo(args: argparse.Namespace) -> int:
         print(f"  {code}  {nik}  {name:<14} {service}{note}")
     print(f"Antre langsung dengan NIK / walk-in NIK: {DEMO_WALK_IN_NIK}")
     print(f"Karcis (PNG) di / tickets in {config.printer.preview_dir}")
-    print("Teknisi: tekan logo 2 detik / technician: hold the logo for 2 s")
+    print(f"Teknisi: tekan logo 2 detik, PIN {DEMO_TECHNICIAN_PIN} / technician: hold the logo 2 s")
     return start(config, args.fullscreen, args.size)

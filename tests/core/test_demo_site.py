@@ -35,3 +35,13 @@ def test_every_demo_booking_at_this_site_checks_in_whatever_the_hour(
     assert kiosk.issue_walk_in("KTP", DEMO_WALK_IN_NIK).ticket.number.startswith("A-")
     assert len(kiosk.backend.find_bookings_by_nik(kiosk.hasher.hash(DEMO_BOOKINGS[0][1]))) == 1
     kiosk.backend.close()
+
+
+def test_the_demo_site_opens_technician_mode_with_the_pin_the_demo_prints(tmp_path) -> None:
+    from kiosk.core import config as config_mod
+    from kiosk.core.pin import verify_pin
+    from kiosk.demo import DEMO_TECHNICIAN_PIN, write_demo
+
+    config = config_mod.load(write_demo(tmp_path))
+    assert verify_pin(DEMO_TECHNICIAN_PIN, config.technician_pin_hash)
+    assert DEMO_TECHNICIAN_PIN not in config.source.read_text(encoding="utf-8")  # only its hash is stored
