@@ -12,14 +12,14 @@ from __future__ import annotations
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
 
 from kiosk.backends.daybook_schema import BOOKING_SELECT, MIGRATIONS, booking_from_row, ticket_from_row
 from kiosk.backends.daybook_schema import TICKET_COLUMNS as _TICKET_COLUMNS
+from kiosk.backends.sqlite_tx import immediate
 from kiosk.core import rules
 from kiosk.core.clock import WIB
 from kiosk.core.config import Config
@@ -70,33 +70,9 @@ class DayBook:
                         db.execute(statement)
                 db.execute(f"PRAGMA user_version = {number + 1}")
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
         """One immediate (write-locked) transaction; rolled back on any exception."""
-        with self._lock:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
-            try:
-                yield self._db
-                self._db.execute("COMMIT")
-            except sqlite3.DatabaseError as exc:
-                # A damaged page, a full disk, an I/O error: the caller gets a fault it can
-                # explain, and the transaction is undone, so nothing half-written stays.
-                self._rollback()
-                raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
-            except BaseException:
-                self._rollback()
-                raise
-
-    def _rollback(self) -> None:
-        # SQLite may already have rolled back by itself (SQLITE_FULL, SQLITE_IOERR).
-        if self._db.in_transaction:
-            try:
-                self._db.execute("ROLLBACK")
-            except sqlite3.DatabaseError:
-                pass  # the connection is unusable; the uncommitted transaction dies with it
+        return immediate(self._db, self._lock, self.path)
 
     def _read(self, sql: str, args: tuple[object, ...] = ()) -> list[sqlite3.Row]:
         with self._lock:

@@ -10,16 +10,17 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import replace
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk.backends.daybook_schema import booking_from_row
+from kiosk.backends.sqlite_tx import immediate
 from kiosk.core import wire
 from kiosk.core.errors import Reason, SystemFault
-from kiosk.core.model import Booking, BookingStatus, Priority, Service, Ticket, TicketKind
+from kiosk.core.model import Booking, Priority, Service, Ticket, TicketKind
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS http_bookings (
@@ -64,19 +65,8 @@ class OfflineStore:
         except (sqlite3.DatabaseError, OSError) as exc:
             raise SystemFault(Reason.DATABASE_FAULT, path=str(path), detail=str(exc)) from None
 
-    @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+    def write(self) -> AbstractContextManager[sqlite3.Connection]:
+        return immediate(self._db, self._lock, self.path)
 
     def rows(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
@@ -118,27 +108,13 @@ class OfflineStore:
                     "INSERT INTO http_quotas VALUES (?, ?, ?)", (quota["code"], day.isoformat(), json.dumps(quota))
                 )
 
-    def _booking(self, r: tuple[Any, ...]) -> Booking:
-        return Booking(
-            code=r[0],
-            nik_hash=r[1],
-            nik_masked=r[2],
-            name=r[3],
-            service_code=r[4],
-            day=date.fromisoformat(r[5]),
-            slot=time.fromisoformat(r[6]),
-            site=r[7],
-            status=BookingStatus(r[8]),
-            ticket_number=r[9],
-        )
-
     def booking(self, code: str) -> Booking | None:
         found = self.rows("SELECT * FROM http_bookings WHERE code = ?", (code,))
-        return self._booking(found[0]) if found else None
+        return booking_from_row(found[0]) if found else None
 
     def bookings_by_nik(self, nik_hash: str) -> list[Booking]:
         found = self.rows("SELECT * FROM http_bookings WHERE nik_hash = ? ORDER BY day, slot", (nik_hash,))
-        return [self._booking(r) for r in found]
+        return [booking_from_row(r) for r in found]
 
     def quotas(self, day: date) -> list[dict[str, Any]]:
         return [json.loads(r[0]) for r in self.rows("SELECT body FROM http_quotas WHERE day = ?", (day.isoformat(),))]

@@ -14,7 +14,7 @@ import json
 import logging
 import threading
 from dataclasses import replace
-from datetime import date, time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +22,12 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from kiosk.backends.daybook import DayBook
+from kiosk.backends.daybook_schema import booking_from_row
 from kiosk.core import rules, wire
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal
-from kiosk.core.model import Booking, BookingStatus, Priority
+from kiosk.core.model import Priority
 from kiosk.server.ledger import Ledger
 from kiosk.server.validate import (
     IDEMPOTENCY_KEY,
@@ -231,21 +232,7 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
     def mirror() -> Any:
         now = api.clock.now()
         rows = api.ledger.todays_bookings(now.date(), config.site.code)
-        bookings = [
-            Booking(
-                code=r[0],
-                nik_hash=r[1],
-                nik_masked=r[2],
-                name=r[3],
-                service_code=r[4],
-                day=date.fromisoformat(r[5]),
-                slot=time.fromisoformat(r[6]),
-                site=r[7],
-                status=BookingStatus(r[8]),
-                ticket_number=r[9],
-            )
-            for r in rows
-        ]
+        bookings = [booking_from_row(r) for r in rows]
         return {
             "day": now.date().isoformat(),
             "bookings": [wire.booking_to_mirror_dict(b) for b in bookings],

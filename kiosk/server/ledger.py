@@ -16,14 +16,14 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from kiosk.backends.daybook import DayBook
+from kiosk.backends.sqlite_tx import immediate
 from kiosk.core import rules
 from kiosk.core.clock import WIB
 from kiosk.core.config import Config
@@ -80,7 +80,8 @@ class Ledger:
     """The server's own bookkeeping on the day book's SQLite file (one connection, serialised)."""
 
     def __init__(self, path: Path) -> None:
-        self._lock = threading.Lock()
+        self.path = path
+        self._lock = threading.RLock()
         try:
             self._db = sqlite3.connect(path, timeout=10.0, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA busy_timeout = 10000")
@@ -91,19 +92,8 @@ class Ledger:
         except sqlite3.DatabaseError as exc:
             raise SystemFault(Reason.DATABASE_FAULT, detail=str(exc)) from None
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise SystemFault(Reason.DATABASE_FAULT, detail=str(exc)) from None
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
+        return immediate(self._db, self._lock, self.path)
 
     def _rows(self, sql: str, args: tuple[object, ...]) -> list[tuple[Any, ...]]:
         with self._lock:
