@@ -143,8 +143,6 @@ class KioskApp(App):
             Clock.schedule_interval(self._clock_tick, 1.0),
             Clock.schedule_interval(lambda _dt: self.refresh_status(), STATUS_POLL_S),
         ]
-        # Pings from the UI clock: a frozen UI stops them and systemd restarts the kiosk.
-        self._heartbeat = start_watchdog(self.notifier, Clock.schedule_interval)
         self._clock_tick(0)
         self.go_home()
         self.refresh_status()
@@ -205,6 +203,8 @@ class KioskApp(App):
         if not self._ready_sent:
             self._ready_sent = True
             self.notifier.ready()
+            # Pings from the UI clock, from READY on: a frozen UI stops them and systemd restarts it.
+            self._heartbeat = start_watchdog(self.notifier, Clock.schedule_interval)
         self.refresh_status()
 
     def show_error(self, error: KioskError, **kwargs: Any) -> None:
