@@ -52,5 +52,4 @@ class HomeScreen(KioskScreen):
         self.slots = "\n".join(slots_text(app.tr, q) for q in app.quotas)
 
     def technician(self) -> None:
-        if "pin" in self.manager.screen_names:
-            self.app.go("pin")
+        self.app.go("pin")

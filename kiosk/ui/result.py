@@ -128,7 +128,7 @@ class ErrorScreen(KioskScreen):
         """Back to the keypad, empty: the person types again."""
         target = self._retry
         if target:
-            screen = self.manager.get_screen(target)
+            screen = self.app.screen_named(target)
             if target == "entry":
                 self.app.go("entry", mode=screen.mode)
             else:
