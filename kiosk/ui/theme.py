@@ -89,3 +89,8 @@ def contrast(a: Rgb, b: Rgb) -> float:
     """WCAG 2 contrast ratio, 1..21."""
     la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
     return (la + 0.05) / (lb + 0.05)
+
+
+# The busy spinner's steps per second: enough to show the kiosk is alive, few enough that
+# software-rendered GL keeps up (see BusyVeil).
+SPINNER_STEPS_PER_S = 5

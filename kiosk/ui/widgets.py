@@ -143,9 +143,11 @@ class BusyVeil(FloatLayout):
         self.fbind("opacity", self._shown)  # not on_opacity: Widget's own handler fades the canvas
 
     def _shown(self, _veil: Any, opacity: float) -> None:
-        # spin only while shown: a hidden veil costs no frames
+        # Spin only while shown: a hidden veil costs no frames. Each step redraws the whole
+        # window; on a kiosk PC without a GPU (software GL) 20 steps a second queued more frames
+        # than it could draw and the screen froze for seconds after the answer (bench/ui.py).
         if opacity and self._spinner is None:
-            self._spinner = Clock.schedule_interval(self._spin, 1 / 20)
+            self._spinner = Clock.schedule_interval(self._spin, 1 / theme.SPINNER_STEPS_PER_S)
         elif not opacity and self._spinner is not None:
             self._spinner.cancel()
             self._spinner = None
