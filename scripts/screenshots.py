@@ -158,7 +158,9 @@ def portrait_shots(shooter: Shooter) -> dict[str, Callable[[], None]]:
         screen.ids.pad.text = elderly_nik  # the NIK's birth year suggests the elderly line
 
     def done() -> None:
-        app.go("done", result=kiosk.issue_walk_in("KTP", DEMO_WALK_IN_NIK))
+        from kiosk.ui.result import issued, show_done
+
+        show_done(app, issued(kiosk, kiosk.issue_walk_in("KTP", DEMO_WALK_IN_NIK)))  # as the walk-in flow does
 
     def refusal_quota_full() -> None:
         try:
