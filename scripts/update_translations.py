@@ -55,7 +55,7 @@ def update(domain: str, template: Catalog) -> None:
         catalog.update(template, no_fuzzy_matching=True)
         catalog.creation_date = created  # a re-run with no new strings leaves the file unchanged
         with path.open("wb") as handle:
-            write_po(handle, catalog, omit_header=False, sort_output=True, width=100)
+            write_po(handle, catalog, omit_header=False, sort_output=True, width=100, ignore_obsolete=True)
         missing = [m.id for m in catalog if m.id and not m.string]
         print(f"{path.relative_to(ROOT)}: {len(catalog)} strings, {len(missing)} untranslated")
 

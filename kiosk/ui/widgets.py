@@ -73,9 +73,9 @@ class KeyButton(BigButton):
 
 
 DELETE_LABEL = N_("Hapus")
-CLEAR_LABEL = N_("Kosongkan")
+CLEAR_LABEL = N_("Hapus semua")  # two plain words: wraps cleanly on a narrow key
 DIGIT_ROWS = ("123", "456", "789")
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"  # booking codes may carry a dash (MGT-0001)
 
 
 class Keypad(GridLayout):
@@ -97,8 +97,9 @@ class Keypad(GridLayout):
         for char in keys:
             self.add_widget(KeyButton(value=char, text=char))
         if self.letters:
-            self.add_widget(KeyButton(value="DEL", label=DELETE_LABEL, font_size=sp(theme.BUTTON_SP)))
-            self.add_widget(KeyButton(value="CLR", label=CLEAR_LABEL, font_size=sp(theme.BUTTON_SP)))
+            # Word keys are one letter-key wide here: body-size type fits them.
+            self.add_widget(KeyButton(value="DEL", label=DELETE_LABEL, font_size=sp(theme.TEXT_SP)))
+            self.add_widget(KeyButton(value="CLR", label=CLEAR_LABEL, font_size=sp(theme.TEXT_SP)))
         else:
             self.add_widget(KeyButton(value="CLR", label=CLEAR_LABEL, font_size=sp(theme.BUTTON_SP)))
             self.add_widget(KeyButton(value="0", text="0"))

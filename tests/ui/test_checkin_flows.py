@@ -142,3 +142,33 @@ def test_the_done_screen_shows_the_picture_of_the_ticket_that_was_printed(ui):
     assert preview.texture is not None and preview.opacity == 1
     assert preview.texture.height > preview.texture.width  # a paper ticket: tall and narrow
     assert any(ui.config.printer.preview_dir.glob("*.png"))  # the preview printer's own copy
+
+
+def test_a_booking_code_with_a_dash_can_be_typed_on_the_letter_pad(ui):
+    from kiosk.core import nik as nik_rules
+    from kiosk.core.model import Booking
+
+    now = ui.clock.now()
+    ui.book.upsert_bookings(
+        [
+            Booking(
+                code="MGT-0042",
+                nik_hash=ui.kiosk.hasher.hash(NIK_OTHER_REGION),
+                nik_masked=nik_rules.mask(NIK_OTHER_REGION),
+                name="Sri Rahayu",
+                service_code="KK",
+                day=now.date(),
+                slot=now.time().replace(second=0, microsecond=0),
+                site=ui.config.site.code,
+            )
+        ]
+    )
+    ui.tap("booked")
+    ui.tap("switch")
+    ui.press_digits("MGT-0042")
+    ui.tap("search")
+    ui.wait_until(lambda: ui.current == "confirm")
+    assert ui.sees("Sri R*****")
+    ui.tap("confirm")
+    ui.wait_until(lambda: ui.current == "done")
+    assert ui.find("number").text == "C-001"
