@@ -28,6 +28,7 @@ import requests
 
 from kiosk.core import config as config_mod
 from kiosk.core.clock import WIB, FixedClock
+from kiosk.demo import made_up_nik as nik_of
 
 ROOT = Path(__file__).resolve().parent.parent
 MONDAY_0800 = datetime(2026, 11, 30, 8, 0, tzinfo=WIB)
@@ -36,12 +37,6 @@ CALLS = 400
 CLIENTS = 8
 WALK_INS_EACH = 60
 TARGET_RATIO = 1.2
-
-
-def nik_of(index: int) -> str:
-    spot = index % (28 * 12 * 40)
-    day, month, year = 1 + spot % 28, 1 + (spot // 28) % 12, 60 + spot // (28 * 12)
-    return f"352001{day:02d}{month:02d}{year:02d}{1 + index // (28 * 12 * 40):04d}"
 
 
 def token_of(kiosk_id: str) -> str:

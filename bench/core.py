@@ -29,6 +29,7 @@ from kiosk.core.clock import WIB, FixedClock
 from kiosk.core.model import Booking
 from kiosk.core.nik import NikHasher
 from kiosk.core.usecases import Kiosk
+from kiosk.demo import made_up_nik as nik_of
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOKINGS = 100_000
@@ -39,12 +40,6 @@ LOOKUPS = 2_000
 WALK_INS = 800
 TARGET_LOOKUP_P99_MS = 2.0
 TARGET_ISSUE_MEDIAN_MS = 5.0
-
-
-def nik_of(index: int) -> str:
-    spot = index % (28 * 12 * 40)
-    day, month, year = 1 + spot % 28, 1 + (spot // 28) % 12, 60 + spot // (28 * 12)
-    return f"352001{day:02d}{month:02d}{year:02d}{1 + index // (28 * 12 * 40):04d}"
 
 
 def write_config(folder: Path) -> Path:

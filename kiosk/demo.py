@@ -32,6 +32,18 @@ DEMO_WALK_IN_NIK = "3520014408920006"
 DEMO_TECHNICIAN_PIN = "2468"  # a throw-away demo site only; a real kiosk sets its own with `kiosk set-pin`
 
 
+def made_up_nik(index: int, region: str = "352001", female: bool = False) -> str:
+    """The ``index``-th made-up valid NIK: a distinct one for every index below ~3 million.
+
+    Birth dates cycle through 1960-1999 (days 1-28, so every month is valid), the serial
+    counts up from 0001; none is anybody's real NIK. For demo days, tests and benchmarks.
+    """
+    spot = index % (28 * 12 * 40)
+    day, month, year = 1 + spot % 28, 1 + (spot // 28) % 12, 60 + spot // (28 * 12)
+    serial = 1 + index // (28 * 12 * 40)
+    return f"{region}{day + (40 if female else 0):02d}{month:02d}{year:02d}{serial:04d}"
+
+
 def write_demo(folder: Path, now: datetime | None = None) -> Path:
     """Create (or refresh) a demo site in ``folder``; returns the config path."""
     now = (now or datetime.now(WIB)).astimezone(WIB)

@@ -30,6 +30,7 @@ from kiosk.core.config import Config  # noqa: E402
 from kiosk.core.model import Booking, BookingStatus  # noqa: E402
 from kiosk.core.nik import NikHasher  # noqa: E402
 from kiosk.core.usecases import Kiosk  # noqa: E402
+from kiosk.demo import made_up_nik as make_nik  # noqa: E402, F401  (the tests' name for it)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_CONFIG = ROOT / "config.example.toml"
@@ -87,18 +88,6 @@ def daybook(config: Config) -> Iterator[DayBook]:
 @pytest.fixture
 def kiosk(config: Config, daybook: DayBook, hasher: NikHasher, clock: FixedClock) -> Kiosk:
     return Kiosk(config=config, backend=daybook, hasher=hasher, clock=clock, printer=None)
-
-
-def make_nik(index: int, region: str = "352001", female: bool = False) -> str:
-    """The ``index``-th made-up valid NIK: a distinct one for every index below ~3 million.
-
-    Birth dates cycle through 1960-1999 (days 1-28, so every month is valid), the serial
-    counts up from 0001; none is anybody's real NIK.
-    """
-    spot = index % (28 * 12 * 40)
-    day, month, year = 1 + spot % 28, 1 + (spot // 28) % 12, 60 + spot // (28 * 12)
-    serial = 1 + index // (28 * 12 * 40)
-    return f"{region}{day + (40 if female else 0):02d}{month:02d}{year:02d}{serial:04d}"
 
 
 def sqlite_bytes(path: Path) -> bytes:

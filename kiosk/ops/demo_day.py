@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from kiosk import demo
 from kiosk.backends.daybook import DayBook
 from kiosk.backends.importer import parse_rows
 from kiosk.bootstrap import build_kiosk
@@ -28,11 +29,8 @@ PRIORITIES = (Priority.ELDERLY, Priority.DISABLED, Priority.PREGNANT)
 
 
 def made_up_nik(index: int, region: str = "352001") -> str:
-    """The ``index``-th valid made-up NIK (distinct below ~1.3 million): dates 1960-1999, day 1-28."""
-    spot = index % (28 * 12 * 40)
-    day, month, year = 1 + spot % 28, 1 + (spot // 28) % 12, 60 + spot // (28 * 12)
-    female = (index // 7) % 2 == 1
-    return f"{region}{day + (40 if female else 0):02d}{month:02d}{year:02d}{1 + index // (28 * 12 * 40):04d}"
+    """The ``index``-th made-up NIK of a demo day: every other run of seven is a woman's."""
+    return demo.made_up_nik(index, region, female=(index // 7) % 2 == 1)
 
 
 @dataclass(frozen=True)

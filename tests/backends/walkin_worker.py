@@ -20,12 +20,7 @@ from kiosk.core.clock import WIB, FixedClock
 from kiosk.core.errors import Reason, Refusal
 from kiosk.core.nik import NikHasher
 from kiosk.core.usecases import Kiosk
-
-
-def nik(index: int) -> str:
-    spot = index % (28 * 12 * 40)
-    day, month, year = 1 + spot % 28, 1 + (spot // 28) % 12, 60 + spot // (28 * 12)
-    return f"352001{day:02d}{month:02d}{year:02d}{1 + index // (28 * 12 * 40):04d}"
+from kiosk.demo import made_up_nik as nik
 
 
 def main() -> int:
