@@ -45,7 +45,11 @@ class RunningServer:
                     channel.close()
             server.close()
 
-        server.trigger.pull_trigger(close_all)
+        try:
+            server.trigger.pull_trigger(close_all)
+        except OSError:
+            # The loop already closed its wake-up pipe (it is ending on its own); close here.
+            close_all()
         self._thread.join(timeout=5)
         server.task_dispatcher.shutdown(cancel_pending=True, timeout=2)
 
