@@ -18,7 +18,7 @@ from typing import Any
 
 from kiosk.backends.daybook_schema import booking_from_row
 from kiosk.backends.sqlite_tx import immediate
-from kiosk.core import wire
+from kiosk.core import rules, wire
 from kiosk.core.errors import Reason, SystemFault
 from kiosk.core.model import Booking, Priority, Service, Ticket, TicketKind
 
@@ -171,8 +171,13 @@ class OfflineStore:
         booking_code: str | None,
         key: str,
         kiosk_id: str,
+        serving_since: datetime,
     ) -> Ticket | None:
-        """Print-ready ticket from the lowest free leased number of the service, or None if none is left."""
+        """Print-ready ticket from the lowest free leased number of the service, or None if none is left.
+
+        People ahead use the day book's rule with no reported calls: the counters are assumed to
+        have called one person per ``minutes_per_person`` since ``serving_since`` (opening time).
+        """
         with self.write() as db:
             row = db.execute(
                 "SELECT ticket_id, seq, number FROM http_leased WHERE service = ? AND day = ? AND state = ? "
@@ -182,7 +187,7 @@ class OfflineStore:
             if row is None:
                 return None
             ticket_id, seq, number = row
-            ahead = max(0, int(seq) - 1)  # offline the pace is unknown: everyone numbered before is counted
+            ahead = rules.people_ahead(int(seq) - 1, 0, serving_since, now, service.minutes_per_person)
             ticket = Ticket(
                 id=ticket_id,
                 number=number,
@@ -196,7 +201,7 @@ class OfflineStore:
                 priority=priority,
                 booking_code=booking_code,
                 people_ahead=ahead,
-                wait_minutes=ahead * service.minutes_per_person,
+                wait_minutes=rules.estimate_wait(ahead, [], service.minutes_per_person),
                 kiosk_id=kiosk_id,
                 documents=service.documents,
             )

@@ -59,6 +59,11 @@ class OfflineMixin:
             out.append(ServiceQuota(service, booked, max(0, service.daily_quota - booked - left)))
         return out
 
+    def _opening(self, now: datetime) -> datetime:
+        """Today's opening time: offline, the counters are assumed to have served since then."""
+        local = now.astimezone(WIB)
+        return datetime.combine(local.date(), self.config.hours.open, tzinfo=WIB)
+
     def _offline_check_in(self, code: str, now: datetime, key: str) -> Ticket:
         booking = self.store.booking(code)
         if booking is None:
@@ -78,6 +83,7 @@ class OfflineMixin:
             booking.code,
             key,
             self.config.site.kiosk_id,
+            self._opening(now),
         )
         if ticket is None:
             raise SystemFault(Reason.BACKEND_UNREACHABLE, detail="no leased number left")
@@ -112,6 +118,7 @@ class OfflineMixin:
             None,
             key,
             self.config.site.kiosk_id,
+            self._opening(now),
         )
         if ticket is None:
             raise failure

@@ -71,7 +71,10 @@ def test_an_offline_day_continues_within_the_leased_block_and_syncs_to_exactly_w
     assert not backend.status().online
     assert kiosk.check_in("MGT-0003").ticket.number == "A-003"  # a mirrored booking, by code
     assert kiosk.check_in(NIK_WOMAN_1990).ticket.number == "C-001"  # MGT-0002 found by NIK hash
-    assert kiosk.issue_walk_in("KK", NIK_OTHER_REGION).ticket.number == "C-002"
+    offline_walk_in = kiosk.issue_walk_in("KK", NIK_OTHER_REGION).ticket
+    assert offline_walk_in.number == "C-002"
+    # 08:00, open since 07:30 at six minutes a person: C-001 is taken as called, not still waiting.
+    assert (offline_walk_in.people_ahead, offline_walk_in.wait_minutes) == (0, 0)
     with pytest.raises(Refusal) as refused:
         kiosk.check_in("MGT-0001")  # checked in online before the cut: never a second number
     assert refused.value.reason == Reason.ALREADY_CHECKED_IN and refused.value.params["number"] == "A-004"
