@@ -26,6 +26,7 @@ from typing import Any
 
 import requests
 
+from bench import print_rows
 from kiosk.core import config as config_mod
 from kiosk.core.clock import WIB, FixedClock
 from kiosk.demo import made_up_nik as nik_of
@@ -229,10 +230,7 @@ def results() -> list[dict[str, Any]]:
 
 def main() -> None:
     print(f"bench.api: {CALLS} calls per endpoint, {CLIENTS} clients x {WALK_INS_EACH} walk-ins", flush=True)
-    for r in results():
-        mark = "" if r["met"] is None else (" ok" if r["met"] else " MISSED")
-        target = f" (target {r['target']}{' ' + r['unit'] if r['target'] else ''})" if r["target"] else ""
-        print(f"{r['metric']}: {r['value']} {r['unit']}{target}{mark}  [{r['note']}]")
+    print_rows(results())
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
+from bench import print_rows
 from kiosk.backends.daybook import DayBook
 from kiosk.core import config as config_mod
 from kiosk.core import nik as nik_rules
@@ -199,10 +200,7 @@ def results() -> list[dict[str, Any]]:
 
 def main() -> None:
     print(f"bench.core: {BOOKINGS:,} bookings, {LOOKUPS} lookups each, {WALK_INS} walk-ins", flush=True)
-    for r in results():
-        mark = "" if r["met"] is None else (" ok" if r["met"] else " MISSED")
-        target = f" (target {r['target']}{' ' + r['unit'] if r['target'] else ''})" if r["target"] else ""
-        print(f"{r['metric']}: {r['value']} {r['unit']}{target}{mark}  [{r['note']}]")
+    print_rows(results())
 
 
 if __name__ == "__main__":

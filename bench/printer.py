@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "tests" / "printer"))
 
 from fake_printer import FakePrinter  # noqa: E402
 
+from bench import print_rows  # noqa: E402
 from kiosk.core.clock import WIB  # noqa: E402
 from kiosk.core.config import SiteConfig  # noqa: E402
 from kiosk.core.model import Priority, Ticket, TicketKind  # noqa: E402
@@ -147,11 +148,7 @@ def results() -> list[dict[str, Any]]:
 
 def main() -> None:
     print(f"bench.printer: {RENDERS} renders, {SENDS} sends to the fake printer on 127.0.0.1", file=sys.stderr)
-    for r in results():
-        target = f" (target {r['target']})" if r["target"] else ""
-        mark = "" if r["met"] is None else (" ok" if r["met"] else " MISSED")
-        note = f"  [{r['note']}]" if r["note"] else ""
-        print(f"{r['metric']}: {r['value']} {r['unit']}{target}{mark}{note}")
+    print_rows(results())
 
 
 if __name__ == "__main__":
