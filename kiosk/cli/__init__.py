@@ -47,7 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Under systemd the journal keeps INFO lines (what was issued, printed, refused); on a
     # terminal only warnings, unless -v. Every line passes the NIK/token redaction.
     setup_logging(logging.INFO if args.verbose or stderr_is_journal() else logging.WARNING)
-    handler: Handler = args.handler
+    from kiosk.cli.common import handles_errors
+
+    # Every command, decorated or not, ends in its documented exit code with a plain message.
+    handler: Handler = handles_errors(args.handler)
     return handler(args)
 
 

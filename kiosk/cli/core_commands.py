@@ -136,7 +136,11 @@ def _show(result: IssueResult, args: argparse.Namespace) -> int:
 @handles_errors
 def checkin(args: argparse.Namespace) -> int:
     kiosk = build_kiosk(config_of(args))
-    result = kiosk.check_in(args.nik if args.nik is not None else args.code)
+    # --nik means a NIK: "352001450790000A" is bad input, not a booking code to look up.
+    if args.nik is not None:
+        result = kiosk.check_in(args.nik, kind="nik")
+    else:
+        result = kiosk.check_in(args.code, kind="code")
     return _show(result, args)
 
 

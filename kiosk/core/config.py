@@ -147,11 +147,9 @@ class _Reader:
                 self.problems.append(f"{self.key(name)}: wajib diisi / required")
             return default
         value = self.data[name]
-        if isinstance(value, bool) and kind is not bool:
-            self.problems.append(f"{self.key(name)}: harus {_kind_name(kind)} / must be {_kind_name(kind)}")
-            return default
-        if not isinstance(value, kind):
-            self.problems.append(f"{self.key(name)}: harus {_kind_name(kind)} / must be {_kind_name(kind)}")
+        if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
+            indonesian, english = _kind_name(kind)
+            self.problems.append(f"{self.key(name)}: harus {indonesian} / must be {english}")
             return default
         return value
 
@@ -225,6 +223,10 @@ class _Reader:
 
     def path(self, name: str, default: str, base: Path) -> Path:
         raw = self.text(name, default)
+        if not raw.strip():
+            # "" would be the config's own folder: every command would then fail on it, far from here.
+            self.problems.append(f"{self.key(name)}: tidak boleh kosong / must not be empty")
+            raw = default
         path = Path(raw).expanduser()
         return path if path.is_absolute() else base / path
 
@@ -233,11 +235,18 @@ class _Reader:
             self.problems.append(f"{self.key(name)}: kunci tidak dikenal / unknown key")
 
 
-def _kind_name(kind: type | tuple[type, ...]) -> str:
-    names = {str: "teks", int: "bilangan bulat", bool: "true/false", dict: "tabel", list: "daftar"}
+def _kind_name(kind: type | tuple[type, ...]) -> tuple[str, str]:
+    """The kind of value a key takes, in Indonesian and in English."""
+    names = {
+        str: ("teks", "text"),
+        int: ("bilangan bulat", "a whole number"),
+        bool: ("true/false", "true/false"),
+        dict: ("tabel", "a table"),
+        list: ("daftar", "a list"),
+    }
     if isinstance(kind, tuple):
-        return "angka"
-    return names.get(kind, kind.__name__)
+        return ("angka", "a number")
+    return names.get(kind, (kind.__name__, kind.__name__))
 
 
 PRINTER_KINDS = ("preview", "network", "usb", "serial", "file", "cups")
@@ -320,7 +329,7 @@ def parse(data: dict[str, Any], base: Path) -> Config:
     backend_r = root.table("backend")
     backend_kind = backend_r.text("kind", "sqlite")
     if backend_kind not in BACKEND_KINDS:
-        problems.append(f"backend.kind: salah satu dari {', '.join(BACKEND_KINDS)} / one of {BACKEND_KINDS}")
+        problems.append(f"backend.kind: salah satu dari {', '.join(BACKEND_KINDS)} / one of {', '.join(BACKEND_KINDS)}")
     token_file = backend_r.text("token_file", "")
     backend = BackendConfig(
         kind=backend_kind,
@@ -334,13 +343,16 @@ def parse(data: dict[str, Any], base: Path) -> Config:
         lease_size=backend_r.integer("lease_size", 5, minimum=1, maximum=100),
     )
     if backend.kind == "http" and not backend.url.startswith(("http://", "https://")):
-        problems.append('backend.url: wajib alamat http(s):// bila backend.kind = "http" / required for http')
+        problems.append(
+            'backend.url: wajib alamat http(s):// bila backend.kind = "http" / '
+            'an http(s):// address is required when backend.kind = "http"'
+        )
     backend_r.finish()
 
     printer_r = root.table("printer")
     printer_kind = printer_r.text("kind", "preview")
     if printer_kind not in PRINTER_KINDS:
-        problems.append(f"printer.kind: salah satu dari {', '.join(PRINTER_KINDS)} / one of {PRINTER_KINDS}")
+        problems.append(f"printer.kind: salah satu dari {', '.join(PRINTER_KINDS)} / one of {', '.join(PRINTER_KINDS)}")
     logo = printer_r.text("logo", "")
     printer = PrinterConfig(
         kind=printer_kind,
@@ -366,7 +378,10 @@ def parse(data: dict[str, Any], base: Path) -> Config:
             f'printer.{needed[printer_kind]}: wajib bila printer.kind = "{printer_kind}" / required for {printer_kind}'
         )
     if printer_kind == "usb" and not (printer.usb_vendor and printer.usb_product):
-        problems.append('printer.usb_vendor: wajib (dengan usb_product) bila printer.kind = "usb" / required')
+        problems.append(
+            'printer.usb_vendor: wajib (dengan usb_product) bila printer.kind = "usb" / '
+            'required (with usb_product) when printer.kind = "usb"'
+        )
     printer_r.finish()
 
     ui_r = root.table("ui")
@@ -426,6 +441,9 @@ def load(path: Path) -> Config:
         raise ConfigError([f"{path}: bukan teks UTF-8 / not UTF-8 text"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([f"{path}: TOML rusak ({exc}) / broken TOML"]) from None
+    except RecursionError:
+        # tomllib recurses per nesting level: thousands of nested arrays are a broken file, not a crash.
+        raise ConfigError([f"{path}: TOML bersarang terlalu dalam / nested too deeply"]) from None
     config = parse(data, path.resolve().parent)
     return _with_source(config, path)
 

@@ -16,6 +16,7 @@ from kiosk.core.errors import BadInput, Reason, Refusal
 from kiosk.core.model import Booking, BookingStatus, Service
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,23}$")
+NIK_LIKE_DIGITS = 12  # a booking code never has this many digits; a NIK with a slip of the finger does
 
 
 def ticket_number(service: Service, seq: int) -> str:
@@ -143,7 +144,9 @@ def normalize_code(raw: str) -> str:
     elif "/" in text:
         text = text.rstrip("/").rsplit("/", 1)[-1]
     code = text.strip().upper().replace(" ", "")
-    if not CODE_PATTERN.match(code) or code.isdigit():
+    # A value with a NIK's worth of digits is a mistyped NIK, never a code: refused here, it
+    # cannot travel on as a code (into a URL, a log line or a backend's lookup).
+    if not CODE_PATTERN.match(code) or code.isdigit() or sum(c.isdigit() for c in code) >= NIK_LIKE_DIGITS:
         raise BadInput(Reason.CODE_INVALID)
     return code
 

@@ -11,6 +11,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from kiosk.core import nik as nik_rules
 from kiosk.core import rules
@@ -22,6 +23,7 @@ from kiosk.core.ports import BookingBackend, PrinterReadiness, TicketPrinter
 
 log = logging.getLogger(__name__)
 
+LookupKind = Literal["nik", "code"]
 CITIZEN_REPRINTS = 1  # "already checked in: the ticket number, and one reprint allowed"
 
 
@@ -50,13 +52,15 @@ class Kiosk:
 
     # -- looking up -----------------------------------------------------------------------
 
-    def find_booking(self, query: str) -> Booking:
+    def find_booking(self, query: str, kind: LookupKind | None = None) -> Booking:
         """Today's booking for a NIK or booking code, or the refusal that explains why not.
 
-        A NIK with bookings on other days only gets ``BOOKING_WRONG_DAY`` naming the nearest one.
+        ``kind`` says what the person typed ("nik" or "code"); without it the query's shape
+        decides. A NIK with bookings on other days only gets ``BOOKING_WRONG_DAY`` naming the
+        nearest one.
         """
         digits = nik_rules.clean(query or "")
-        if digits.isdigit() or not digits:
+        if kind == "nik" or (kind is None and (digits.isdigit() or not digits)):
             nik = nik_rules.validate(digits)
             found = self.backend.find_bookings_by_nik(self.hasher.hash(nik))
             return self._pick_for_today(found)
@@ -91,13 +95,13 @@ class Kiosk:
 
     # -- issuing --------------------------------------------------------------------------
 
-    def check_in(self, query: str, idempotency_key: str | None = None) -> IssueResult:
+    def check_in(self, query: str, idempotency_key: str | None = None, kind: LookupKind | None = None) -> IssueResult:
         """Check in today's booking for a NIK or code and print its ticket.
 
         Checking in twice never makes a second number: the second time is refused with the
         first ticket's number (``ALREADY_CHECKED_IN``), from which one reprint is allowed.
         """
-        booking = self.find_booking(query)
+        booking = self.find_booking(query, kind)
         if booking.ticket_number is not None:
             if idempotency_key is None:
                 raise Refusal(Reason.ALREADY_CHECKED_IN, number=booking.ticket_number, code=booking.code)
