@@ -6,9 +6,11 @@ from pathlib import Path
 
 from kiosk.backends import secret
 from kiosk.backends.daybook import DayBook
+from kiosk.backends.importer import BookingImporter
 from kiosk.core import config as config_mod
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.config import Config
+from kiosk.core.errors import Reason, Refusal
 from kiosk.core.nik import NikHasher
 from kiosk.core.ports import BookingBackend, TicketPrinter
 from kiosk.core.usecases import Kiosk
@@ -33,6 +35,31 @@ def build_printer(config: Config) -> TicketPrinter:
     return build_ticket_printer(config)
 
 
+def build_hasher(config: Config, store: object | None = None) -> NikHasher:
+    """The NIK hasher keyed by the site secret, checked against the store that keeps its hashes.
+
+    A secret is created only for a store that holds no NIK hash yet; the store records the
+    secret's fingerprint, so a kiosk keyed differently from its day book is refused here.
+    """
+    if isinstance(store, DayBook):
+        key = secret.load_or_create(config.secret_path, may_create=not store.holds_nik_hashes())
+        store.adopt_key(secret.fingerprint(key))
+        return NikHasher(key)
+    return NikHasher(secret.load_or_create(config.secret_path))
+
+
+def build_importer(config: Config) -> BookingImporter:
+    """The booking importer over this site's day book; an http kiosk has none to fill."""
+    if config.backend.kind == "http":
+        raise Refusal(Reason.IMPORT_ON_HTTP_KIOSK)
+    book = DayBook(config.backend.path, config)
+    try:
+        return BookingImporter(config, build_hasher(config, book), book)
+    except BaseException:
+        book.close()
+        raise
+
+
 def build_kiosk(
     config: Config,
     clock: Clock | None = None,
@@ -40,10 +67,11 @@ def build_kiosk(
     backend: BookingBackend | None = None,
     with_printer: bool = True,
 ) -> Kiosk:
-    hasher = NikHasher(secret.load_or_create(config.secret_path))
+    backend = backend or build_backend(config)
+    hasher = build_hasher(config, backend)
     return Kiosk(
         config=config,
-        backend=backend or build_backend(config),
+        backend=backend,
         hasher=hasher,
         clock=clock or SystemClock(),
         printer=printer if printer is not None else (build_printer(config) if with_printer else None),

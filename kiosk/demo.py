@@ -9,13 +9,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from kiosk.backends import secret
-from kiosk.backends.daybook import DayBook
 from kiosk.backends.importer import parse_rows
+from kiosk.bootstrap import build_importer
 from kiosk.core import config as config_mod
 from kiosk.core.clock import WIB
 from kiosk.core.config import Config
-from kiosk.core.nik import NikHasher
 from kiosk.core.pin import hash_pin
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
@@ -67,7 +65,6 @@ def write_demo(folder: Path, now: datetime | None = None) -> Path:
 
 
 def seed(config: Config, now: datetime) -> None:
-    hasher = NikHasher(secret.load_or_create(config.secret_path))
     rows = []
     for index, (code, nik, name, service, offset, site) in enumerate(DEMO_BOOKINGS):
         slot = max(now.replace(hour=0, minute=0), min(now + timedelta(minutes=offset), now.replace(hour=23, minute=0)))
@@ -85,9 +82,8 @@ def seed(config: Config, now: datetime) -> None:
                 },
             )
         )
-    result = parse_rows(rows, config, hasher)
-    book = DayBook(config.backend.path, config)
+    importer = build_importer(config)
     try:
-        book.upsert_bookings(result.bookings)
+        importer.store(parse_rows(rows, config, importer.hasher))
     finally:
-        book.close()
+        importer.book.close()

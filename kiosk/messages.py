@@ -121,6 +121,10 @@ TEXTS: dict[Reason, tuple[str, str]] = {
         N_("Karcis sudah dicetak ulang"),
         N_("Nomor Anda {number}. Tunjukkan nomor ini kepada petugas."),
     ),
+    Reason.IMPORT_ON_HTTP_KIOSK: (
+        N_("Impor booking dilakukan di server"),
+        N_("Kios ini memakai server antrean. Jalankan kiosk import-bookings di komputer server."),
+    ),
     Reason.PRINTER_NOT_READY: (
         N_("Printer karcis sedang bermasalah"),
         N_("Tidak ada nomor yang dibuat. Mohon hubungi petugas di meja layanan."),
@@ -142,6 +146,17 @@ TEXTS: dict[Reason, tuple[str, str]] = {
         N_("Nomor Anda tetap tercatat. Tunjukkan nomor di layar kepada petugas."),
     ),
     Reason.CONFIG_INVALID: (N_("Pengaturan kios salah"), N_("Hubungi teknisi.")),
+    Reason.SECRET_MISSING: (
+        N_("Kunci situs kios hilang"),
+        N_(
+            "Kios berhenti agar NIK tidak salah dicocokkan. Teknisi: pulihkan berkas site.secret dari cadangan "
+            "atau salin dari server; jangan membuat kunci baru."
+        ),
+    ),
+    Reason.SECRET_MISMATCH: (
+        N_("Kunci situs kios tidak cocok"),
+        N_("Kios ini memakai site.secret lain dari data antrean. Teknisi: salin site.secret yang sama ke kios ini."),
+    ),
     Reason.UNEXPECTED: (
         N_("Terjadi kesalahan pada kios"),
         N_("Periksa di daftar antrean apakah nomor sudah tercatat sebelum mencoba lagi, atau hubungi teknisi."),

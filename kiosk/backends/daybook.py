@@ -87,6 +87,26 @@ class DayBook:
         with self._lock:
             self._db.close()
 
+    # -- the site secret's fingerprint --------------------------------------------------
+
+    def holds_nik_hashes(self) -> bool:
+        """Whether any booking or ticket here was keyed by a site secret (so a new one would orphan them)."""
+        rows = self._read(
+            "SELECT EXISTS (SELECT 1 FROM bookings) OR EXISTS (SELECT 1 FROM tickets WHERE nik_hash IS NOT NULL)"
+        )
+        return bool(rows[0][0])
+
+    def adopt_key(self, fingerprint: str) -> None:
+        """Record the secret's fingerprint on first use; refuse a store keyed by another secret."""
+        with self._write() as db:
+            row = db.execute("SELECT fingerprint FROM site_key WHERE id = 1").fetchone()
+            if row is None:
+                db.execute("INSERT INTO site_key (id, fingerprint) VALUES (1, ?)", (fingerprint,))
+                return
+        if row[0] != fingerprint:
+            detail = "site.secret differs from the one this store was keyed with"
+            raise SystemFault(Reason.SECRET_MISMATCH, path=str(self.path), detail=detail)
+
     # -- bookings -------------------------------------------------------------------------
 
     def _booking(self, row: sqlite3.Row | tuple[object, ...]) -> Booking:

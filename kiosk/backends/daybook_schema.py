@@ -52,6 +52,14 @@ MIGRATIONS: tuple[str, ...] = (
         ticket_id TEXT NOT NULL REFERENCES tickets (id)
     );
     """,
+    # The fingerprint of the site secret whose hashes this store holds (never the secret itself):
+    # a kiosk keyed differently is refused at start-up instead of silently matching nothing.
+    """
+    CREATE TABLE site_key (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        fingerprint TEXT NOT NULL
+    );
+    """,
 )
 
 TICKET_COLUMNS = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -11,14 +13,23 @@ from kiosk.core.errors import Reason, SystemFault
 SECRET_BYTES = 32
 
 
-def load_or_create(path: Path) -> bytes:
+def fingerprint(secret: bytes) -> str:
+    """A short public mark of the secret: equal secrets, equal marks; the secret cannot be had from it."""
+    return hmac.new(secret, b"antrian site secret fingerprint v1", hashlib.sha256).hexdigest()[:16]
+
+
+def load_or_create(path: Path, may_create: bool = True) -> bytes:
     """Read the secret, creating it (0600, written atomically) on first run.
 
-    Losing this file makes stored hashes unmatchable, so it is never overwritten.
+    Losing this file makes stored hashes unmatchable, so it is never overwritten, and it is
+    only created for a fresh store (``may_create``): beside one that already holds NIK hashes a
+    missing secret is ``SECRET_MISSING``, to be restored from a backup, not replaced.
     """
     try:
         data = path.read_bytes()
     except FileNotFoundError:
+        if not may_create:
+            raise SystemFault(Reason.SECRET_MISSING, path=str(path), detail="restore it from a backup") from None
         return _create(path)
     except OSError as exc:
         raise SystemFault(Reason.CONFIG_INVALID, path=str(path), detail=exc.strerror) from None

@@ -8,16 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import ticket_text
-from kiosk.backends import secret
 from kiosk.backends.daybook import DayBook
-from kiosk.backends.importer import parse_rows, read_rows
-from kiosk.bootstrap import build_kiosk
+from kiosk.bootstrap import build_importer, build_kiosk
 from kiosk.cli import EXIT_BAD_INPUT, EXIT_FAULT, EXIT_OK, EXIT_REFUSED
 from kiosk.cli.common import add_config, config_of, emit_json, handles_errors
 from kiosk.core import rules, wire
 from kiosk.core.config import ConfigError, load
 from kiosk.core.model import IssueResult
-from kiosk.core.nik import NikHasher
 from kiosk.core.usecases import parse_priority
 from kiosk.i18n import translator
 
@@ -91,30 +88,29 @@ def config_of_path(args: argparse.Namespace) -> Any:
 
 @handles_errors
 def import_bookings(args: argparse.Namespace) -> int:
-    config = config_of(args)
-    rows = read_rows(args.file)
-    hasher = NikHasher(secret.load_or_create(config.secret_path))
-    result = parse_rows(rows, config, hasher)
-    book = DayBook(config.backend.path, config)
+    importer = build_importer(config_of(args))
     try:
-        result.added, result.updated = book.upsert_bookings(result.bookings)
+        result = importer.run(args.file)
     finally:
-        book.close()
+        importer.book.close()
     if args.json:
         emit_json(
             {
                 "added": result.added,
                 "updated": result.updated,
+                "bad_rows": result.bad_rows,
                 "problems": [{"line": line, "reason": reason} for line, reason in result.problems],
             }
         )
     else:
         print(
-            f"{result.added} baru, {result.updated} diperbarui, {len(result.problems)} baris bermasalah "
-            f"/ {result.added} added, {result.updated} updated, {len(result.problems)} bad rows"
+            f"{result.added} baru, {result.updated} diperbarui, {result.bad_rows} baris bermasalah "
+            f"/ {result.added} added, {result.updated} updated, {result.bad_rows} bad rows"
         )
         for line, reason in result.problems:
             print(f"  baris/line {line}: {reason}", file=sys.stderr)
+        if result.bad_rows > len(result.problems):
+            print(f"  ... +{result.bad_rows - len(result.problems)}", file=sys.stderr)
     return EXIT_BAD_INPUT if result.problems and not result.bookings else EXIT_OK
 
 

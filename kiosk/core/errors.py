@@ -41,12 +41,15 @@ class Reason(StrEnum):
     CLOSED = "closed"
     REPRINT_USED = "reprint_used"
     PRINTER_NOT_READY = "printer_not_ready"
+    IMPORT_ON_HTTP_KIOSK = "import_on_http_kiosk"
     # faults
     DATABASE_FAULT = "database_fault"
     BACKEND_UNREACHABLE = "backend_unreachable"
     BACKEND_FAULT = "backend_fault"
     PRINTER_FAULT = "printer_fault"
     CONFIG_INVALID = "config_invalid"
+    SECRET_MISSING = "secret_missing"
+    SECRET_MISMATCH = "secret_mismatch"
     UNEXPECTED = "unexpected"  # a bug: the CLI and UI still answer with a message, not a traceback
 
 
