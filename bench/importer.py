@@ -88,7 +88,8 @@ def results() -> list[dict[str, Any]]:
             wall = time.perf_counter() - started
             seconds, added, max_rss_kb, cpu = done.stdout.split()
             size_mb = path.stat().st_size / 1024 / 1024
-            note = f"{count} bookings, {size_mb:.1f} MB file, {added} added; CPU {float(cpu):.1f} s; process wall time {wall:.1f} s"
+            note = f"{count} bookings, {size_mb:.1f} MB file, {added} added; CPU {float(cpu):.1f} s"
+            note += f"; process wall time {wall:.1f} s"
             rows.append(
                 {
                     "metric": f"import {kind} at the size limit",
