@@ -32,7 +32,7 @@ from urllib3.util.retry import Retry
 from kiosk.backends.offline import OfflineStore
 from kiosk.backends.offline_sync import OfflineMixin
 from kiosk.core import wire
-from kiosk.core.clock import Clock, SystemClock
+from kiosk.core.clock import WIB, Clock, SystemClock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
 from kiosk.core.model import Booking, DailyReport, Priority, ServiceQuota, Ticket
@@ -58,6 +58,8 @@ class BackendStatus:
     last_sync: datetime | None
     unsynced: int
     leased_free: dict[str, int] = field(default_factory=dict)
+    # Offline tickets the server kept otherwise than printed, or did not take: a technician looks.
+    conflicts: tuple[str, ...] = ()
 
 
 def _read_token(config: Config) -> str:
@@ -124,6 +126,7 @@ class HttpBackend(OfflineMixin):
             last_sync=self.last_sync,
             unsynced=self.store.unsynced_count(),
             leased_free=self.store.free(),
+            conflicts=self.store.conflicts(self.clock.now().astimezone(WIB).date()),
         )
 
     def _call(self, method: str, path: str, template: str, body: Any = None, key: str | None = None) -> Any:
@@ -254,6 +257,12 @@ class HttpBackend(OfflineMixin):
         if replayed is not None:
             return replayed
         try:
+            self.push_before_issue()
+        except SystemFault as exc:
+            if exc.reason != Reason.BACKEND_UNREACHABLE:
+                raise
+            return self._offline_check_in(code, now, idempotency_key)
+        try:
             data = self._call("POST", "/check-ins", "/check-ins", {"code": code}, idempotency_key)
         except SystemFault as exc:
             if exc.reason != Reason.BACKEND_UNREACHABLE:
@@ -261,6 +270,10 @@ class HttpBackend(OfflineMixin):
             if exc.params.get("detail") in IN_DOUBT:
                 self.store.pending("void", idempotency_key)  # the server may have committed: undo at sync
             return self._offline_check_in(code, now, idempotency_key)
+        except Refusal as exc:
+            if exc.reason != Reason.QUOTA_FULL:
+                raise
+            return self._lease_at_quota_end(lambda: self._offline_check_in(code, now, idempotency_key), exc)
         ticket: Ticket = self._shape("ticket", wire.ticket_from_dict, data)
         self.store.remember(ticket)
         self.store.checked_in(code, ticket.number)
@@ -286,6 +299,12 @@ class HttpBackend(OfflineMixin):
             "priority": priority.value if priority else None,
         }
         try:
+            self.push_before_issue()
+        except SystemFault as exc:
+            if exc.reason != Reason.BACKEND_UNREACHABLE:
+                raise
+            return self._from_lease(service_code, nik_hash, nik_masked, priority, now, idempotency_key, exc)
+        try:
             data = self._call("POST", "/walk-ins", "/walk-ins", body, idempotency_key)
         except SystemFault as exc:
             if exc.reason != Reason.BACKEND_UNREACHABLE:
@@ -293,6 +312,15 @@ class HttpBackend(OfflineMixin):
             if exc.params.get("detail") in IN_DOUBT:
                 self.store.pending("void", idempotency_key)
             return self._from_lease(service_code, nik_hash, nik_masked, priority, now, idempotency_key, exc)
+        except Refusal as exc:
+            # The server refuses for quota only after the per-NIK caps passed; the last slots of the
+            # day may be this kiosk's leased numbers, which only this kiosk hands out.
+            if exc.reason != Reason.QUOTA_FULL:
+                raise
+            full: Refusal = exc
+            return self._lease_at_quota_end(
+                lambda: self._from_lease(service_code, nik_hash, nik_masked, priority, now, idempotency_key, full), full
+            )
         ticket: Ticket = self._shape("ticket", wire.ticket_from_dict, data)
         self.store.remember(ticket, nik_hash)
         self.store.clear_pending("void", idempotency_key)

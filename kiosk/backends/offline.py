@@ -40,7 +40,9 @@ CREATE TABLE IF NOT EXISTS http_tickets (
 );
 CREATE INDEX IF NOT EXISTS http_tickets_by_day ON http_tickets (day, number);
 CREATE TABLE IF NOT EXISTS http_pending (kind TEXT NOT NULL, ref TEXT NOT NULL, value INTEGER NOT NULL,
-    PRIMARY KEY (kind, ref))
+    PRIMARY KEY (kind, ref));
+CREATE TABLE IF NOT EXISTS http_conflicts (day TEXT NOT NULL, number TEXT NOT NULL, what TEXT NOT NULL,
+    PRIMARY KEY (day, number, what))
 """
 
 FREE, USED, RELEASE = "free", "used", "release"
@@ -328,6 +330,21 @@ class OfflineStore:
                     "DELETE FROM http_pending WHERE kind = 'printed' AND ref = ? AND value = ?",
                     (mark["ticket_id"], int(mark["printed"])),
                 )
+
+    def record_conflicts(self, day: date, numbers: list[str], what: str) -> None:
+        """Offline tickets the server kept otherwise than printed (or not at all): for the technician."""
+        with self.write() as db:
+            for number in numbers:
+                db.execute("INSERT OR IGNORE INTO http_conflicts VALUES (?, ?, ?)", (day.isoformat(), number, what))
+
+    def conflicts(self, day: date | None = None) -> tuple[str, ...]:
+        """``A-001 (conflict)``-style lines, today's unless ``day`` says otherwise."""
+        sql = "SELECT number, what FROM http_conflicts"
+        args: tuple[object, ...] = ()
+        if day is not None:
+            sql += " WHERE day = ?"
+            args = (day.isoformat(),)
+        return tuple(f"{number} ({what})" for number, what in self.rows(sql + " ORDER BY day, number", args))
 
     def unsynced_count(self) -> int:
         return int(self.rows("SELECT COUNT(*) FROM http_tickets WHERE offline = 1 AND synced = 0")[0][0]) + int(
