@@ -113,7 +113,7 @@ class HttpBackend(OfflineMixin):
         self._failed_at = 0.0
         self._synced_at = 0.0
         self.auto_sync = auto_sync
-        self._sync_lock = threading.Lock()
+        self._sync_lock = threading.RLock()  # held by a sync, and by an online issue (see issue_walk_in)
         self._sync_running = False
 
     # -- transport ------------------------------------------------------------------------
@@ -256,6 +256,10 @@ class HttpBackend(OfflineMixin):
         replayed = self.store.by_key(idempotency_key)
         if replayed is not None:
             return replayed
+        with self._sync_lock:
+            return self._check_in(code, now, idempotency_key)
+
+    def _check_in(self, code: str, now: datetime, idempotency_key: str) -> Ticket:
         try:
             self.push_before_issue()
         except SystemFault as exc:
@@ -292,6 +296,20 @@ class HttpBackend(OfflineMixin):
         replayed = self.store.by_key(idempotency_key)
         if replayed is not None:
             return replayed
+        # No sync may run between pushing the offline work and this request: a void it carries
+        # (this key, from an earlier attempt in doubt) must reach the server before, never after.
+        with self._sync_lock:
+            return self._issue_walk_in(service_code, nik_hash, nik_masked, priority, now, idempotency_key)
+
+    def _issue_walk_in(
+        self,
+        service_code: str,
+        nik_hash: str,
+        nik_masked: str,
+        priority: Priority | None,
+        now: datetime,
+        idempotency_key: str,
+    ) -> Ticket:
         body = {
             "service_code": service_code,
             "nik_hash": nik_hash,

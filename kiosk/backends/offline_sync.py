@@ -37,7 +37,7 @@ class OfflineMixin:
     store: OfflineStore
     auto_sync: bool
     last_sync: datetime | None
-    _sync_lock: threading.Lock
+    _sync_lock: threading.RLock
     _sync_running: bool
     _synced_at: float
 
