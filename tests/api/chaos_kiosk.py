@@ -69,7 +69,8 @@ def finish(backend: HttpBackend) -> int:
         time.sleep(0.2)  # the server is up; a retry after a refused connection, not a sync point
     backend.release_leases()
     status = backend.status()
-    print(json.dumps({"unsynced": status.unsynced, "conflicts": list(status.conflicts)}), flush=True)
+    conflicts = list(getattr(status, "conflicts", ()))  # (also runs against a kiosk of before the field)
+    print(json.dumps({"unsynced": status.unsynced, "conflicts": conflicts}), flush=True)
     return 0
 
 
