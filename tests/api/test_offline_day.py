@@ -276,3 +276,23 @@ def test_an_offline_ticket_the_server_cannot_keep_as_printed_is_a_listed_conflic
     assert any(offline.number in r.getMessage() and r.levelname == "ERROR" for r in caplog.records)
     apart.sync()
     assert apart.status().conflicts == (f"{offline.number} (conflict)",)  # listed once, kept listed
+
+
+def test_a_sync_that_reports_a_used_number_again_with_another_person_is_listed_not_ignored(
+    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
+) -> None:
+    backend = make_backend(server.url, lease=1)
+    kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=PaperRoll())
+    backend.sync()
+    server.stop()
+    printed = kiosk.issue_walk_in("KTP", NIK_YOUNG).ticket
+    server.start()
+    payload = backend.store.sync_payload()
+    backend.sync()
+    assert backend.status().conflicts == ()
+
+    payload["used"][0]["nik_hash"] = hasher.hash(NIK_MAN_1945)  # the same number, someone else
+    headers = {"Authorization": f"Bearer {token_of('MPP-1')}", "Idempotency-Key": "resent-with-another-person"}
+    answer = requests.post(server.url + "/sync", json=payload, headers=headers, timeout=30).json()
+    assert answer["conflicts"] == [printed.number] and answer["used"] == []
+    assert on_server(server)[printed.number].id == printed.id  # the first, printed ticket stays
