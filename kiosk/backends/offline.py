@@ -174,11 +174,15 @@ class OfflineStore:
         key: str,
         kiosk_id: str,
         serving_since: datetime,
+        issued_before: int = 0,
     ) -> Ticket | None:
         """Print-ready ticket from the lowest free leased number of the service, or None if none is left.
 
         People ahead use the day book's rule with no reported calls: the counters are assumed to
         have called one person per ``minutes_per_person`` since ``serving_since`` (opening time).
+        The tickets before this one are the numbers below it, or ``issued_before`` (what the
+        last mirror says was issued) when more: the server hands out numbers past a leased block,
+        so a block leased early carries numbers lower than the queue has reached.
         """
         with self.write() as db:
             row = db.execute(
@@ -189,7 +193,8 @@ class OfflineStore:
             if row is None:
                 return None
             ticket_id, seq, number = row
-            ahead = rules.people_ahead(int(seq) - 1, 0, serving_since, now, service.minutes_per_person)
+            before = max(int(seq) - 1, issued_before)
+            ahead = rules.people_ahead(before, 0, serving_since, now, service.minutes_per_person)
             ticket = Ticket(
                 id=ticket_id,
                 number=number,

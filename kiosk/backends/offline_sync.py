@@ -60,6 +60,15 @@ class OfflineMixin:
             out.append(ServiceQuota(service, booked, max(0, service.daily_quota - booked - left)))
         return out
 
+    def _issued_before(self, service_code: str, day: date) -> int:
+        """Tickets of the service the server had issued at the last mirror, without this kiosk's
+        own unused leased numbers (nobody holds those); other kiosks' blocks are counted in."""
+        mirrored = {q["code"]: q for q in self.store.quotas(day)}.get(service_code)
+        if mirrored is None:
+            return 0
+        issued = int(mirrored.get("walk_ins_issued", 0)) + int(mirrored.get("checked_in", 0))
+        return max(0, issued - self.store.free(day).get(service_code, 0))
+
     def _opening(self, now: datetime) -> datetime:
         """Today's opening time: offline, the counters are assumed to have served since then."""
         local = now.astimezone(WIB)
@@ -85,6 +94,7 @@ class OfflineMixin:
             key,
             self.config.site.kiosk_id,
             self._opening(now),
+            self._issued_before(service.code, now.astimezone(WIB).date()),
         )
         if ticket is None:
             raise SystemFault(Reason.BACKEND_UNREACHABLE, detail="no leased number left")
@@ -120,6 +130,7 @@ class OfflineMixin:
             key,
             self.config.site.kiosk_id,
             self._opening(now),
+            self._issued_before(service.code, now.date()),
         )
         if ticket is None:
             raise failure

@@ -296,3 +296,19 @@ def test_a_sync_that_reports_a_used_number_again_with_another_person_is_listed_n
     answer = requests.post(server.url + "/sync", json=payload, headers=headers, timeout=30).json()
     assert answer["conflicts"] == [printed.number] and answer["used"] == []
     assert on_server(server)[printed.number].id == printed.id  # the first, printed ticket stays
+
+
+def test_a_leased_number_printed_offline_counts_the_people_the_server_numbered_past_its_block(
+    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
+) -> None:
+    backend = make_backend(server.url, lease=3)
+    kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=PaperRoll())
+    backend.sync()  # A-001..A-003 leased
+    online = [kiosk.issue_walk_in("KTP", root.make_nik(100 + i)).ticket.number for i in range(10)]
+    assert online[0] == "A-004" and online[-1] == "A-013"
+    backend.sync()  # the mirror now knows ten people were numbered past the block
+    server.stop()
+    offline = kiosk.issue_walk_in("KTP", root.make_nik(200)).ticket
+    assert offline.number == "A-001"
+    # Ten numbered before; 08:00, open since 07:30 at six minutes a person: five taken as called.
+    assert offline.people_ahead == 5
