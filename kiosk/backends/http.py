@@ -209,6 +209,24 @@ class HttpBackend(OfflineMixin):
             log.error("booking server answer has the wrong shape: %s", what)
             raise SystemFault(Reason.BACKEND_FAULT, detail="shape") from None
 
+    def _pushed_before_issue(self) -> bool:
+        """Offline work first; False when the server cannot be reached (serve offline then).
+
+        A server that answers the sync with an error must not stop every number at this kiosk:
+        the number is asked for online anyway (it can never be a leased one), and the technician
+        sees why the offline tickets wait.
+        """
+        try:
+            self.push_before_issue()
+        except SystemFault as exc:
+            if exc.reason == Reason.BACKEND_UNREACHABLE:
+                return False
+            log.error("offline tickets not taken by the server (%s); issuing online", exc.reason.value)
+        except KioskError as exc:
+            self.last_error = f"POST /sync: {exc.reason.value}"
+            log.error("offline tickets refused by the server (%s); issuing online", exc.reason.value)
+        return True
+
     # -- looking up -----------------------------------------------------------------------
 
     def find_booking(self, code: str) -> Booking | None:
@@ -260,11 +278,7 @@ class HttpBackend(OfflineMixin):
             return self._check_in(code, now, idempotency_key)
 
     def _check_in(self, code: str, now: datetime, idempotency_key: str) -> Ticket:
-        try:
-            self.push_before_issue()
-        except SystemFault as exc:
-            if exc.reason != Reason.BACKEND_UNREACHABLE:
-                raise
+        if not self._pushed_before_issue():
             return self._offline_check_in(code, now, idempotency_key)
         try:
             data = self._call("POST", "/check-ins", "/check-ins", {"code": code}, idempotency_key)
@@ -316,12 +330,9 @@ class HttpBackend(OfflineMixin):
             "nik_masked": nik_masked,
             "priority": priority.value if priority else None,
         }
-        try:
-            self.push_before_issue()
-        except SystemFault as exc:
-            if exc.reason != Reason.BACKEND_UNREACHABLE:
-                raise
-            return self._from_lease(service_code, nik_hash, nik_masked, priority, now, idempotency_key, exc)
+        if not self._pushed_before_issue():
+            unreachable = SystemFault(Reason.BACKEND_UNREACHABLE, detail="offline")
+            return self._from_lease(service_code, nik_hash, nik_masked, priority, now, idempotency_key, unreachable)
         try:
             data = self._call("POST", "/walk-ins", "/walk-ins", body, idempotency_key)
         except SystemFault as exc:

@@ -24,7 +24,7 @@ from api_support import (  # noqa: F401  (fixtures)
     server,
     token_of,
 )
-from faulty import FaultyProxy, Rule
+from faulty import FaultyProxy, Rule, canned
 from server_process import ServerProcess
 
 import kiosk.backends.http as http_module
@@ -312,3 +312,26 @@ def test_a_leased_number_printed_offline_counts_the_people_the_server_numbered_p
     assert offline.number == "A-001"
     # Ten numbered before; 08:00, open since 07:30 at six minutes a person: five taken as called.
     assert offline.people_ahead == 5
+
+
+def test_a_server_that_refuses_the_offline_tickets_does_not_stop_the_numbers_online(
+    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
+) -> None:
+    proxy = FaultyProxy(server.port)
+    try:
+        backend = make_backend(proxy.url, lease=2)
+        kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=PaperRoll())
+        backend.sync()
+        server.stop()
+        offline = kiosk.issue_walk_in("KTP", NIK_YOUNG).ticket
+        server.start()
+        broken = canned(500, b'{"code": "internal", "status": 500}', "application/problem+json")
+        proxy.rules.append(Rule("POST", "/v1/sync", answer=broken))
+        online = kiosk.issue_walk_in("KTP", root.make_nik(300)).ticket  # the sync fails; the walk-in not
+        assert online.number not in (offline.number, "A-002")  # never a leased number
+        assert backend.status().unsynced >= 1  # the offline ticket still waits, for the next sync
+        proxy.rules.clear()
+        backend.sync()
+        assert {offline.number, online.number} <= set(on_server(server))
+    finally:
+        proxy.close()
