@@ -241,11 +241,20 @@ class DayBook:
         db.execute("INSERT INTO idempotency (key, ticket_id) VALUES (?, ?)", (key, ticket.id))
         return ticket
 
-    def check_in(self, code: str, now: datetime, idempotency_key: str) -> Ticket:
+    def check_in(
+        self,
+        code: str,
+        now: datetime,
+        idempotency_key: str,
+        then: Callable[[TicketWrites, Ticket], None] | None = None,
+    ) -> Ticket:
+        """Check a booking in with the next number; ``then`` runs in the same transaction."""
         now = now.astimezone(WIB)
         with self._write() as db:
             replayed = self._replay(db, idempotency_key)
             if replayed:
+                if then is not None:
+                    then(TicketWrites(db), replayed)
                 return replayed
             row = db.execute(self._BOOKING_SELECT + "WHERE b.code = ?", (code,)).fetchone()
             if row is None:
@@ -275,6 +284,8 @@ class DayBook:
                 idempotency_key,
             )
             db.execute("UPDATE bookings SET ticket_id = ? WHERE code = ?", (ticket.id, booking.code))
+            if then is not None:
+                then(TicketWrites(db), ticket)
             return ticket
 
     def issue_walk_in(

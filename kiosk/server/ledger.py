@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -29,7 +30,7 @@ from typing import Any
 from kiosk.backends.daybook import DayBook
 from kiosk.backends.daybook_writes import TicketWrites
 from kiosk.core.config import Config
-from kiosk.core.errors import Reason, Refusal
+from kiosk.core.errors import Reason, Refusal, SystemFault
 from kiosk.core.model import Ticket, TicketKind
 
 log = logging.getLogger(__name__)
@@ -167,6 +168,11 @@ class Ledger:
         outcome = SyncOutcome()
         with self.book.writing() as tx:
             for key in voids:
+                # Marked even when nothing committed yet: a request still on its way inside the
+                # server must not commit after its void (``refuse_voided``).
+                tx.db.execute(
+                    "INSERT OR IGNORE INTO api_replies (key, body) VALUES (?, '{}')", (_void_key(kiosk_id, key),)
+                )
                 ticket_id = tx.ticket_of_key(f"{kiosk_id}:{key}")
                 if ticket_id is None:
                     continue  # the request never committed: nothing to undo
@@ -243,6 +249,21 @@ class Ledger:
         tx.db.execute("UPDATE api_leases SET state = ? WHERE ticket_id = ?", (USED, ticket_id))
         return True
 
+    def refuse_voided(self, kiosk_id: str, key: str) -> Callable[[TicketWrites, Ticket], None]:
+        """For the issuing transaction: undo it when its kiosk already voided this key.
+
+        The kiosk gave up on the request (no answer) and printed a leased number instead; a late
+        commit would be a second ticket for the same person that nobody holds.
+        """
+
+        def check(tx: TicketWrites, ticket: Ticket) -> None:
+            voided = tx.db.execute("SELECT 1 FROM api_replies WHERE key = ?", (_void_key(kiosk_id, key),)).fetchone()
+            if voided is not None:
+                log.warning("a request of %s arrived after its kiosk voided it; not issued", kiosk_id)
+                raise SystemFault(Reason.BACKEND_FAULT, detail="voided")
+
+        return check
+
     def known_key(self, key: str) -> bool:
         return bool(self.book.query("SELECT 1 FROM idempotency WHERE key = ?", (key,)))
 
@@ -272,6 +293,10 @@ class Ledger:
     def remember(self, key: str, body: dict[str, Any]) -> None:
         with self.book.writing() as tx:
             tx.db.execute("INSERT OR IGNORE INTO api_replies (key, body) VALUES (?, ?)", (key, json.dumps(body)))
+
+
+def _void_key(kiosk_id: str, key: str) -> str:
+    return f"void:{kiosk_id}:{key}"
 
 
 def _leased(row: tuple[object, ...]) -> LeasedNumber:

@@ -77,7 +77,8 @@ class BookingService:
     def check_in(self, kiosk_id: str, key: str, code: str) -> Ticket:
         full_key = f"{kiosk_id}:{key}"
         fresh = not self.ledger.known_key(full_key)
-        ticket = self.book(kiosk_id).check_in(rules.normalize_code(code), self.now(), full_key)
+        refuse_voided = self.ledger.refuse_voided(kiosk_id, key)
+        ticket = self.book(kiosk_id).check_in(rules.normalize_code(code), self.now(), full_key, refuse_voided)
         return self.ledger.without_held_ahead(ticket) if fresh else ticket
 
     def walk_in(
@@ -86,7 +87,9 @@ class BookingService:
         """The next number of the day, never a leased one (see the module's docstring)."""
         full_key = f"{kiosk_id}:{key}"
         fresh = not self.ledger.known_key(full_key)
-        ticket = self.book(kiosk_id).issue_walk_in(service_code, nik_hash, nik_masked, priority, self.now(), full_key)
+        ticket = self.book(kiosk_id).issue_walk_in(
+            service_code, nik_hash, nik_masked, priority, self.now(), full_key, self.ledger.refuse_voided(kiosk_id, key)
+        )
         return self.ledger.without_held_ahead(ticket) if fresh else ticket
 
     # -- tickets --------------------------------------------------------------------------

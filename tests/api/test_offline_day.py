@@ -335,3 +335,19 @@ def test_a_server_that_refuses_the_offline_tickets_does_not_stop_the_numbers_onl
         assert {offline.number, online.number} <= set(on_server(server))
     finally:
         proxy.close()
+
+
+def test_a_request_that_reaches_the_server_after_its_kiosk_voided_it_issues_nothing(
+    server: ApiServer, hasher: NikHasher
+) -> None:
+    """The kiosk gave up waiting, printed a leased number and voided the key at sync; the lost
+    request, still on its way inside the server, arrives only now: no second ticket for her."""
+    auth = {"Authorization": f"Bearer {token_of('MPP-1')}"}
+    key = "in-doubt-0123456789"
+    sync_headers = {**auth, "Idempotency-Key": "sync-1-0123456789"}
+    voided = requests.post(server.url + "/sync", json={"voids": [key]}, headers=sync_headers, timeout=30)
+    assert voided.status_code == 200
+    body = {"service_code": "KTP", "nik_hash": hasher.hash(NIK_YOUNG), "nik_masked": "3520**********04"}
+    late = requests.post(server.url + "/walk-ins", json=body, headers={**auth, "Idempotency-Key": key}, timeout=30)
+    assert late.status_code == 503
+    assert on_server(server) == {}
