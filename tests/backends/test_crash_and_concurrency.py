@@ -3,6 +3,7 @@ workers issuing at once on one day book. Both run real processes on a real SQLit
 
 from __future__ import annotations
 
+import os
 import random
 import signal
 import sqlite3
@@ -17,6 +18,14 @@ from conftest import ROOT, write_config
 
 WORKER = Path(__file__).with_name("walkin_worker.py")
 KILLS = 40
+SEED_ENV = "ANTRIAN_CHAOS_SEED"  # set it to replay a run: the seed is printed at the start of each
+
+
+def chaos_seed() -> int:
+    """The seed of this run's random kills: from ``ANTRIAN_CHAOS_SEED``, else a fresh one (printed)."""
+    seed = int(os.environ.get(SEED_ENV) or random.SystemRandom().randrange(2**32))
+    print(f"{SEED_ENV}={seed}", flush=True)
+    return seed
 
 
 def start(config: Path, first: int, go: Path | None = None) -> subprocess.Popen[str]:
@@ -41,7 +50,8 @@ def reported_numbers(output: str) -> list[str]:
 def test_a_worker_killed_at_random_instants_never_loses_or_repeats_a_number(tmp_path: Path) -> None:
     quota = 400
     config = write_config(tmp_path, {"daily_quota = 60": f"daily_quota = {quota}"})
-    rng = random.Random()
+    seed = chaos_seed()
+    rng = random.Random(seed)
     reported: list[str] = []
     kills = 0
     for run in range(KILLS):
@@ -76,7 +86,7 @@ def test_a_worker_killed_at_random_instants_never_loses_or_repeats_a_number(tmp_
     assert set(reported) <= set(numbers), "a reported number is not in the day book"
     assert len(numbers) - len(reported) <= kills, "more than one unreported number per kill"
     assert kills >= KILLS // 2  # the test really killed workers mid-flight
-    print(f"kills={kills} committed={len(numbers)} reported={len(reported)}")
+    print(f"{SEED_ENV}={seed} kills={kills} committed={len(numbers)} reported={len(reported)}")
 
 
 @pytest.mark.slow
