@@ -46,6 +46,10 @@ CREATE INDEX IF NOT EXISTS api_leases_by_day ON api_leases (day, state);
 CREATE TABLE IF NOT EXISTS api_replies (
     key TEXT PRIMARY KEY,
     body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS api_request_digests (
+    key TEXT PRIMARY KEY,
+    digest TEXT NOT NULL
 )
 """
 
@@ -341,6 +345,17 @@ class Ledger:
         return True
 
     # -- replies of non-ticket POSTs ------------------------------------------------------
+
+    def claim_key(self, key: str, digest: str) -> bool:
+        """Tie an idempotency key to its request's digest; False if the key came with another request."""
+        with self._write() as db:
+            db.execute("INSERT OR IGNORE INTO api_request_digests (key, digest) VALUES (?, ?)", (key, digest))
+            row = db.execute("SELECT digest FROM api_request_digests WHERE key = ?", (key,)).fetchone()
+        return bool(row is not None and row[0] == digest)
+
+    def is_held(self, ticket_id: str) -> bool:
+        """Whether the ticket is a leased number nobody holds yet (a placeholder, not a person's)."""
+        return bool(self._rows("SELECT 1 FROM api_leases WHERE ticket_id = ? AND state = ?", (ticket_id, HELD)))
 
     def reply(self, key: str) -> dict[str, Any] | None:
         rows = self._rows("SELECT body FROM api_replies WHERE key = ?", (key,))
