@@ -9,6 +9,7 @@ No raw NIK is stored: only its keyed hash and its mask.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 import uuid
@@ -36,6 +37,8 @@ from kiosk.core.model import (
     Ticket,
     TicketKind,
 )
+
+log = logging.getLogger(__name__)
 
 
 class DayBook:
@@ -124,7 +127,7 @@ class DayBook:
         rows = self._read(
             self._BOOKING_SELECT + "WHERE b.day = ? AND b.site = ? ORDER BY b.slot, b.code", (day.isoformat(), site)
         )
-        return [self._booking(row) for row in rows]
+        return self._bookings(rows)  # one bad row is left out (and logged), never a failed mirror for every kiosk
 
     # -- bookings -------------------------------------------------------------------------
 
@@ -133,13 +136,23 @@ class DayBook:
 
     _BOOKING_SELECT = BOOKING_SELECT
 
+    def _bookings(self, rows: list[sqlite3.Row]) -> list[Booking]:
+        """Rows as bookings; one that does not parse is left out and logged, never a failed read for all."""
+        out = []
+        for row in rows:
+            try:
+                out.append(self._booking(row))
+            except (ValueError, TypeError) as exc:  # its values are personal data: log the key only
+                log.error("booking %s in %s cannot be read (%s): left out", row[0], self.path, type(exc).__name__)
+        return out
+
     def find_booking(self, code: str) -> Booking | None:
-        rows = self._read(self._BOOKING_SELECT + "WHERE b.code = ?", (code,))
-        return self._booking(rows[0]) if rows else None
+        found = self._bookings(self._read(self._BOOKING_SELECT + "WHERE b.code = ?", (code,)))
+        return found[0] if found else None
 
     def find_bookings_by_nik(self, nik_hash: str) -> list[Booking]:
         rows = self._read(self._BOOKING_SELECT + "WHERE b.nik_hash = ? ORDER BY b.day, b.slot", (nik_hash,))
-        return [self._booking(row) for row in rows]
+        return self._bookings(rows)
 
     def upsert_bookings(self, bookings: list[Booking]) -> tuple[int, int]:
         """Insert new bookings and update known ones by code; returns (added, updated).
@@ -386,18 +399,29 @@ class DayBook:
         configured = self.config.service(str(row[2]))
         return ticket_from_row(row, configured.documents if configured else ())
 
+    def _tickets(self, rows: list[sqlite3.Row]) -> list[Ticket]:
+        """Rows as tickets; one that does not parse is left out and logged, never a failed read for all."""
+        out = []
+        for row in rows:
+            try:
+                out.append(self._ticket(row))
+            except (ValueError, TypeError) as exc:  # its values may be personal data: log the id only
+                log.error("ticket %s in %s cannot be read (%s): left out", row[0], self.path, type(exc).__name__)
+        return out
+
     def find_ticket(self, day: date, number: str) -> Ticket | None:
         rows = self._read(
             f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE day = ? AND number = ?",
             (day.isoformat(), number.strip().upper()),
         )
-        return self._ticket(rows[0]) if rows else None
+        found = self._tickets(rows)
+        return found[0] if found else None
 
     def tickets(self, day: date) -> list[Ticket]:
         rows = self._read(
             f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE day = ? ORDER BY issued_at, service, seq", (day.isoformat(),)
         )
-        return [self._ticket(row) for row in rows]
+        return self._tickets(rows)
 
     def record_reprint(self, ticket_id: str, limit: int | None) -> Ticket:
         with self._write() as db:

@@ -25,22 +25,10 @@ from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal
 from kiosk.core.model import Priority
+from kiosk.server.contract import Contract, Violation, flask_rule_to_template, with_service_codes
 from kiosk.server.ledger import Ledger
 from kiosk.server.service import BookingService
-from kiosk.server.validate import (
-    IDEMPOTENCY_KEY,
-    NIK_HASH,
-    NIK_MASKED,
-    PRIORITIES,
-    TICKET_ID,
-    Fields,
-    Invalid,
-    key_ref,
-    mark,
-    parse_object,
-    ticket_ref,
-    used_item,
-)
+from kiosk.server.validate import NIK_HASH, offline_tickets
 
 log = logging.getLogger(__name__)
 
@@ -112,11 +100,14 @@ class BookingApi:
         self.clock = clock
         self.tokens = {digest: kiosk for kiosk, digest in tokens.items()}
         self.service = BookingService(config, clock)
+        self.spec: dict[str, Any] | None = None
+        self.contract: Contract | None = None
         try:
-            self.spec: dict[str, Any] | None = load_spec()
-        except OSError:  # installed without the source tree: serve the API, say so at /openapi.json
-            log.error("API document %s not found; GET /v1/openapi.json will answer 503", SPEC_PATH)
-            self.spec = None
+            # The document as enforced: the configured service codes become the ServiceCode enum.
+            self.spec = with_service_codes(load_spec(), [s.code for s in config.services])
+            self.contract = Contract(self.spec)
+        except OSError:  # installed without the source tree: nothing to validate with, so refuse
+            log.error("API document %s not found; every call but /v1/health will answer 503", SPEC_PATH)
 
     def book(self, kiosk_id: str) -> DayBook:
         return self.service.book(kiosk_id)
@@ -155,38 +146,66 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
         if kiosk is None:
             return problem(401, "unauthorized", "Missing or unknown bearer token")
         g.kiosk = kiosk
-        if request.method == "POST" and request.path != "/v1/bookings/search":
-            key = request.headers.get("Idempotency-Key", "")
-            if not IDEMPOTENCY_KEY.match(key):
-                return problem(
-                    400,
-                    "request_invalid",
-                    "Idempotency-Key header missing or malformed",
-                    pattern=IDEMPOTENCY_KEY.pattern,
-                )
+        return None
+
+    @app.before_request
+    def keep_the_contract() -> Response | None:
+        """Every documented operation is checked against docs/api/openapi.yaml before its route runs."""
+        rule = request.url_rule
+        if rule is None or request.method == "OPTIONS":
+            return None  # routing answers 404/405 itself
+        if api.contract is None:
+            if request.path == "/v1/health":
+                return None
+            return problem(503, "internal", "The API document is not installed with this server")
+        operation = api.contract.operation(request.method, flask_rule_to_template(rule.rule))
+        if operation is None:
+            return None  # pages outside the API (counter screens, sounds) have no JSON contract
+        raw = request.get_data(cache=True) if operation.body is not None else b""
+        headers = {name.lower(): value for name, value in request.headers.items()}
+        checked = api.contract.check(operation, request.view_args or {}, request.args, headers, raw)
+        g.body = checked.body if isinstance(checked.body, dict) else {}
+        key = request.headers.get("Idempotency-Key")
+        if key and any(p.location == "header" and p.name.lower() == "idempotency-key" for p in operation.parameters):
             g.key = key
+            digest = hashlib.sha256(f"{request.method} {request.path}\n{checked.canonical}".encode()).hexdigest()
+            if not api.ledger.claim_key(f"{getattr(g, 'kiosk', '')}:{key}", digest):
+                return problem(
+                    422,
+                    "idempotency_key_reused",
+                    "This Idempotency-Key was already used for another request; send a new key",
+                )
         return None
 
     @app.errorhandler(KioskError)
     def kiosk_error(error: KioskError) -> Response:
         return problem(_status_of(error), error.reason.value, error.reason.value, params=_safe_params(error))
 
-    @app.errorhandler(Invalid)
-    def invalid(error: Invalid) -> Response:
-        return problem(422, "request_invalid", "The request body has the wrong shape", errors=error.errors)
+    @app.errorhandler(Violation)
+    def violation(error: Violation) -> Response:
+        extra: dict[str, Any] = {"errors": error.errors}
+        if error.params or error.code != "request_invalid":
+            extra["params"] = error.params
+        return problem(error.status, error.code, error.title, **extra)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
         status = error.code or 500
-        return problem(status, HTTP_CODES.get(status, "request_invalid"), error.name)
+        answer = problem(status, HTTP_CODES.get(status, "request_invalid"), error.name)
+        allowed = getattr(error, "valid_methods", None)
+        if status == 405 and allowed:  # RFC 9110: a 405 names the methods the resource has
+            answer.headers["Allow"] = ", ".join(sorted(allowed))
+        return answer
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:
-        log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.path)
+        log.exception("unexpected %s on %s %s", type(error).__name__, request.method, request.path)
         return problem(500, "internal", "Internal server error")
 
     def body() -> dict[str, Any]:
-        return parse_object(request.get_data(cache=True))
+        """The request body, already checked against the API document by ``keep_the_contract``."""
+        checked: dict[str, Any] = g.body
+        return checked
 
     def today() -> date:
         return service.today()
@@ -208,10 +227,7 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
 
     @app.post("/v1/bookings/search")
     def search() -> Any:
-        fields = Fields(body())
-        nik_hash = fields.text("nik_hash", NIK_HASH, max_len=64)
-        fields.done()
-        found = service.bookings_by_nik(g.kiosk, str(nik_hash))
+        found = service.bookings_by_nik(g.kiosk, str(body()["nik_hash"]))
         return {"bookings": [wire.booking_to_dict(b) for b in found]}
 
     @app.get("/v1/bookings/<code>")
@@ -229,19 +245,13 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
 
     @app.post("/v1/check-ins")
     def check_in() -> Any:
-        fields = Fields(body())
-        code = fields.text("code", max_len=200)
-        fields.done()
-        return wire.ticket_to_dict(service.check_in(g.kiosk, g.key, str(code))), 201
+        return wire.ticket_to_dict(service.check_in(g.kiosk, g.key, str(body()["code"]))), 201
 
     @app.post("/v1/walk-ins")
     def walk_in() -> Any:
-        fields = Fields(body())
-        service_code = fields.text("service_code", max_len=20)
-        nik_hash = fields.text("nik_hash", NIK_HASH, max_len=64)
-        nik_masked = fields.text("nik_masked", NIK_MASKED, max_len=16)
-        priority = fields.choice("priority", PRIORITIES, optional=True)
-        fields.done()
+        data = body()
+        service_code, nik_hash, nik_masked = data["service_code"], data["nik_hash"], data["nik_masked"]
+        priority = data.get("priority")
         ticket = service.walk_in(
             g.kiosk,
             g.key,
@@ -262,16 +272,14 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
         return wire.ticket_to_dict(service.ticket(g.kiosk, rules.parse_day(day), number[:10]))
 
     def ticket_id_of(raw: str) -> str:
-        if not TICKET_ID.match(raw):
-            raise Invalid([{"field": "ticket_id", "problem": f"must match {TICKET_ID.pattern}"}])
+        if api.ledger.is_held(raw):  # a leased number nobody holds yet is nobody's ticket
+            raise BadInput(Reason.TICKET_UNKNOWN)
         return raw
 
     @app.post("/v1/tickets/<ticket_id>/reprints")
     def reprint(ticket_id: str) -> Any:
         ticket_id = ticket_id_of(ticket_id)
-        fields = Fields(body())
-        limit = fields.integer("limit", 0, 100, optional=True)
-        fields.done()
+        limit = body().get("limit")
         done = service.reprint(g.kiosk, g.key, ticket_id, limit)
         if isinstance(done, dict):
             return done  # the answer this key already got
@@ -282,10 +290,7 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
     @app.post("/v1/tickets/<ticket_id>/printed")
     def printed(ticket_id: str) -> Any:
         ticket_id = ticket_id_of(ticket_id)
-        fields = Fields(body())
-        flag = fields.flag("printed")
-        fields.done()
-        service.mark_printed(g.kiosk, ticket_id, bool(flag))
+        service.mark_printed(g.kiosk, ticket_id, bool(body()["printed"]))
         return Response(status=204)
 
     @app.get("/v1/reports/<day>")
@@ -294,10 +299,7 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
 
     @app.post("/v1/leases")
     def lease() -> Any:
-        fields = Fields(body())
-        service_code = fields.text("service_code", max_len=20)
-        size = fields.integer("size", 1, 100)
-        fields.done()
+        service_code, size = body()["service_code"], body()["size"]
         numbers = service.lease(g.kiosk, g.key, str(service_code), int(size or 1))
         return {
             "service_code": str(service_code).upper(),
@@ -309,12 +311,11 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
 
     @app.post("/v1/sync")
     def sync() -> Any:
-        fields = Fields(body())
-        used = [used_item(item, f"used[{i}].") for i, item in enumerate(fields.items("used"))]
-        released = [ticket_ref(item, f"released[{i}]") for i, item in enumerate(fields.items("released"))]
-        voids = [key_ref(item, f"voids[{i}]") for i, item in enumerate(fields.items("voids"))]
-        marks = [mark(item, f"printed[{i}].") for i, item in enumerate(fields.items("printed"))]
-        fields.done()
+        data = body()
+        used = offline_tickets(data.get("used", []))
+        released = [str(t) for t in data.get("released", [])]
+        voids = [str(k) for k in data.get("voids", [])]
+        marks = [(str(m["ticket_id"]), bool(m["printed"])) for m in data.get("printed", [])]
         outcome, held = service.sync(g.kiosk, used, released, voids, marks)
         return {
             "used": outcome.used,

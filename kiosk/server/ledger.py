@@ -51,6 +51,10 @@ CREATE INDEX IF NOT EXISTS api_leases_by_day ON api_leases (day, state);
 CREATE TABLE IF NOT EXISTS api_replies (
     key TEXT PRIMARY KEY,
     body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS api_request_digests (
+    key TEXT PRIMARY KEY,
+    digest TEXT NOT NULL
 )
 """
 
@@ -285,6 +289,17 @@ class Ledger:
         return replace(ticket, people_ahead=ahead, wait_minutes=wait)
 
     # -- replies of non-ticket POSTs ------------------------------------------------------
+
+    def claim_key(self, key: str, digest: str) -> bool:
+        """Tie an idempotency key to its request's digest; False if the key came with another request."""
+        with self.book.writing() as tx:
+            tx.db.execute("INSERT OR IGNORE INTO api_request_digests (key, digest) VALUES (?, ?)", (key, digest))
+            row = tx.db.execute("SELECT digest FROM api_request_digests WHERE key = ?", (key,)).fetchone()
+        return bool(row is not None and row[0] == digest)
+
+    def is_held(self, ticket_id: str) -> bool:
+        """Whether the ticket is a leased number nobody holds yet (a placeholder, not a person's)."""
+        return bool(self.book.query("SELECT 1 FROM api_leases WHERE ticket_id = ? AND state = ?", (ticket_id, HELD)))
 
     def reply(self, key: str) -> dict[str, Any] | None:
         rows = self.book.query("SELECT body FROM api_replies WHERE key = ?", (key,))

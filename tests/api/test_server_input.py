@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -105,6 +107,15 @@ def test_no_token_or_a_wrong_token_is_401(server: ApiServer) -> None:
         ("POST", "/sync", {"used": [{"ticket_id": "x"}]}, 422, "request_invalid"),
         ("POST", "/sync", {"released": [1]}, 422, "request_invalid"),
         ("POST", "/sync", {"voids": ["short"]}, 422, "request_invalid"),
+        ("GET", "/tickets/2026-11-30/A-1", None, 404, "ticket_unknown"),
+        ("GET", "/tickets/2026-11-30/3520010507050004", None, 404, "ticket_unknown"),
+        ("GET", "/bookings/MGT3520010507050004", None, 422, "code_invalid"),  # a NIK inside a code
+        ("GET", "/bookings/mgt-0001", None, 422, "code_invalid"),  # the kiosk sends codes normalised
+        ("POST", "/check-ins", {"code": "MGT-0001", "nik": "3520010507050004"}, 422, "request_invalid"),
+        ("POST", "/leases", {"service_code": "KTP", "size": 101}, 422, "request_invalid"),
+        ("POST", "/sync", {"voids": ["key-0001"] * 501}, 422, "request_invalid"),
+        ("POST", "/sync", {"everything": []}, 422, "request_invalid"),
+        ("POST", "/walk-ins", None, 422, "request_invalid"),
         ("GET", "/nothing-here", None, 404, "not_found"),
         ("DELETE", "/quotas", None, 405, "method_not_allowed"),
     ],
@@ -115,8 +126,143 @@ def test_bad_requests_get_a_4xx_problem_never_a_500(
     assert_problem(send(server, method, path, body), status, code)
 
 
+def test_a_wrong_method_is_405_and_names_the_methods_the_resource_has(server: ApiServer) -> None:
+    answer = send(server, "DELETE", "/walk-ins")
+    assert_problem(answer, 405, "method_not_allowed")
+    assert "POST" in answer.headers["Allow"]
+
+
+def test_a_problem_never_echoes_a_nik_sent_where_it_does_not_belong(server: ApiServer) -> None:
+    nik = "3520010507050004"
+    for method, path, body in [
+        ("POST", "/walk-ins", {**WALK_IN, "nik_masked": nik}),
+        ("POST", "/check-ins", {"code": f"X{nik}"}),
+        ("GET", f"/tickets/{nik[:4]}-{nik[4:6]}-{nik[6:8]}/A-001", None),
+        ("GET", f"/tickets?day={nik}", None),
+    ]:
+        answer = send(server, method, path, body)
+        assert 400 <= answer.status_code < 500 and nik not in answer.text, (path, answer.text)
+
+
 def test_a_valid_walk_in_still_works_after_all_that(server: ApiServer, hasher: NikHasher) -> None:
     body = {"service_code": "KTP", "nik_hash": hasher.hash(NIK_YOUNG), "nik_masked": mask(NIK_YOUNG)}
     response = send(server, "POST", "/walk-ins", body)
     assert response.status_code == 201 and response.json()["number"] == "A-001"
     assert response.json()["kiosk_id"] == "MPP-2"
+
+
+# -- what a kiosk sends at sync is checked like any other body (issue 9 §2) --------------------
+
+
+def leased_number(server: ApiServer) -> dict[str, Any]:
+    answer = send(server, "POST", "/leases", {"service_code": "KTP", "size": 1})
+    assert answer.status_code == 201, answer.text
+    return answer.json()["numbers"][0]  # type: ignore[no-any-return]
+
+
+def offline_walk_in(number: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    item = {
+        "ticket_id": number["ticket_id"],
+        "number": number["number"],
+        "kind": "walk_in",
+        "holder": "3520**********04",
+        "nik_hash": GOOD_HASH,
+        "priority": None,
+        "booking_code": None,
+        "issued_at": "2026-11-30T08:00:00+07:00",
+        "printed": True,
+        "reprints": 0,
+    }
+    return {**item, **changes}
+
+
+def test_a_sync_with_a_clear_nik_as_holder_is_refused_and_the_nik_is_never_stored_or_served(
+    server: ApiServer, tmp_path: Path
+) -> None:
+    number = leased_number(server)
+    clear = "3171011203850002"
+    answer = send(server, "POST", "/sync", {"used": [offline_walk_in(number, holder=clear)]})
+    problem = assert_problem(answer, 422, "request_invalid")
+    assert [e["field"] for e in problem["errors"]] == ["used[0].holder"]
+    assert clear not in answer.text
+    day = server.clock.now().date().isoformat()
+    served = send(server, "GET", f"/tickets/{day}/{number['number']}")
+    assert clear not in served.text
+    listed = send(server, "GET", f"/tickets?day={day}")
+    assert listed.status_code == 200 and clear not in listed.text
+    on_disk = b"".join(p.read_bytes() for p in server.config.backend.path.parent.glob("*") if p.is_file())
+    assert clear.encode() not in on_disk
+
+
+@pytest.mark.parametrize(
+    "issued_at",
+    ["not-a-date", "2026-11-30 08:00", "2026-11-30T08:00:00", "2026-11-30T25:00:00+07:00", "x" * 25],
+)
+def test_a_sync_with_a_broken_issue_time_is_refused_and_every_read_still_answers(
+    server: ApiServer, issued_at: str
+) -> None:
+    number = leased_number(server)
+    answer = send(server, "POST", "/sync", {"used": [offline_walk_in(number, issued_at=issued_at)]})
+    problem = assert_problem(answer, 422, "request_invalid")
+    assert [e["field"] for e in problem["errors"]] == ["used[0].issued_at"]
+    day = server.clock.now().date().isoformat()
+    assert send(server, "GET", f"/tickets?day={day}").status_code == 200
+    assert send(server, "GET", f"/tickets/{day}/{number['number']}").status_code in (200, 404)
+
+
+def test_a_good_offline_ticket_is_still_taken_in_at_sync(server: ApiServer) -> None:
+    number = leased_number(server)
+    answer = send(server, "POST", "/sync", {"used": [offline_walk_in(number)]})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["used"] == [number["ticket_id"]]
+    day = server.clock.now().date().isoformat()
+    served = send(server, "GET", f"/tickets/{day}/{number['number']}")
+    assert served.status_code == 200 and served.json()["holder"] == "3520**********04"
+
+
+def test_an_idempotency_key_reused_with_another_body_is_422_never_the_first_persons_ticket(
+    server: ApiServer, hasher: NikHasher
+) -> None:
+    key = str(uuid.uuid4())
+    first = {"service_code": "KTP", "nik_hash": hasher.hash(NIK_YOUNG), "nik_masked": mask(NIK_YOUNG)}
+    other = {"service_code": "KTP", "nik_hash": GOOD_HASH, "nik_masked": "3520**********04"}
+    answer = send(server, "POST", "/walk-ins", first, Idempotency_Key=key)
+    assert answer.status_code == 201
+    again = send(server, "POST", "/walk-ins", first, Idempotency_Key=key)
+    assert again.status_code == 201 and again.json()["id"] == answer.json()["id"]  # a retry: same ticket
+    reused = send(server, "POST", "/walk-ins", other, Idempotency_Key=key)
+    assert_problem(reused, 422, "idempotency_key_reused")
+    assert answer.json()["number"] not in reused.text
+    assert len(server.api.book("").tickets(server.clock.now().date())) == 1
+
+
+def test_one_unreadable_stored_ticket_never_breaks_a_read_for_everyone(
+    server: ApiServer, hasher: NikHasher, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A row written before the server checked sync bodies (or mended badly by hand) is left out, logged."""
+    good = send(
+        server,
+        "POST",
+        "/walk-ins",
+        {"service_code": "KTP", "nik_hash": hasher.hash(NIK_YOUNG), "nik_masked": mask(NIK_YOUNG)},
+    )
+    assert good.status_code == 201
+    number = leased_number(server)
+    db = sqlite3.connect(server.config.backend.path)
+    with db:
+        db.execute("UPDATE tickets SET issued_at = 'not-a-date', holder = 'x' WHERE id = ?", (number["ticket_id"],))
+        db.execute("UPDATE api_leases SET state = 'used' WHERE ticket_id = ?", (number["ticket_id"],))
+        db.execute("UPDATE bookings SET slot = 'soon' WHERE code = 'MGT-0003'")
+    db.close()
+    day = server.clock.now().date().isoformat()
+    listed = send(server, "GET", f"/tickets?day={day}")
+    assert listed.status_code == 200
+    assert [t["number"] for t in listed.json()["tickets"]] == [good.json()["number"]]
+    assert send(server, "GET", f"/tickets/{day}/{good.json()['number']}").status_code == 200
+    assert_problem(send(server, "GET", f"/tickets/{day}/{number['number']}"), 404, "ticket_unknown")
+    mirror = send(server, "GET", "/mirror")
+    assert mirror.status_code == 200
+    assert "MGT-0003" not in {b["code"] for b in mirror.json()["bookings"]}
+    assert "MGT-0001" in {b["code"] for b in mirror.json()["bookings"]}
+    assert send(server, "GET", "/bookings/MGT-0003").status_code == 404
+    assert any("cannot be read" in r.getMessage() for r in caplog.records)
