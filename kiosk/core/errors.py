@@ -46,6 +46,7 @@ class Reason(StrEnum):
     BACKEND_UNREACHABLE = "backend_unreachable"
     BACKEND_FAULT = "backend_fault"
     PRINTER_FAULT = "printer_fault"
+    PRINTER_HOLDS_TICKET = "printer_holds_ticket"  # took the whole ticket, prints it once a fault is cleared
     CONFIG_INVALID = "config_invalid"
     UNEXPECTED = "unexpected"  # a bug: the CLI and UI still answer with a message, not a traceback
 
