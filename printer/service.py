@@ -95,6 +95,9 @@ class PrinterService:
         if not status.can_print:
             level = logging.WARNING if changed else logging.DEBUG
             log.log(level, "printer not ready: %s (%s)", status.state.value, status.detail or status.raw.hex())
+        elif changed and status.state == State.PAPER_NEAR_END:
+            # docs/printer.md promises this warning: the roll runs out within some tickets.
+            log.warning("printer paper near end: replace the roll soon (%s)", status.raw.hex())
         elif changed and self._last_state is not None:
             log.info("printer can print again: %s", status.state.value)
         self._last_state = status.state
