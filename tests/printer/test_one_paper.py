@@ -16,7 +16,7 @@ from printer.escpos_bytes import ticket_bytes
 from printer.service import PrinterService
 from printer.transports import NetworkTransport
 
-TIMEOUT = 0.3
+TIMEOUT = 10.0  # generous: every test here expects the printer to answer
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from fake_printer import FakePrinter
 from PIL import Image
-from printer_helpers import network_config, shared
+from printer_helpers import SILENCE_TIMEOUT, network_config, shared
 
 from kiosk import cli
 from kiosk.backends.daybook import DayBook
@@ -86,7 +86,8 @@ def test_a_printer_that_cannot_print_refuses_the_walk_in_and_issues_nothing(
     caplog: pytest.LogCaptureFixture,
     trouble: str,
 ) -> None:
-    config_path = network_config(tmp_path, fake)
+    silence = trouble == "silent"
+    config_path = network_config(tmp_path, fake, SILENCE_TIMEOUT if silence else 10.0)
     if trouble in ("silent", "garbage"):
         setattr(fake, trouble, True)
     else:
@@ -165,7 +166,7 @@ def test_printer_status_of_a_silent_printer_says_unknown_and_returns(
     tmp_path: Path, fake: FakePrinter, capsys: pytest.CaptureFixture[str]
 ) -> None:
     fake.silent = True
-    code, out, _ = run(capsys, "printer", "status", "--config", network_config(tmp_path, fake))
+    code, out, _ = run(capsys, "printer", "status", "--config", network_config(tmp_path, fake, SILENCE_TIMEOUT))
     assert code == 4
     assert "unknown" in out and "DLE EOT 1: -" in out
 

@@ -25,7 +25,7 @@ def fake(ui: Any) -> Iterator[FakePrinter]:
 
     with FakePrinter() as printer:
         network = dataclasses.replace(
-            ui.config.printer, kind="network", host=printer.host, port=printer.port, timeout_s=1.0
+            ui.config.printer, kind="network", host=printer.host, port=printer.port, timeout_s=10.0
         )
         ui.kiosk.printer = build_ticket_printer(dataclasses.replace(ui.config, printer=network))
         yield printer
