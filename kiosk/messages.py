@@ -145,6 +145,13 @@ TEXTS: dict[Reason, tuple[str, str]] = {
         N_("Karcis gagal dicetak"),
         N_("Nomor Anda tetap tercatat. Tunjukkan nomor di layar kepada petugas."),
     ),
+    Reason.PRINTER_HOLDS_TICKET: (
+        N_("Karcis tertahan di printer"),
+        N_(
+            "Karcis Anda akan keluar sendiri setelah printer diperbaiki. Mohon panggil petugas; "
+            "jangan ambil nomor baru."
+        ),
+    ),
     Reason.CONFIG_INVALID: (N_("Pengaturan kios salah"), N_("Hubungi teknisi.")),
     Reason.SECRET_MISSING: (
         N_("Kunci situs kios hilang"),
@@ -160,6 +167,18 @@ TEXTS: dict[Reason, tuple[str, str]] = {
     Reason.UNEXPECTED: (
         N_("Terjadi kesalahan pada kios"),
         N_("Periksa di daftar antrean apakah nomor sudah tercatat sebelum mencoba lagi, atau hubungi teknisi."),
+    ),
+}
+
+
+# PRINTER_HOLDS_TICKET by the printer's state: what makes the ticket come out by itself.
+HELD_HINTS = {
+    "cover_open": N_(
+        "Karcis Anda akan keluar sendiri setelah tutup printer ditutup. Mohon panggil petugas; jangan ambil nomor baru."
+    ),
+    "paper_out": N_(
+        "Karcis Anda akan keluar sendiri setelah kertas printer diganti. Mohon panggil petugas; "
+        "jangan ambil nomor baru."
     ),
 }
 
@@ -189,6 +208,8 @@ def explain(error: KioskError, language: str = "id") -> Message:
     """The title and next step for an error, in ``language``."""
     _ = translator(language)
     title, hint = TEXTS[error.reason]
+    if error.reason == Reason.PRINTER_HOLDS_TICKET:
+        hint = HELD_HINTS.get(str(error.params.get("state", "")), hint)
     params = {key: value for key, value in error.params.items() if key not in ("detail", "path")}
     if "address" in params:
         params["address"] = f"({params['address']})" if params["address"] else ""

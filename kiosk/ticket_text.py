@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from kiosk.core.clock import WIB
 from kiosk.core.config import Config
 from kiosk.core.model import Priority, Ticket, TicketKind
 from kiosk.i18n import N_, translator
@@ -13,6 +16,15 @@ PRIORITY_LABELS = {
     Priority.PREGNANT: N_("PRIORITAS - IBU HAMIL"),
 }
 KIND_LABELS = {TicketKind.ONLINE: N_("Pendaftaran online"), TicketKind.WALK_IN: N_("Antre langsung")}
+REPRINT_MARK = N_("CETAK ULANG")
+
+
+def reprint_line(when: datetime, language: str = "id") -> str:
+    """When a reprint came out, e.g. "Dicetak ulang 30 November 2026 10:15 WIB"."""
+    _ = translator(language)
+    local = when.astimezone(WIB)
+    day = format_day(local.date(), language)
+    return _("Dicetak ulang {day} {time} WIB").format(day=day, time=local.strftime("%H:%M"))
 
 
 def render(ticket: Ticket, config: Config, language: str = "id") -> str:
@@ -33,6 +45,10 @@ def render(ticket: Ticket, config: Config, language: str = "id") -> str:
         _("Di depan Anda: {ahead} orang, perkiraan {minutes} menit").format(
             ahead=ticket.people_ahead, minutes=ticket.wait_minutes
         ),
+    ]
+    if ticket.reprinted_at is not None:
+        lines += [_(REPRINT_MARK), reprint_line(ticket.reprinted_at, language)]
+    lines += [
         (_("Kode booking: {code}") if ticket.kind == TicketKind.ONLINE else _("NIK: {code}")).format(
             code=ticket.holder
         ),

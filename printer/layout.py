@@ -14,7 +14,7 @@ from kiosk.core.config import SiteConfig
 from kiosk.core.model import Ticket, TicketKind
 from kiosk.i18n import translator
 from kiosk.messages import format_day
-from kiosk.ticket_text import KIND_LABELS, PRIORITY_LABELS
+from kiosk.ticket_text import KIND_LABELS, PRIORITY_LABELS, REPRINT_MARK, reprint_line
 from printer.text import printable, wrap
 
 FONT_A_WIDTH = 12  # dots per character of font A at size 1 (12 x 24)
@@ -124,6 +124,10 @@ def ticket_layout(
         ahead=ticket.people_ahead, minutes=ticket.wait_minutes
     )
     blocks += lines(ahead, paper)
+    if ticket.reprinted_at is not None:
+        # A reprint says so, with its own time: staff must be able to tell it from a second number.
+        blocks += [Gap(), Text(f" {printable(_(REPRINT_MARK))} ", 2, True, invert=True)]
+        blocks += lines(reprint_line(ticket.reprinted_at, language), paper)
     holder = _("Kode booking: {code}") if ticket.kind == TicketKind.ONLINE else _("NIK: {code}")
     blocks += lines(holder.format(code=ticket.holder), paper)
     if ticket.documents:

@@ -4,6 +4,13 @@ All device I/O happens on ONE print worker thread; callers wait for it with a bo
 so a printer that hangs cannot hang the kiosk. A ticket that does not come out after a
 reconnect and one retry raises ``SystemFault(PRINTER_FAULT)``: the use case keeps the ticket,
 marked unprinted, and shows its number.
+
+One number, one paper:
+- a printer that answers the status read AFTER a complete job holds that job, whatever it
+  answers: with a fault (cover open, paper out) it prints the ticket once the fault is cleared.
+  Such a job is never sent again; it raises ``SystemFault(PRINTER_HOLDS_TICKET)`` instead.
+- a retry after a job that went out in part (dropped mid-ticket) first feeds and cuts, so the
+  fragment and the full ticket come out as two pieces of paper, not one strip.
 """
 
 from __future__ import annotations
@@ -47,6 +54,10 @@ class PrintFailed(Exception):
         self.detail = detail
 
 
+class PrintHeld(PrintFailed):
+    """The printer took the whole job and answered with a fault: it prints the job once cleared."""
+
+
 class PrinterService:
     """One printer, one worker thread. Safe to call from any thread, never blocks past its timeout."""
 
@@ -84,6 +95,9 @@ class PrinterService:
         if not status.can_print:
             level = logging.WARNING if changed else logging.DEBUG
             log.log(level, "printer not ready: %s (%s)", status.state.value, status.detail or status.raw.hex())
+        elif changed and status.state == State.PAPER_NEAR_END:
+            # docs/printer.md promises this warning: the roll runs out within some tickets.
+            log.warning("printer paper near end: replace the roll soon (%s)", status.raw.hex())
         elif changed and self._last_state is not None:
             log.info("printer can print again: %s", status.state.value)
         self._last_state = status.state
@@ -118,8 +132,7 @@ class PrinterService:
 
     def feed_and_cut(self) -> None:
         """Feed a few lines and cut: clears a half-printed ticket."""
-        data = render_escpos([], self.paper, self.profile, self.native_qr)
-        self._deliver(Job(f"feed-cut-{time.strftime('%Y%m%d-%H%M%S')}", data))
+        self._deliver(Job(f"feed-cut-{time.strftime('%Y%m%d-%H%M%S')}", self._feed_and_cut_bytes()))
 
     def ticket_bytes(self, ticket: Ticket) -> bytes:
         blocks = ticket_layout(ticket, self.site, self.paper, self.language, self.logo)
@@ -187,6 +200,9 @@ class PrinterService:
             abandoned.set()  # the caller reports "not printed": the worker must not print it after all
             log.error("print job %s: no answer within %.1f s", job.name, 2 * attempt_s)
             raise SystemFault(Reason.PRINTER_FAULT, state=State.UNKNOWN.value) from None
+        except PrintHeld as exc:
+            log.warning("print job %s is held by the printer (%s): it comes out once that is cleared", job.name, exc)
+            raise SystemFault(Reason.PRINTER_HOLDS_TICKET, state=exc.state.value) from None
         except PrintFailed as exc:
             raise SystemFault(Reason.PRINTER_FAULT, state=exc.state.value) from None
         except Exception:  # noqa: BLE001 - any other failure is a print fault too; the number stands
@@ -195,12 +211,15 @@ class PrinterService:
 
     def _send_with_retry(self, job: Job, attempt_s: float, abandoned: threading.Event) -> None:
         failure = PrintFailed(State.UNKNOWN, "abandoned by the caller")
+        sent = [False]  # did any attempt put bytes of the job on the wire?
         for attempt in (1, 2):
             if abandoned.is_set():
                 break
             try:
-                self._send_once(job, time.monotonic() + attempt_s)
+                self._send_once(job, time.monotonic() + attempt_s, sent)
                 return
+            except PrintHeld:
+                raise  # the printer has the whole job: sending it again makes a second paper
             except PrintFailed as exc:
                 failure = exc
                 log.warning("print job %s, attempt %d: %s", job.name, attempt, exc)
@@ -208,7 +227,7 @@ class PrinterService:
                 self.transport.close()
         raise failure
 
-    def _send_once(self, job: Job, deadline: float) -> None:
+    def _send_once(self, job: Job, deadline: float, sent: list[bool]) -> None:
         try:
             self.transport.open(deadline)
         except ConnectionFailed as exc:
@@ -217,14 +236,26 @@ class PrinterService:
             before = self.transport.status(deadline)
             if not before.can_print:
                 raise PrintFailed(before.state, before.detail or "not ready")
-            self.transport.send(job, deadline)  # one write: the job never goes out in pieces
-            # The printer answers DLE EOT only after taking in everything sent before it: a
-            # valid "can print" reply here means the whole job arrived.
+            data = job.data
+            if sent[0]:
+                # Part of the job may already be on the paper: cut it off first, or the fragment
+                # and the full ticket come out as one strip that looks like one odd ticket.
+                data = self._feed_and_cut_bytes() + data
+            sent[0] = True
+            self.transport.send(Job(job.name, data, job.preview), deadline)  # one write: never in pieces
+            # The printer answers DLE EOT only after taking in everything sent before it: any
+            # valid reply here means the whole job arrived. A fault now (cover opened, paper ran
+            # out) leaves the job in the printer, which prints it once the fault is cleared.
             after = self.transport.status(deadline)
+            if after.state != State.UNKNOWN and not after.can_print:
+                raise PrintHeld(after.state, after.detail or "fault after the job")
             if not after.can_print:
-                raise PrintFailed(after.state, after.detail or "fault after the job")
+                raise PrintFailed(after.state, after.detail or "no answer after the job")
         except (ConnectionFailed, OSError) as exc:  # dropped mid-job: the ticket may be half printed
             raise PrintFailed(State.UNKNOWN, str(exc)) from None
+
+    def _feed_and_cut_bytes(self) -> bytes:
+        return render_escpos([], self.paper, self.profile, self.native_qr)
 
     @staticmethod
     def _job_name(ticket: Ticket) -> str:

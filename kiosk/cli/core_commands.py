@@ -14,9 +14,11 @@ from kiosk.cli import EXIT_BAD_INPUT, EXIT_FAULT, EXIT_OK, EXIT_REFUSED
 from kiosk.cli.common import add_config, config_of, emit_json, handles_errors
 from kiosk.core import rules, wire
 from kiosk.core.config import ConfigError, load
+from kiosk.core.errors import Reason, SystemFault
 from kiosk.core.model import IssueResult
 from kiosk.core.usecases import parse_priority
 from kiosk.i18n import translator
+from kiosk.messages import explain
 
 
 def register(subparsers: Any) -> None:
@@ -115,18 +117,30 @@ def import_bookings(args: argparse.Namespace) -> int:
 
 
 def _show(result: IssueResult, args: argparse.Namespace) -> int:
+    """The number, or the ticket as text with what to do next; exit 4 when it did not come out."""
     kiosk_config = config_of(args)
+    problem = None
+    if result.print_problem:
+        fault = SystemFault(Reason(result.print_problem), state=result.printer_state or "")
+        message = explain(fault, args.lang)
+        _ = translator(args.lang)
+        hint = message.hint
+        if fault.reason == Reason.PRINTER_FAULT:  # the one who runs the CLI can print it again
+            hint += " " + _("Setelah printer siap, cetak ulang dengan: kiosk reprint {number}").format(
+                number=result.ticket.number
+            )
+        problem = (message.title, hint)
     if args.json:
-        emit_json(wire.result_to_dict(result))
+        data = wire.result_to_dict(result)
+        emit_json({**data, "title": problem[0], "hint": problem[1]} if problem else data)
     else:
         if result.print_problem or not result.printed:
             print(ticket_text.render(result.ticket, kiosk_config, args.lang))
-        if result.print_problem:
-            _ = translator(args.lang)
-            print(_("Karcis gagal dicetak; nomor tetap tercatat."), file=sys.stderr)
+        if problem:
+            print(f"{problem[0]}\n{problem[1]}", file=sys.stderr)
         elif result.printed:
             print(result.ticket.number)
-    return EXIT_OK
+    return EXIT_FAULT if problem else EXIT_OK
 
 
 @handles_errors

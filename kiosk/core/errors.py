@@ -47,6 +47,7 @@ class Reason(StrEnum):
     BACKEND_UNREACHABLE = "backend_unreachable"
     BACKEND_FAULT = "backend_fault"
     PRINTER_FAULT = "printer_fault"
+    PRINTER_HOLDS_TICKET = "printer_holds_ticket"  # took the whole ticket, prints it once a fault is cleared
     CONFIG_INVALID = "config_invalid"
     SECRET_MISSING = "secret_missing"
     SECRET_MISMATCH = "secret_mismatch"

@@ -77,6 +77,7 @@ class Ticket:
     printed: bool = False
     reprints: int = 0
     documents: tuple[str, ...] = ()
+    reprinted_at: datetime | None = None  # set on the paper of a reprint: "CETAK ULANG" and its own time
 
 
 @dataclass(frozen=True)
@@ -129,3 +130,4 @@ class IssueResult:
     printed: bool
     print_problem: str | None = None  # a Reason value when printing failed
     existing: bool = False  # True when an idempotent retry returned an earlier ticket
+    printer_state: str | None = None  # the printer's named state when printing failed, e.g. "cover_open"

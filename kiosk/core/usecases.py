@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
@@ -18,7 +18,16 @@ from kiosk.core import rules
 from kiosk.core.clock import Clock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
-from kiosk.core.model import Booking, BookingStatus, DailyReport, IssueResult, Priority, ServiceQuota, Ticket
+from kiosk.core.model import (
+    Booking,
+    BookingStatus,
+    DailyReport,
+    IssueResult,
+    Priority,
+    Service,
+    ServiceQuota,
+    Ticket,
+)
 from kiosk.core.ports import BookingBackend, PrinterReadiness, TicketPrinter
 
 log = logging.getLogger(__name__)
@@ -153,7 +162,24 @@ class Kiosk:
             raise BadInput(Reason.TICKET_UNKNOWN, number=number.strip()[:10])
         self._require_printer()
         ticket = self.backend.record_reprint(ticket.id, None if technician else CITIZEN_REPRINTS)
-        return self._print(ticket)
+        return self._print(self._restated(ticket))
+
+    def _restated(self, ticket: Ticket) -> Ticket:
+        """The ticket as its reprint shows it: marked "CETAK ULANG" with the time of the reprint,
+        and people ahead and the wait as they stand now, not as they stood at issue.
+
+        The counters' calls since issue are not known here, so the day book's rule for a queue
+        nobody reports calls for is applied to this ticket: one person called per the pace its
+        estimate was made at (or the service's minutes per person) since it was issued.
+        """
+        now = self.clock.now()
+        service = self.config.service(ticket.service_code)
+        pace = ticket.wait_minutes / ticket.people_ahead if ticket.people_ahead else 0.0
+        if pace <= 0:
+            pace = float(service.minutes_per_person if service is not None else Service.minutes_per_person)
+        elapsed_minutes = max(0.0, (now - ticket.issued_at).total_seconds() / 60)
+        ahead = max(0, ticket.people_ahead - int(elapsed_minutes // pace))
+        return replace(ticket, reprinted_at=now, people_ahead=ahead, wait_minutes=round(ahead * pace))
 
     def reprint_booking(self, query: str) -> IssueResult:
         """The one reprint a citizen gets when their booking was already checked in."""
@@ -173,20 +199,35 @@ class Kiosk:
     def _print(self, ticket: Ticket, existing: bool = False) -> IssueResult:
         """Print after the number is committed; a failed print keeps the ticket, marked unprinted.
 
-        A retried request whose ticket already came out is not printed a second time.
+        A retried request whose ticket already came out is not printed a second time. A ticket
+        the printer holds (``PRINTER_HOLDS_TICKET``: it took the whole job, then reported a fault
+        such as its cover open) comes out by itself once the fault is cleared: the result says it
+        has not come out, but the day book records it as printed, so that no retry and no reprint
+        offer makes a second paper of the same number.
         """
         if existing and ticket.printed:
             return IssueResult(ticket=ticket, printed=True, existing=True)
         if self.printer is None:
-            return IssueResult(ticket=ticket, printed=False, existing=existing)
+            return IssueResult(ticket=replace(ticket, printed=False), printed=False, existing=existing)
         try:
             self.printer.print_ticket(ticket)
         except KioskError as exc:
-            log.warning("ticket %s not printed: %s", ticket.number, exc.reason.value)
-            self._mark_printed(ticket, False)
-            return IssueResult(ticket=ticket, printed=False, print_problem=exc.reason.value, existing=existing)
+            held = exc.reason == Reason.PRINTER_HOLDS_TICKET
+            state = str(exc.params["state"]) if exc.params.get("state") else None
+            if held:
+                log.warning("ticket %s is held by the printer (%s): not to be printed again", ticket.number, state)
+            else:
+                log.warning("ticket %s not printed: %s", ticket.number, exc.reason.value)
+            self._mark_printed(ticket, held)
+            return IssueResult(
+                ticket=replace(ticket, printed=False),
+                printed=False,
+                print_problem=exc.reason.value,
+                existing=existing,
+                printer_state=state,
+            )
         self._mark_printed(ticket, True)
-        return IssueResult(ticket=ticket, printed=True, existing=existing)
+        return IssueResult(ticket=replace(ticket, printed=True), printed=True, existing=existing)
 
     def _mark_printed(self, ticket: Ticket, printed: bool) -> None:
         try:

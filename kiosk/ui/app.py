@@ -37,6 +37,7 @@ from kiosk.ops.watchdog import Heartbeat, start_watchdog
 from kiosk.ui.lang import Lang
 
 log = logging.getLogger(__name__)
+PAPER_NEAR_END_NOTICE = N_("Petugas: kertas printer hampir habis, segera ganti gulungan.")
 
 TECHNICIAN_MODULE = "kiosk.ui.technician"
 
@@ -77,6 +78,7 @@ class KioskApp(App):
     busy_text = StringProperty("")
     idle_left = NumericProperty(0)  # whole seconds before going home; 0 when no countdown
     printer_problem = StringProperty("")  # banner on the home screen; "" when it can print
+    printer_notice = StringProperty("")  # a small line for staff (paper near end); "" when none
     quotas = ListProperty([])  # ServiceQuota of every service, refreshed by the status poll
     quotas_failed = BooleanProperty(False)  # the last ask for slots failed (backend down)
     clock_text = StringProperty("")
@@ -326,6 +328,8 @@ class KioskApp(App):
             self.printer_problem = self.tr(N_("Printer karcis sedang bermasalah. Mohon hubungi petugas."))
         else:
             self.printer_problem = ""
+        near_end = readiness is not None and readiness.can_print and readiness.warning == "paper_near_end"
+        self.printer_notice = self.tr(PAPER_NEAR_END_NOTICE) if near_end else ""
         self.quotas_failed = quotas is None
         if quotas is not None:
             self.quotas = quotas

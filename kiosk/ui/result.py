@@ -10,7 +10,7 @@ from typing import Any
 from kivy.core.image import Image as CoreImage
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
-from kiosk.core.errors import BadInput, KioskError, Reason
+from kiosk.core.errors import BadInput, KioskError, Reason, SystemFault
 from kiosk.core.model import IssueResult, Ticket
 from kiosk.i18n import N_
 from kiosk.ui.home import qr_texture
@@ -60,6 +60,10 @@ class DoneScreen(KioskScreen):
     wait_text = StringProperty("")
     priority_text = StringProperty("")
     preview = ObjectProperty(None, allownone=True)
+    # The printer holds the ticket (e.g. its cover is open): it comes out by itself, so the
+    # screen says that, not "failed", and invites no second paper.
+    held_title = StringProperty("")
+    held_hint = StringProperty("")
 
     def prepare(self, result: IssueResult | None = None, preview: bytes | None = None, **_kwargs: Any) -> None:
         if result is None:
@@ -74,11 +78,16 @@ class DoneScreen(KioskScreen):
         )
         self.priority_text = tr(N_("Antrean prioritas")) if ticket.priority else ""
         self.preview = CoreImage(BytesIO(preview), ext="png").texture if preview else None
+        self.held_title = self.held_hint = ""
+        if result.print_problem == Reason.PRINTER_HOLDS_TICKET.value:
+            held = SystemFault(Reason.PRINTER_HOLDS_TICKET, state=result.printer_state or "")
+            self.held_title, self.held_hint = self.app.explain(held)
 
     def reset(self) -> None:
         self.number = self.service_text = self.wait_text = self.priority_text = ""
         self.preview = None
         self.printed = True
+        self.held_title = self.held_hint = ""
 
 
 class ErrorScreen(KioskScreen):

@@ -51,6 +51,18 @@ def pin_message(tr: Any, result: PinResult) -> str:
     return tr(N_("PIN salah. Sisa {tries} kali coba.")).format(tries=result.tries_left)
 
 
+def printer_warning(kiosk: Any, tr: Any) -> str:
+    """What the technician should do before the printer stops (the port's readiness warning)."""
+    try:
+        readiness = kiosk.printer_readiness()
+    except Exception:  # noqa: BLE001 - the status lines above already say what is wrong
+        log.exception("printer readiness failed")
+        return ""
+    if readiness is not None and readiness.warning == "paper_near_end":
+        return str(tr(N_("Peringatan: kertas hampir habis. Ganti gulungan sebelum karcis terpotong.")))
+    return ""
+
+
 class PinScreen(KioskScreen):
     """A digit keypad with masked dots; five wrong tries lock it for five minutes."""
 
@@ -124,6 +136,7 @@ class TechnicianScreen(KioskScreen):
     printer_ok = BooleanProperty(True)
     printer_bits = StringProperty("")
     printer_raw = StringProperty("")
+    printer_warning = StringProperty("")  # e.g. paper near end: it prints, but not for long
     backend_text = StringProperty("")
     counters_text = StringProperty("")
     result_text = StringProperty("")
@@ -168,6 +181,7 @@ class TechnicianScreen(KioskScreen):
         def work() -> dict[str, str | bool]:
             return {
                 **printer_lines(kiosk.printer, language, tr),
+                "printer_warning": printer_warning(kiosk, tr),
                 **backend_lines(kiosk, tr),
                 **counter_lines(kiosk, tr),
             }

@@ -6,12 +6,14 @@ module would shadow the root one that other areas import by name).
 
 from __future__ import annotations
 
+import errno
 import importlib.util
 import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
+from time import monotonic, sleep
 
 import pytest
 
@@ -40,6 +42,7 @@ write_config = root.write_config
 
 SECRET = b"test-secret-of-at-least-16-bytes"
 KIOSKS = [f"MPP-{n}" for n in range(1, 9)]
+RESTART_PATIENCE_S = 30.0
 
 
 def token_of(kiosk_id: str) -> str:
@@ -69,8 +72,19 @@ class ApiServer:
     def start(self) -> None:
         app = create_app(self.config, {k: token_hash(token_of(k)) for k in KIOSKS}, self.clock)
         self.apis.append(app.extensions["antrian"])
-        self.running = RunningServer(app, port=self.port, threads=8)
-        self.port = self.running.port  # the first start takes a free port; restarts reuse it
+        # The first start takes a free port; restarts reuse it (the kiosks know that URL). In
+        # between, another process on the machine may briefly hold it as a client's local port:
+        # wait for it to come free again rather than fail on a busy machine.
+        deadline = monotonic() + RESTART_PATIENCE_S
+        while True:
+            try:
+                self.running = RunningServer(app, port=self.port, threads=8)
+                break
+            except OSError as exc:
+                if exc.errno != errno.EADDRINUSE or self.port == 0 or monotonic() > deadline:
+                    raise
+                sleep(0.05)  # polling the condition "the port is free", with a deadline
+        self.port = self.running.port
 
     def stop(self) -> None:
         if self.running is not None:

@@ -8,12 +8,12 @@ import re
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from api_support import (  # noqa: F401  (fixtures)
     NIK_YOUNG,
     ApiServer,
-    free_port,
     hasher,
     make_backend,
     server,
@@ -47,10 +47,21 @@ def fails_with(reason: Reason, call: Callable[[], object]) -> KioskError:
     return caught.value
 
 
+@pytest.fixture
+def refusing_port() -> Iterator[int]:
+    """A loopback port held (bound) by this test but not listening: a connect is refused.
+
+    A port that was merely free a moment ago could be taken by another process meanwhile.
+    """
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        yield int(holder.getsockname()[1])
+
+
 def test_connection_refused_says_the_server_cannot_be_reached_and_issues_nothing(
-    make_backend: Callable[..., HttpBackend], hasher: NikHasher, server: ApiServer
+    make_backend: Callable[..., HttpBackend], hasher: NikHasher, server: ApiServer, refusing_port: int
 ) -> None:
-    backend = make_backend(f"http://127.0.0.1:{free_port()}/v1")
+    backend = make_backend(f"http://127.0.0.1:{refusing_port}/v1")
     kiosk = kiosk_on(backend, hasher, server)
     error = fails_with(Reason.BACKEND_UNREACHABLE, lambda: kiosk.issue_walk_in("KTP", NIK_YOUNG))
     assert isinstance(error, SystemFault)
@@ -60,10 +71,24 @@ def test_connection_refused_says_the_server_cannot_be_reached_and_issues_nothing
 
 
 def test_an_unresolvable_host_name_is_unreachable(
-    make_backend: Callable[..., HttpBackend], hasher: NikHasher, server: ApiServer
+    make_backend: Callable[..., HttpBackend], hasher: NikHasher, server: ApiServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The machine's resolver is not part of the test: some answer NXDOMAIN at once, some only
+    # after their timeout, some not at all offline, some hijack it. The answer a resolver gives
+    # for an unknown name (EAI_NONAME) is given here, for that name only.
+    real_getaddrinfo = socket.getaddrinfo
+    asked: list[str] = []
+
+    def resolver(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == "nonexistent.invalid":
+            asked.append(host)
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
     kiosk = kiosk_on(make_backend("http://nonexistent.invalid:8080/v1"), hasher, server)
     fails_with(Reason.BACKEND_UNREACHABLE, lambda: kiosk.find_booking("MGT-0001"))
+    assert asked  # the name went to the resolver (no cached or hard-wired address)
 
 
 @pytest.fixture
@@ -108,7 +133,8 @@ def test_a_slow_answer_within_the_read_timeout_is_simply_waited_for(
     make_backend: Callable[..., HttpBackend], hasher: NikHasher, server: ApiServer, proxy: FaultyProxy
 ) -> None:
     proxy.rules.append(Rule("POST", "/v1/walk-ins", delay_s=0.5))
-    kiosk = kiosk_on(make_backend(proxy.url, read_timeout=2.0), hasher, server)
+    # Half a second of delay against a generous timeout: a loaded machine only adds to the delay.
+    kiosk = kiosk_on(make_backend(proxy.url, read_timeout=30.0), hasher, server)
     assert kiosk.issue_walk_in("KTP", NIK_YOUNG).ticket.number == "A-001"
 
 

@@ -3,18 +3,44 @@
 from __future__ import annotations
 
 import os
+import queue
+import re
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 import requests
-from api_support import free_port, kiosk_config, root
+from api_support import kiosk_config, root
 
 from kiosk.backends.http import HttpBackend
 from kiosk.core.clock import FixedClock
 
 KIOSK = [sys.executable, "-c", "from kiosk.cli import run; run()"]
+STARTUP_S = 60.0  # imports and opening the day book on a loaded machine; a condition, not a verdict
+
+
+def listening_url(server: subprocess.Popen[str]) -> str:
+    """The URL from the server's "listening on" line, once it says it (read on a side thread)."""
+    found: queue.Queue[str] = queue.Queue()
+    said: list[str] = []
+
+    def read() -> None:
+        assert server.stderr is not None
+        for line in server.stderr:
+            said.append(line)
+            match = re.search(r"listening on (http://\S+/v1)", line)
+            if match:
+                found.put(match.group(1))
+        found.put("")  # the process closed its stderr: it ended
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        url = found.get(timeout=STARTUP_S)
+    except queue.Empty:
+        url = ""
+    assert url, f"kiosk serve did not say where it listens: {''.join(said)}"
+    return url
 
 
 def test_kiosk_serve_serves_the_api_to_a_kiosk_holding_a_token_made_by_server_token(tmp_path: Path) -> None:
@@ -22,22 +48,18 @@ def test_kiosk_serve_serves_the_api_to_a_kiosk_holding_a_token_made_by_server_to
     token, line = [ln for ln in made.stdout.splitlines() if not ln.startswith("#")]
     (tmp_path / "tokens").write_text(line + "\n", encoding="utf-8")
     config_path = root.write_config(tmp_path, {"# tokens_file =": 'tokens_file = "tokens"  #'})
-    port = free_port()
+    # Port 0: the server takes a free port itself and says which. A port picked here and handed
+    # over could be taken by another process in between (two test runs at once).
     server = subprocess.Popen(
-        [*KIOSK, "serve", "--config", str(config_path), "--port", str(port)],
-        stdout=subprocess.PIPE,
+        [*KIOSK, "serve", "--config", str(config_path), "--port", "0"],
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
-        url = f"http://127.0.0.1:{port}/v1"
-        for _ in range(100):
-            try:
-                if requests.get(url + "/health", timeout=1).json()["status"] == "ok":
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.05)
+        url = listening_url(server)
+        assert requests.get(url + "/health", timeout=30).json()["status"] == "ok"
         config = kiosk_config(tmp_path / "kiosk", url, "MPP-1")
         (tmp_path / "kiosk" / "token").write_text(token + "\n", encoding="utf-8")
         backend = HttpBackend(config, auto_sync=False, clock=FixedClock(root.MONDAY_0800))

@@ -21,6 +21,7 @@ from kiosk.ops.systemd import SystemdNotifier
 from kiosk.ops.watchdog import start_watchdog
 
 WATCHDOG_USEC = 200_000  # WatchdogSec=0.2 s: pings every 0.1 s
+PATIENCE_S = 30.0  # how long a condition may take on a loaded machine before it is a failure
 
 
 @pytest.fixture
@@ -68,16 +69,19 @@ def test_the_kiosk_tells_systemd_it_is_ready_and_keeps_pinging_from_the_ui_clock
     assert notifier.ready()
     heartbeat = start_watchdog(notifier, clock.schedule_interval)
     assert heartbeat is not None
+    messages: list[str] = []
     try:
-        end = time.monotonic() + 0.6
-        while time.monotonic() < end:
+        # Tick until three pings came, however slowly a busy machine lets this thread run: the
+        # verdict is "the UI clock keeps pinging", never "so many pings in so much wall time".
+        deadline = time.monotonic() + PATIENCE_S
+        while messages.count("WATCHDOG=1") < 3 and time.monotonic() < deadline:
             clock.tick()
-        messages = drain(notify_socket)
+            messages += drain(notify_socket)
     finally:
         heartbeat.stop()
+    messages += drain(notify_socket)
     assert messages[0].splitlines()[0] == "READY=1"
     pings = [m for m in messages if m == "WATCHDOG=1"]
-    # 0.6 s at one ping per 0.1 s: well more than two, whatever the machine's load.
     assert len(pings) >= 3
     assert heartbeat.pings == len(pings)
 
@@ -94,19 +98,22 @@ def test_a_frozen_ui_thread_stops_the_pings_so_systemd_restarts_the_kiosk(notify
 
     def hang(_dt: float) -> None:  # a callback that blocks the UI thread, as a stuck call would
         frozen.set()
-        thaw.wait(10)
+        thaw.wait(120)  # the test always thaws it; only a lost test leaves it here that long
 
     ui = threading.Thread(target=ui_thread, daemon=True)
     ui.start()
     try:
-        assert received(notify_socket, 0.5).count("WATCHDOG=1") >= 2  # alive: pings flow
+        alive = received(notify_socket, PATIENCE_S, until="WATCHDOG=1")
+        alive += received(notify_socket, PATIENCE_S, until="WATCHDOG=1")
+        assert alive.count("WATCHDOG=1") >= 2  # alive: pings flow
         clock.schedule_once(hang, 0)
-        assert frozen.wait(5)
+        assert frozen.wait(PATIENCE_S)
         drain(notify_socket)  # pings sent before the freeze began
         # Silence for longer than WatchdogSec: this is what makes systemd kill and restart it.
         assert received(notify_socket, 3 * WATCHDOG_USEC / 1e6) == []
         thaw.set()
-        assert "WATCHDOG=1" in received(notify_socket, 5.0, until="WATCHDOG=1")  # the same clock pings again once free
+        # the same clock pings again once free
+        assert "WATCHDOG=1" in received(notify_socket, PATIENCE_S, until="WATCHDOG=1")
     finally:
         thaw.set()
         stop.set()

@@ -2,7 +2,12 @@
 
 It listens on a free port, records every job (the bytes of one connection, status queries
 taken out), and answers DLE EOT 1-4 from a scripted state the way an Epson TM printer does.
-It can stay silent, answer garbage, send stale bytes on connect, and close mid-job.
+It can stay silent, answer garbage, send stale bytes on connect, close mid-job, and turn to a
+fault in the status read that follows a job (``fault_after_next_job``).
+
+Jobs are kept in the order the connections were ACCEPTED, which is the order a printer takes
+them in, never in the order the fake's threads happen to finish reading them. ``paper`` is what
+comes out of the printer: every byte it took in (a dropped fragment included), cut into strips.
 
     with FakePrinter() as fake:
         ...  # point printer.host/port at fake.host/fake.port
@@ -12,9 +17,10 @@ It can stay silent, answer garbage, send stale bytes on connect, and close mid-j
 
 from __future__ import annotations
 
+import bisect
 import socket
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Replies to DLE EOT 1, 2, 3, 4 (fixed bits 0x12 plus the condition bits of the state).
 REPLIES: dict[str, dict[int, int]] = {
@@ -27,12 +33,28 @@ REPLIES: dict[str, dict[int, int]] = {
     "unrecoverable_error": {1: 0x1A, 2: 0x52, 3: 0x32, 4: 0x12},
 }
 DLE, EOT = 0x10, 0x04
+GS = 0x1D
+CUT = b"\x1dV"  # GS V m (m = 0, 1, 48, 49) or GS V m n (m = 65, 66)
 
 
-@dataclass
+@dataclass(order=True)
 class Received:
-    data: bytes
-    dropped: bool  # the fake closed the connection before the client was done
+    index: int  # the connection's place in the accept order
+    data: bytes = field(compare=False)
+    dropped: bool = field(compare=False)  # the fake closed the connection before the client was done
+
+
+def strips(data: bytes) -> list[bytes]:
+    """``data`` as the pieces of paper it comes out as: a cut ends a strip; the tail is a strip too."""
+    pieces: list[bytes] = []
+    start = i = 0
+    while (i := data.find(CUT, i)) >= 0:
+        end = i + (4 if i + 2 < len(data) and data[i + 2] in (65, 66) else 3)
+        pieces.append(data[start:end])
+        start = i = end
+    if data[start:]:
+        pieces.append(data[start:])
+    return pieces
 
 
 class FakePrinter:
@@ -46,9 +68,14 @@ class FakePrinter:
         self.stale_sent = threading.Event()
         self.drop_after: int | None = None  # close the connection after this many job bytes ...
         self.drops_left: int | None = None  # ... this many times (None: every time)
-        self.received: list[Received] = []
+        self.received: list[Received] = []  # in accept order
         self.queries: list[int] = []
         self.connections = 0
+        self._armed: tuple[str, int | None] | None = None  # see fault_after_next_job
+        self._override: list[str] = []  # states of the next status reads, one per read
+        self._read_state: str | None = None  # the state this status read answers
+        self._markers: set[tuple[str, int]] = set()
+        self._marker_seen = threading.Event()
         self._lock = threading.Condition()
         self._server = socket.create_server((host, 0))
         self._server.settimeout(0.05)
@@ -81,47 +108,105 @@ class FakePrinter:
         """Close the connection after ``after_bytes`` of a job, ``times`` times (None: always)."""
         self.drop_after, self.drops_left = after_bytes, times
 
+    def fault_after_next_job(self, state: str, reads: int | None = None) -> None:
+        """Answer ``state`` from the status read that follows the next job's bytes on.
+
+        ``reads``: for that many status reads (each DLE EOT 1 starts one), then ``self.state``
+        again (a cover opened and shut at once); None: it stays (``self.state`` becomes it).
+        """
+        with self._lock:
+            self._armed = (state, reads)
+
     @property
     def jobs(self) -> list[bytes]:
-        """Complete jobs (connections that sent data and were not dropped), oldest first."""
+        """Complete jobs (connections that sent data and were not dropped), in the order accepted."""
         with self._lock:
             return [r.data for r in self.received if r.data and not r.dropped]
 
-    def wait_for_jobs(self, count: int, timeout: float = 5.0) -> list[bytes]:
-        """The jobs, once ``count`` have arrived (the client may return before we read its close)."""
+    @property
+    def paper(self) -> list[bytes]:
+        """What came out, piece by piece: every byte taken in, in order, cut where a cut command is."""
+        with self._lock:
+            return strips(b"".join(r.data for r in self.received))
+
+    def copies(self, text: bytes) -> int:
+        """How many pieces of paper show ``text`` (e.g. the ticket's number)."""
+        return sum(1 for piece in self.paper if text in piece)
+
+    def wait_for_jobs(self, count: int, timeout: float = 30.0) -> list[bytes]:
+        """The jobs, once ``count`` have arrived and every earlier connection is recorded too.
+
+        (The client may return before the fake has read its close; a later connection may be
+        recorded before an earlier one.)
+        """
         with self._lock:
             self._lock.wait_for(lambda: len([r for r in self.received if r.data and not r.dropped]) >= count, timeout)
+        self.wait_idle(timeout)
         return self.jobs
 
-    def wait_idle(self, timeout: float = 5.0) -> None:
-        """Wait until every connection so far has been closed and recorded."""
+    def wait_idle(self, timeout: float = 30.0) -> None:
+        """Wait until every connection made so far has been accepted, closed and recorded.
+
+        A connection the client already closed may still wait in the listen backlog, unseen.
+        A marker connection, made now, is accepted after all of them (the backlog is FIFO):
+        once the fake has seen it, ``connections`` counts every earlier one.
+        """
+        marker = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET)
+        try:
+            marker.settimeout(timeout)
+            marker.bind((self.host, 0))  # its address is known before the fake can accept it
+            with self._lock:
+                self._marker_seen.clear()
+                self._markers.add(marker.getsockname()[:2])
+            marker.connect((self.host, self.port))
+            if not self._marker_seen.wait(timeout):
+                raise TimeoutError("the fake printer did not accept its own marker connection")
+        finally:
+            marker.close()
         with self._lock:
-            self._lock.wait_for(lambda: len(self.received) >= self.connections, timeout)
+            if not self._lock.wait_for(lambda: len(self.received) >= self.connections, timeout):
+                raise TimeoutError(f"{self.connections - len(self.received)} connection(s) still open")
 
     # -- the printer --------------------------------------------------------------------------
 
     def _accept_loop(self) -> None:
         while self._running:
             try:
-                conn, _ = self._server.accept()
+                conn, peer = self._server.accept()
             except TimeoutError:
                 continue
             except OSError:
                 return
             with self._lock:
+                if peer[:2] in self._markers:
+                    self._markers.discard(peer[:2])
+                    self._marker_seen.set()
+                    conn.close()
+                    continue
+                index = self.connections
                 self.connections += 1
-            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
+            thread = threading.Thread(target=self._serve, args=(conn, index), daemon=True)
             thread.start()
             self._threads.append(thread)
 
-    def _answer(self, n: int) -> bytes:
+    def _answer(self, n: int, after_job: bool) -> bytes:
         with self._lock:
             self.queries.append(n)
+            if n == 1:  # a status read starts
+                if after_job and self._armed is not None:
+                    state, reads = self._armed
+                    self._armed = None
+                    if reads is None:
+                        self.state = state
+                    else:
+                        self._override = [state] * reads
+                self._read_state = self._override.pop(0) if self._override else None
+            state = self._read_state or self.state
         if self.silent:
             return b""
         if self.garbage:
             return b"\xff"
-        return bytes((REPLIES[self.state][n],))
+        return bytes((REPLIES[state][n],))
 
     def _should_drop(self, job_bytes: int) -> bool:
         if self.drop_after is None or job_bytes < self.drop_after:
@@ -132,7 +217,7 @@ class FakePrinter:
             self.drops_left -= 1
         return True
 
-    def _serve(self, conn: socket.socket) -> None:
+    def _serve(self, conn: socket.socket, index: int) -> None:
         job = bytearray()
         pending = b""
         dropped = False
@@ -160,7 +245,7 @@ class FakePrinter:
                         pending = data[i:]  # a query split across reads
                         break
                     if data[i] == DLE and i + 2 < len(data) and data[i + 1] == EOT and data[i + 2] in (1, 2, 3, 4):
-                        answer = self._answer(data[i + 2])
+                        answer = self._answer(data[i + 2], bool(job))
                         if answer:
                             conn.sendall(answer)
                         i += 3
@@ -177,5 +262,5 @@ class FakePrinter:
         finally:
             conn.close()
             with self._lock:
-                self.received.append(Received(bytes(job), dropped))
+                bisect.insort(self.received, Received(index, bytes(job), dropped))
                 self._lock.notify_all()

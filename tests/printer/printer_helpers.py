@@ -14,6 +14,7 @@ from kiosk.core.clock import WIB
 from kiosk.core.model import Ticket, TicketKind
 
 TICKET_ID = "0b7c1a52-3f4e-4d2a-9a55-2f1c3b9e8d71"
+SILENCE_TIMEOUT = 0.3  # only for a printer that will not answer: silence is "unknown" at any load
 
 
 def shared() -> Any:
@@ -49,9 +50,13 @@ def make_ticket(**changes: object) -> Ticket:
 
 
 def network_config(
-    folder: Path, fake: FakePrinter, timeout_s: float = 0.5, extra: dict[str, str] | None = None
+    folder: Path, fake: FakePrinter, timeout_s: float = 10.0, extra: dict[str, str] | None = None
 ) -> Path:
-    """The example config, open all day, printing to ``fake`` with a short timeout."""
+    """The example config, open all day, printing to ``fake``.
+
+    The timeout is generous: an answering printer must be believed however slowly a busy
+    machine runs the fake. A test of a silent printer passes a short one (``SILENCE_TIMEOUT``).
+    """
     replacements = {
         'kind = "preview"': 'kind = "network"\nhost = "127.0.0.1"',
         "port = 9100": f"port = {fake.port}",

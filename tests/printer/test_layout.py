@@ -133,3 +133,25 @@ def test_a_logo_is_printed_at_the_top_at_most_half_the_paper_wide(config: Config
     assert data.index(RASTER) < data.index(b"Dinas")
     header = data[data.index(RASTER) + 4 :]
     assert header[0] + 256 * header[1] == PAPERS[80].dots // 2 // 8
+
+
+def test_a_reprint_is_marked_cetak_ulang_with_its_own_time_on_both_papers_and_as_text(config: Config) -> None:
+    from datetime import datetime
+
+    from kiosk import ticket_text
+    from kiosk.core.clock import WIB
+
+    reprint = make_ticket(reprinted_at=datetime(2026, 11, 30, 10, 15, tzinfo=WIB))
+    for mm in (58, 80):
+        blocks = ticket_layout(reprint, config.site, PAPERS[mm])
+        texts = [b.text for b in blocks if isinstance(b, Text)]
+        assert " CETAK ULANG " in texts and "Dicetak ulang 30 November 2026 10:15 WIB" in " ".join(texts)
+        assert all(len(b.text) * FONT_A_WIDTH * b.size <= PAPERS[mm].dots for b in blocks if isinstance(b, Text))
+        assert not any("CETAK ULANG" in t for t in _texts(ticket_layout(make_ticket(), config.site, PAPERS[mm])))
+    text = ticket_text.render(reprint, config)
+    assert "CETAK ULANG" in text and "Dicetak ulang 30 November 2026 10:15 WIB" in text
+    assert "REPRINT" in ticket_text.render(reprint, config, "en")
+
+
+def _texts(blocks: list[object]) -> list[str]:
+    return [b.text for b in blocks if isinstance(b, Text)]

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from fake_printer import FakePrinter
 from PIL import Image
-from printer_helpers import network_config, shared
+from printer_helpers import SILENCE_TIMEOUT, network_config, shared
 
 from kiosk import cli
 from kiosk.backends.daybook import DayBook
@@ -86,7 +86,8 @@ def test_a_printer_that_cannot_print_refuses_the_walk_in_and_issues_nothing(
     caplog: pytest.LogCaptureFixture,
     trouble: str,
 ) -> None:
-    config_path = network_config(tmp_path, fake)
+    silence = trouble == "silent"
+    config_path = network_config(tmp_path, fake, SILENCE_TIMEOUT if silence else 10.0)
     if trouble in ("silent", "garbage"):
         setattr(fake, trouble, True)
     else:
@@ -125,8 +126,10 @@ def test_a_drop_mid_ticket_keeps_the_number_unprinted_and_a_reprint_prints_it(
     config_path = network_config(tmp_path, fake)
     fake.drop_mid_job(after_bytes=100)
     code, out, err = walkin(capsys, config_path, make_nik(6))
-    assert code == 0  # the number exists: the person is shown it
-    assert "A-001" in out and "Karcis gagal dicetak; nomor tetap tercatat." in err
+    assert code == 4  # the README's "system fault": the ticket did not come out
+    assert "A-001" in out  # the number exists: the person is shown it
+    assert "Karcis gagal dicetak" in err and "Tunjukkan nomor di layar kepada petugas" in err
+    assert "kiosk reprint A-001" in err  # what the one at the terminal does next
     [ticket] = tickets(config_path)
     assert (ticket.number, ticket.printed) == ("A-001", False)
     fake.wait_idle()
@@ -163,7 +166,7 @@ def test_printer_status_of_a_silent_printer_says_unknown_and_returns(
     tmp_path: Path, fake: FakePrinter, capsys: pytest.CaptureFixture[str]
 ) -> None:
     fake.silent = True
-    code, out, _ = run(capsys, "printer", "status", "--config", network_config(tmp_path, fake))
+    code, out, _ = run(capsys, "printer", "status", "--config", network_config(tmp_path, fake, SILENCE_TIMEOUT))
     assert code == 4
     assert "unknown" in out and "DLE EOT 1: -" in out
 
@@ -228,3 +231,80 @@ def test_the_preview_printer_writes_the_png_and_the_exact_bytes(
     out_png = tmp_path / "a001.png"
     code, _, _ = run(capsys, "printer", "preview", "--config", config_path, "A-001", "--out", out_png)
     assert code == 0 and out_png.read_bytes() == (folder / "2026-11-30_A-001.png").read_bytes()
+
+
+def test_a_walk_in_that_did_not_print_says_so_in_json_at_every_level_and_exits_4(
+    tmp_path: Path, fake: FakePrinter, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config_path = network_config(tmp_path, fake)
+    fake.drop_mid_job(after_bytes=100)
+    code, out, _ = walkin(capsys, config_path, make_nik(7), "--json")
+    answer = json.loads(out)
+    assert code == 4
+    assert (answer["printed"], answer["ticket"]["printed"], answer["print_problem"]) == (False, False, "printer_fault")
+    assert "kiosk reprint A-001" in answer["hint"]
+
+    fake.drop_after = None
+    code, out, _ = walkin(capsys, config_path, make_nik(8), "--json")
+    answer = json.loads(out)
+    assert code == 0
+    assert (answer["printed"], answer["ticket"]["printed"], answer["print_problem"]) == (True, True, None)
+
+
+def test_a_cover_left_open_after_the_job_says_the_ticket_will_come_out_and_invites_no_second_paper(
+    tmp_path: Path, fake: FakePrinter, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config_path = network_config(tmp_path, fake)
+    fake.fault_after_next_job("cover_open")  # opened while the ticket went in, and left open
+    code, out, err = walkin(capsys, config_path, make_nik(9))
+    assert code == 4
+    assert "A-001" in out
+    assert "gagal dicetak" not in err
+    assert "akan keluar sendiri setelah tutup printer ditutup" in err and "panggil petugas" in err
+    assert "kiosk reprint" not in err  # a reprint would be the second paper of A-001
+    [ticket] = tickets(config_path)
+    assert ticket.printed  # the printer holds it: nothing may send it again
+    fake.state = "ready"  # staff close the cover: the held ticket comes out
+    fake.wait_idle()
+    assert fake.copies(b"A-001") == 1
+
+
+def test_a_cover_left_open_answers_the_same_in_english_and_in_json(
+    tmp_path: Path, fake: FakePrinter, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config_path = network_config(tmp_path, fake)
+    fake.fault_after_next_job("cover_open")
+    code, out, _ = walkin(capsys, config_path, make_nik(10), "--json", "--lang", "en")
+    answer = json.loads(out)
+    assert code == 4
+    assert (answer["printed"], answer["ticket"]["printed"]) == (False, False)
+    assert answer["print_problem"] == "printer_holds_ticket"
+    assert "cover" in answer["hint"] and "staff" in answer["hint"]
+
+
+def test_every_reprint_says_cetak_ulang_with_its_own_time_and_the_queue_as_it_stands_now(
+    tmp_path: Path, fake: FakePrinter, capsys: pytest.CaptureFixture[str], monday_morning: FixedClock
+) -> None:
+    config_path = network_config(tmp_path, fake)
+    for n in range(1, 5):
+        assert walkin(capsys, config_path, make_nik(20 + n))[0] == 0
+    original = fake.wait_for_jobs(4)[3]
+    assert b"A-004" in original and b"Di depan Anda: 3 orang, perkiraan 18 menit" in original
+    assert b"CETAK ULANG" not in original
+
+    monday_morning.travel(timedelta(minutes=12, seconds=30))  # two people called at 6 minutes each
+    code, out, _ = run(capsys, "reprint", "--config", config_path, "A-004")
+    assert (code, out.strip()) == (0, "A-004")
+    first = fake.wait_for_jobs(5)[4]
+    assert b"A-004" in first and b"CETAK ULANG" in first
+    assert b"Dicetak ulang 30 November 2026 08:12 WIB" in first
+    assert b"30 November 2026 08:00 WIB" in first  # the time of issue stays on it
+    assert b"Di depan Anda: 1 orang, perkiraan 6 menit" in first
+
+    monday_morning.travel(timedelta(minutes=30))
+    assert run(capsys, "reprint", "--config", config_path, "A-004")[0] == 0
+    second = fake.wait_for_jobs(6)[5]
+    assert b"CETAK ULANG" in second and b"Dicetak ulang 30 November 2026 08:42 WIB" in second
+    assert b"Di depan Anda: 0 orang, perkiraan 0 menit" in second
+    [*_, ticket] = tickets(config_path)
+    assert (ticket.number, ticket.reprints, ticket.people_ahead) == ("A-004", 2, 3)  # the day book keeps the issue
