@@ -35,6 +35,7 @@ from kiosk.messages import explain
 from kiosk.ops.systemd import SystemdNotifier
 from kiosk.ops.watchdog import Heartbeat, start_watchdog
 from kiosk.ui.lang import Lang
+from kiosk.ui.scanner import ScannerInput
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +57,6 @@ SCREENS: tuple[tuple[str, str], ...] = (
 STATUS_POLL_S = 15.0  # printer readiness and slots left, refreshed off the UI thread
 IDLE_TICK_S = 0.25
 PREBUILD_TICK_S = 0.2
-SCAN_GAP_S = 1.0  # keys further apart than this start a new scan
-ENTER_KEYS = (13, 271)  # Return, keypad Enter
-ESCAPE_KEY = 27
-BACKSPACE_KEY = 8
 
 
 class KioskRoot(FloatLayout):
@@ -103,8 +100,7 @@ class KioskApp(App):
         self._polling = False
         self._poll_again = False
         self._deadline = 0.0
-        self._scan_buffer: list[str] = []
-        self._last_key = 0.0
+        self.scanner = ScannerInput(self.scanned, time.monotonic)
         self._events: list[Any] = []
         self._heartbeat: Heartbeat | None = None
         self._ready_sent = False
@@ -210,7 +206,7 @@ class KioskApp(App):
         """Home for the next person: input wiped, the default language, technician mode locked."""
         self.technician_unlocked = False
         self.language = self.config.ui.language
-        self._scan_buffer.clear()
+        self.scanner.clear()
         for screen in self.manager.screens:
             reset = getattr(screen, "reset", None)
             if reset is not None:
@@ -367,30 +363,9 @@ class KioskApp(App):
 
     # -- keyboard: the barcode scanner ----------------------------------------------------
 
-    def _on_key_down(self, _window: Any, key: int, _scancode: Any, codepoint: Any, _modifiers: Any) -> bool:
+    def _on_key_down(self, _window: Any, key: int, _scancode: Any, codepoint: Any, modifiers: Any) -> bool:
         self.touched()
-        now = time.monotonic()  # real time: a scanner types a whole line within milliseconds
-        if now - self._last_key > SCAN_GAP_S:
-            self._scan_buffer.clear()  # a stray key pressed long ago is not part of this scan
-        self._last_key = now
-        if key == ESCAPE_KEY:
-            return True  # never leaves the app; on_request_close decides for the window
-        if key in ENTER_KEYS:
-            text = "".join(self._scan_buffer).strip()
-            self._scan_buffer.clear()
-            if text:
-                self.scanned(text)
-            return True
-        if key == BACKSPACE_KEY:
-            if self._scan_buffer:
-                self._scan_buffer.pop()
-            return True
-        char = codepoint if isinstance(codepoint, str) and len(codepoint) == 1 else None
-        if char is None and 32 <= key < 127:
-            char = chr(key)
-        if char is not None and char.isprintable() and len(self._scan_buffer) < 200:
-            self._scan_buffer.append(char)
-        return True
+        return self.scanner.key_down(key, codepoint, modifiers or ())
 
     def scanned(self, text: str) -> None:
         """A scanner (or keyboard) sent a line: the current screen may take it, else look it up."""

@@ -143,6 +143,57 @@ def seed_bookings(config: Config, hasher: NikHasher, book: DayBook) -> None:
     book.upsert_bookings(result.bookings)
 
 
+# SDL2 key events as kivy/core/window/window_sdl2.py dispatches them: the key code (Kivy's
+# numbering), the USB HID scancode, the codepoint ``chr(key)`` (also for Shift: chr(304) "İ")
+# and the modifiers after this key.
+SHIFT_KEY, SHIFT_SCANCODE = 304, 225
+ENTER_KEY, ENTER_SCANCODE = 13, 40
+NUMPAD_ENTER_KEY, NUMPAD_ENTER_SCANCODE = 271, 88
+TAB_KEY, TAB_SCANCODE = 9, 43
+US_SHIFTED = dict(zip('!@#$%^&*()_+{}|:"<>?~', "1234567890-=[]\\;',./`", strict=True))
+
+
+def _scancode(char: str) -> int:
+    if "a" <= char <= "z":
+        return 4 + ord(char) - ord("a")
+    if "1" <= char <= "9":
+        return 30 + ord(char) - ord("1")
+    return {"0": 39, "-": 45, "=": 46, "/": 56, ".": 55, " ": 44}.get(char, 0)
+
+
+def sdl_key_events(text: str, suffix: str = "enter", capitals: str = "sdl") -> list[tuple[Any, ...]]:
+    """The key events an SDL2 window gives for a US-keyboard scanner typing ``text`` + ``suffix``."""
+    events: list[tuple[Any, ...]] = []
+    for char in text:
+        shifted = char.isupper() or char in US_SHIFTED
+        plain = US_SHIFTED.get(char, char.lower())
+        key, scancode = ord(plain), _scancode(plain)
+        if shifted:
+            events.append(("down", SHIFT_KEY, SHIFT_SCANCODE, chr(SHIFT_KEY), ["shift"]))
+            codepoint = char if capitals == "codepoint" else plain
+            events.append(("down", key, scancode, codepoint, ["shift"]))
+            events.append(("up", key, scancode))
+            events.append(("up", SHIFT_KEY, SHIFT_SCANCODE))
+        else:
+            events.append(("down", key, scancode, char, []))
+            events.append(("up", key, scancode))
+    ends = {
+        "enter": [(ENTER_KEY, ENTER_SCANCODE, [])],
+        "numpad_enter": [(NUMPAD_ENTER_KEY, NUMPAD_ENTER_SCANCODE, [])],
+        "tab": [(TAB_KEY, TAB_SCANCODE, [])],
+        "crlf": [(ENTER_KEY, ENTER_SCANCODE, []), (ord("j"), _scancode("j"), ["ctrl"])],  # LF is Ctrl+J
+        "": [],
+    }[suffix]
+    for key, scancode, modifiers in ends:
+        if modifiers:
+            events.append(("down", 306, 224, chr(306), ["ctrl"]))  # left Ctrl
+        events.append(("down", key, scancode, chr(key), modifiers))
+        events.append(("up", key, scancode))
+        if modifiers:
+            events.append(("up", 306, 224))
+    return events
+
+
 @pytest.fixture(scope="session")
 def window() -> Any:
     """The one offscreen Kivy window of this process, made the way Kivy's own GraphicUnitTest does."""
@@ -310,17 +361,24 @@ class UI:
         touch.touch_up()
         self.pump()
 
-    def type_keys(self, text: str, enter: bool = True) -> None:
-        """Keys as a USB barcode scanner sends them (a key code per character), then Enter."""
-        for char in text:
-            key = ord(char.lower())
-            modifiers = ["shift"] if char.isupper() else []
-            self.window.dispatch("on_key_down", key, 0, char, modifiers)
-            self.window.dispatch("on_key_up", key, 0)
-        if enter:
-            self.window.dispatch("on_key_down", 13, 40, None, [])
-            self.window.dispatch("on_key_up", 13, 40)
+    def type_keys(self, text: str, enter: bool = True, suffix: str = "enter", capitals: str = "sdl") -> None:
+        """Keys as a USB barcode scanner sends them through SDL2, then its suffix (Enter by default).
+
+        ``suffix``: "enter", "numpad_enter", "tab", "crlf" (Enter then Ctrl+J) or "" (none);
+        ``enter=False`` is the same as ``suffix=""``. ``capitals``: "sdl" sends a capital as the
+        SDL2 window does (Shift down, the letter with its unshifted codepoint, up, Shift up);
+        "codepoint" the same with the capital itself as the letter's codepoint.
+        """
+        self.send_keys(sdl_key_events(text, suffix if enter else "", capitals))
         self.pump()
+
+    def send_keys(self, events: list[tuple[Any, ...]]) -> None:
+        """Dispatch ``("down", key, scancode, codepoint, modifiers)`` / ``("up", key, scancode)``."""
+        for event in events:
+            if event[0] == "down":
+                self.window.dispatch("on_key_down", *event[1:])
+            else:
+                self.window.dispatch("on_key_up", *event[1:])
 
     def press_digits(self, digits: str) -> None:
         """Tap keypad keys one by one, as a person does."""
