@@ -269,6 +269,33 @@ class UI:
                 )
             time.sleep(0.005)
 
+    def run_main_loop_until(self, predicate: Callable[[], Any], timeout: float = 30.0, what: str = "") -> None:
+        """Run Kivy's own main loop (``EventLoop.mainloop``, as ``App.run`` does) until ``predicate()``.
+
+        Unlike ``pump``, an exception in a callback goes where it goes on the kiosk: to Kivy's
+        ExceptionManager, whose verdict decides whether the loop (the kiosk) goes on.
+        """
+        from kivy.base import EventLoop
+        from kivy.clock import Clock
+
+        deadline = time.monotonic() + timeout
+
+        def check(_dt: float) -> None:
+            if predicate() or time.monotonic() > deadline:
+                EventLoop.quit = True
+
+        event = Clock.schedule_interval(check, 0)
+        EventLoop.start()  # once per process; the loop below runs until check() says quit
+        EventLoop.quit = False
+        try:
+            EventLoop.mainloop()
+        finally:
+            event.cancel()
+            EventLoop.quit = False
+        assert EventLoop.status == "started", "the main loop was stopped: the kiosk would have exited"
+        if not predicate():
+            raise AssertionError(f"timed out waiting for {what or predicate}; screen {self.current}: {self.texts()}")
+
     def run_for(self, seconds: float) -> None:
         """Keep the loop running for ``seconds`` of real time (Clock intervals fire meanwhile)."""
         end = time.monotonic() + seconds
@@ -302,6 +329,7 @@ class UI:
         yield from walk(self.screen)
         if self.app.busy:
             yield from walk(self.app.root_widget.ids.veil)
+        yield from walk(self.app.root_widget.ids.idle)  # the idle warning, when it shows
 
     def texts(self) -> list[str]:
         """Every visible text on the current screen, markup stripped."""
@@ -337,6 +365,17 @@ class UI:
         x, y = widget.to_window(*widget.center)
         return UnitTestTouch(x, y)
 
+    def tap_at(self, x: float, y: float) -> None:
+        """A finger down and up at window coordinates ``(x, y)``."""
+        from kivy.tests.common import UnitTestTouch
+
+        self.pump()
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        self.pump()
+        touch.touch_up()
+        self.pump()
+
     def tap(self, widget: Any) -> None:
         """A finger down and up on the widget's centre, through the window's event dispatch."""
         if isinstance(widget, str):
@@ -349,15 +388,15 @@ class UI:
         self.pump()
 
     def long_press(self, widget: Any, seconds: float) -> None:
+        """A finger held ``seconds`` on the widget, on the app's monotonic clock (no real waiting)."""
         if isinstance(widget, str):
             widget = self.find(widget)
         self.pump()
         touch = self._touch_at(widget)
         touch.touch_down()
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            self.pump()
-            time.sleep(0.02)
+        self.pump(2)
+        self.monotonic.travel(seconds)
+        self.pump(3)
         touch.touch_up()
         self.pump()
 
