@@ -87,6 +87,10 @@ class DayBook:
         with self._lock:
             self._db.close()
 
+    def status(self) -> None:
+        """The port's link to a central server: a local day book has none."""
+        return None
+
     # -- bookings -------------------------------------------------------------------------
 
     def _booking(self, row: sqlite3.Row | tuple[object, ...]) -> Booking:

@@ -28,6 +28,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.core.config import Config
 from kiosk.core.errors import KioskError, Reason, Refusal, SystemFault
+from kiosk.core.pin import PinGate
 from kiosk.core.usecases import Kiosk
 from kiosk.i18n import N_, translator
 from kiosk.messages import explain
@@ -92,7 +93,7 @@ class KioskApp(App):
     ) -> None:
         super().__init__(**kwargs)
         self.kiosk = kiosk
-        self.config = config  # type: ignore[assignment]  # ours, not Kivy's ConfigParser
+        self.config = config  # ours, not Kivy's ConfigParser
         self.notifier = notifier or SystemdNotifier()
         self.monotonic = monotonic
         self.language = config.ui.language
@@ -107,6 +108,7 @@ class KioskApp(App):
         self._events: list[Any] = []
         self._heartbeat: Heartbeat | None = None
         self._ready_sent = False
+        self.technician_gate: PinGate | None = None  # built on the first visit of the PIN screen
         self.root_widget: KioskRoot | None = None
 
     # -- Kivy life cycle ------------------------------------------------------------------

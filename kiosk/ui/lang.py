@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 Observer = tuple[Callable[..., Any], tuple[Any, ...]]
 
 
-class Lang(Observable):  # type: ignore[misc]  # Kivy ships no type information
+class Lang(Observable):  # Kivy's classes are Any to mypy (no type information)
     """``app.lang._("text")`` in KV: re-evaluated on every language switch (any of ``LANGUAGES``).
 
     Kivy's builder binds to the attribute ``_`` of this object with ``fbind`` and keeps the

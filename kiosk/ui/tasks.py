@@ -134,7 +134,7 @@ class SidePoll:
         self._deliver(answer)
 
 
-class CrashGuard(ExceptionHandler):  # type: ignore[misc]  # Kivy ships no type information
+class CrashGuard(ExceptionHandler):  # Kivy's classes are Any to mypy (no type information)
     """Kivy's exception handler for the kiosk: log, show the error screen, carry on (``PASS``).
 
     Only an interrupt or ``SystemExit`` ends the loop. ``recover`` runs on the next frame,

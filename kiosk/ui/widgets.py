@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -21,6 +21,9 @@ from kivy.uix.screenmanager import Screen
 
 from kiosk.i18n import N_
 from kiosk.ui import theme
+
+if TYPE_CHECKING:
+    from kiosk.ui.app import KioskApp
 
 KV_DIR = Path(__file__).resolve().parent / "kv"
 _loaded: set[str] = set()
@@ -40,8 +43,8 @@ class KioskScreen(Screen):
     idle_timeout_s: float | None = 0
 
     @property
-    def app(self) -> Any:
-        return App.get_running_app()
+    def app(self) -> KioskApp:
+        return cast("KioskApp", App.get_running_app())
 
     def prepare(self, **kwargs: Any) -> None:
         """Called by ``app.go`` with its keyword arguments before the screen shows."""

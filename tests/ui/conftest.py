@@ -98,6 +98,38 @@ class PaperRoll:
             raise SystemFault(Reason.PRINTER_FAULT)
         self.printed.append(ticket)
 
+    def status(self) -> RollStatus:
+        return RollStatus(self.state)
+
+    def test_page(self) -> None:
+        if self.state != "ready":
+            raise SystemFault(Reason.PRINTER_FAULT)
+
+    def feed_and_cut(self) -> None:
+        if self.state != "ready":
+            raise SystemFault(Reason.PRINTER_FAULT)
+
+
+@dataclass(frozen=True)
+class RollStatus:
+    """PaperRoll's status report: a state, and no status bits (it has no DLE EOT)."""
+
+    state: str
+    detail: str = "no status bits"
+
+    @property
+    def can_print(self) -> bool:
+        return self.state == "ready"
+
+    def describe(self, language: str) -> str:
+        return self.state
+
+    def conditions(self, language: str) -> list[str]:
+        return []
+
+    def raw_lines(self) -> list[str]:
+        return []
+
 
 def default_printer(config: Config) -> Any:
     """The preview printer (PNG + raw bytes into the config's folder), or PaperRoll until it exists."""
@@ -255,7 +287,7 @@ class UI:
         self.pump(2, draw=True)
         return Path(self.window.screenshot(name=f"{path}.png"))
 
-    def wait_until(self, predicate: Callable[[], Any], timeout: float = 5.0, what: str = "") -> Any:
+    def wait_until(self, predicate: Callable[[], Any], timeout: float = 30.0, what: str = "") -> Any:
         """Pump the Kivy clock until ``predicate()`` is truthy; fail after ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
         while True:
