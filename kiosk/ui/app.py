@@ -1,12 +1,17 @@
-"""The kiosk app: screens, the one-task-at-a-time worker, idle timeout, scanner input.
+"""The kiosk app: screens, language, and the parts it wires together.
 
-The contract other parts code against (the technician screens, tests, bench):
+Its parts live beside it: the task runner, status poll and crash guard (``tasks``), the
+scanner's key handling (``scanner``) and the idle timer with its warning (``idle``).
+
+The contract other parts code against (the screens, the voice, tests, bench):
 ``KioskApp(kiosk, config, notifier=None)`` with ``kiosk``, ``config``, ``language``,
-``tr(text)``, ``run_task(work, on_done, on_error) -> bool``, ``go(name, **kwargs)``,
-``go_home()``, ``show_error(error)``, ``technician_unlocked``, ``exit_kiosk()`` and
-``notifier``. A screen may define ``prepare(**kwargs)`` (called by ``go`` before it shows),
-``reset()`` (wipe what was typed; called on the way home), ``idle_timeout_s`` (None: never
-times out; a number: its own timeout) and ``on_scan(text) -> bool`` (take scanner input).
+``choose_language(code)``, ``tr(text)``, ``run_task(work, on_done, on_error) -> bool``,
+``go(name, **kwargs)``, ``go_home()``, ``show_error(error)``, ``speak(text)`` (non-blocking),
+``technician_unlocked``, ``exit_kiosk()`` and ``notifier``. A screen may define
+``prepare(**kwargs)`` (called by ``go`` before it shows), ``reset()`` (wipe what was typed;
+called on the way home), ``idle_timeout_s`` (None: never times out; a number: its own
+timeout, without the idle warning unless ``idle_warns = True``) and ``on_scan(text) -> bool``
+(take scanner input).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from kivy.properties import BooleanProperty, ListProperty, NumericProperty, Obje
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
+from kiosk import i18n
 from kiosk.core.config import Config
 from kiosk.core.errors import KioskError, Reason, Refusal, SystemFault
 from kiosk.core.pin import PinGate
@@ -173,8 +179,18 @@ class KioskApp(App):
             self.lang.switch(language)
         self._clock_tick(0)
 
+    def choose_language(self, language: str) -> None:
+        """Show ``language`` (one of ``kiosk.i18n.LANGUAGES``) until this person is done."""
+        if language not in i18n.LANGUAGES:
+            log.warning("no such language: %r", language)
+            return
+        self.language = language
+
     def toggle_language(self) -> None:
-        self.language = "en" if self.language == "id" else "id"
+        """The next of ``LANGUAGES`` (Indonesian, English, ...): the home screen's one-button choice."""
+        languages = i18n.LANGUAGES
+        index = languages.index(self.language) if self.language in languages else -1
+        self.language = languages[(index + 1) % len(languages)]
 
     # -- moving between screens -----------------------------------------------------------
 

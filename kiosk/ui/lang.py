@@ -9,7 +9,8 @@ from typing import Any
 
 from kivy.event import Observable
 
-from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
+from kiosk import i18n
+from kiosk.i18n import DEFAULT_LANGUAGE, translator
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +18,7 @@ Observer = tuple[Callable[..., Any], tuple[Any, ...]]
 
 
 class Lang(Observable):  # Kivy's classes are Any to mypy (no type information)
-    """``app.lang._("text")`` in KV: re-evaluated on every language switch (any of ``LANGUAGES``).
+    """``app.lang._("text")`` in KV: re-evaluated on every language switch (any of ``kiosk.i18n.LANGUAGES``).
 
     Kivy's builder binds to the attribute ``_`` of this object with ``fbind`` and keeps the
     uid it returns; when a widget is garbage collected, ``Builder.unbind_widget`` hands that
@@ -31,7 +32,7 @@ class Lang(Observable):  # Kivy's classes are Any to mypy (no type information)
         super().__init__()
         self.observers: dict[int, Observer] = {}
         self._uids = itertools.count(1)
-        self.language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+        self.language = language if language in i18n.LANGUAGES else DEFAULT_LANGUAGE
         self._tr = translator(self.language)
 
     def _(self, text: str) -> str:
@@ -60,7 +61,7 @@ class Lang(Observable):  # Kivy's classes are Any to mypy (no type information)
 
     def switch(self, language: str) -> None:
         """Show ``language`` on every bound rule; an unknown language falls back to Indonesian."""
-        self.language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+        self.language = language if language in i18n.LANGUAGES else DEFAULT_LANGUAGE
         self._tr = translator(self.language)
         for uid, (func, largs) in list(self.observers.items()):
             try:

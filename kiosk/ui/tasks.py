@@ -122,16 +122,24 @@ class SidePoll:
         self._again = False
 
         def worker() -> None:
-            answer = self._work()  # ``work`` catches what it can explain; see KioskApp._poll_status
-            Clock.schedule_once(lambda _dt: self._arrived(answer), 0)
+            try:
+                answer = self._work()  # ``work`` catches what it can explain; see KioskApp._poll_status
+            except Exception:  # noqa: BLE001 - one failed poll must not stop every later one
+                log.exception("status poll failed")
+                Clock.schedule_once(lambda _dt: self._failed(), 0)
+            else:
+                Clock.schedule_once(lambda _dt: self._arrived(answer), 0)
 
         threading.Thread(target=worker, name=self.THREAD_NAME, daemon=True).start()
 
     def _arrived(self, answer: Any) -> None:
+        self._failed()
+        self._deliver(answer)
+
+    def _failed(self) -> None:
         self._in_flight = False
         if self._again:
             self.ask()
-        self._deliver(answer)
 
 
 class CrashGuard(ExceptionHandler):  # Kivy's classes are Any to mypy (no type information)
@@ -144,6 +152,7 @@ class CrashGuard(ExceptionHandler):  # Kivy's classes are Any to mypy (no type i
     def __init__(self, recover: Callable[[BaseException], None]) -> None:
         super().__init__()
         self._recover = recover
+        self._pending: BaseException | None = None
         self.caught = 0
 
     def handle_exception(self, inst: BaseException) -> int:
@@ -151,8 +160,15 @@ class CrashGuard(ExceptionHandler):  # Kivy's classes are Any to mypy (no type i
             return int(ExceptionManager.RAISE)
         self.caught += 1
         log.error("a UI callback failed; the kiosk carries on", exc_info=inst)
-        Clock.schedule_once(lambda _dt: self._recover(inst), 0)
+        if self._pending is None:  # several failures in one frame: one recovery
+            self._pending = inst
+            Clock.schedule_once(self._run_recovery, 0)
         return int(ExceptionManager.PASS)
+
+    def _run_recovery(self, _dt: float) -> None:
+        inst, self._pending = self._pending, None
+        if inst is not None:
+            self._recover(inst)
 
     def install(self) -> None:
         ExceptionManager.add_handler(self)
