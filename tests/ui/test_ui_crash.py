@@ -111,3 +111,23 @@ def test_an_exception_in_a_task_answer_handler_shows_the_error_screen_and_clears
     assert not ui.app.busy and not ui.app.task_running
     ui.tap("back")
     assert ui.current == "home"
+
+
+def test_a_status_poll_that_fails_does_not_stop_the_next_one(ui):
+    from kiosk.ui.tasks import SidePoll
+
+    answers = []
+    calls = []
+
+    def work():
+        calls.append(True)
+        if len(calls) == 1:
+            raise RuntimeError("a bug in the first poll")
+        return "slots"
+
+    poll = SidePoll(work, answers.append)
+    poll.ask()
+    ui.wait_until(lambda: calls and not poll.in_flight, what="the failed poll to end")
+    assert answers == []
+    poll.ask()
+    ui.wait_until(lambda: answers == ["slots"], what="the next poll")
