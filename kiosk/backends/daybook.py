@@ -128,6 +128,9 @@ class DayBook:
             self._BOOKING_SELECT + "WHERE b.day = ? AND b.site = ? ORDER BY b.slot, b.code", (day.isoformat(), site)
         )
         return self._bookings(rows)  # one bad row is left out (and logged), never a failed mirror for every kiosk
+    def status(self) -> None:
+        """The port's link to a central server: a local day book has none."""
+        return None
 
     # -- bookings -------------------------------------------------------------------------
 

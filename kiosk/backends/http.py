@@ -19,7 +19,7 @@ import ssl
 import threading
 import time as monotonic_time
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
@@ -36,6 +36,7 @@ from kiosk.core.clock import WIB, Clock, SystemClock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
 from kiosk.core.model import Booking, DailyReport, Priority, ServiceQuota, Ticket
+from kiosk.core.ports import BackendStatus  # the port's type; kept importable from here
 from kiosk.ops.logging import hide_secret
 
 log = logging.getLogger(__name__)
@@ -46,20 +47,6 @@ IN_DOUBT = frozenset(
     {"timeout", "dropped", "connection", "request"}
 )  # while offline, ask the server again at most this often
 _REASONS = {r.value: r for r in Reason}
-
-
-@dataclass(frozen=True)
-class BackendStatus:
-    """For the technician screen: is the server there, how fast, what waits to be synced."""
-
-    online: bool
-    latency_ms: float | None
-    last_error: str | None
-    last_sync: datetime | None
-    unsynced: int
-    leased_free: dict[str, int] = field(default_factory=dict)
-    # Offline tickets the server kept otherwise than printed, or did not take: a technician looks.
-    conflicts: tuple[str, ...] = ()
 
 
 def _read_token(config: Config) -> str:

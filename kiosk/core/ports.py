@@ -1,12 +1,14 @@
 """The ports the use cases talk through: the booking backend and the ticket printer.
 
 The SQLite day book (embedded default) and the HTTP client (production) implement
-``BookingBackend``; the printer package implements ``TicketPrinter``.
+``BookingBackend``; the printer package implements ``TicketPrinter``. Both ports carry what
+the technician screen shows (``BookingBackend.status``, ``TicketPrinter.status`` and the
+printer's test page, feed and cut), so diagnostics need not guess what an adapter can do.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
@@ -58,6 +60,24 @@ class BookingBackend(Protocol):
 
     def daily_report(self, day: date, now: datetime) -> DailyReport: ...
 
+    def status(self) -> BackendStatus | None:
+        """The link to the central server, for the technician; None for a local day book (no link)."""
+        ...
+
+
+@dataclass(frozen=True)
+class BackendStatus:
+    """For the technician screen: is the server there, how fast, what waits to be synced."""
+
+    online: bool
+    latency_ms: float | None
+    last_error: str | None  # the last failed call in a technician's words, e.g. "GET /quotas: timeout"
+    last_sync: datetime | None
+    unsynced: int  # tickets issued offline, not yet on the server
+    leased_free: dict[str, int] = field(default_factory=dict)  # unused leased numbers per service
+    # Offline tickets the server kept otherwise than printed, or did not take: a technician looks.
+    conflicts: tuple[str, ...] = ()
+
 
 @dataclass(frozen=True)
 class PrinterReadiness:
@@ -68,6 +88,35 @@ class PrinterReadiness:
     warning: str | None = None  # e.g. "paper_near_end": keep printing, tell the technician
 
 
+class PrinterStatusReport(Protocol):
+    """The printer's full status for the technician: its state and each status bit in words."""
+
+    @property
+    def state(self) -> str:
+        """The named state, e.g. ``paper_out``."""
+        ...
+
+    @property
+    def can_print(self) -> bool: ...
+
+    @property
+    def detail(self) -> str:
+        """Why there is no status (e.g. the connection error); "" when the printer answered."""
+        ...
+
+    def describe(self, language: str) -> str:
+        """The state in plain words."""
+        ...
+
+    def conditions(self, language: str) -> list[str]:
+        """Each status bit the printer answered, in plain words; empty if it has none."""
+        ...
+
+    def raw_lines(self) -> list[str]:
+        """Each raw reply, for the technician (``DLE EOT 4: 0x12 ...``)."""
+        ...
+
+
 class TicketPrinter(Protocol):
     def readiness(self) -> PrinterReadiness:
         """Ask the printer, with a short timeout. A printer that does not answer cannot print."""
@@ -75,4 +124,16 @@ class TicketPrinter(Protocol):
 
     def print_ticket(self, ticket: Ticket) -> None:
         """Print one ticket; raise ``SystemFault(PRINTER_FAULT)`` if it did not come out."""
+        ...
+
+    def status(self) -> PrinterStatusReport:
+        """Everything the printer says about itself (never raises: silence is a status too)."""
+        ...
+
+    def test_page(self) -> None:
+        """Print the self-test page; raise ``SystemFault(PRINTER_FAULT)`` if it did not come out."""
+        ...
+
+    def feed_and_cut(self) -> None:
+        """Feed a few lines and cut (clears a half-printed ticket)."""
         ...

@@ -1,12 +1,17 @@
-"""The kiosk app: screens, the one-task-at-a-time worker, idle timeout, scanner input.
+"""The kiosk app: screens, language, and the parts it wires together.
 
-The contract other parts code against (the technician screens, tests, bench):
+Its parts live beside it: the task runner, status poll and crash guard (``tasks``), the
+scanner's key handling (``scanner``) and the idle timer with its warning (``idle``).
+
+The contract other parts code against (the screens, the voice, tests, bench):
 ``KioskApp(kiosk, config, notifier=None)`` with ``kiosk``, ``config``, ``language``,
-``tr(text)``, ``run_task(work, on_done, on_error) -> bool``, ``go(name, **kwargs)``,
-``go_home()``, ``show_error(error)``, ``technician_unlocked``, ``exit_kiosk()`` and
-``notifier``. A screen may define ``prepare(**kwargs)`` (called by ``go`` before it shows),
-``reset()`` (wipe what was typed; called on the way home), ``idle_timeout_s`` (None: never
-times out; a number: its own timeout) and ``on_scan(text) -> bool`` (take scanner input).
+``choose_language(code)``, ``tr(text)``, ``run_task(work, on_done, on_error) -> bool``,
+``go(name, **kwargs)``, ``go_home()``, ``show_error(error)``, ``speak(text)`` (non-blocking),
+``technician_unlocked``, ``exit_kiosk()`` and ``notifier``. A screen may define
+``prepare(**kwargs)`` (called by ``go`` before it shows), ``reset()`` (wipe what was typed;
+called on the way home), ``idle_timeout_s`` (None: never times out; a number: its own
+timeout, without the idle warning unless ``idle_warns = True``) and ``on_scan(text) -> bool``
+(take scanner input).
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ from __future__ import annotations
 import importlib
 import logging
 import math
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -27,14 +31,21 @@ from kivy.properties import BooleanProperty, ListProperty, NumericProperty, Obje
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
+from kiosk import i18n
 from kiosk.core.config import Config
 from kiosk.core.errors import KioskError, Reason, Refusal, SystemFault
+from kiosk.core.pin import PinGate
 from kiosk.core.usecases import Kiosk
 from kiosk.i18n import N_, translator
 from kiosk.messages import explain
 from kiosk.ops.systemd import SystemdNotifier
 from kiosk.ops.watchdog import Heartbeat, start_watchdog
+from kiosk.ui.idle import PROMPT as IDLE_PROMPT
+from kiosk.ui.idle import TICK_S as IDLE_TICK_S
+from kiosk.ui.idle import TONE_PATH, IdleRule, IdleTimer, warning_length
 from kiosk.ui.lang import Lang
+from kiosk.ui.scanner import ScannerInput
+from kiosk.ui.tasks import CrashGuard, SidePoll, TaskRunner
 
 log = logging.getLogger(__name__)
 PAPER_NEAR_END_NOTICE = N_("Petugas: kertas printer hampir habis, segera ganti gulungan.")
@@ -55,12 +66,7 @@ SCREENS: tuple[tuple[str, str], ...] = (
 )
 
 STATUS_POLL_S = 15.0  # printer readiness and slots left, refreshed off the UI thread
-IDLE_TICK_S = 0.25
 PREBUILD_TICK_S = 0.2
-SCAN_GAP_S = 1.0  # keys further apart than this start a new scan
-ENTER_KEYS = (13, 271)  # Return, keypad Enter
-ESCAPE_KEY = 27
-BACKSPACE_KEY = 8
 
 
 class KioskRoot(FloatLayout):
@@ -76,7 +82,7 @@ class KioskApp(App):
     technician_unlocked = BooleanProperty(False)
     busy = BooleanProperty(False)  # a task runs: the veil shows and taps do nothing
     busy_text = StringProperty("")
-    idle_left = NumericProperty(0)  # whole seconds before going home; 0 when no countdown
+    idle_left = NumericProperty(0)  # seconds before going home while the idle warning shows; else 0
     printer_problem = StringProperty("")  # banner on the home screen; "" when it can print
     printer_notice = StringProperty("")  # a small line for staff (paper near end); "" when none
     quotas = ListProperty([])  # ServiceQuota of every service, refreshed by the status poll
@@ -95,21 +101,22 @@ class KioskApp(App):
     ) -> None:
         super().__init__(**kwargs)
         self.kiosk = kiosk
-        self.config = config  # type: ignore[assignment]  # ours, not Kivy's ConfigParser
+        self.config = config  # ours, not Kivy's ConfigParser
         self.notifier = notifier or SystemdNotifier()
         self.monotonic = monotonic
         self.language = config.ui.language
         self.lang = Lang(self.language)
         self.title = "Antrian"
-        self._task: threading.Thread | None = None
-        self._polling = False
-        self._poll_again = False
-        self._deadline = 0.0
-        self._scan_buffer: list[str] = []
-        self._last_key = 0.0
+        self.tasks = TaskRunner(self._set_busy, self.recover, deliver=lambda cb, value: self._finish(cb, value))
+        self.status_poll = SidePoll(self._poll_status, self._status_arrived)
+        self.crash_guard = CrashGuard(self.recover)
+        self.idle = IdleTimer(monotonic, self._idle_warning, self._idle_warning_started, self._idle_timeout)
+        self._tone: Any = None
+        self.scanner = ScannerInput(self.scanned, time.monotonic)
         self._events: list[Any] = []
         self._heartbeat: Heartbeat | None = None
         self._ready_sent = False
+        self.technician_gate: PinGate | None = None  # built on the first visit of the PIN screen
         self.root_widget: KioskRoot | None = None
 
     # -- Kivy life cycle ------------------------------------------------------------------
@@ -138,6 +145,7 @@ class KioskApp(App):
         return root
 
     def on_start(self) -> None:
+        self.crash_guard.install()
         KivyConfig.set("kivy", "exit_on_escape", "0")
         Window.bind(on_request_close=self._on_request_close, on_key_down=self._on_key_down)
         Window.bind(on_touch_down=self._on_any_touch)
@@ -151,6 +159,8 @@ class KioskApp(App):
         self.refresh_status()
 
     def on_stop(self) -> None:
+        self.crash_guard.uninstall()
+        self.status_poll.cancel()
         for event in self._events:
             event.cancel()
         self._events = []
@@ -171,8 +181,18 @@ class KioskApp(App):
             self.lang.switch(language)
         self._clock_tick(0)
 
+    def choose_language(self, language: str) -> None:
+        """Show ``language`` (one of ``kiosk.i18n.LANGUAGES``) until this person is done."""
+        if language not in i18n.LANGUAGES:
+            log.warning("no such language: %r", language)
+            return
+        self.language = language
+
     def toggle_language(self) -> None:
-        self.language = "en" if self.language == "id" else "id"
+        """The next of ``LANGUAGES`` (Indonesian, English, ...): the home screen's one-button choice."""
+        languages = i18n.LANGUAGES
+        index = languages.index(self.language) if self.language in languages else -1
+        self.language = languages[(index + 1) % len(languages)]
 
     # -- moving between screens -----------------------------------------------------------
 
@@ -195,7 +215,7 @@ class KioskApp(App):
         missing = [name for name, _target in SCREENS if not self.manager.has_screen(name)]
         if not missing:
             return False  # ends the schedule
-        if self._task is None:  # never compete with a request in flight
+        if not self.tasks.running:  # never compete with a request in flight
             self.screen_named(missing[0])
             return len(missing) > 1
         return True
@@ -212,7 +232,7 @@ class KioskApp(App):
         """Home for the next person: input wiped, the default language, technician mode locked."""
         self.technician_unlocked = False
         self.language = self.config.ui.language
-        self._scan_buffer.clear()
+        self.scanner.clear()
         for screen in self.manager.screens:
             reset = getattr(screen, "reset", None)
             if reset is not None:
@@ -260,70 +280,69 @@ class KioskApp(App):
         Returns False, doing nothing, while another task runs: a second tap is ignored. Any
         exception that is not a ``KioskError`` is logged and reported as a backend fault.
         """
-        if self._task is not None:
+        if self.tasks.running:
             return False
-        self.busy = True
         self.busy_text = busy_text or self.tr(N_("Mohon tunggu ..."))
-        handle_error = on_error or self.show_error
-
-        def worker() -> None:
-            try:
-                result = work()
-            except KioskError as exc:
-                Clock.schedule_once(lambda _dt, error=exc: self._finish(handle_error, error), 0)
-            except Exception:  # noqa: BLE001 - a crash in a worker must reach the screen, not vanish
-                log.exception("task failed")
-                fault = SystemFault(Reason.BACKEND_FAULT)
-                Clock.schedule_once(lambda _dt: self._finish(handle_error, fault), 0)
-            else:
-                Clock.schedule_once(lambda _dt: self._finish(on_done, result), 0)
-
-        self._task = threading.Thread(target=worker, name="kiosk-task", daemon=True)
-        self._task.start()
-        return True
+        return self.tasks.run(work, on_done, on_error or self.show_error)
 
     @property
     def task_running(self) -> bool:
-        return self._task is not None
+        return self.tasks.running
 
     def _finish(self, callback: Callable[[Any], None], value: Any) -> None:
-        self._task = None
-        self.busy = False
-        self.touched()
-        callback(value)
+        self.tasks.finish(callback, value)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        if not busy:
+            self.touched()
+
+    def recover(self, error: BaseException) -> None:
+        """After a bug in a UI callback: the error screen for this person, then home as ever.
+
+        Never raises: it is what runs when something else did.
+        """
+        try:
+            if not self.tasks.running:
+                self.busy = False  # a veil left up by the failed callback would block every tap
+            self.show_error(SystemFault(Reason.UNEXPECTED))
+        except Exception:  # noqa: BLE001 - the error screen failed too: home is the last place to go
+            log.exception("the error screen failed after %s; going home", type(error).__name__)
+            try:
+                self.go_home()
+            except Exception:  # noqa: BLE001 - the main loop goes on; the watchdog sees a frozen UI
+                log.exception("going home failed too")
+
+    @property
+    def _polling(self) -> bool:
+        """A status poll is asked or on its way (the test harness and screenshots wait for it)."""
+        return self.status_poll.in_flight
 
     def refresh_status(self) -> None:
         """Ask for printer readiness and slots left on a side thread; the UI shows the answer."""
-        if self._polling:
-            self._poll_again = True  # the answer on its way may predate what prompted this ask
-            return
-        self._polling = True
-        self._poll_again = False
+        self.status_poll.ask()
+
+    def _poll_status(self) -> tuple[Any, KioskError | None, list[Any] | None]:
+        """On the side thread: the printer's readiness (or why not) and today's quotas (or None)."""
         kiosk = self.kiosk
+        problem: KioskError | None = None
+        quotas: list[Any] | None = None
+        readiness = None
+        try:
+            readiness = kiosk.printer_readiness()
+        except KioskError as exc:
+            problem = exc
+        except Exception:  # noqa: BLE001 - a broken driver shows as "cannot print", not a crash
+            log.exception("printer readiness failed")
+            problem = SystemFault(Reason.PRINTER_FAULT)
+        try:
+            quotas = kiosk.quotas()
+        except Exception:  # noqa: BLE001 - keep the last known slots; the home screen stays up
+            log.exception("quotas failed")
+        return readiness, problem, quotas
 
-        def worker() -> None:
-            problem: KioskError | None = None
-            quotas: list[Any] | None = None
-            readiness = None
-            try:
-                readiness = kiosk.printer_readiness()
-            except KioskError as exc:
-                problem = exc
-            except Exception:  # noqa: BLE001 - a broken driver shows as "cannot print", not a crash
-                log.exception("printer readiness failed")
-                problem = SystemFault(Reason.PRINTER_FAULT)
-            try:
-                quotas = kiosk.quotas()
-            except Exception:  # noqa: BLE001 - keep the last known slots; the home screen stays up
-                log.exception("quotas failed")
-            Clock.schedule_once(lambda _dt: self._status_arrived(readiness, problem, quotas), 0)
-
-        threading.Thread(target=worker, name="kiosk-status", daemon=True).start()
-
-    def _status_arrived(self, readiness: Any, problem: KioskError | None, quotas: list[Any] | None) -> None:
-        self._polling = False
-        if self._poll_again:
-            self.refresh_status()
+    def _status_arrived(self, answer: tuple[Any, KioskError | None, list[Any] | None]) -> None:
+        readiness, problem, quotas = answer
         if problem is not None or (readiness is not None and not readiness.can_print):
             self.printer_problem = self.tr(N_("Printer karcis sedang bermasalah. Mohon hubungi petugas."))
         else:
@@ -336,31 +355,61 @@ class KioskApp(App):
 
     # -- idle timeout ---------------------------------------------------------------------
 
-    def touched(self) -> None:
-        """Someone is there: restart the idle countdown."""
-        self._deadline = self.monotonic() + self._timeout_of(self.screen)
+    def touched(self) -> bool:
+        """Someone is there: restart the idle countdown. True if this ended the idle warning."""
+        return self.idle.restart(self._idle_rule(self.screen))
 
-    def _timeout_of(self, screen: Any) -> float:
+    def _idle_rule(self, screen: Any) -> IdleRule:
+        """A screen's ``idle_timeout_s`` (0: the configured one, None: never) and its warning.
+
+        Only screens on the configured timeout warn (unless ``idle_warns`` says otherwise):
+        a screen with a timeout of its own, such as the number shown for 20 s, has chosen
+        when to go home.
+        """
         own = getattr(screen, "idle_timeout_s", 0)
         if own is None:
-            return math.inf
-        return float(own or self.config.ui.idle_timeout_s)
+            return IdleRule(math.inf, 0.0)
+        timeout = float(own or self.config.ui.idle_timeout_s)
+        warns = bool(getattr(screen, "idle_warns", not own))
+        return IdleRule(timeout, warning_length(timeout, warns))
 
     def _idle_tick(self, _dt: float) -> None:
-        screen = self.screen
-        if self.busy or getattr(screen, "idle_timeout_s", 0) is None:
-            self.idle_left = 0
+        if self.busy:
+            self.idle.pause()
             return
-        left = self._deadline - self.monotonic()
-        if left <= 0:
-            log.info("idle on %s: back home", screen.name)
-            self.go_home()
-            return
-        self.idle_left = math.ceil(left)
+        self.idle.tick()
+
+    def _idle_warning(self, seconds_left: int) -> None:
+        self.idle_left = seconds_left
+
+    def _idle_warning_started(self) -> None:
+        log.info("idle on %s: asking whether the person is still there", self.manager.current)
+        self.play_tone()
+        self.speak(self.tr(IDLE_PROMPT))
+
+    def _idle_timeout(self) -> None:
+        log.info("idle on %s: back home", self.manager.current)
+        self.go_home()
 
     def _on_any_touch(self, *_args: Any) -> bool:
-        self.touched()
-        return False
+        # A touch that ends the warning only ends it: it must not press what lies under the overlay.
+        return self.touched()
+
+    # -- sound ----------------------------------------------------------------------------
+
+    def speak(self, text: str) -> None:
+        """Say ``text`` aloud without waiting for it (the voice part renders and plays it)."""
+        log.debug("speak: %s", text)
+
+    def play_tone(self) -> None:
+        """The idle warning's chime, through Kivy's audio; silent where the machine has no sound."""
+        if self._tone is None:
+            from kivy.core.audio import SoundLoader
+
+            self._tone = SoundLoader.load(str(TONE_PATH)) or False  # False: tried, no audio here
+        if self._tone:
+            self._tone.stop()
+            self._tone.play()
 
     def _clock_tick(self, _dt: float) -> None:
         from kiosk.messages import format_day
@@ -371,30 +420,9 @@ class KioskApp(App):
 
     # -- keyboard: the barcode scanner ----------------------------------------------------
 
-    def _on_key_down(self, _window: Any, key: int, _scancode: Any, codepoint: Any, _modifiers: Any) -> bool:
+    def _on_key_down(self, _window: Any, key: int, _scancode: Any, codepoint: Any, modifiers: Any) -> bool:
         self.touched()
-        now = time.monotonic()  # real time: a scanner types a whole line within milliseconds
-        if now - self._last_key > SCAN_GAP_S:
-            self._scan_buffer.clear()  # a stray key pressed long ago is not part of this scan
-        self._last_key = now
-        if key == ESCAPE_KEY:
-            return True  # never leaves the app; on_request_close decides for the window
-        if key in ENTER_KEYS:
-            text = "".join(self._scan_buffer).strip()
-            self._scan_buffer.clear()
-            if text:
-                self.scanned(text)
-            return True
-        if key == BACKSPACE_KEY:
-            if self._scan_buffer:
-                self._scan_buffer.pop()
-            return True
-        char = codepoint if isinstance(codepoint, str) and len(codepoint) == 1 else None
-        if char is None and 32 <= key < 127:
-            char = chr(key)
-        if char is not None and char.isprintable() and len(self._scan_buffer) < 200:
-            self._scan_buffer.append(char)
-        return True
+        return self.scanner.key_down(key, codepoint, modifiers or ())
 
     def scanned(self, text: str) -> None:
         """A scanner (or keyboard) sent a line: the current screen may take it, else look it up."""

@@ -9,7 +9,8 @@ import qrcode
 from kivy.core.image import Image as CoreImage
 from kivy.properties import ObjectProperty, StringProperty
 
-from kiosk.i18n import N_
+from kiosk.core.model import ServiceQuota
+from kiosk.i18n import N_, Translate
 from kiosk.ui.widgets import KioskScreen, load_kv
 
 load_kv("home")
@@ -26,7 +27,7 @@ def qr_texture(text: str) -> Any:
     return texture
 
 
-def slots_text(tr: Any, quota: Any) -> str:
+def slots_text(tr: Translate, quota: ServiceQuota) -> str:
     if not quota.service.walk_in:
         return tr(N_("{service}: hanya online")).format(service=quota.service.name)
     if quota.full:

@@ -9,7 +9,8 @@ pulling the plug does not reset a lockout (``kiosk.backends.pin_lock``).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from kivy.clock import Clock
 from kivy.factory import Factory
@@ -18,10 +19,13 @@ from kivy.properties import BooleanProperty, ListProperty, StringProperty
 from kiosk.backends.pin_lock import FileLockStore, lock_path
 from kiosk.core.errors import KioskError
 from kiosk.core.pin import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinGate, PinOutcome, PinResult
-from kiosk.i18n import N_
+from kiosk.i18n import N_, Translate
 from kiosk.ui import theme
 from kiosk.ui.diagnostics import backend_lines, counter_lines, export_daily_report, export_day_log, printer_lines
 from kiosk.ui.widgets import KioskScreen, load_kv
+
+if TYPE_CHECKING:
+    from kiosk.ui.app import KioskApp
 
 load_kv("technician")
 log = logging.getLogger(__name__)
@@ -30,17 +34,15 @@ TECHNICIAN_IDLE_S = 120  # a technician reads and thinks; still locks itself if 
 DOT = "\u2022"
 
 
-def pin_gate(app: Any) -> PinGate:
+def pin_gate(app: KioskApp) -> PinGate:
     """The app's one PIN gate, built on first use from the config and the kiosk's clock."""
-    gate = getattr(app, "_technician_gate", None)
-    if gate is None:
+    if app.technician_gate is None:
         store = FileLockStore(lock_path(app.config))
-        gate = PinGate(app.config.technician_pin_hash, app.kiosk.clock, store)
-        app._technician_gate = gate
-    return gate
+        app.technician_gate = PinGate(app.config.technician_pin_hash, app.kiosk.clock, store)
+    return app.technician_gate
 
 
-def pin_message(tr: Any, result: PinResult) -> str:
+def pin_message(tr: Translate, result: PinResult) -> str:
     """What the PIN screen says after a try (or on arrival)."""
     if result.outcome == PinOutcome.DISABLED:
         return tr(N_("Mode teknisi tidak aktif: PIN belum diatur. Atur dengan perintah kiosk set-pin."))
@@ -198,20 +200,21 @@ class TechnicianScreen(KioskScreen):
     # -- printer actions ------------------------------------------------------------------
 
     def test_page(self) -> None:
-        self._printer_action("test_page", N_("Halaman uji dicetak."), N_("Mencetak halaman uji ..."))
+        printer = self.app.kiosk.printer
+        action = printer.test_page if printer is not None else None
+        self._printer_action(action, N_("Halaman uji dicetak."), N_("Mencetak halaman uji ..."))
 
     def feed_and_cut(self) -> None:
-        self._printer_action(
-            "feed_and_cut", N_("Kertas didorong dan dipotong."), N_("Mendorong dan memotong kertas ...")
-        )
+        printer = self.app.kiosk.printer
+        action = printer.feed_and_cut if printer is not None else None
+        self._printer_action(action, N_("Kertas didorong dan dipotong."), N_("Mendorong dan memotong kertas ..."))
 
-    def _printer_action(self, method: str, done_text: str, busy_text: str) -> None:
+    def _printer_action(self, action: Callable[[], None] | None, done_text: str, busy_text: str) -> None:
         if not self._allowed():
             return
         app = self.app
-        action = getattr(app.kiosk.printer, method, None)
         if action is None:
-            self.result_text = app.tr(N_("Printer ini tidak mendukung perintah tersebut."))
+            self.result_text = app.tr(N_("Tidak ada printer yang diatur"))
             return
         app.run_task(action, lambda _r: self._after_print(done_text), self._failed, app.tr(busy_text))
 

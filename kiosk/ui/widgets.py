@@ -1,9 +1,10 @@
-"""Widgets every screen uses: big buttons, the keypad, the countdown, the busy veil."""
+"""Widgets every screen uses: big buttons, the keypad, the busy veil, the idle warning."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -20,6 +21,9 @@ from kivy.uix.screenmanager import Screen
 
 from kiosk.i18n import N_
 from kiosk.ui import theme
+
+if TYPE_CHECKING:
+    from kiosk.ui.app import KioskApp
 
 KV_DIR = Path(__file__).resolve().parent / "kv"
 _loaded: set[str] = set()
@@ -39,8 +43,8 @@ class KioskScreen(Screen):
     idle_timeout_s: float | None = 0
 
     @property
-    def app(self) -> Any:
-        return App.get_running_app()
+    def app(self) -> KioskApp:
+        return cast("KioskApp", App.get_running_app())
 
     def prepare(self, **kwargs: Any) -> None:
         """Called by ``app.go`` with its keyword arguments before the screen shows."""
@@ -167,8 +171,21 @@ class BusyVeil(FloatLayout):
         return self.on_touch_down(touch)
 
 
+class IdleOverlay(FloatLayout):
+    """ "Masih di sini?" over every screen for the idle warning's last seconds.
+
+    The window's touch handler (``KioskApp._on_any_touch``) ends the warning and keeps that
+    touch from the screen below; hidden, the overlay takes no touches.
+    """
+
+
 class LongPressImage(ButtonBehavior, Image):
-    """An image that fires ``on_long_press`` after being held ``hold_s`` seconds."""
+    """An image that fires ``on_long_press`` once it has been held ``hold_s`` seconds.
+
+    The hold is measured on the app's ``monotonic`` clock (the idle timer's), checked every
+    frame while pressed: no timer armed from Kivy's last frame time, which on a busy machine
+    could lie a second or more in the past and fire a short press.
+    """
 
     hold_s = NumericProperty(2.0)
     __events__ = ("on_long_press",)
@@ -176,9 +193,23 @@ class LongPressImage(ButtonBehavior, Image):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._hold: Any = None
+        self._pressed_at = 0.0
+
+    def _now(self) -> float:
+        monotonic = getattr(App.get_running_app(), "monotonic", None)
+        return float(monotonic()) if callable(monotonic) else time.monotonic()
 
     def on_press(self) -> None:
-        self._hold = Clock.schedule_once(lambda _dt: self.dispatch("on_long_press"), self.hold_s)
+        self._pressed_at = self._now()
+        if self._hold is None:
+            self._hold = Clock.schedule_interval(self._check_hold, 0)
+
+    def _check_hold(self, _dt: float) -> bool:
+        if self._now() - self._pressed_at < self.hold_s:
+            return True
+        self._hold = None
+        self.dispatch("on_long_press")
+        return False
 
     def on_release(self) -> None:
         if self._hold is not None:

@@ -98,6 +98,38 @@ class PaperRoll:
             raise SystemFault(Reason.PRINTER_FAULT)
         self.printed.append(ticket)
 
+    def status(self) -> RollStatus:
+        return RollStatus(self.state)
+
+    def test_page(self) -> None:
+        if self.state != "ready":
+            raise SystemFault(Reason.PRINTER_FAULT)
+
+    def feed_and_cut(self) -> None:
+        if self.state != "ready":
+            raise SystemFault(Reason.PRINTER_FAULT)
+
+
+@dataclass(frozen=True)
+class RollStatus:
+    """PaperRoll's status report: a state, and no status bits (it has no DLE EOT)."""
+
+    state: str
+    detail: str = "no status bits"
+
+    @property
+    def can_print(self) -> bool:
+        return self.state == "ready"
+
+    def describe(self, language: str) -> str:
+        return self.state
+
+    def conditions(self, language: str) -> list[str]:
+        return []
+
+    def raw_lines(self) -> list[str]:
+        return []
+
 
 def default_printer(config: Config) -> Any:
     """The preview printer (PNG + raw bytes into the config's folder), or PaperRoll until it exists."""
@@ -141,6 +173,57 @@ def seed_bookings(config: Config, hasher: NikHasher, book: DayBook) -> None:
     result = parse_rows(rows, config, hasher)
     assert not result.problems, result.problems
     book.upsert_bookings(result.bookings)
+
+
+# SDL2 key events as kivy/core/window/window_sdl2.py dispatches them: the key code (Kivy's
+# numbering), the USB HID scancode, the codepoint ``chr(key)`` (also for Shift: chr(304) "İ")
+# and the modifiers after this key.
+SHIFT_KEY, SHIFT_SCANCODE = 304, 225
+ENTER_KEY, ENTER_SCANCODE = 13, 40
+NUMPAD_ENTER_KEY, NUMPAD_ENTER_SCANCODE = 271, 88
+TAB_KEY, TAB_SCANCODE = 9, 43
+US_SHIFTED = dict(zip('!@#$%^&*()_+{}|:"<>?~', "1234567890-=[]\\;',./`", strict=True))
+
+
+def _scancode(char: str) -> int:
+    if "a" <= char <= "z":
+        return 4 + ord(char) - ord("a")
+    if "1" <= char <= "9":
+        return 30 + ord(char) - ord("1")
+    return {"0": 39, "-": 45, "=": 46, "/": 56, ".": 55, " ": 44}.get(char, 0)
+
+
+def sdl_key_events(text: str, suffix: str = "enter", capitals: str = "sdl") -> list[tuple[Any, ...]]:
+    """The key events an SDL2 window gives for a US-keyboard scanner typing ``text`` + ``suffix``."""
+    events: list[tuple[Any, ...]] = []
+    for char in text:
+        shifted = char.isupper() or char in US_SHIFTED
+        plain = US_SHIFTED.get(char, char.lower())
+        key, scancode = ord(plain), _scancode(plain)
+        if shifted:
+            events.append(("down", SHIFT_KEY, SHIFT_SCANCODE, chr(SHIFT_KEY), ["shift"]))
+            codepoint = char if capitals == "codepoint" else plain
+            events.append(("down", key, scancode, codepoint, ["shift"]))
+            events.append(("up", key, scancode))
+            events.append(("up", SHIFT_KEY, SHIFT_SCANCODE))
+        else:
+            events.append(("down", key, scancode, char, []))
+            events.append(("up", key, scancode))
+    ends = {
+        "enter": [(ENTER_KEY, ENTER_SCANCODE, [])],
+        "numpad_enter": [(NUMPAD_ENTER_KEY, NUMPAD_ENTER_SCANCODE, [])],
+        "tab": [(TAB_KEY, TAB_SCANCODE, [])],
+        "crlf": [(ENTER_KEY, ENTER_SCANCODE, []), (ord("j"), _scancode("j"), ["ctrl"])],  # LF is Ctrl+J
+        "": [],
+    }[suffix]
+    for key, scancode, modifiers in ends:
+        if modifiers:
+            events.append(("down", 306, 224, chr(306), ["ctrl"]))  # left Ctrl
+        events.append(("down", key, scancode, chr(key), modifiers))
+        events.append(("up", key, scancode))
+        if modifiers:
+            events.append(("up", 306, 224))
+    return events
 
 
 @pytest.fixture(scope="session")
@@ -204,7 +287,7 @@ class UI:
         self.pump(2, draw=True)
         return Path(self.window.screenshot(name=f"{path}.png"))
 
-    def wait_until(self, predicate: Callable[[], Any], timeout: float = 5.0, what: str = "") -> Any:
+    def wait_until(self, predicate: Callable[[], Any], timeout: float = 30.0, what: str = "") -> Any:
         """Pump the Kivy clock until ``predicate()`` is truthy; fail after ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
         while True:
@@ -217,6 +300,33 @@ class UI:
                     f"timed out waiting for {what or predicate}; screen {self.current}: {self.texts()}"
                 )
             time.sleep(0.005)
+
+    def run_main_loop_until(self, predicate: Callable[[], Any], timeout: float = 30.0, what: str = "") -> None:
+        """Run Kivy's own main loop (``EventLoop.mainloop``, as ``App.run`` does) until ``predicate()``.
+
+        Unlike ``pump``, an exception in a callback goes where it goes on the kiosk: to Kivy's
+        ExceptionManager, whose verdict decides whether the loop (the kiosk) goes on.
+        """
+        from kivy.base import EventLoop
+        from kivy.clock import Clock
+
+        deadline = time.monotonic() + timeout
+
+        def check(_dt: float) -> None:
+            if predicate() or time.monotonic() > deadline:
+                EventLoop.quit = True
+
+        event = Clock.schedule_interval(check, 0)
+        EventLoop.start()  # once per process; the loop below runs until check() says quit
+        EventLoop.quit = False
+        try:
+            EventLoop.mainloop()
+        finally:
+            event.cancel()
+            EventLoop.quit = False
+        assert EventLoop.status == "started", "the main loop was stopped: the kiosk would have exited"
+        if not predicate():
+            raise AssertionError(f"timed out waiting for {what or predicate}; screen {self.current}: {self.texts()}")
 
     def run_for(self, seconds: float) -> None:
         """Keep the loop running for ``seconds`` of real time (Clock intervals fire meanwhile)."""
@@ -251,6 +361,7 @@ class UI:
         yield from walk(self.screen)
         if self.app.busy:
             yield from walk(self.app.root_widget.ids.veil)
+        yield from walk(self.app.root_widget.ids.idle)  # the idle warning, when it shows
 
     def texts(self) -> list[str]:
         """Every visible text on the current screen, markup stripped."""
@@ -286,6 +397,17 @@ class UI:
         x, y = widget.to_window(*widget.center)
         return UnitTestTouch(x, y)
 
+    def tap_at(self, x: float, y: float) -> None:
+        """A finger down and up at window coordinates ``(x, y)``."""
+        from kivy.tests.common import UnitTestTouch
+
+        self.pump()
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        self.pump()
+        touch.touch_up()
+        self.pump()
+
     def tap(self, widget: Any) -> None:
         """A finger down and up on the widget's centre, through the window's event dispatch."""
         if isinstance(widget, str):
@@ -298,29 +420,36 @@ class UI:
         self.pump()
 
     def long_press(self, widget: Any, seconds: float) -> None:
+        """A finger held ``seconds`` on the widget, on the app's monotonic clock (no real waiting)."""
         if isinstance(widget, str):
             widget = self.find(widget)
         self.pump()
         touch = self._touch_at(widget)
         touch.touch_down()
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            self.pump()
-            time.sleep(0.02)
+        self.pump(2)
+        self.monotonic.travel(seconds)
+        self.pump(3)
         touch.touch_up()
         self.pump()
 
-    def type_keys(self, text: str, enter: bool = True) -> None:
-        """Keys as a USB barcode scanner sends them (a key code per character), then Enter."""
-        for char in text:
-            key = ord(char.lower())
-            modifiers = ["shift"] if char.isupper() else []
-            self.window.dispatch("on_key_down", key, 0, char, modifiers)
-            self.window.dispatch("on_key_up", key, 0)
-        if enter:
-            self.window.dispatch("on_key_down", 13, 40, None, [])
-            self.window.dispatch("on_key_up", 13, 40)
+    def type_keys(self, text: str, enter: bool = True, suffix: str = "enter", capitals: str = "sdl") -> None:
+        """Keys as a USB barcode scanner sends them through SDL2, then its suffix (Enter by default).
+
+        ``suffix``: "enter", "numpad_enter", "tab", "crlf" (Enter then Ctrl+J) or "" (none);
+        ``enter=False`` is the same as ``suffix=""``. ``capitals``: "sdl" sends a capital as the
+        SDL2 window does (Shift down, the letter with its unshifted codepoint, up, Shift up);
+        "codepoint" the same with the capital itself as the letter's codepoint.
+        """
+        self.send_keys(sdl_key_events(text, suffix if enter else "", capitals))
         self.pump()
+
+    def send_keys(self, events: list[tuple[Any, ...]]) -> None:
+        """Dispatch ``("down", key, scancode, codepoint, modifiers)`` / ``("up", key, scancode)``."""
+        for event in events:
+            if event[0] == "down":
+                self.window.dispatch("on_key_down", *event[1:])
+            else:
+                self.window.dispatch("on_key_up", *event[1:])
 
     def press_digits(self, digits: str) -> None:
         """Tap keypad keys one by one, as a person does."""

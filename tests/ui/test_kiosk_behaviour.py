@@ -143,3 +143,25 @@ def test_systemd_hears_ready_once_and_watchdog_pings_from_the_ui_clock(ui, syste
     ui.wait_until(lambda: messages.append(sock.recv(256).decode()) or "WATCHDOG=1" in messages[-1], what="pings")
     assert messages[0].startswith("READY=1")
     assert sum(m.startswith("READY=1") for m in messages) == 1
+
+
+def test_every_language_of_the_catalogue_list_can_be_chosen_and_home_returns_to_indonesian(ui, monkeypatch):
+    from kiosk import i18n
+
+    monkeypatch.setattr(i18n, "LANGUAGES", ("id", "en", "jv"))  # a third language, as Basa Jawa adds
+    ui.app.choose_language("jv")
+    ui.pump()
+    assert ui.app.language == "jv" and ui.app.lang.language == "jv"
+    ui.app.choose_language("xx")  # no such catalogue: nothing changes
+    assert ui.app.language == "jv"
+    ui.app.toggle_language()
+    assert ui.app.language == "id"
+    ui.app.toggle_language()
+    assert ui.app.language == "en"
+    ui.pump()
+    assert ui.sees("I booked online")
+    ui.app.toggle_language()
+    assert ui.app.language == "jv"
+    ui.tap("booked")
+    ui.tap("back")
+    assert ui.app.language == "id" and ui.sees("Sudah daftar online")

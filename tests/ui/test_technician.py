@@ -240,3 +240,43 @@ def test_the_days_log_is_saved_for_the_technician_with_every_nik_masked(ui, tmp_
     assert len(saved) == 1
     text = saved[0].read_text(encoding="utf-8")
     assert "A-001" in text and ui_nik() not in text
+
+
+@pytest.mark.ui_options(config=WITH_PIN)
+def test_with_the_http_backend_the_link_to_the_server_is_shown_in_words(ui, tmp_path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
+    from api_support import ApiServer, kiosk_config
+    from conftest import MONDAY_0800, write_config
+
+    from kiosk.backends.http import HttpBackend
+    from kiosk.core import config as config_mod
+    from kiosk.core.clock import FixedClock
+
+    folder = tmp_path / "server"
+    folder.mkdir()
+    server_config = config_mod.load(write_config(folder, {'kiosk_id = "MPP-1"': 'kiosk_id = "SERVER"'}))
+    server = ApiServer(server_config, FixedClock(MONDAY_0800), 0)
+    server.start()
+    backend = HttpBackend(kiosk_config(tmp_path / "kiosk", server.url), auto_sync=False, clock=ui.clock)
+    try:
+        ui.kiosk.backend, ui.kiosk.config = backend, backend.config
+        unlock(ui)
+        text = ui.find("backend").text
+        assert "menjawab dalam" in text and "Terhubung ke server pusat" in text
+        assert "Karcis luring belum terkirim: 0" in text
+        assert "BackendStatus" not in text and "=" not in text  # words, not a repr
+
+        server.stop()
+        ui.tap("refresh")
+        ui.settle()
+        text = ui.find("backend").text
+        assert "Mode luring: memakai cadangan lokal" in text
+        assert "Kesalahan terakhir:" in text
+        assert "BackendStatus" not in text
+    finally:
+        server.stop()
+        backend.close()
+        for api in server.apis:
+            api.close()
