@@ -32,7 +32,7 @@ from urllib3.util.retry import Retry
 from kiosk.backends.offline import OfflineStore
 from kiosk.backends.offline_sync import OfflineMixin
 from kiosk.core import wire
-from kiosk.core.clock import Clock, SystemClock
+from kiosk.core.clock import WIB, Clock, SystemClock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
 from kiosk.core.model import Booking, DailyReport, Priority, ServiceQuota, Ticket
@@ -297,6 +297,10 @@ class HttpBackend(OfflineMixin):
         self.store.remember(ticket, nik_hash)
         self.store.clear_pending("void", idempotency_key)
         return ticket
+
+    def nik_ticket_counts(self, nik_hash: str, service_code: str, now: datetime) -> tuple[int, int]:
+        """What this kiosk knows (its own tickets); the server's walk-in route counts every kiosk's."""
+        return self.store.counts_for(nik_hash, service_code, now.astimezone(WIB).date())
 
     # -- tickets --------------------------------------------------------------------------
 
