@@ -42,6 +42,7 @@ def walk_through_every_citizen_screen(ui):
     ui.press_digits(NIK_YOUNG)
     yield "walk-in (NIK)"
     ui.tap("next")
+    ui.wait_until(lambda: ui.current == "confirm")
     yield "confirm"
     ui.tap("confirm")
     ui.wait_until(lambda: ui.current == "done")
