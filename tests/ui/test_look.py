@@ -105,6 +105,22 @@ def test_in_landscape_every_text_and_button_of_every_citizen_screen_is_on_screen
                 assert min(widget.size) >= dp(theme.TOUCH_DP) - 0.01, f"{where}: {widget.text!r} is {widget.size}"
 
 
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+def test_the_booking_website_on_home_is_one_line_never_broken_mid_word(ui, size):
+    ui.window.size = size
+    ui.pump(3)
+    try:
+        website = ui.find("website")
+        assert website.text == "antrian-disdukmagetan.com"
+        assert website.texture_size[1] < 1.6 * website.font_size  # one line, not "...co / m"
+        assert website.texture_size[0] <= website.parent.width + 0.5
+        x, _y = website.to_window(website.center_x - website.texture_size[0] / 2, website.y)
+        assert x >= 0 and x + website.texture_size[0] <= size[0]
+    finally:
+        ui.window.size = (1080, 1920)
+        ui.pump(2)
+
+
 def test_a_frame_of_the_home_screen_renders(ui, tmp_path):
     shot = ui.screenshot(tmp_path / "home")
     assert shot.exists() and shot.stat().st_size > 10_000
