@@ -89,7 +89,7 @@ class ConfirmScreen(KioskScreen):
             app.run_task(
                 lambda: issued(kiosk, kiosk.issue_walk_in(service, nik, priority, key)),
                 lambda done: show_done(app, done),
-                lambda error: app.show_error(error, retry=walk_in_retry(error)),
+                lambda error: app.show_error(error, retry=walk_in_retry(error, nik)),
                 app.tr(N_("Mencetak karcis Anda ...")),
             )
         else:

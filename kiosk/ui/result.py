@@ -84,7 +84,8 @@ class DoneScreen(KioskScreen):
         self.printed = True
 
 
-# Where "retry" leads back to: (screen, its prepare() arguments, the button's words).
+# Where "retry" leads back to: (screen, its prepare() arguments, the button's words); the
+# target "lookup" checks in the booking of ``query`` instead.
 Retry = tuple[str, dict[str, Any], str]
 
 # Refusals of a check-in by typing that the person can correct on the keypad (a wrong digit).
@@ -148,6 +149,10 @@ class ErrorScreen(KioskScreen):
 
     def retry(self) -> None:
         """Back to where the refused part can be corrected; what was right is still there."""
-        if self._retry is not None:
-            target, kwargs, _label = self._retry
+        if self._retry is None:
+            return
+        target, kwargs, _label = self._retry
+        if target == "lookup":  # straight to the check-in of the booking found for what was typed
+            self.app.look_up(kwargs["query"])
+        else:
             self.app.go(target, **kwargs)

@@ -42,8 +42,14 @@ OTHER_SERVICE = (Reason.QUOTA_FULL, Reason.ALREADY_HAS_TICKET, Reason.SERVICE_NO
 TRY_AGAIN = (Reason.BACKEND_UNREACHABLE, Reason.BACKEND_FAULT, Reason.DATABASE_FAULT)
 
 
-def walk_in_retry(error: KioskError) -> tuple[str, dict[str, Any], str] | None:
-    """Where the person can correct what a walk-in refusal is about; None when nothing can be."""
+def walk_in_retry(error: KioskError, nik: str = "") -> tuple[str, dict[str, Any], str] | None:
+    """Where the person can correct what a walk-in refusal is about; None when nothing can be.
+
+    Someone with a booking for this service today is taken to its check-in with the NIK
+    already typed (``nik`` stays in memory only, on the error screen, until it is left).
+    """
+    if error.reason == Reason.HAS_BOOKING and nik:
+        return ("lookup", {"query": nik}, N_("Ambil nomor pendaftaran saya"))
     if isinstance(error, BadInput) and error.reason.value.startswith("nik_"):
         return (*TO_KEYPAD, N_("Perbaiki NIK"))
     if error.reason == Reason.PRIORITY_NOT_ELDERLY:
@@ -168,7 +174,7 @@ class WalkInScreen(KioskScreen):
         app.run_task(
             lambda: app.kiosk.precheck_walk_in(service.code, text, priority),
             checked,
-            lambda error: app.show_error(error, retry=walk_in_retry(error)),
+            lambda error: app.show_error(error, retry=walk_in_retry(error, text)),
             app.tr(N_("Memeriksa NIK Anda ...")),
         )
 

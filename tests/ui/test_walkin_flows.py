@@ -261,3 +261,16 @@ def test_the_first_tap_right_after_an_error_screens_kembali_is_not_lost(ui):
     second.touch_up()
     ui.pump()
     assert ui.current == "walkin"
+
+
+def test_a_walk_in_who_booked_this_service_is_taken_to_the_check_in_without_typing_again(ui):
+    start_walk_in(ui, "Perekaman KTP-el", NIK_MAN_1945)  # booked KTP today at 08:00
+    ui.tap("next")
+    ui.wait_until(lambda: ui.current == "error")
+    assert ui.sees("Anda sudah mendaftar online untuk layanan ini")
+    ui.tap("retry")
+    ui.wait_until(lambda: ui.current == "confirm")
+    assert ui.sees("Siti A*****")  # the booking, found by the NIK already typed
+    ui.tap("confirm")
+    ui.wait_until(lambda: ui.current == "done")
+    assert ui.find("number").text == "A-001"
