@@ -214,3 +214,15 @@ def test_a_booking_code_with_a_dash_can_be_typed_on_the_letter_pad(ui):
     ui.tap("confirm")
     ui.wait_until(lambda: ui.current == "done")
     assert ui.find("number").text == "C-001"
+
+
+def test_no_on_the_booking_found_goes_back_to_the_keypad_with_the_digits_kept(ui):
+    ui.tap("booked")
+    ui.press_digits(NIK_MAN_1945)
+    ui.tap("search")
+    ui.wait_until(lambda: ui.current == "confirm")
+    assert ui.sees('Tekan "Ya, cetak nomor saya"')  # the button by its words, not its colour
+    ui.tap("back")
+    assert ui.current == "entry"
+    assert ui.find("display").text == "3520 0117 0845 0001"
+    assert ui.tickets() == []
