@@ -65,9 +65,14 @@ class HomeScreen(KioskScreen):
     def on_kv_post(self, _base: Any) -> None:
         self.qr = qr_texture(self.app.config.site.booking_website)
         self.app.bind(quotas=self._show_slots, language=self._show_slots, quotas_failed=self._show_slots)
-        for code in LANGUAGES:
-            self.ids.languages.add_widget(LanguageButton(code, on_release=self._choose_language))
         self.app.bind(language=self._show_languages)
+        self.build_languages(LANGUAGES)
+
+    def build_languages(self, languages: tuple[str, ...]) -> None:
+        """One button per language: a language added to ``kiosk.i18n.LANGUAGES`` needs no layout change."""
+        self.ids.languages.clear_widgets()
+        for code in languages:
+            self.ids.languages.add_widget(LanguageButton(code, on_release=self._choose_language))
         self._show_languages()
 
     def _choose_language(self, button: LanguageButton) -> None:

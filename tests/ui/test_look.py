@@ -124,3 +124,21 @@ def test_the_booking_website_on_home_is_one_line_never_broken_mid_word(ui, size)
 def test_a_frame_of_the_home_screen_renders(ui, tmp_path):
     shot = ui.screenshot(tmp_path / "home")
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+def test_the_language_chooser_holds_every_language_and_a_third_needs_no_layout_change(ui):
+    from kivy.metrics import dp
+
+    from kiosk.i18n import LANGUAGES
+
+    home = ui.screen
+    assert [b.code for b in reversed(home.ids.languages.children)] == list(LANGUAGES)
+    home.build_languages(("id", "en", "jv"))  # as when Basa Jawa joins kiosk.i18n.LANGUAGES
+    ui.pump(2)
+    assert ui.sees("Basa Jawa")
+    for button in home.ids.languages.children:
+        assert min(button.size) >= dp(theme.TOUCH_DP) - 0.01, button.text
+        assert button.texture_size[0] <= button.width, button.text  # the name fits its button
+    ui.tap(ui.find("Basa Jawa"))
+    assert ui.app.language == "jv"
+    assert ui.find("Basa Jawa").text == "[u]Basa Jawa[/u]"  # the one in use: underlined, not colour alone
