@@ -129,6 +129,13 @@ TEXTS: dict[Reason, tuple[str, str]] = {
         N_("Printer karcis sedang bermasalah"),
         N_("Tidak ada nomor yang dibuat. Mohon hubungi petugas di meja layanan."),
     ),
+    Reason.PRIORITY_NOT_ELDERLY: (
+        N_("Antrean lansia untuk usia 60 tahun ke atas"),
+        N_(
+            "Menurut NIK, Anda belum berusia 60 tahun. Anda tetap dilayani di antrean biasa; "
+            "bila Anda penyandang disabilitas atau ibu hamil, pilih itu."
+        ),
+    ),
     Reason.DATABASE_FAULT: (
         N_("Sistem antrean sedang bermasalah"),
         N_("Tidak ada nomor yang dibuat. Mohon hubungi petugas di meja layanan."),

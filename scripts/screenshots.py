@@ -157,6 +157,12 @@ def portrait_shots(shooter: Shooter) -> dict[str, Callable[[], None]]:
         screen.step = "nik"
         screen.ids.pad.text = elderly_nik  # the NIK's birth year suggests the elderly line
 
+    def walkin_not_elderly() -> None:
+        walkin_nik()
+        screen = app.screen
+        screen.ids.pad.text = DEMO_WALK_IN_NIK  # under 60 by the NIK: "Lansia" answers kindly
+        screen.toggle("elderly")
+
     def done() -> None:
         from kiosk.ui.result import issued, show_done
 
@@ -196,6 +202,7 @@ def portrait_shots(shooter: Shooter) -> dict[str, Callable[[], None]]:
         "walkin_services": walkin_services,
         "walkin_nik": walkin_nik,
         "walkin_priority": walkin_priority,
+        "walkin_not_elderly": walkin_not_elderly,
         "done": done,
         "refusal_quota_full": refusal_quota_full,
         "printer_problem": printer_problem,

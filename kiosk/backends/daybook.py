@@ -365,6 +365,13 @@ class DayBook:
                 then(TicketWrites(db), ticket)
             return ticket
 
+    def nik_ticket_counts(self, nik_hash: str, service_code: str, now: datetime) -> tuple[int, int]:
+        row = self._read(
+            "SELECT COALESCE(SUM(service = ?), 0), COUNT(*) FROM tickets WHERE day = ? AND nik_hash = ?",
+            (service_code, now.astimezone(WIB).date().isoformat(), nik_hash),
+        )[0]
+        return int(row[0]), int(row[1])
+
     # -- quota and counters ---------------------------------------------------------------
 
     def _quota(self, db: sqlite3.Connection, service: Service, now: datetime) -> ServiceQuota:

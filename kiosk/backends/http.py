@@ -342,6 +342,10 @@ class HttpBackend(OfflineMixin):
         self.store.clear_pending("void", idempotency_key)
         return ticket
 
+    def nik_ticket_counts(self, nik_hash: str, service_code: str, now: datetime) -> tuple[int, int]:
+        """What this kiosk knows (its own tickets); the server's walk-in route counts every kiosk's."""
+        return self.store.counts_for(nik_hash, service_code, now.astimezone(WIB).date())
+
     # -- tickets --------------------------------------------------------------------------
 
     def find_ticket(self, day: date, number: str) -> Ticket | None:

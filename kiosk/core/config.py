@@ -99,11 +99,39 @@ class ServerConfig:
     threads: int = 8
 
 
+# EN 301 549 §8.3.2.5/§8.3.3: operable parts between 380 and 1,220 mm above the floor.
+REACH_LOW_MM = 380
+REACH_HIGH_MM = 1220
+MIN_PANEL_IN_REACH_MM = 200  # room for a keypad and its buttons inside the band
+
+
+@dataclass(frozen=True)
+class MountingConfig:
+    """Where the panel hangs, so the screens can keep every control within reach.
+
+    The default is a 43-inch 16:9 panel in portrait on a floor kiosk: its visible area is
+    535 x 952 mm (diagonal 1,092 mm), its bottom edge 750 mm above the floor, its top at
+    1,702 mm, out of reach from a wheelchair; only the lower 470 mm lie inside the band.
+    """
+
+    bottom_edge_mm: int = 750  # the visible area's bottom edge above the floor
+    visible_height_mm: int = 952  # the visible area's height as mounted (portrait: the long side)
+
+    def above_floor_mm(self, y_px: float, window_height_px: float) -> float:
+        """Height above the floor of a window row, ``y_px`` counted up from the window's bottom."""
+        return self.bottom_edge_mm + y_px / window_height_px * self.visible_height_mm
+
+    def window_y_px(self, above_floor_mm: float, window_height_px: float) -> float:
+        """The window row (px up from the bottom) at a height above the floor."""
+        return (above_floor_mm - self.bottom_edge_mm) / self.visible_height_mm * window_height_px
+
+
 @dataclass(frozen=True)
 class UiConfig:
     language: str = "id"
     idle_timeout_s: int = 45
     fullscreen: bool = True
+    mounting: MountingConfig = field(default_factory=MountingConfig)
 
 
 @dataclass(frozen=True)
@@ -385,10 +413,26 @@ def parse(data: dict[str, Any], base: Path) -> Config:
     printer_r.finish()
 
     ui_r = root.table("ui")
+    mounting_r = ui_r.table("mounting")
+    mounting = MountingConfig(
+        bottom_edge_mm=mounting_r.integer("bottom_edge_mm", 750, minimum=0, maximum=2500),
+        visible_height_mm=mounting_r.integer("visible_height_mm", 952, minimum=100, maximum=3000),
+    )
+    in_reach = min(REACH_HIGH_MM, mounting.bottom_edge_mm + mounting.visible_height_mm) - max(
+        REACH_LOW_MM, mounting.bottom_edge_mm
+    )
+    if in_reach < MIN_PANEL_IN_REACH_MM:
+        problems.append(
+            f"ui.mounting.bottom_edge_mm: minimal {MIN_PANEL_IN_REACH_MM} mm layar harus di antara "
+            f"{REACH_LOW_MM} dan {REACH_HIGH_MM} mm dari lantai / at least {MIN_PANEL_IN_REACH_MM} mm of the "
+            f"panel must lie {REACH_LOW_MM}-{REACH_HIGH_MM} mm above the floor"
+        )
+    mounting_r.finish()
     ui = UiConfig(
         language=ui_r.text("language", "id"),
         idle_timeout_s=ui_r.integer("idle_timeout_s", 45, minimum=10, maximum=600),
         fullscreen=ui_r.flag("fullscreen", True),
+        mounting=mounting,
     )
     if ui.language not in LANGUAGES:
         problems.append('ui.language: "id" atau "en" / "id" or "en"')

@@ -42,6 +42,7 @@ class Reason(StrEnum):
     REPRINT_USED = "reprint_used"
     PRINTER_NOT_READY = "printer_not_ready"
     IMPORT_ON_HTTP_KIOSK = "import_on_http_kiosk"
+    PRIORITY_NOT_ELDERLY = "priority_not_elderly"  # elderly priority asked for a NIK under 60
     # faults
     DATABASE_FAULT = "database_fault"
     BACKEND_UNREACHABLE = "backend_unreachable"

@@ -44,6 +44,14 @@ class BookingBackend(Protocol):
         """
         ...
 
+    def nik_ticket_counts(self, nik_hash: str, service_code: str, now: datetime) -> tuple[int, int]:
+        """Today's (tickets of this service, tickets of any service) of a NIK hash; read-only.
+
+        What the issuing transaction counts for the caps, asked earlier so that a refusal comes
+        before the person confirms; the transaction still decides.
+        """
+        ...
+
     def quotas(self, now: datetime) -> list[ServiceQuota]:
         """Today's standing of every service."""
         ...

@@ -13,7 +13,8 @@ from datetime import date, datetime, time, timedelta
 from kiosk.core.clock import WIB
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, Reason, Refusal
-from kiosk.core.model import Booking, BookingStatus, Service
+from kiosk.core.model import Booking, BookingStatus, Priority, Service
+from kiosk.core.nik import ELDERLY_AGE
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,23}$")
 NIK_LIKE_DIGITS = 12  # a booking code never has this many digits; a NIK with a slip of the finger does
@@ -88,6 +89,15 @@ def check_walk_in(
     if remaining <= 0:
         raise Refusal(Reason.QUOTA_FULL, service=service.name, website=config.site.booking_website)
     return service
+
+
+def check_priority(priority: Priority | None, age: int) -> None:
+    """Elderly priority goes by the birth date in the NIK; disabled and pregnant are self-declared.
+
+    ``age`` is the holder's age today from the NIK (``kiosk.core.nik.age``).
+    """
+    if priority == Priority.ELDERLY and age < ELDERLY_AGE:
+        raise Refusal(Reason.PRIORITY_NOT_ELDERLY)
 
 
 def check_no_open_booking(open_slots: Sequence[time], service: Service, now: datetime, config: Config) -> None:

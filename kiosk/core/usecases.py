@@ -136,8 +136,9 @@ class Kiosk:
         service = self.config.service(service_code)
         if service is None:
             raise BadInput(Reason.SERVICE_UNKNOWN, service=service_code[:20])
-        self._require_printer()
         now = self.clock.now()
+        rules.check_priority(priority, nik_rules.age(number, now.date()))
+        self._require_printer()
         ticket = self.backend.issue_walk_in(
             service.code,
             self.hasher.hash(number),
@@ -153,6 +154,32 @@ class Kiosk:
         if not existing:
             log.info("issued walk-in %s", ticket.number)
         return self._print(ticket, existing=existing)
+
+    def precheck_walk_in(self, service_code: str, nik: str, priority: Priority | None = None) -> None:
+        """Raise now what ``issue_walk_in`` would refuse, before the person is asked to confirm.
+
+        Read-only: nothing is issued or reserved. The NIK's structure and the priority rule are
+        checked offline; quota, the per-NIK caps and an open booking are read from the backend.
+        The issuing transaction checks all of it again: another kiosk may be quicker.
+        """
+        number = nik_rules.validate(nik)
+        service = self.config.service(service_code)
+        now = self.clock.now()
+        rules.check_priority(priority, nik_rules.age(number, now.date()))
+        nik_hash = self.hasher.hash(number)
+        remaining = next((q.remaining for q in self.quotas() if service and q.service.code == service.code), 0)
+        same_service, tickets_today = self.backend.nik_ticket_counts(nik_hash, service.code if service else "", now)
+        service = rules.check_walk_in(service, service_code, now, self.config, remaining, same_service, tickets_today)
+        open_slots = [
+            b.slot
+            for b in self.backend.find_bookings_by_nik(nik_hash)
+            if b.day == now.date()
+            and b.service_code == service.code
+            and b.site == self.config.site.code
+            and b.status == BookingStatus.BOOKED
+            and not b.checked_in
+        ]
+        rules.check_no_open_booking(open_slots, service, now, self.config)
 
     def reprint(self, number: str, day: date | None = None, technician: bool = False) -> IssueResult:
         """Print a ticket again: once for a citizen, as often as needed for a technician."""
@@ -254,3 +281,8 @@ class Kiosk:
         if nik_rules.suggests_elderly(nik, self.clock.now().date()):
             return Priority.ELDERLY
         return None
+
+    def priorities_for(self, nik: str) -> tuple[Priority, ...]:
+        """The priority groups a NIK may choose: elderly only when its birth date says 60 or over."""
+        allowed = tuple(p for p in Priority if p != Priority.ELDERLY)
+        return ((Priority.ELDERLY,) if self.suggests_priority(nik) else ()) + allowed

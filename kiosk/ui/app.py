@@ -226,6 +226,9 @@ class KioskApp(App):
         if prepare is not None:
             prepare(**kwargs)
         self.manager.current = screen_name
+        # Even NoTransition stays "active" until the next clock tick, and ScreenManager drops every
+        # touch meanwhile: a quick first tap on the new screen was lost. Finish it now.
+        self.manager.transition.stop()
         self.touched()
 
     def go_home(self) -> None:

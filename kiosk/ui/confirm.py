@@ -12,6 +12,7 @@ from kiosk.core.privacy import mask_name
 from kiosk.core.usecases import new_idempotency_key
 from kiosk.i18n import N_
 from kiosk.ui.result import issued, show_done
+from kiosk.ui.walkin import walk_in_retry
 from kiosk.ui.widgets import KioskScreen, load_kv
 
 load_kv("confirm")
@@ -37,6 +38,7 @@ class ConfirmScreen(KioskScreen):
         self._service_code = ""
         self._priority: Priority | None = None
         self._key = ""
+        self._came_from = ""
 
     def prepare(
         self,
@@ -48,6 +50,7 @@ class ConfirmScreen(KioskScreen):
         **_kwargs: Any,
     ) -> None:
         self.reset()
+        self._came_from = self.manager.current if self.manager else ""
         self._key = new_idempotency_key()  # one per confirmation: a retried request never issues twice
         tr = self.app.tr
         if booking is not None:
@@ -86,7 +89,7 @@ class ConfirmScreen(KioskScreen):
             app.run_task(
                 lambda: issued(kiosk, kiosk.issue_walk_in(service, nik, priority, key)),
                 lambda done: show_done(app, done),
-                app.show_error,
+                lambda error: app.show_error(error, retry=walk_in_retry(error, nik)),
                 app.tr(N_("Mencetak karcis Anda ...")),
             )
         else:
@@ -97,3 +100,12 @@ class ConfirmScreen(KioskScreen):
                 lambda error: app.show_error(error, query=query),
                 app.tr(N_("Mencetak karcis Anda ...")),
             )
+
+    def back(self) -> None:
+        """ "No": back to what was typed or chosen, kept, to change what is wrong."""
+        if self.walk_in:
+            self.app.go("walkin", keep=True, step="nik")
+        elif self._came_from == "entry":
+            self.app.go("entry", mode=self.app.screen_named("entry").mode, keep=True)
+        else:
+            self.app.go_home()

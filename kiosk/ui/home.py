@@ -1,4 +1,4 @@
-"""Home: the two big choices, slots left per service, language, clock, booking-site QR."""
+"""Home: the two big choices, slots left per service, the languages, clock, booking-site QR."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from typing import Any
 
 import qrcode
 from kivy.core.image import Image as CoreImage
+from kivy.metrics import sp
 from kivy.properties import ObjectProperty, StringProperty
 
 from kiosk.core.model import ServiceQuota
-from kiosk.i18n import N_, Translate
-from kiosk.ui.widgets import KioskScreen, load_kv
+from kiosk.i18n import LANGUAGES, N_, Translate
+from kiosk.ui import theme
+from kiosk.ui.widgets import BigButton, KioskScreen, load_kv
 
 load_kv("home")
 
@@ -25,6 +27,26 @@ def qr_texture(text: str) -> Any:
     texture = CoreImage(buffer, ext="png").texture
     texture.mag_filter = "nearest"  # crisp modules when scaled up
     return texture
+
+
+# Each language by its own name, as its speakers look for it; a language without an entry here
+# shows its code until it gets one.
+LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English", "jv": "Basa Jawa"}
+
+
+class LanguageButton(BigButton):
+    """One language of the chooser; the one in use is marked by its colour and underlined."""
+
+    def __init__(self, code: str, **kwargs: Any) -> None:
+        super().__init__(font_size=sp(theme.TEXT_SP), markup=True, **kwargs)
+        self.code = code
+
+    def show(self, current: str) -> None:
+        name = LANGUAGE_NAMES.get(self.code, self.code)
+        selected = self.code == current
+        self.text = f"[u]{name}[/u]" if selected else name  # not by colour alone
+        self.background = theme.rgba(theme.SELECTED) if selected else theme.rgba(theme.KEY)
+        self.foreground = theme.rgba(theme.ON_SELECTED) if selected else theme.rgba(theme.ON_KEY)
 
 
 def slots_text(tr: Translate, quota: ServiceQuota) -> str:
@@ -44,6 +66,22 @@ class HomeScreen(KioskScreen):
     def on_kv_post(self, _base: Any) -> None:
         self.qr = qr_texture(self.app.config.site.booking_website)
         self.app.bind(quotas=self._show_slots, language=self._show_slots, quotas_failed=self._show_slots)
+        self.app.bind(language=self._show_languages)
+        self.build_languages(LANGUAGES)
+
+    def build_languages(self, languages: tuple[str, ...]) -> None:
+        """One button per language: a language added to ``kiosk.i18n.LANGUAGES`` needs no layout change."""
+        self.ids.languages.clear_widgets()
+        for code in languages:
+            self.ids.languages.add_widget(LanguageButton(code, on_release=self._choose_language))
+        self._show_languages()
+
+    def _choose_language(self, button: LanguageButton) -> None:
+        self.app.language = button.code
+
+    def _show_languages(self, *_args: Any) -> None:
+        for button in self.ids.languages.children:
+            button.show(self.app.language)
 
     def _show_slots(self, *_args: Any) -> None:
         app = self.app

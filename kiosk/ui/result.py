@@ -73,9 +73,12 @@ class DoneScreen(KioskScreen):
         self.number = ticket.number
         self.service_text = ticket.service_name
         self.printed = result.printed
-        self.wait_text = tr(N_("{ahead} orang di depan Anda · perkiraan {minutes} menit")).format(
-            ahead=ticket.people_ahead, minutes=ticket.wait_minutes
-        )
+        if ticket.people_ahead > 0:
+            self.wait_text = tr(N_("{ahead} orang di depan Anda · perkiraan {minutes} menit")).format(
+                ahead=ticket.people_ahead, minutes=ticket.wait_minutes
+            )
+        else:  # "0 people ahead, about 0 minutes" makes a person count; this says it
+            self.wait_text = tr(N_("Anda berikutnya. Tunggu nomor Anda dipanggil."))
         self.priority_text = tr(N_("Antrean prioritas")) if ticket.priority else ""
         self.preview = CoreImage(BytesIO(preview), ext="png").texture if preview else None
         self.held_title = self.held_hint = ""
@@ -90,20 +93,35 @@ class DoneScreen(KioskScreen):
         self.held_title = self.held_hint = ""
 
 
+# Where "retry" leads back to: (screen, its prepare() arguments, the button's words); the
+# target "lookup" checks in the booking of ``query`` instead.
+Retry = tuple[str, dict[str, Any], str]
+
+# Refusals of a check-in by typing that the person can correct on the keypad (a wrong digit).
+ENTRY_CORRECTABLE = (Reason.BOOKING_NOT_FOUND,)
+
+
 class ErrorScreen(KioskScreen):
     title = StringProperty("")
     hint = StringProperty("")
     qr = ObjectProperty(None, allownone=True)
     can_reprint = BooleanProperty(False)
     can_retry = BooleanProperty(False)
+    retry_text = StringProperty("")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._query = ""
-        self._retry = ""
+        self._retry: Retry | None = None
         self._error: KioskError | None = None
 
-    def prepare(self, error: KioskError | None = None, query: str = "", **_kwargs: Any) -> None:
+    def prepare(
+        self, error: KioskError | None = None, query: str = "", retry: Retry | None = None, **_kwargs: Any
+    ) -> None:
+        """``retry``: where the person can correct what was refused, with what is still right kept.
+
+        Without one, a check-in typed on the keypad goes back to it, the digits still there.
+        """
         if error is None:
             return
         self._error = error
@@ -111,15 +129,20 @@ class ErrorScreen(KioskScreen):
         self.title, self.hint = self.app.explain(error)
         self.can_reprint = error.reason == Reason.ALREADY_CHECKED_IN and bool(query)
         previous = self.manager.current if self.manager else ""
-        self._retry = previous if isinstance(error, BadInput) and previous in ("entry", "walkin") else ""
-        self.can_retry = bool(self._retry)
+        if retry is None and previous == "entry" and (isinstance(error, BadInput) or error.reason in ENTRY_CORRECTABLE):
+            mode = self.app.screen_named("entry").mode
+            label = N_("Perbaiki NIK") if mode == "nik" else N_("Perbaiki kode booking")
+            retry = ("entry", {"mode": mode, "keep": True}, label)
+        self._retry = retry
+        self.can_retry = retry is not None
+        self.retry_text = self.app.tr(retry[2]) if retry else ""
         self.qr = qr_texture(self.app.config.site.booking_website) if error.reason in QR_REASONS else None
 
     def reset(self) -> None:
         self._query = ""
-        self._retry = ""
+        self._retry = None
         self._error = None
-        self.title = self.hint = ""
+        self.title = self.hint = self.retry_text = ""
         self.qr = None
         self.can_reprint = self.can_retry = False
 
@@ -134,11 +157,11 @@ class ErrorScreen(KioskScreen):
         )
 
     def retry(self) -> None:
-        """Back to the keypad, empty: the person types again."""
-        target = self._retry
-        if target:
-            screen = self.app.screen_named(target)
-            if target == "entry":
-                self.app.go("entry", mode=screen.mode)
-            else:
-                self.app.go("walkin")
+        """Back to where the refused part can be corrected; what was right is still there."""
+        if self._retry is None:
+            return
+        target, kwargs, _label = self._retry
+        if target == "lookup":  # straight to the check-in of the booking found for what was typed
+            self.app.look_up(kwargs["query"])
+        else:
+            self.app.go(target, **kwargs)

@@ -8,6 +8,8 @@ desktop panel runs at density 1 (1 dp = 1 px), so ``TOUCH_DP = 100`` is 24.8 mm:
 
 from __future__ import annotations
 
+from typing import Any
+
 PANEL_DIAGONAL_INCH = 21.5
 PANEL_PX = (1080, 1920)
 PANEL_PX_PER_MM = (PANEL_PX[0] ** 2 + PANEL_PX[1] ** 2) ** 0.5 / PANEL_DIAGONAL_INCH / 25.4
@@ -27,6 +29,36 @@ KEY_SP = 48
 ENTRY_SP = 52  # the NIK / code being typed
 NUMBER_SP = 150  # the queue number on the done screen (floor: 96 sp)
 CLOCK_SP = 30
+
+# Reach (EN 301 549 §8.3): every citizen screen keeps what a person touches in the rows of the
+# window that lie 380-1,220 mm above the floor for the configured ``[ui.mounting]``; titles,
+# instructions and status go above. The bottom-right corner of every citizen screen, one touch
+# target high and LISTEN_SLOT_W_DP wide, is kept free for the "Dengarkan" button that is placed
+# once on the root layout (``listen_slot`` gives its rectangle).
+LISTEN_SLOT_W_DP = 300
+
+
+def reach_rows_px(window_height: float, mounting: Any) -> tuple[float, float]:
+    """The window rows within reach, (lowest, highest), in px up from the window's bottom."""
+    from kiosk.core.config import REACH_HIGH_MM, REACH_LOW_MM
+
+    low = max(0.0, mounting.window_y_px(REACH_LOW_MM, window_height))
+    high = min(float(window_height), mounting.window_y_px(REACH_HIGH_MM, window_height))
+    return low, high
+
+
+def bottom_pad_px(window_height: float, mounting: Any, pad_px: float) -> float:
+    """A screen's bottom padding: its usual margin, or more when the panel starts below 380 mm."""
+    return max(pad_px, reach_rows_px(window_height, mounting)[0])
+
+
+def listen_slot(window_size: tuple[float, float], mounting: Any, density: float = 1.0) -> tuple[float, ...]:
+    """(x, y, width, height) in window px of the place kept free for the listen button."""
+    width, height = window_size
+    pad = PAD_DP * density
+    slot_w, slot_h = LISTEN_SLOT_W_DP * density, TOUCH_DP * density
+    return (width - pad - slot_w, bottom_pad_px(height, mounting, pad), slot_w, slot_h)
+
 
 Rgb = tuple[float, float, float]
 

@@ -87,6 +87,7 @@ def test_json_output_is_machine_readable(config_path: Path, capsys: pytest.Captu
         (("walkin", "--service", "KTP", "--nik", "3520019913450001"), 2, "tanggal lahir"),
         (("walkin", "--service", "PASPOR", "--nik", NIK_MAN_1945), 2, "Layanan tidak dikenal"),
         (("walkin", "--service", "PINDAH", "--nik", NIK_MAN_1945), 3, "antrian-disdukmagetan.com"),
+        (("walkin", "--service", "KTP", "--nik", "3520011708920005", "--priority", "elderly"), 3, "60 tahun"),
         (("checkin", "--code", "?!"), 2, "Kode booking tidak sesuai"),
         (("checkin", "--code", "MGT0NONE"), 3, "tidak ditemukan"),
         (("checkin", "--nik", "123"), 2, "16 angka"),

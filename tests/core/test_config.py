@@ -28,6 +28,17 @@ def test_the_example_config_is_valid_and_documents_every_service_field() -> None
     assert config.site.other_sites[0].name == "Kantor Disdukcapil Magetan"
 
 
+def test_the_default_mounting_is_a_43_inch_portrait_floor_kiosk_half_of_it_out_of_reach(tmp_path: Path) -> None:
+    path = tmp_path / "bare.toml"
+    text = EXAMPLE_CONFIG.read_text(encoding="utf-8")
+    path.write_text(text.split("[ui.mounting]")[0] + "[security]" + text.split("[security]")[1], encoding="utf-8")
+    mounting = config_mod.load(path).ui.mounting  # no [ui.mounting] table: the defaults
+    assert mounting == config_mod.load(EXAMPLE_CONFIG).ui.mounting
+    assert (mounting.bottom_edge_mm, mounting.visible_height_mm) == (750, 952)
+    assert mounting.above_floor_mm(1920, 1920) == 1702  # the top: out of reach
+    assert round(mounting.window_y_px(1220, 1920)) == 948  # the band ends just below the middle
+
+
 def test_relative_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
     config = config_mod.load(write_config(tmp_path))
     assert config.backend.path == tmp_path / "daybook.sqlite3"
@@ -63,6 +74,11 @@ def test_relative_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
         ({'kiosk_id = "MPP-1"': 'kiosk_id = ""'}, "site.kiosk_id"),
         ({'documents = ["Kartu Keluarga (asli)"]': 'documents = "Kartu Keluarga"'}, "services[0].documents"),
         ({'address = "Jl. Tripandita No. 17, Magetan"': 'alamat = "x"'}, "site.other_sites[0].alamat"),
+        ({"bottom_edge_mm = 750": 'bottom_edge_mm = "75 cm"'}, "ui.mounting.bottom_edge_mm"),
+        ({"bottom_edge_mm = 750": "bottom_edge_mm = -5"}, "ui.mounting.bottom_edge_mm"),
+        ({"bottom_edge_mm = 750": "bottom_edge_mm = 1100"}, "ui.mounting.bottom_edge_mm"),  # 120 mm in reach
+        ({"visible_height_mm = 952": "visible_height_mm = 0"}, "ui.mounting.visible_height_mm"),
+        ({"visible_height_mm = 952": "visible_heigth_mm = 952"}, "ui.mounting.visible_heigth_mm"),
     ],
 )
 def test_each_wrong_key_is_named_in_the_problem(tmp_path: Path, edit: dict[str, str], key: str) -> None:

@@ -244,6 +244,48 @@ def test_a_priority_walk_in_is_marked_and_the_elderly_are_suggested_from_the_nik
     assert ticket.holder == "3520**********01"
 
 
+def test_elderly_priority_goes_by_the_birth_date_in_the_nik_and_is_refused_under_60(kiosk: Kiosk) -> None:
+    born_1992 = "3520011708920005"
+    refusal = refused(Reason.PRIORITY_NOT_ELDERLY, lambda: kiosk.issue_walk_in("KTP", born_1992, Priority.ELDERLY))
+    assert "belum berusia 60 tahun" in explain(refusal).hint
+    assert "antrean biasa" in explain(refusal).hint
+    assert kiosk.tickets_today() == []
+    # disabled and pregnant stay self-declared, at any age
+    assert kiosk.issue_walk_in("KTP", born_1992, Priority.DISABLED).ticket.priority == Priority.DISABLED
+    assert kiosk.issue_walk_in("CETAK", NIK_WOMAN_1990, Priority.PREGNANT).ticket.priority == Priority.PREGNANT
+    assert kiosk.priorities_for(born_1992) == (Priority.DISABLED, Priority.PREGNANT)
+    assert kiosk.priorities_for(NIK_MAN_1945)[0] == Priority.ELDERLY
+
+
+def test_the_60th_birthday_is_the_first_day_of_elderly_priority(kiosk: Kiosk) -> None:
+    assert MONDAY_0800.date().isoformat() == "2026-11-30"
+    turns_60_today = "3520013011660006"  # born 30-11-1966
+    turns_60_tomorrow = "3520010112660007"  # born 01-12-1966
+    assert kiosk.issue_walk_in("KTP", turns_60_today, Priority.ELDERLY).ticket.priority == Priority.ELDERLY
+    refused(Reason.PRIORITY_NOT_ELDERLY, lambda: kiosk.issue_walk_in("KTP", turns_60_tomorrow, Priority.ELDERLY))
+
+
+def test_the_walk_in_precheck_refuses_what_issuing_would_and_issues_nothing(
+    kiosk: Kiosk, add_booking: Any, small_kiosk: SmallKiosk
+) -> None:
+    with pytest.raises(BadInput) as caught:
+        kiosk.precheck_walk_in("KTP", "3520013213900002")  # born 32/13
+    assert caught.value.reason == Reason.NIK_BIRTH_DATE
+    refused(Reason.PRIORITY_NOT_ELDERLY, lambda: kiosk.precheck_walk_in("KTP", "3520011708920005", Priority.ELDERLY))
+    refused(Reason.SERVICE_NOT_WALK_IN, lambda: kiosk.precheck_walk_in("PINDAH", NIK_MAN_1945))
+    kiosk.precheck_walk_in("KTP", NIK_MAN_1945, Priority.ELDERLY)  # fine: nothing raised
+    assert kiosk.tickets_today() == []
+    kiosk.issue_walk_in("KTP", NIK_MAN_1945)
+    refused(Reason.ALREADY_HAS_TICKET, lambda: kiosk.precheck_walk_in("KTP", NIK_MAN_1945))
+    kiosk.issue_walk_in("CETAK", NIK_MAN_1945)
+    refused(Reason.DAILY_CAP, lambda: kiosk.precheck_walk_in("KK", NIK_MAN_1945))
+    add_booking("MGT7K3Q9", NIK_WOMAN_1990, service="KK", slot="08:15")
+    refused(Reason.HAS_BOOKING, lambda: kiosk.precheck_walk_in("KK", NIK_WOMAN_1990))
+    full = small_kiosk(0)
+    refused(Reason.QUOTA_FULL, lambda: full.precheck_walk_in("KTP", NIK_WOMAN_1990))
+    assert sorted(t.number for t in kiosk.tickets_today()) == ["A-001", "B-001"]
+
+
 class OnePrinter:
     """A printer that counts what it printed (the real printers are the printer package's)."""
 

@@ -107,15 +107,57 @@ def test_a_booking_for_another_day_says_which_day(ui):
     assert ui.tickets() == []
 
 
-def test_a_mistyped_nik_is_explained_and_the_person_can_type_again(ui):
+def test_a_mistyped_nik_is_explained_on_the_keypad_with_the_digits_kept_to_correct(ui):
     ui.tap("booked")
-    ui.press_digits("3520013213900002")  # month 13
+    ui.press_digits("3520013213900002")  # born on the 32nd of the 13th month
+    assert ui.sees("NIK tidak sesuai")  # said as the 16th digit is typed
+    assert ui.sees("tanggal lahir")
+    ui.tap("search")
+    ui.pump(3)
+    assert ui.current == "entry" and not ui.app.task_running  # nothing looked up
+    assert ui.find("display").text == "3520 0132 1390 0002"
+    keys = {key.value: key for key in ui.find("pad").children}
+    for _ in range(10):
+        ui.tap(keys["DEL"])
+    ui.press_digits("1708450001")
+    assert not ui.sees("NIK tidak sesuai")
+    ui.tap("search")
+    ui.wait_until(lambda: ui.current == "confirm")
+    assert ui.sees("Siti A*****")
+
+
+def test_search_with_12_digits_says_how_many_are_missing(ui):
+    ui.tap("booked")
+    ui.press_digits(NIK_MAN_1945[:12])
+    ui.tap("search")
+    assert ui.current == "entry"
+    assert ui.sees("NIK harus 16 angka, baru 12")
+
+
+def test_a_nik_not_found_leads_back_to_the_keypad_with_the_digits_kept(ui):
+    ui.tap("booked")
+    ui.press_digits(NIK_WOMAN_1990[:-1] + "9")  # one digit wrong: no booking
     ui.tap("search")
     ui.wait_until(lambda: ui.current == "error")
-    assert ui.sees("NIK tidak sesuai")
+    assert ui.sees("Pendaftaran online tidak ditemukan")
+    assert ui.find("retry").text == "Perbaiki NIK"
     ui.tap("retry")
     assert ui.current == "entry"
-    assert ui.find("display").text.startswith("____")  # wiped: type it again
+    assert ui.find("display").text == "3520 0152 0390 0009"
+    keys = {key.value: key for key in ui.find("pad").children}
+    ui.tap(keys["DEL"])
+    ui.press_digits("2")
+    ui.tap("search")
+    ui.wait_until(lambda: ui.current == "confirm")
+    assert ui.sees("Budi S******")
+
+
+def test_the_code_field_has_a_place_for_each_of_the_8_characters(ui):
+    ui.tap("booked")
+    ui.tap("switch")
+    assert ui.find("display").text.count("_") == 8
+    ui.press_digits("MGT")
+    assert ui.find("display").text == "MGT_____"
 
 
 def test_search_stays_off_until_sixteen_digits_are_typed(ui):
@@ -172,3 +214,15 @@ def test_a_booking_code_with_a_dash_can_be_typed_on_the_letter_pad(ui):
     ui.tap("confirm")
     ui.wait_until(lambda: ui.current == "done")
     assert ui.find("number").text == "C-001"
+
+
+def test_no_on_the_booking_found_goes_back_to_the_keypad_with_the_digits_kept(ui):
+    ui.tap("booked")
+    ui.press_digits(NIK_MAN_1945)
+    ui.tap("search")
+    ui.wait_until(lambda: ui.current == "confirm")
+    assert ui.sees('Tekan "Ya, cetak nomor saya"')  # the button by its words, not its colour
+    ui.tap("back")
+    assert ui.current == "entry"
+    assert ui.find("display").text == "3520 0117 0845 0001"
+    assert ui.tickets() == []

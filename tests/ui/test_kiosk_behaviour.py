@@ -76,7 +76,7 @@ def test_going_home_locks_technician_mode_again(ui):
 
 
 def test_the_language_switch_shows_english_until_the_person_is_done(ui):
-    ui.tap("language")
+    ui.tap("English")
     assert ui.sees("I booked online")
     assert ui.sees("I have not booked")
     assert ui.sees("Numbers left today")
@@ -87,15 +87,15 @@ def test_the_language_switch_shows_english_until_the_person_is_done(ui):
     assert keys["DEL"].text == "Delete"
     ui.tap("back")  # home again, in Indonesian for the next person
     assert ui.sees("Sudah daftar online")
-    ui.tap("language")
-    ui.tap("language")
+    ui.tap("English")
+    ui.tap("Bahasa Indonesia")
     assert ui.sees("Sudah daftar online")
 
 
 def test_refusals_are_explained_in_english_too(ui):
     english = explain(Refusal(Reason.BOOKING_NOT_FOUND), "en")
     assert english.title != explain(Refusal(Reason.BOOKING_NOT_FOUND), "id").title
-    ui.tap("language")
+    ui.tap("English")
     ui.type_keys("MGT0000X")
     ui.wait_until(lambda: ui.current == "error")
     assert ui.find("title").text == english.title

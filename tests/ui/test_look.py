@@ -42,6 +42,7 @@ def walk_through_every_citizen_screen(ui):
     ui.press_digits(NIK_YOUNG)
     yield "walk-in (NIK)"
     ui.tap("next")
+    ui.wait_until(lambda: ui.current == "confirm")
     yield "confirm"
     ui.tap("confirm")
     ui.wait_until(lambda: ui.current == "done")
@@ -104,6 +105,40 @@ def test_in_landscape_every_text_and_button_of_every_citizen_screen_is_on_screen
                 assert min(widget.size) >= dp(theme.TOUCH_DP) - 0.01, f"{where}: {widget.text!r} is {widget.size}"
 
 
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+def test_the_booking_website_on_home_is_one_line_never_broken_mid_word(ui, size):
+    ui.window.size = size
+    ui.pump(3)
+    try:
+        website = ui.find("website")
+        assert website.text == "antrian-disdukmagetan.com"
+        assert website.texture_size[1] < 1.6 * website.font_size  # one line, not "...co / m"
+        assert website.texture_size[0] <= website.parent.width + 0.5
+        x, _y = website.to_window(website.center_x - website.texture_size[0] / 2, website.y)
+        assert x >= 0 and x + website.texture_size[0] <= size[0]
+    finally:
+        ui.window.size = (1080, 1920)
+        ui.pump(2)
+
+
 def test_a_frame_of_the_home_screen_renders(ui, tmp_path):
     shot = ui.screenshot(tmp_path / "home")
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+def test_the_language_chooser_holds_every_language_and_a_third_needs_no_layout_change(ui):
+    from kivy.metrics import dp
+
+    from kiosk.i18n import LANGUAGES
+
+    home = ui.screen
+    assert [b.code for b in reversed(home.ids.languages.children)] == list(LANGUAGES)
+    home.build_languages(("id", "en", "jv"))  # as when Basa Jawa joins kiosk.i18n.LANGUAGES
+    ui.pump(2)
+    assert ui.sees("Basa Jawa")
+    for button in home.ids.languages.children:
+        assert min(button.size) >= dp(theme.TOUCH_DP) - 0.01, button.text
+        assert button.texture_size[0] <= button.width, button.text  # the name fits its button
+    ui.tap(ui.find("Basa Jawa"))
+    assert ui.app.language == "jv"
+    assert ui.find("Basa Jawa").text == "[u]Basa Jawa[/u]"  # the one in use: underlined, not colour alone

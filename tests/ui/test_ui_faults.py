@@ -188,6 +188,7 @@ def test_a_quick_double_tap_on_confirm_gives_one_number(ui):
     ui.tap(ui.find("Kartu Keluarga"))
     ui.press_digits("3520010507050004")
     ui.tap("next")
+    ui.wait_until(lambda: ui.current == "confirm")
     confirm = ui.find("confirm")
     ui.pump()
     first, second = ui._touch_at(confirm), ui._touch_at(confirm)
