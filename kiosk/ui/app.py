@@ -34,6 +34,7 @@ from kiosk.i18n import N_, translator
 from kiosk.messages import explain
 from kiosk.ops.systemd import SystemdNotifier
 from kiosk.ops.watchdog import Heartbeat, start_watchdog
+from kiosk.ui import voice
 from kiosk.ui.lang import Lang
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,8 @@ class KioskApp(App):
         self._heartbeat: Heartbeat | None = None
         self._ready_sent = False
         self.root_widget: KioskRoot | None = None
+        self.speaker: voice.Speaker | None = None  # built with the window (kiosk.ui.voice.attach)
+        self.listening = False  # this person asked to hear the screens
 
     # -- Kivy life cycle ------------------------------------------------------------------
 
@@ -133,6 +136,7 @@ class KioskApp(App):
         manager.add_widget(_import_screen(dict(SCREENS)["home"])(name="home"))
         root.add_widget(manager, index=len(root.children))
         self.root_widget = root
+        voice.attach(self, root)
         return root
 
     def on_start(self) -> None:
@@ -149,6 +153,8 @@ class KioskApp(App):
         self.refresh_status()
 
     def on_stop(self) -> None:
+        if self.speaker is not None:
+            self.speaker.stop()
         for event in self._events:
             event.cancel()
         self._events = []
@@ -158,6 +164,11 @@ class KioskApp(App):
         Window.unbind(on_request_close=self._on_request_close, on_key_down=self._on_key_down)
         Window.unbind(on_touch_down=self._on_any_touch)
         self.notifier.stopping()
+
+    def speak(self, text: str) -> None:
+        """Say ``text`` in the current language; returns at once (kiosk.ui.voice.Speaker)."""
+        if self.speaker is not None:
+            self.speaker.say(text, self.language)
 
     # -- language -------------------------------------------------------------------------
 
