@@ -254,7 +254,7 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
 
 PRINTER_KINDS = ("preview", "network", "usb", "serial", "file", "cups")
 BACKEND_KINDS = ("sqlite", "http")
-LANGUAGES = ("id", "en")
+LANGUAGES = ("id", "en", "jv")  # as kiosk.i18n.LANGUAGES; the core reads no catalogue
 
 
 def parse(data: dict[str, Any], base: Path) -> Config:
@@ -388,7 +388,7 @@ def parse(data: dict[str, Any], base: Path) -> Config:
         fullscreen=ui_r.flag("fullscreen", True),
     )
     if ui.language not in LANGUAGES:
-        problems.append('ui.language: "id" atau "en" / "id" or "en"')
+        problems.append('ui.language: "id", "en" atau "jv" / "id", "en" or "jv"')
     ui_r.finish()
 
     security_r = root.table("security")

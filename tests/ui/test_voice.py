@@ -191,3 +191,17 @@ def test_with_speech_disabled_there_is_no_button_and_no_sound(ui: UI) -> None:
     ui.app.speak("Masih di sini?")
     ui.pump(5)
     assert ui.app.speaker.sound is None
+
+
+@pytest.mark.ui_options(config=SPEECH)
+def test_after_a_javanese_session_the_next_person_starts_in_indonesian_and_silent(ui: UI) -> None:
+    played = _spy_on_play(ui)
+    ui.app.language = "jv"
+    ui.tap(_listen(ui))
+    ui.wait_until(lambda: played, TIMEOUT, "the Javanese prompt")
+    ui.tap("walkin")
+    assert ui.current == "walkin" and ui.sees(translator("jv")("Kembali"))
+    ui.app.go_home()  # as the idle timeout or "Selesai" does
+    ui.pump(3)
+    assert ui.app.language == "id" and _listen(ui).text == "Dengarkan" and ui.app.listening is False
+    assert ui.sees("Ambil nomor antrean di sini")
