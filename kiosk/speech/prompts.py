@@ -95,6 +95,7 @@ def screen_prompt(screen: str, state: str, tr: Translate, service: str = "", num
 
 
 TICKET_NUMBER = re.compile(r"\b[A-Z]-?[0-9]{3}\b")
+FULL_HOUR = re.compile(r"\b([0-9]{1,2}):00\b")
 
 
 def message_prompt(title: str, hint: str, tr: Translate) -> str:
@@ -103,6 +104,7 @@ def message_prompt(title: str, hint: str, tr: Translate) -> str:
     if title and not title.endswith((".", "!", "?")):
         title += "."
     text = f"{title} {hint}".strip()
+    text = FULL_HOUR.sub(lambda match: str(int(match.group(1))), text)  # "pukul 09:00": "pukul 9", not "9 nol nol"
     return TICKET_NUMBER.sub(lambda match: spell_number(match.group(0), tr), text)
 
 

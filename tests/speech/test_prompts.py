@@ -62,6 +62,12 @@ def test_a_number_inside_a_message_is_spelled_too() -> None:
     assert text == "Anda sudah mengambil nomor. Nomor antrean Anda B, nol, satu, tujuh."
 
 
+def test_a_full_hour_is_spoken_as_the_hour() -> None:
+    hint = "Jadwal Anda pukul 09:00. Silakan kembali mulai pukul 08:15."
+    text = prompts.message_prompt("Belum waktunya", hint, translator("id"))
+    assert text == "Belum waktunya. Jadwal Anda pukul 9. Silakan kembali mulai pukul 08:15."
+
+
 def test_the_done_prompt_says_the_number_and_where_to_wait() -> None:
     text = prompts.screen_prompt("done", "printed", translator("id"), number="C-120")
     assert "C, satu, dua, nol" in text and "ruang tunggu" in text and "dipanggil" in text
