@@ -52,6 +52,7 @@ def write_config(folder: Path, replacements: dict[str, str] | None = None) -> Pa
     text = text.replace('"/var/lib/antrian/daybook.sqlite3"', '"daybook.sqlite3"')
     text = text.replace('"/var/lib/antrian/tickets"', '"tickets"')
     text = text.replace('"/var/lib/antrian/site.secret"', '"site.secret"')
+    text = text.replace('"/var/cache/antrian/speech"', '"speech"')
     for old, new in (replacements or {}).items():
         assert old in text, f"config example has no {old!r}"
         text = text.replace(old, new)

@@ -19,8 +19,8 @@ def test_the_example_config_speaks_on_request_at_a_moderate_volume() -> None:
 
 
 def test_a_relative_cache_folder_is_beside_the_config_file(tmp_path: Path) -> None:
-    path = write_config(tmp_path, {'cache_dir = "/var/cache/antrian/speech"': 'cache_dir = "speech"'})
-    assert config_mod.load(path).speech.cache_dir == tmp_path / "speech"
+    path = write_config(tmp_path, {'cache_dir = "speech"': 'cache_dir = "prompts/wav"'})
+    assert config_mod.load(path).speech.cache_dir == tmp_path / "prompts" / "wav"
 
 
 @pytest.mark.parametrize(

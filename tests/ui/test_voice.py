@@ -18,7 +18,6 @@ from conftest import UI
 from kiosk.i18n import translator
 from kiosk.speech import prompts, tts
 
-SPEECH = {'cache_dir = "/var/cache/antrian/speech"': 'cache_dir = "speech"'}
 TIMEOUT = 30.0
 
 
@@ -53,7 +52,6 @@ def _expected_wav(ui: UI, text: str, language: str) -> Path:
     return ui.config.speech.cache_dir / tts.cache_name(" ".join(text.split()), voice)
 
 
-@pytest.mark.ui_options(config=SPEECH)
 def test_dengarkan_plays_the_home_prompt_on_the_ui_thread_through_kivy_audio(ui: UI) -> None:
     played = _spy_on_play(ui)
     button = _listen(ui)
@@ -72,7 +70,6 @@ def test_dengarkan_plays_the_home_prompt_on_the_ui_thread_through_kivy_audio(ui:
     assert "hijau" not in expected  # a listener may not see colours
 
 
-@pytest.mark.ui_options(config=SPEECH)
 def test_after_one_tap_on_dengarkan_every_next_screen_speaks_until_the_next_person(ui: UI) -> None:
     played = _spy_on_play(ui)
     ui.tap(_listen(ui))
@@ -91,7 +88,6 @@ def test_after_one_tap_on_dengarkan_every_next_screen_speaks_until_the_next_pers
     assert len(played) == count
 
 
-@pytest.mark.ui_options(config=SPEECH)
 def test_a_refusal_is_spoken_as_its_title_and_what_to_do_next(ui: UI) -> None:
     played = _spy_on_play(ui)
     ui.type_keys("ZZZ99999")  # a code that is not booked
@@ -103,7 +99,6 @@ def test_a_refusal_is_spoken_as_its_title_and_what_to_do_next(ui: UI) -> None:
     assert text.startswith(screen.title) and screen.hint in text
 
 
-@pytest.mark.ui_options(config=SPEECH)
 def test_the_done_screen_spells_the_number_and_says_where_to_wait(ui: UI) -> None:
     played = _spy_on_play(ui)
     ui.type_keys("MGT7K3Q9")  # today's KTP booking (prefix A)
@@ -117,7 +112,6 @@ def test_the_done_screen_spells_the_number_and_says_where_to_wait(ui: UI) -> Non
     assert "A, nol, nol, satu" in text and "ruang tunggu" in text
 
 
-@pytest.mark.ui_options(config=SPEECH)
 def test_basa_jawa_is_spoken_with_the_indonesian_voice(ui: UI) -> None:
     played = _spy_on_play(ui)
     ui.app.language = "jv"
@@ -131,7 +125,6 @@ def test_basa_jawa_is_spoken_with_the_indonesian_voice(ui: UI) -> None:
     assert Path(ui.app.speaker.sound.source) == _expected_wav(ui, expected, "jv")
 
 
-@pytest.mark.ui_options(config=SPEECH)
 def test_the_technician_screens_have_no_listen_button(ui: UI) -> None:
     played = _spy_on_play(ui)
     ui.app.go("pin")
@@ -146,7 +139,6 @@ def test_the_technician_screens_have_no_listen_button(ui: UI) -> None:
     assert button.opacity == 1 and not button.disabled
 
 
-@pytest.mark.ui_options(config=SPEECH)
 def test_the_ui_keeps_running_while_speech_is_still_rendering(ui: UI) -> None:
     speaker = ui.app.speaker
     played = _spy_on_play(ui)
@@ -177,7 +169,7 @@ def test_the_ui_keeps_running_while_speech_is_still_rendering(ui: UI) -> None:
     assert [text for _thread, _language, text in played] == [entry]  # the stale home prompt is never played
 
 
-@pytest.mark.ui_options(config={**SPEECH, "auto_speak = false": "auto_speak = true"})
+@pytest.mark.ui_options(config={"auto_speak = false": "auto_speak = true"})
 def test_with_auto_speak_each_screen_speaks_when_it_opens(ui: UI) -> None:
     played = _spy_on_play(ui)
     ui.tap("walkin")
@@ -185,7 +177,7 @@ def test_with_auto_speak_each_screen_speaks_when_it_opens(ui: UI) -> None:
     assert played[-1][2] == prompts.screen_prompt("walkin", "service", translator("id"))
 
 
-@pytest.mark.ui_options(config={**SPEECH, "enabled = true ": "enabled = false "})
+@pytest.mark.ui_options(config={"enabled = true ": "enabled = false "})
 def test_with_speech_disabled_there_is_no_button_and_no_sound(ui: UI) -> None:
     assert _listen(ui).opacity == 0
     ui.app.speak("Masih di sini?")
@@ -193,7 +185,6 @@ def test_with_speech_disabled_there_is_no_button_and_no_sound(ui: UI) -> None:
     assert ui.app.speaker.sound is None
 
 
-@pytest.mark.ui_options(config=SPEECH)
 def test_after_a_javanese_session_the_next_person_starts_in_indonesian_and_silent(ui: UI) -> None:
     played = _spy_on_play(ui)
     ui.app.language = "jv"
