@@ -257,6 +257,7 @@ def attach(app: Any, root: Any) -> Speaker:
             return
         if name == "home":
             app.listening = False  # a new person: no speech until asked (or auto_speak)
+            speaker.hush()  # nor the end of the last person's
         Clock.schedule_once(speak_if_wanted, 0)
 
     manager.bind(current=screen_changed)

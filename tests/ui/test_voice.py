@@ -79,8 +79,10 @@ def test_after_one_tap_on_dengarkan_every_next_screen_speaks_until_the_next_pers
     entry = prompts.screen_prompt("entry", "nik", translator("id"))
     ui.wait_until(lambda: played[-1][2] == entry, TIMEOUT, "the entry prompt, unasked")
 
+    assert ui.app.speaker.sound.state == "play"
     ui.tap("back")  # home: the next person hears nothing until they ask
     assert ui.current == "home" and ui.app.listening is False
+    assert ui.app.speaker.sound.state == "stop"  # the entry prompt is cut off
     count = len(played)
     ui.tap("booked")
     ui.settle()
