@@ -83,3 +83,17 @@ def test_javanese_dates_come_from_babel() -> None:
     assert format_day(date(2026, 12, 2), "jv") == "2 Desember 2026"
     hint = explain(Refusal(Reason.BOOKING_WRONG_DAY, day="2026-12-02"), "jv").hint
     assert hint == "Panjenengan kadaftar kangge 2 Desember 2026. Mangga rawuh ing tanggal menika."
+
+
+def test_the_command_line_explains_a_mistake_in_basa_jawa(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import write_config
+
+    from kiosk import cli
+
+    config = write_config(tmp_path)
+    code = cli.main(["walkin", "--config", str(config), "--lang", "jv", "--service", "KTP", "--nik", "123"])
+    assert code == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "NIK kedah 16 angka",
+        "Panjenengan ngetik 3 angka. Mangga priksa malih NIK ing KTP utawi KK Panjenengan.",
+    ]
