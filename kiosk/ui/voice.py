@@ -160,8 +160,11 @@ class Speaker:
         with self._lock:
             current = generation == self._generation and not self._stopped
         if not current:
+            sound.unload()
             return  # the person moved on while it rendered
         self._stop_sound()
+        if self.sound is not None:
+            self.sound.unload()  # frees the mixer's copy (~0.5 MB a prompt, all day long)
         sound.volume = self.settings.volume
         sound.play()
         self.sound = sound

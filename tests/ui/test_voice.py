@@ -74,10 +74,12 @@ def test_after_one_tap_on_dengarkan_every_next_screen_speaks_until_the_next_pers
     played = _spy_on_play(ui)
     ui.tap(_listen(ui))
     ui.wait_until(lambda: played, TIMEOUT, "the home prompt")
+    home_sound = ui.app.speaker.sound
     ui.tap("booked")
     assert ui.current == "entry"
     entry = prompts.screen_prompt("entry", "nik", translator("id"))
     ui.wait_until(lambda: played[-1][2] == entry, TIMEOUT, "the entry prompt, unasked")
+    assert home_sound.length == 0  # unloaded: a day of prompts does not pile up in the mixer
 
     assert ui.app.speaker.sound.state == "play"
     ui.tap("back")  # home: the next person hears nothing until they ask
