@@ -12,8 +12,10 @@ goes home for the next person.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import os
 import tempfile
 import threading
 from collections.abc import Callable
@@ -34,6 +36,8 @@ log = logging.getLogger(__name__)
 
 SILENT_SCREENS = ("pin", "technician")  # the technician's screens: no button, no speech
 LISTEN_WIDTH_DP = 300
+CACHE_MAX_BYTES = 200 * 1024 * 1024  # ~400 prompts; a spoken ticket number is new text each time
+PRUNE_EVERY = 50  # renders between two looks at the cache's size
 
 Render = Callable[[str, tts.Voice, Path], Path]
 Load = Callable[[str], Any]  # a WAV path -> a Kivy Sound (or None)
@@ -65,6 +69,7 @@ class Speaker:
         self._stopped = False
         self._worker: threading.Thread | None = None
         self._cache_dir: Path | None = None
+        self._renders = 0
         self.sound: Any = None  # the Sound playing (or played last); UI thread only
         self.spoken: list[tuple[str, str]] = []  # (language, text) of each sound started, newest last
 
@@ -125,11 +130,17 @@ class Speaker:
 
     def _prepare(self, text: str, language: str) -> Any:
         voice = tts.Voice(language, words_per_minute=self.settings.words_per_minute)
+        cache = self._cache()
+        if self._renders % PRUNE_EVERY == 0:
+            tts.prune(cache, CACHE_MAX_BYTES)
+        self._renders += 1
         try:
-            path = self._render(text, voice, self._cache())
+            path = self._render(text, voice, cache)
         except tts.SpeechUnavailable as error:
             log.warning("no speech: %s", error)
             return None
+        with contextlib.suppress(OSError):  # a read-only cache still speaks
+            os.utime(path)  # pruning drops the least recently spoken first
         sound = self._load(str(path))
         if sound is None or not getattr(sound, "length", 0):
             log.warning("no speech: the audio device could not play %s", path.name)
