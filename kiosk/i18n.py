@@ -22,6 +22,8 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 TRANSLATIONS = ASSETS / "translations"
 DEFAULT_LANGUAGE = "id"
 LANGUAGES = ("id", "en", "jv")  # Basa Jawa: krama, the polite register used with the public
+# Each language named in itself, never translated: a person looks for their own language's name.
+LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English", "jv": "Basa Jawa"}
 
 Translate = Callable[[str], str]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.core.errors import Reason, Refusal
-from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, translator
+from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, catalogue, translator
 from kiosk.messages import explain, format_day
 from kiosk.speech.prompts import SCREEN_PROMPTS
 
@@ -35,6 +35,7 @@ def _source(domain: str) -> list[str]:
 
 def test_javanese_is_offered_beside_indonesian_and_english() -> None:
     assert LANGUAGES[:1] == ("id",) and {"en", "jv"} <= set(LANGUAGES)
+    assert LANGUAGE_NAMES["jv"] == "Basa Jawa" and set(LANGUAGE_NAMES) == set(LANGUAGES)
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
