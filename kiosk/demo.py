@@ -50,6 +50,7 @@ def write_demo(folder: Path, now: datetime | None = None) -> Path:
     text = text.replace('"/var/lib/antrian/daybook.sqlite3"', '"daybook.sqlite3"')
     text = text.replace('"/var/lib/antrian/tickets"', '"tickets"')
     text = text.replace('"/var/lib/antrian/site.secret"', '"site.secret"')
+    text = text.replace('"/var/cache/antrian/speech"', '"speech"')
     text = text.replace('open = "07:30"', 'open = "00:00"').replace('close = "15:00"', 'close = "23:59"')
     # Slots are clamped into today, so late at night they lie in the past: a wide arrival
     # window lets a visitor try every booking at any hour.

@@ -1,9 +1,10 @@
 """Translations through gettext catalogues (``assets/translations/<lang>/LC_MESSAGES/*.po``).
 
-Indonesian is the source language: message ids are the Indonesian text, and the English
-catalogue translates them. Catalogues are read with Babel straight from the ``.po`` files, so
-there is no compile step to forget; a missing translation falls back to Indonesian. Each part
-has its own catalogue (``kiosk.po``, ``ui.po``, ``printer.po``); a language merges them all.
+Indonesian is the source language: message ids are the Indonesian text, and the English and
+Javanese (``jv``, basa krama) catalogues translate them. Catalogues are read with Babel
+straight from the ``.po`` files, so there is no compile step to forget; a missing translation
+falls back to Indonesian. Each part has its own catalogue (``kiosk.po``, ``ui.po``,
+``printer.po``); a language merges them all.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ log = logging.getLogger(__name__)
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 TRANSLATIONS = ASSETS / "translations"
 DEFAULT_LANGUAGE = "id"
-LANGUAGES = ("id", "en")
+LANGUAGES = ("id", "en", "jv")  # Basa Jawa: krama, the polite register used with the public
+# Each language named in itself, never translated: a person looks for their own language's name.
+LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English", "jv": "Basa Jawa"}
 
 Translate = Callable[[str], str]
 

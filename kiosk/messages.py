@@ -1,4 +1,4 @@
-"""One message per reason: a title and what to do next, in plain Indonesian (English catalogue).
+"""One message per reason: a title and what to do next, in plain Indonesian (English and Javanese catalogues).
 
 The UI shows both lines; the CLI prints them. Parameters never carry a raw NIK.
 """
@@ -200,6 +200,11 @@ class Message:
 
 
 def format_day(day: date, language: str) -> str:
+    """ "1 Desember 2026": Indonesian and English from our tables, Basa Jawa from Babel's CLDR data."""
+    if language == "jv":
+        from babel.dates import format_date
+
+        return format_date(day, format="d MMMM y", locale="jv")
     months = MONTHS_EN if language == "en" else MONTHS_ID
     return f"{day.day} {months[day.month - 1]} {day.year}"
 

@@ -1,7 +1,8 @@
 """Extract every marked string (``_`` and ``N_``) from kiosk/ and printer/ into the catalogues.
 
-Existing translations are kept; new strings arrive untranslated, and the test
-``test_every_message_has_an_english_translation`` fails until someone translates them.
+Existing translations are kept; new strings arrive untranslated in every language of
+``kiosk.i18n.LANGUAGES`` (English and Basa Jawa), and ``tests/test_translations.py`` fails
+until someone translates them (``msgstr`` in ``assets/translations/<lang>/LC_MESSAGES/*.po``).
 Run: ``.venv/bin/python scripts/update_translations.py``
 """
 
@@ -12,6 +13,8 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
+
+from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "N_": None}
@@ -43,7 +46,7 @@ def main() -> None:
 def update(domain: str, template: Catalog) -> None:
     if not len(template):
         return
-    for language in ("en",):
+    for language in (lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE):  # en, jv
         path = ROOT / "assets" / "translations" / language / "LC_MESSAGES" / f"{domain}.po"
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists():

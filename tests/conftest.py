@@ -13,6 +13,8 @@ os.environ.setdefault("KIVY_HOME", os.path.join(_env_home, "kivy"))
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
 os.environ.setdefault("KIVY_NO_FILELOG", "1")
+# This machine has no sound card: SDL's dummy audio driver lets the real mixer load and play sounds.
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", os.path.join(_env_home, "escpos"))
 # python-escpos writes its pickle there and fails if the folder is missing (also in subprocesses).
 os.makedirs(os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"], exist_ok=True)
@@ -50,6 +52,7 @@ def write_config(folder: Path, replacements: dict[str, str] | None = None) -> Pa
     text = text.replace('"/var/lib/antrian/daybook.sqlite3"', '"daybook.sqlite3"')
     text = text.replace('"/var/lib/antrian/tickets"', '"tickets"')
     text = text.replace('"/var/lib/antrian/site.secret"', '"site.secret"')
+    text = text.replace('"/var/cache/antrian/speech"', '"speech"')
     for old, new in (replacements or {}).items():
         assert old in text, f"config example has no {old!r}"
         text = text.replace(old, new)

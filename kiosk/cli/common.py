@@ -16,6 +16,7 @@ from kiosk.backends.importer import ImportFileError
 from kiosk.cli import EXIT_BAD_INPUT, EXIT_FAULT, EXIT_REFUSED
 from kiosk.core.config import DEFAULT_CONFIG_PATH, Config, ConfigError, load
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
+from kiosk.i18n import LANGUAGES
 from kiosk.messages import explain
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ def add_config(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
     parser.add_argument(
         "--config", type=Path, default=None, help=f"config file (default: $ANTRIAN_CONFIG or {DEFAULT_CONFIG_PATH})"
     )
-    parser.add_argument("--lang", choices=("id", "en"), default="id", help="language of messages")
+    parser.add_argument("--lang", choices=LANGUAGES, default="id", help="language of messages (jv: Basa Jawa)")
     if json_flag:
         parser.add_argument("--json", action="store_true", help="machine-readable output")
 

@@ -135,6 +135,17 @@ class UiConfig:
 
 
 @dataclass(frozen=True)
+class SpeechConfig:
+    """Spoken guidance (espeak-ng): on by default, at the person's request unless ``auto_speak``."""
+
+    enabled: bool = True
+    volume: float = 0.8  # 0..1, of the kiosk's own output level
+    auto_speak: bool = False  # every citizen screen speaks its instruction when it opens
+    cache_dir: Path = Path("/var/cache/antrian/speech")
+    words_per_minute: int = 140  # a little slower than espeak-ng's 175: elderly listeners
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteConfig
     hours: HoursConfig
@@ -146,6 +157,7 @@ class Config:
     secret_path: Path
     technician_pin_hash: str = ""
     server: ServerConfig = field(default_factory=ServerConfig)
+    speech: SpeechConfig = field(default_factory=SpeechConfig)
     source: Path | None = field(default=None, compare=False)
 
     def service(self, code: str) -> Service | None:
@@ -279,7 +291,7 @@ def _kind_name(kind: type | tuple[type, ...]) -> tuple[str, str]:
 
 PRINTER_KINDS = ("preview", "network", "usb", "serial", "file", "cups")
 BACKEND_KINDS = ("sqlite", "http")
-LANGUAGES = ("id", "en")
+LANGUAGES = ("id", "en", "jv")  # as kiosk.i18n.LANGUAGES; the core reads no catalogue
 
 
 def parse(data: dict[str, Any], base: Path) -> Config:
@@ -435,7 +447,7 @@ def parse(data: dict[str, Any], base: Path) -> Config:
         mounting=mounting,
     )
     if ui.language not in LANGUAGES:
-        problems.append('ui.language: "id" atau "en" / "id" or "en"')
+        problems.append('ui.language: "id", "en" atau "jv" / "id", "en" or "jv"')
     ui_r.finish()
 
     security_r = root.table("security")
@@ -454,6 +466,8 @@ def parse(data: dict[str, Any], base: Path) -> Config:
     )
     server_r.finish()
 
+    speech = _speech(root.table("speech"), base, problems)
+
     root.finish()
     if problems:
         raise ConfigError(problems)
@@ -468,7 +482,24 @@ def parse(data: dict[str, Any], base: Path) -> Config:
         secret_path=secret_path,
         technician_pin_hash=pin_hash,
         server=server,
+        speech=speech,
     )
+
+
+def _speech(reader: _Reader, base: Path, problems: list[str]) -> SpeechConfig:
+    volume = reader._get("volume", (int, float), 0.8, False)
+    if not 0.0 <= volume <= 1.0:  # also catches nan
+        problems.append(f"{reader.key('volume')}: antara 0 dan 1 / between 0 and 1")
+        volume = 0.8
+    speech = SpeechConfig(
+        enabled=reader.flag("enabled", True),
+        volume=float(volume),
+        auto_speak=reader.flag("auto_speak", False),
+        cache_dir=reader.path("cache_dir", "/var/cache/antrian/speech", base),
+        words_per_minute=reader.integer("words_per_minute", 140, minimum=80, maximum=300),
+    )
+    reader.finish()
+    return speech
 
 
 def load(path: Path) -> Config:

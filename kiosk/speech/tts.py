@@ -83,3 +83,27 @@ def render(text: str, voice: Voice, cache_dir: Path) -> Path:
         if os.path.exists(partial):
             os.unlink(partial)
     return target
+
+
+def prune(cache_dir: Path, max_bytes: int) -> int:
+    """Delete the oldest rendered WAVs until the folder holds at most ``max_bytes``; returns how many.
+
+    Every spoken ticket number is a new sentence, so a cache that is never pruned grows all day.
+    A pruned sentence is simply rendered again when next needed.
+    """
+    try:
+        entries = [(p.stat().st_mtime, p.stat().st_size, p) for p in cache_dir.glob("*.wav") if p.is_file()]
+    except OSError:
+        return 0
+    total = sum(size for _mtime, size, _path in entries)
+    removed = 0
+    for _mtime, size, path in sorted(entries):
+        if total <= max_bytes:
+            break
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        total -= size
+        removed += 1
+    return removed

@@ -40,6 +40,7 @@ from kiosk.i18n import N_, translator
 from kiosk.messages import explain
 from kiosk.ops.systemd import SystemdNotifier
 from kiosk.ops.watchdog import Heartbeat, start_watchdog
+from kiosk.ui import voice
 from kiosk.ui.idle import PROMPT as IDLE_PROMPT
 from kiosk.ui.idle import TICK_S as IDLE_TICK_S
 from kiosk.ui.idle import TONE_PATH, IdleRule, IdleTimer, warning_length
@@ -118,6 +119,8 @@ class KioskApp(App):
         self._ready_sent = False
         self.technician_gate: PinGate | None = None  # built on the first visit of the PIN screen
         self.root_widget: KioskRoot | None = None
+        self.speaker: voice.Speaker | None = None  # built with the window (kiosk.ui.voice.attach)
+        self.listening = False  # this person asked to hear the screens
 
     # -- Kivy life cycle ------------------------------------------------------------------
 
@@ -142,6 +145,7 @@ class KioskApp(App):
         manager.add_widget(_import_screen(dict(SCREENS)["home"])(name="home"))
         root.add_widget(manager, index=len(root.children))
         self.root_widget = root
+        voice.attach(self, root)
         return root
 
     def on_start(self) -> None:
@@ -161,6 +165,8 @@ class KioskApp(App):
     def on_stop(self) -> None:
         self.crash_guard.uninstall()
         self.status_poll.cancel()
+        if self.speaker is not None:
+            self.speaker.stop()
         for event in self._events:
             event.cancel()
         self._events = []
@@ -170,6 +176,11 @@ class KioskApp(App):
         Window.unbind(on_request_close=self._on_request_close, on_key_down=self._on_key_down)
         Window.unbind(on_touch_down=self._on_any_touch)
         self.notifier.stopping()
+
+    def speak(self, text: str) -> None:
+        """Say ``text`` in the current language; returns at once (kiosk.ui.voice.Speaker)."""
+        if self.speaker is not None:
+            self.speaker.say(text, self.language)
 
     # -- language -------------------------------------------------------------------------
 
@@ -399,10 +410,6 @@ class KioskApp(App):
         return self.touched()
 
     # -- sound ----------------------------------------------------------------------------
-
-    def speak(self, text: str) -> None:
-        """Say ``text`` aloud without waiting for it (the voice part renders and plays it)."""
-        log.debug("speak: %s", text)
 
     def play_tone(self) -> None:
         """The idle warning's chime, through Kivy's audio; silent where the machine has no sound."""

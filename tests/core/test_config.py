@@ -61,7 +61,7 @@ def test_relative_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
         ({"[caps]": "[caps]\nper_person = 3"}, "caps.per_person"),
         ({"[ui]": "[ui]\nfullscren = false"}, "ui.fullscren"),
         ({"fullscreen = true": 'fullscreen = "ya"'}, "ui.fullscreen"),
-        ({'language = "id"': 'language = "jv"'}, "ui.language"),
+        ({'language = "id"': 'language = "fr"'}, "ui.language"),
         ({'kind = "preview"': 'kind = "laser"'}, "printer.kind"),
         ({"paper_mm = 80": "paper_mm = 76"}, "printer.paper_mm"),
         ({'kind = "preview"': 'kind = "network"'}, "printer.host"),

@@ -108,11 +108,12 @@ def test_hardening_leaves_the_screen_touch_and_printers_reachable():
     text = (ROOT / "kiosk.service").read_text()
     service = service_section(ROOT / "kiosk.service")
     groups = service["SupplementaryGroups"].split()
-    assert {"video", "render", "input", "lp", "dialout"} <= set(groups)
+    assert {"video", "render", "input", "lp", "dialout", "audio"} <= set(groups)  # audio: spoken guidance
     assert "PrivateDevices=yes" not in text and "MemoryDenyWriteExecute=yes" not in text
     allowed = set(re.findall(r"^DeviceAllow=(\S+)", text, re.M))
     # drm: screen and GPU; input: touch, scanner; usb_device: libusb printers; usb: /dev/usb/lp*
-    assert {"char-drm", "char-input", "char-usb_device", "char-usb", "char-ttyUSB"} <= allowed
+    assert {"char-drm", "char-input", "char-usb_device", "char-usb", "char-ttyUSB", "char-alsa"} <= allowed
+    assert "CacheDirectory=antrian antrian/speech" in text  # [speech] cache_dir of the example config
 
 
 def test_the_kiosk_unit_is_well_hardened(tmp_path):

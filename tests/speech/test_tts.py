@@ -42,3 +42,16 @@ def test_without_espeak_ng_the_caller_gets_speech_unavailable(tmp_path: Path, mo
     with pytest.raises(tts.SpeechUnavailable):
         tts.render("Halo", tts.Voice("id"), tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_pruning_keeps_the_cache_under_its_size_and_drops_the_oldest_first(tmp_path: Path) -> None:
+    import os
+
+    voice = tts.Voice("id")
+    paths = [tts.render(f"Nomor antrean A nol nol {word}", voice, tmp_path) for word in ("satu", "dua", "tiga")]
+    for age, path in zip((300, 200, 100), paths, strict=True):
+        os.utime(path, (path.stat().st_atime, path.stat().st_mtime - age))
+    newest = paths[-1].stat().st_size
+    assert tts.prune(tmp_path, max_bytes=newest) == 2
+    assert list(tmp_path.iterdir()) == [paths[-1]]
+    assert tts.prune(tmp_path, max_bytes=newest) == 0
