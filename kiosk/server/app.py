@@ -28,6 +28,7 @@ from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal
 from kiosk.core.model import Priority
+from kiosk.server import web
 from kiosk.server.ledger import Ledger
 from kiosk.server.validate import (
     IDEMPOTENCY_KEY,
@@ -155,7 +156,7 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
 
     @app.before_request
     def authenticate() -> Response | None:
-        if request.path in open_paths:
+        if request.path in open_paths or request.blueprint == "web":  # pages and their assets
             return None
         kiosk = api.kiosk_of(request.headers.get("Authorization"))
         if kiosk is None:
@@ -370,4 +371,5 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
             ],
         }
 
+    web.register(app)
     return app
