@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
 
+from kiosk.backends import calls
 from kiosk.backends.daybook_schema import BOOKING_SELECT, MIGRATIONS, booking_from_row, ticket_from_row
 from kiosk.backends.daybook_schema import TICKET_COLUMNS as _TICKET_COLUMNS
 from kiosk.backends.sqlite_tx import immediate
@@ -161,29 +162,14 @@ class DayBook:
             "SELECT COALESCE(MAX(seq), 0) + 1 FROM tickets WHERE day = ? AND service = ?",
             (day.isoformat(), service.code),
         ).fetchone()[0]
-        waiting, served_today, first_issued = db.execute(
-            "SELECT COALESCE(SUM(served_at IS NULL), 0), COALESCE(SUM(served_at IS NOT NULL), 0), MIN(issued_at) "
-            "FROM tickets WHERE day = ? AND service = ?",
-            (day.isoformat(), service.code),
-        ).fetchone()
-        ahead = rules.people_ahead(
-            waiting,
-            served_today,
-            datetime.fromisoformat(first_issued) if first_issued else None,
-            now,
-            service.minutes_per_person,
+        number = rules.ticket_number(service, seq)
+        # People ahead and the wait from the counters' calls: the one estimate (kiosk.backends.calls).
+        ahead, wait = calls.estimate(
+            db, self.config, service, day, now, calls.new_ticket_place(now, priority is not None, seq, number)
         )
-        served = [
-            datetime.fromisoformat(r[0])
-            for r in db.execute(
-                "SELECT served_at FROM tickets WHERE day = ? AND service = ? AND served_at IS NOT NULL "
-                "ORDER BY served_at DESC LIMIT 20",
-                (day.isoformat(), service.code),
-            )
-        ]
         ticket = Ticket(
             id=str(uuid.uuid4()),
-            number=rules.ticket_number(service, seq),
+            number=number,
             service_code=service.code,
             service_name=service.name,
             day=day,
@@ -194,7 +180,7 @@ class DayBook:
             priority=priority,
             booking_code=booking_code,
             people_ahead=ahead,
-            wait_minutes=rules.estimate_wait(ahead, served, service.minutes_per_person),
+            wait_minutes=wait,
             kiosk_id=self.config.site.kiosk_id,
             documents=service.documents,
         )

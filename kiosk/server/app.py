@@ -28,7 +28,7 @@ from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal
 from kiosk.core.model import Priority
-from kiosk.server import web
+from kiosk.server import counter_api, web
 from kiosk.server.ledger import Ledger
 from kiosk.server.validate import (
     IDEMPOTENCY_KEY,
@@ -71,6 +71,8 @@ def load_tokens(path: Path) -> dict[str, str]:
         if not line:
             continue
         parts = line.split()
+        if len(parts) == 3 and parts[2] == "counter" and NIK_HASH.match(parts[1]):
+            continue  # a counter's token (kiosk.server.counter_service): it cannot issue numbers
         if len(parts) != 2 or not NIK_HASH.match(parts[1]):
             raise ValueError(f"{path}:{number}: expected 'KIOSK-ID <64 hex>'")
         tokens[parts[0]] = parts[1]
@@ -153,10 +155,11 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
     api = BookingApi(config, tokens, clock or SystemClock())
     app.extensions["antrian"] = api
     open_paths = {"/v1/health", "/v1/openapi.json"}
+    counter_api.register(app, config, api.clock)  # counter tokens and the hall: its own checks
 
     @app.before_request
     def authenticate() -> Response | None:
-        if request.path in open_paths or request.blueprint == "web":  # pages and their assets
+        if request.path in open_paths or counter_api.owns(request.path) or request.blueprint == "web":
             return None
         kiosk = api.kiosk_of(request.headers.get("Authorization"))
         if kiosk is None:

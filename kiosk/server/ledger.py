@@ -17,11 +17,12 @@ import json
 import sqlite3
 import threading
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk.backends import calls
 from kiosk.backends.daybook import DayBook
 from kiosk.backends.sqlite_tx import immediate
 from kiosk.core import rules
@@ -249,19 +250,9 @@ class Ledger:
                 (service.code, day, nik_hash),
             ).fetchone()
             rules.check_walk_in(service, service_code, now, config, 1, same, today)
-            ahead = db.execute(
-                "SELECT COUNT(*) FROM tickets t WHERE day = ? AND service = ? AND seq < ? AND served_at IS NULL "
-                "AND NOT EXISTS (SELECT 1 FROM api_leases l WHERE l.ticket_id = t.id AND l.state = ?)",
-                (day, service.code, seq, HELD),
-            ).fetchone()[0]
-            served = [
-                datetime.fromisoformat(r[0])
-                for r in db.execute(
-                    "SELECT served_at FROM tickets WHERE day = ? AND service = ? AND served_at IS NOT NULL "
-                    "ORDER BY served_at DESC LIMIT 20",
-                    (day, service.code),
-                )
-            ]
+            ahead, wait = calls.estimate(  # the one estimate; held numbers nobody holds are not counted
+                db, config, service, now.date(), now, calls.new_ticket_place(now, priority is not None, seq, "")
+            )
             db.execute(
                 "UPDATE tickets SET holder = ?, nik_hash = ?, priority = ?, issued_at = ?, people_ahead = ?, "
                 "wait_minutes = ? WHERE id = ?",
@@ -271,7 +262,7 @@ class Ledger:
                     priority.value if priority else None,
                     now.isoformat(),
                     ahead,
-                    rules.estimate_wait(ahead, served, service.minutes_per_person),
+                    wait,
                     ticket_id,
                 ),
             )
@@ -287,17 +278,8 @@ class Ledger:
 
         The day book counts every unserved ticket; held placeholders are nobody in the queue.
         """
-        held = self._rows(
-            "SELECT COUNT(*) FROM api_leases WHERE day = ? AND service = ? AND state = ? AND seq < ?",
-            (ticket.day.isoformat(), ticket.service_code, HELD, ticket.seq),
-        )[0][0]
-        if not held or ticket.people_ahead == 0:
-            return ticket
-        ahead = max(0, ticket.people_ahead - int(held))
-        wait = round(ticket.wait_minutes * ahead / ticket.people_ahead)
-        with self._write() as db:
-            db.execute("UPDATE tickets SET people_ahead = ?, wait_minutes = ? WHERE id = ?", (ahead, wait, ticket.id))
-        return replace(ticket, people_ahead=ahead, wait_minutes=wait)
+        # kiosk.backends.calls.estimate never counts a held number (its holder is empty) any more.
+        return ticket
 
     def _delete_ticket(self, db: sqlite3.Connection, ticket_id: str) -> None:
         db.execute("UPDATE bookings SET ticket_id = NULL WHERE ticket_id = ?", (ticket_id,))

@@ -8,6 +8,7 @@ import pytest
 from conftest import NIK_MAN_1945, make_nik
 
 from kiosk.backends.daybook import DayBook
+from kiosk.backends.daybook_schema import MIGRATIONS
 from kiosk.core.config import Config
 from kiosk.core.errors import Reason, SystemFault
 from kiosk.core.nik import NikHasher
@@ -72,7 +73,7 @@ def test_reopening_a_day_book_keeps_every_ticket_and_the_schema_version(
     book = DayBook(config.backend.path, config)
     try:
         assert [t.number for t in book.tickets(clock.now().date())] == ["A-001"]  # type: ignore[attr-defined]
-        assert book._db.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert book._db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert book._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert book._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     finally:
