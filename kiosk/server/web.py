@@ -17,6 +17,8 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template
 
+from kiosk.i18n import N_
+
 HERE = Path(__file__).resolve().parent / "web"
 TICKET_ID = re.compile(r"^[0-9a-f-]{36}$")
 # Same origin only; the TV and the counters never load anything from elsewhere.
@@ -26,13 +28,16 @@ CSP = (
 )
 
 # What the phone page says for each state of the ticket (kiosk.core.calling.TicketState values).
+# The pages are in Indonesian only (the hall and its staff are); the catalogue has the English.
 STATE_TEXT = {
-    "waiting": "Menunggu giliran. Tetap di ruang tunggu.",
-    "absent": "Anda dipanggil tetapi tidak ada. Nomor Anda menunggu lagi; tetap di ruang tunggu.",
-    "called": "Nomor Anda dipanggil. Silakan ke loket sekarang.",
-    "served": "Selesai dilayani. Terima kasih.",
-    "no_show": "Nomor Anda dua kali dipanggil tanpa hadir. Tanyakan ke petugas informasi.",
+    "waiting": N_("Menunggu giliran. Tetap di ruang tunggu."),
+    "absent": N_("Anda dipanggil tetapi tidak ada. Nomor Anda menunggu lagi; tetap di ruang tunggu."),
+    "called": N_("Nomor Anda dipanggil. Silakan ke loket sekarang."),
+    "served": N_("Selesai dilayani. Terima kasih."),
+    "no_show": N_("Nomor Anda dua kali dipanggil tanpa hadir. Tanyakan ke petugas informasi."),
 }
+TICKET_UNKNOWN = N_("Tiket ini tidak ditemukan. Periksa kode QR di tiket, atau tanyakan ke petugas informasi.")
+NOT_LOADED = N_("Data antrean belum bisa dimuat; halaman ini mencoba lagi sendiri.")
 
 blueprint = Blueprint(
     "web",
@@ -86,16 +91,15 @@ def place_in_line(ticket_id: str) -> tuple[str, int]:
         html = render_template("phone.html", ticket_id=shown_id, ticket=ticket, problem=problem, states=STATE_TEXT)
         return html, status
 
-    unknown = "Tiket ini tidak ditemukan. Periksa kode QR di tiket, atau tanyakan ke petugas informasi."
     if not TICKET_ID.match(ticket_id):
-        return page("", None, unknown, 404)
+        return page("", None, TICKET_UNKNOWN, 404)
     status, body = public_ticket(ticket_id)
     if status == 200:
         return page(ticket_id, body, None, 200)
     if status == 404:
-        return page("", None, unknown, 404)
+        return page("", None, TICKET_UNKNOWN, 404)
     # The server is up but cannot answer now (day book busy): the script keeps trying.
-    title = str(body.get("title") or "Data antrean belum bisa dimuat; halaman ini mencoba lagi sendiri.")
+    title = str(body.get("title") or NOT_LOADED)
     return page(ticket_id, None, title, 200)
 
 

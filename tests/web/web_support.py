@@ -41,17 +41,8 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--autoplay-policy=no-user-ge
 SECRET = b"test-secret-of-at-least-16-bytes"
 WAIT_MS = 30_000  # generous: a page condition, never a verdict on speed
 KIOSKS = ["MPP-1"]
-COUNTERS_TOML = """
-[[counters]]
-id = "1"
-name = "Loket 1"
-services = ["KTP", "KK"]
-
-[[counters]]
-id = "2"
-name = "Loket 2"
-services = ["KTP", "KK"]
-"""
+# The example config's counters: Loket 1 calls KTP and CETAK, Loket 2 KTP and KK, Loket 3 AKTA, PINDAH, KK.
+COUNTERS = ("1", "2", "3")
 
 
 def token_of(kiosk_id: str) -> str:
@@ -72,6 +63,7 @@ class Hall:
     port: int = 0
     running: RunningServer | None = None
     apis: list[BookingApi] = field(default_factory=list)
+    closers: list[Callable[[], None]] = field(default_factory=list)
     issued: int = 0
 
     @property
@@ -128,26 +120,43 @@ def hall(tmp_path: Path) -> Iterator[Hall]:
     folder = tmp_path / "server"
     folder.mkdir()
     (folder / "site.secret").write_bytes(SECRET)
-    path = root.write_config(folder, {'kiosk_id = "MPP-1"': 'kiosk_id = "SERVER"'})
-    if "counters" in Config.__dataclass_fields__:  # DEV: until the counter branch lands
-        path.write_text(path.read_text(encoding="utf-8") + COUNTERS_TOML, encoding="utf-8")
-    config = config_mod.load(path)
+    lines = [f"{k} {token_hash(token_of(k))}" for k in KIOSKS]
+    lines += [f"{c} {token_hash(counter_token(c))} counter" for c in COUNTERS]  # as `kiosk counter-token` writes
+    (folder / "tokens").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    edits = {
+        'kiosk_id = "MPP-1"': 'kiosk_id = "SERVER"',
+        '# tokens_file = "/etc/antrian/tokens"': 'tokens_file = "tokens"',
+    }
+    config = config_mod.load(root.write_config(folder, edits))
     server = Hall(config, FixedClock(root.MONDAY_0800), NikHasher(SECRET))
     server.start()
     yield server
     server.stop()
+    for close in server.closers:
+        close()
     for api in server.apis:
         api.close()
 
 
+_chromium: dict[str, Any] = {"users": 0}
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    """One chromium for the whole run: each test module imports this fixture, so pytest sets it up
+    once per module; a second sync_playwright() in the same thread would refuse to start."""
     if shutil.which(CHROMIUM) is None and not Path(CHROMIUM).is_file():
         pytest.fail(f"{CHROMIUM} not found: apt-get install chromium (scripts/setup.sh does)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
+    if _chromium["users"] == 0:
+        playwright = sync_playwright().start()
+        _chromium["playwright"] = playwright
+        _chromium["browser"] = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    _chromium["users"] += 1
+    yield _chromium["browser"]
+    _chromium["users"] -= 1
+    if _chromium["users"] == 0:
+        _chromium["browser"].close()
+        _chromium["playwright"].stop()
 
 
 @pytest.fixture
