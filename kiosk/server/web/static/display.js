@@ -199,11 +199,13 @@ function take(data) {
 }
 
 async function poll() {
+  const started = performance.now();
   let wait = POLL_MS;
   try {
     take(await request(API, "GET", "/display", { timeoutMs: 5000 }));
     state.failures = 0;
     state.connection = "ok";
+    wait = Math.max(0, POLL_MS - (performance.now() - started)); // one poll every POLL_MS, not POLL_MS + answer time
   } catch (error) {
     state.failures += 1;
     state.connection = state.lastKey === null && state.failures < 2 ? "connecting" : "reconnecting";

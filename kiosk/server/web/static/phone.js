@@ -11,6 +11,11 @@ const $ = (id) => document.getElementById(id);
 const state = { ticket: null, refreshes: 0 };
 window.phonePage = state;
 
+function waitText(minutes) {
+  if (minutes === null || minutes === undefined) return "–";
+  return minutes < 1 ? "sebentar lagi" : "sekitar " + minutes + " menit";
+}
+
 function show(ticket) {
   $("ticket").hidden = false;
   $("problem").hidden = true;
@@ -21,7 +26,7 @@ function show(ticket) {
   stateNode.className = "state state-" + ticket.state;
   $("serving").textContent = ticket.serving || "–";
   $("ahead").textContent = ticket.ahead === null || ticket.ahead === undefined ? "–" : String(ticket.ahead);
-  $("wait").textContent = ticket.wait_minutes === null || ticket.wait_minutes === undefined ? "–" : "sekitar " + ticket.wait_minutes + " menit";
+  $("wait").textContent = waitText(ticket.wait_minutes);
   root.dataset.state = ticket.state;
   document.title = "Nomor " + ticket.number + " · Disdukcapil Kabupaten Magetan";
 }
