@@ -177,6 +177,10 @@ TEXTS: dict[Reason, tuple[str, str]] = {
         N_("Karcis gagal dicetak"),
         N_("Nomor Anda tetap tercatat. Tunjukkan nomor di layar kepada petugas."),
     ),
+    Reason.COUNTER_TOKEN_REFUSED: (
+        N_("Token loket ditolak server"),
+        N_("Periksa token loket ini (kiosk counter-token) dan nomor loketnya, lalu coba lagi."),
+    ),
     Reason.CONFIG_INVALID: (N_("Pengaturan kios salah"), N_("Hubungi teknisi.")),
     Reason.UNEXPECTED: (
         N_("Terjadi kesalahan pada kios"),

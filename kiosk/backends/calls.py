@@ -519,25 +519,33 @@ class CallBook:
         )
 
     def figures(self, day: date) -> dict[str, ServiceFigures]:
-        """Per service: served, absent (no-shows at the counter), median wait and service time."""
-        rows = self._read(
-            "SELECT q.service, q.state, t.issued_at, q.first_called_at, q.called_at, q.finished_at "
-            "FROM queue_states q JOIN tickets t ON t.id = q.ticket_id WHERE q.day = ?",
-            (day.isoformat(),),
+        with self._lock:
+            try:
+                return figures(self._db, self.config, day)
+            except sqlite3.DatabaseError as exc:
+                raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
+
+
+def figures(db: sqlite3.Connection, config: Config, day: date) -> dict[str, ServiceFigures]:
+    """Per service: served, absent (no-shows at the counter), median wait and service time."""
+    rows = db.execute(
+        "SELECT q.service, q.state, t.issued_at, q.first_called_at, q.called_at, q.finished_at "
+        "FROM queue_states q JOIN tickets t ON t.id = q.ticket_id WHERE q.day = ?",
+        (day.isoformat(),),
+    ).fetchall()
+    out: dict[str, ServiceFigures] = {}
+    for service in config.services:
+        mine = [r for r in rows if r[0] == service.code]
+        served = [r for r in mine if r[1] == TicketState.SERVED.value]
+        waits = [_minutes(r[2], r[3]) for r in mine if r[3] is not None]
+        times = [_minutes(r[4], r[5]) for r in served if r[4] is not None and r[5] is not None]
+        out[service.code] = ServiceFigures(
+            served=len(served),
+            absent=sum(1 for r in mine if r[1] == TicketState.NO_SHOW.value),
+            median_wait_minutes=round(statistics.median(waits), 1) if waits else None,
+            median_service_minutes=round(statistics.median(times), 1) if times else None,
         )
-        out: dict[str, ServiceFigures] = {}
-        for service in self.config.services:
-            mine = [r for r in rows if r[0] == service.code]
-            served = [r for r in mine if r[1] == TicketState.SERVED.value]
-            waits = [_minutes(r[2], r[3]) for r in mine if r[3] is not None]
-            times = [_minutes(r[4], r[5]) for r in served if r[4] is not None and r[5] is not None]
-            out[service.code] = ServiceFigures(
-                served=len(served),
-                absent=sum(1 for r in mine if r[1] == TicketState.NO_SHOW.value),
-                median_wait_minutes=round(statistics.median(waits), 1) if waits else None,
-                median_service_minutes=round(statistics.median(times), 1) if times else None,
-            )
-        return out
+    return out
 
 
 def _minutes(start: str, end: str) -> float:

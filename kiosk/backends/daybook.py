@@ -359,6 +359,8 @@ class DayBook:
         day_s = day.isoformat()
         finished = now.astimezone(WIB).date() > day or now.astimezone(WIB).time() >= self.config.hours.close
         rows = []
+        with self._lock:
+            counted = calls.figures(self._db, self.config, day)  # served, absent, medians: the counters'
         for service in self.config.services:
             bookings, check_ins = self._read(
                 "SELECT COALESCE(SUM(status = 'booked' OR ticket_id IS NOT NULL), 0), "
@@ -372,5 +374,20 @@ class DayBook:
             )[0]
             # Until the office closes, a booking not yet checked in is not a no-show.
             no_shows = (bookings - check_ins) if finished else 0
-            rows.append(ReportRow(service.code, service.name, bookings, check_ins, walk_ins, no_shows, priority))
+            at_counters = counted[service.code]
+            rows.append(
+                ReportRow(
+                    service.code,
+                    service.name,
+                    bookings,
+                    check_ins,
+                    walk_ins,
+                    no_shows,
+                    priority,
+                    served=at_counters.served,
+                    absent=at_counters.absent,
+                    median_wait_minutes=at_counters.median_wait_minutes,
+                    median_service_minutes=at_counters.median_service_minutes,
+                )
+            )
         return DailyReport(day=day, site=self.config.site.name, rows=tuple(rows))

@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "kiosk.cli.ops_commands",
     "kiosk.cli.ui_commands",
     "kiosk.cli.server_commands",
+    "kiosk.cli.call_commands",
 )
 
 Handler = Callable[[argparse.Namespace], int]

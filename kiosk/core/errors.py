@@ -57,6 +57,7 @@ class Reason(StrEnum):
     BACKEND_FAULT = "backend_fault"
     PRINTER_FAULT = "printer_fault"
     CONFIG_INVALID = "config_invalid"
+    COUNTER_TOKEN_REFUSED = "counter_token_refused"
     UNEXPECTED = "unexpected"  # a bug: the CLI and UI still answer with a message, not a traceback
 
 

@@ -192,3 +192,24 @@ def test_the_daily_figures_count_served_no_shows_and_median_times(
     figures = callbook.figures(clock.now().date())["KTP"]
     assert (figures.served, figures.absent) == (2, 1)
     assert (figures.median_wait_minutes, figures.median_service_minutes) == (28.0, 4.0)
+
+
+def test_the_daily_report_and_its_csv_add_the_counters_figures(
+    kiosk: Kiosk, callbook: CallBook, clock: FixedClock, tmp_path: object
+) -> None:
+    import csv
+    from pathlib import Path
+
+    from kiosk.ops.report_export import write_report
+
+    issue(kiosk, 1)
+    clock.travel(timedelta(minutes=12))
+    callbook.step("1", Step.NEXT, clock.now(), "r-0001")
+    clock.travel(timedelta(minutes=5))
+    callbook.step("1", Step.DONE, clock.now(), "r-0002")
+    row = next(r for r in kiosk.daily_report().rows if r.service_code == "KTP")
+    assert (row.served, row.absent, row.median_wait_minutes, row.median_service_minutes) == (1, 0, 12.0, 5.0)
+    csv_path, _png = write_report(kiosk.daily_report(), Path(str(tmp_path)) / "out")
+    with csv_path.open(encoding="utf-8") as handle:
+        ktp = next(r for r in csv.DictReader(handle) if r["kode_layanan"] == "KTP")
+    assert (ktp["dilayani"], ktp["median_tunggu_menit"], ktp["median_layanan_menit"]) == ("1", "12.0", "5.0")
