@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page
 from web_support import WAIT_MS, Hall, announcement_events, browser, hall, open_page, sign_in, wait_until_quiet
 
@@ -92,3 +93,26 @@ def test_after_a_server_restart_the_display_reconnects_and_speaks_only_the_calls
     wait_until_quiet(display)
     queued = [e["number"] for e in announcement_events(display) if e["type"] == "queued"]
     assert queued == [later.number]  # the call before the TV came on is never replayed
+
+
+def test_without_espeak_the_display_still_shows_each_call_and_its_queue_goes_on(
+    hall: Hall, open_page: Callable[..., Page], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = hall.issue("KTP"), hall.issue("KK")
+    display = open_display(open_page, hall)
+    monkeypatch.setenv("PATH", "/nonexistent")  # the server (in this process) finds no espeak-ng
+
+    assert hall.post("1", "next", "test-mute-1").status_code == 200
+    assert hall.post("2", "next", "test-mute-2").status_code == 200
+    display.wait_for_function(f"document.getElementById('now-number').textContent === {second.number!r}")
+    display.wait_for_function("window.hallDisplay.announcer.events.filter(e => e.type === 'queued').length === 2")
+    wait_until_quiet(display)
+    spoken = [(e["type"], e["part"], e["number"]) for e in announcement_events(display) if e["type"] != "queued"]
+    assert spoken == [
+        ("play", "chime", first.number),
+        ("ended", "chime", first.number),
+        ("error", "announcement", first.number),  # 503 from the server: the chime alone, then the next call
+        ("play", "chime", second.number),
+        ("ended", "chime", second.number),
+        ("error", "announcement", second.number),
+    ]

@@ -46,3 +46,18 @@ def test_an_unknown_ticket_gets_a_page_that_says_what_to_do(hall: Hall) -> None:
         answer = requests.get(f"{hall.base}/t/{ticket_id}", timeout=30)
         assert answer.status_code == 404
         assert "Tiket ini tidak ditemukan" in answer.text
+
+
+def test_the_phone_page_says_when_the_server_is_out_of_reach_and_recovers_by_itself(
+    hall: Hall, open_page: Callable[..., Page]
+) -> None:
+    first, second = hall.issue("KTP"), hall.issue("KTP")
+    page = open_page(f"{hall.base}/t/{second.id}?refresh=300", **PHONE)
+    hall.stop()
+    page.wait_for_function("document.getElementById('updated').textContent.includes('tidak terjangkau')")
+    assert page.inner_text("#number") == second.number  # what it knew stays on screen
+
+    hall.start()
+    assert hall.post("1", "next", "phone-after-restart").status_code == 200
+    page.wait_for_function(f"document.getElementById('serving').textContent === {first.number!r}")
+    assert "Diperbarui pukul" in page.inner_text("#updated")

@@ -73,7 +73,11 @@ export class Announcer {
     return new Promise((resolve) => {
       const element = this.audio;
       let timer = null;
+      let over = false;
       const finish = (type) => {
+        // A broken file says so twice (the "error" event and play() refusing): count it once.
+        if (over) return;
+        over = true;
         element.removeEventListener("ended", onEnded);
         element.removeEventListener("error", onError);
         element.removeEventListener("playing", onPlaying);
