@@ -360,7 +360,10 @@ class DayBook:
         finished = now.astimezone(WIB).date() > day or now.astimezone(WIB).time() >= self.config.hours.close
         rows = []
         with self._lock:
-            counted = calls.figures(self._db, self.config, day)  # served, absent, medians: the counters'
+            try:
+                counted = calls.figures(self._db, self.config, day)  # served, absent, medians: the counters'
+            except sqlite3.DatabaseError as exc:
+                raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
         for service in self.config.services:
             bookings, check_ins = self._read(
                 "SELECT COALESCE(SUM(status = 'booked' OR ticket_id IS NOT NULL), 0), "

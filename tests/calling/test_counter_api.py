@@ -121,3 +121,22 @@ def test_an_announcement_is_a_wav_of_the_number_and_the_counter(server: Server, 
     with wave.open(BytesIO(spoken.content)) as audio:
         assert audio.getnframes() / audio.getframerate() > 2.0  # a whole sentence, not a click
     assert server.get(f"/announcements/{uuid.uuid4()}.wav").status_code == 404
+
+
+def test_a_stale_counter_page_is_told_and_acts_on_nobody_else(server: Server, kiosk: Kiosk) -> None:
+    first = kiosk.issue_walk_in("KTP", make_nik(1)).ticket
+    kiosk.issue_walk_in("KTP", make_nik(2))
+    server.call("1", "next")
+    assert server.call("1", "done", {"ticket_id": first.id}).status_code == 200  # in one tab
+    second = server.call("1", "next").json()["call"]  # in the other tab
+    stale = server.call("1", "done", {"ticket_id": first.id})  # the first tab still shows A-001
+    assert stale.status_code == 409 and stale.json()["code"] == "ticket_finished"
+    assert "A-001" in stale.json()["title"]
+    assert server.call("1", "transfer", {"service": "KK", "ticket_id": second["ticket_id"]}).status_code == 200
+    taken = server.call("2", "next").json()["call"]
+    assert taken["ticket_id"] == second["ticket_id"] and taken["counter_name"] == "Loket 2"
+    elsewhere = server.call("1", "absent", {"ticket_id": second["ticket_id"]})
+    assert elsewhere.status_code == 409 and elsewhere.json()["code"] == "call_stale"
+    assert server.get("/counters/2", counter_token("2")).json()["current"]["state"] == "called"
+    busy = server.call("2", "next")
+    assert busy.status_code == 409 and busy.json()["code"] == "counter_busy"
