@@ -20,11 +20,13 @@ from kiosk.core.errors import BadInput, KioskError, Reason, Refusal
 from kiosk.i18n import N_
 from kiosk.messages import explain
 from kiosk.server.counter_service import CounterService, load_counter_tokens
-from kiosk.server.validate import IDEMPOTENCY_KEY, TICKET_ID, Invalid, parse_object
 from kiosk.speech.tts import SpeechUnavailable
 
 PREFIXES = ("/v1/counters/", "/v1/display", "/v1/announcements/", "/v1/public/")
+# The same shapes as docs/api/openapi.yaml; checked here too, so the routes stand on their own.
 SERVICE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+TICKET_ID = re.compile(r"^[0-9a-f-]{36}$")
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,100}$")
 CALL_ID = re.compile(r"^[0-9a-f-]{36}$")
 NOT_FOUND = (Reason.COUNTER_UNKNOWN, Reason.TICKET_UNKNOWN, Reason.CALL_UNKNOWN)
 
@@ -37,6 +39,14 @@ KEY_MISSING = N_("Permintaan tanpa Idempotency-Key yang benar. Muat ulang halama
 SPEECH_UNAVAILABLE = N_("Suara panggilan tidak tersedia. Baca nomor di layar, dan hubungi teknisi.")
 
 blueprint = Blueprint("counter_api", __name__)
+
+
+class Invalid(Exception):
+    """A step's body has the wrong shape; ``errors`` lists ``{"field", "problem"}`` entries."""
+
+    def __init__(self, errors: list[dict[str, str]]) -> None:
+        super().__init__("; ".join(f"{e['field']}: {e['problem']}" for e in errors))
+        self.errors = errors
 
 
 def owns(path: str) -> bool:
@@ -137,7 +147,12 @@ def authenticate() -> Response | None:
 def _body(allowed: dict[str, re.Pattern[str]], required: tuple[str, ...] = ()) -> dict[str, str]:
     """The JSON object of a step (an empty body is ``{}``), every field checked by its pattern."""
     raw = request.get_data(cache=True)
-    data = parse_object(raw) if raw.strip() else {}
+    try:
+        data = json.loads(raw.decode("utf-8")) if raw.strip() else {}
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise Invalid([{"field": "(body)", "problem": "not JSON"}]) from None
+    if not isinstance(data, dict):
+        raise Invalid([{"field": "(body)", "problem": "must be a JSON object"}])
     errors = [{"field": name, "problem": "unknown field"} for name in data if name not in allowed]
     out: dict[str, str] = {}
     for name, pattern in allowed.items():

@@ -109,7 +109,7 @@ def test_the_display_and_the_phone_page_show_no_personal_data(server: Server, ki
     assert shown.json()["waiting"]["KTP"] == 1 and shown.json()["services"]["KTP"] == "Perekaman KTP-el"
     for text in (shown.text, server.get(f"/public/tickets/{second.id}").text):
         assert make_nik(1)[:6] not in text and first.holder not in text and "nik" not in text.lower()
-    assert server.get("/public/tickets/" + "0" * 36).status_code == 404
+    assert server.get(f"/public/tickets/{uuid.uuid4()}").status_code == 404  # unknown, well-formed
 
 
 @pytest.mark.skipif(not tts.available(), reason="espeak-ng is not installed")
