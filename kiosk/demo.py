@@ -6,6 +6,9 @@ to nobody. ``DEMO_BOOKINGS`` is printed by ``kiosk demo`` so a visitor can try a
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -28,6 +31,8 @@ DEMO_BOOKINGS = (
 )
 DEMO_WALK_IN_NIK = "3520014408920006"
 DEMO_TECHNICIAN_PIN = "2468"  # a throw-away demo site only; a real kiosk sets its own with `kiosk set-pin`
+# Throw-away counter tokens of the demo site (a real site makes its own: kiosk counter-token ID).
+DEMO_COUNTER_TOKENS = {"1": "demo-loket-1", "2": "demo-loket-2", "3": "demo-loket-3"}
 
 
 def made_up_nik(index: int, region: str = "352001", female: bool = False) -> str:
@@ -58,11 +63,45 @@ def write_demo(folder: Path, now: datetime | None = None) -> Path:
     text = text.replace("arrival_late_minutes = 30", "arrival_late_minutes = 180")
     text = text.replace("fullscreen = true", "fullscreen = false")
     text = text.replace('technician_pin_hash = ""', f'technician_pin_hash = "{hash_pin(DEMO_TECHNICIAN_PIN)}"')
+    text = text.replace('# tokens_file = "/etc/antrian/tokens"', 'tokens_file = "tokens"')
+    write_counter_tokens(folder / "tokens")
     path = folder / "kiosk.toml"
     path.write_text(text, encoding="utf-8")
     config = config_mod.load(path)
     seed(config, now)
     return path
+
+
+def write_counter_tokens(path: Path) -> None:
+    """The demo's tokens file: one line per counter (``kiosk serve`` reads it)."""
+    from kiosk.server.counter_service import COUNTER_ROLE, token_hash
+
+    lines = [f"{counter} {token_hash(token)} {COUNTER_ROLE}" for counter, token in DEMO_COUNTER_TOKENS.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def start_server(config_path: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """``kiosk serve`` over the demo's own day book, in a second process; returns it and its base URL.
+
+    Two processes on one SQLite file, as on a site with one kiosk and no server set up.
+    """
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    process = subprocess.Popen(  # noqa: S603 - our own command
+        [
+            sys.executable,
+            "-c",
+            "from kiosk.cli import run; run()",
+            "serve",
+            "--config",
+            str(config_path),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    return process, f"http://127.0.0.1:{port}"
 
 
 def seed(config: Config, now: datetime) -> None:

@@ -136,6 +136,42 @@ TEXTS: dict[Reason, tuple[str, str]] = {
             "bila Anda penyandang disabilitas atau ibu hamil, pilih itu."
         ),
     ),
+    Reason.COUNTER_UNKNOWN: (
+        N_("Loket tidak dikenal"),
+        N_("Loket {counter} tidak ada di pengaturan. Periksa nomor loket, atau hubungi teknisi."),
+    ),
+    Reason.CALL_UNKNOWN: (
+        N_("Panggilan tidak ditemukan"),
+        N_("Panggilan ini tidak ada atau sudah terhapus. Muat ulang halaman layar antrean."),
+    ),
+    Reason.NOTHING_WAITING: (
+        N_("Tidak ada yang menunggu"),
+        N_("Belum ada nomor antrean untuk layanan loket ini. Coba panggil lagi sebentar lagi."),
+    ),
+    Reason.COUNTER_BUSY: (
+        N_("Loket masih melayani nomor lain"),
+        N_('Nomor {number} masih dipanggil di loket ini. Tekan "Selesai" atau "Tidak hadir" dulu.'),
+    ),
+    Reason.NO_CURRENT_TICKET: (
+        N_("Loket ini belum memanggil nomor"),
+        N_('Tekan "Panggil berikutnya" untuk memanggil nomor.'),
+    ),
+    Reason.CALL_STALE: (
+        N_("Nomor ini sudah ditangani di tempat lain"),
+        N_("Nomor {number} sudah ditangani loket lain atau dipindah. Muat ulang halaman untuk melihat keadaannya."),
+    ),
+    Reason.TICKET_FINISHED: (
+        N_("Nomor ini sudah selesai"),
+        N_("Nomor {number} sudah selesai dilayani atau tidak hadir. Panggil nomor berikutnya."),
+    ),
+    Reason.COUNTER_NOT_SERVING: (
+        N_("Loket ini tidak melayani layanan itu"),
+        N_("{counter} tidak melayani {service}. Pilih layanan loket ini, atau pindahkan nomor ke layanan itu."),
+    ),
+    Reason.TRANSFER_SAME_SERVICE: (
+        N_("Nomor sudah di layanan itu"),
+        N_("Nomor ini sudah antre untuk {service}. Pilih layanan lain untuk memindahkan."),
+    ),
     Reason.DATABASE_FAULT: (
         N_("Sistem antrean sedang bermasalah"),
         N_("Tidak ada nomor yang dibuat. Mohon hubungi petugas di meja layanan."),
@@ -158,6 +194,10 @@ TEXTS: dict[Reason, tuple[str, str]] = {
             "Karcis Anda akan keluar sendiri setelah printer diperbaiki. Mohon panggil petugas; "
             "jangan ambil nomor baru."
         ),
+    ),
+    Reason.COUNTER_TOKEN_REFUSED: (
+        N_("Token loket ditolak server"),
+        N_("Periksa token loket ini (kiosk counter-token) dan nomor loketnya, lalu coba lagi."),
     ),
     Reason.CONFIG_INVALID: (N_("Pengaturan kios salah"), N_("Hubungi teknisi.")),
     Reason.SECRET_MISSING: (

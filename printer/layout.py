@@ -82,7 +82,10 @@ def lines(text: str, paper: Paper, size: int = 1, bold: bool = False, align: str
     return [Text(line, size, bold, align) for line in wrap(text, paper.columns // size)]
 
 
-def qr_payload(ticket: Ticket) -> str:
+def qr_payload(ticket: Ticket, public_url: str = "") -> str:
+    """The ticket's place-in-line page (``server.public_url`` set), else the bare ticket id."""
+    if public_url:
+        return f"{public_url.rstrip('/')}/t/{ticket.id}"
     # Upper case fits QR alphanumeric mode: a smaller code (version 2 instead of 3) for the same id.
     return ticket.id.upper()
 
@@ -97,7 +100,12 @@ def prepare_logo(image: Image.Image, paper: Paper) -> Image.Image:
 
 
 def ticket_layout(
-    ticket: Ticket, site: SiteConfig, paper: Paper, language: str = "id", logo: Image.Image | None = None
+    ticket: Ticket,
+    site: SiteConfig,
+    paper: Paper,
+    language: str = "id",
+    logo: Image.Image | None = None,
+    public_url: str = "",
 ) -> list[Block]:
     """Every line of the paper ticket, top to bottom (the cut follows the last block)."""
     _ = translator(language)
@@ -134,7 +142,7 @@ def ticket_layout(
         blocks += [Rule(), Text(printable(_("Bawa:")), bold=True, align="left")]
         for document in ticket.documents:
             blocks += [Text(line, align="left") for line in wrap(f"- {document}", paper.columns, indent="  ")]
-    blocks += [Rule(), Qr(qr_payload(ticket))]
+    blocks += [Rule(), Qr(qr_payload(ticket, public_url))]
     blocks += lines(f"ID {ticket.id}", paper)
     blocks += lines(_("Daftar online untuk hari lain: {website}").format(website=site.booking_website), paper)
     if ticket.kiosk_id:

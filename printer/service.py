@@ -71,8 +71,10 @@ class PrinterService:
         language: str = "id",
         logo: Image.Image | None = None,
         native_qr: bool | None = None,
+        public_url: str = "",
     ) -> None:
         self.transport = transport
+        self.public_url = public_url  # the QR links to <public_url>/t/<ticket id> when set
         self.site = site
         self.profile = profile
         self.paper = paper_for(paper_mm)
@@ -135,7 +137,7 @@ class PrinterService:
         self._deliver(Job(f"feed-cut-{time.strftime('%Y%m%d-%H%M%S')}", self._feed_and_cut_bytes()))
 
     def ticket_bytes(self, ticket: Ticket) -> bytes:
-        blocks = ticket_layout(ticket, self.site, self.paper, self.language, self.logo)
+        blocks = ticket_layout(ticket, self.site, self.paper, self.language, self.logo, self.public_url)
         return render_escpos(blocks, self.paper, self.profile, self.native_qr)
 
     def preview_png(self, ticket: Ticket) -> bytes:
@@ -148,7 +150,9 @@ class PrinterService:
             cached = self._previews.get(ticket)
         if cached is not None:
             return cached
-        png = render_png(ticket_layout(ticket, self.site, self.paper, self.language, self.logo), self.paper)
+        png = render_png(
+            ticket_layout(ticket, self.site, self.paper, self.language, self.logo, self.public_url), self.paper
+        )
         with self._previews_lock:
             self._previews[ticket] = png
             while len(self._previews) > PREVIEWS_KEPT:
@@ -308,4 +312,5 @@ def build_ticket_printer(config: Config) -> PrinterService:
         timeout_s=config.printer.timeout_s,
         language=config.ui.language,
         logo=load_logo(config.printer.logo),
+        public_url=config.server.public_url,
     )

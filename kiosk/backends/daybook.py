@@ -19,6 +19,7 @@ from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
 
+from kiosk.backends import calls
 from kiosk.backends.daybook_schema import BOOKING_SELECT, MIGRATIONS, booking_from_row, ticket_from_row
 from kiosk.backends.daybook_schema import TICKET_COLUMNS as _TICKET_COLUMNS
 from kiosk.backends.daybook_writes import TicketWrites
@@ -128,6 +129,7 @@ class DayBook:
             self._BOOKING_SELECT + "WHERE b.day = ? AND b.site = ? ORDER BY b.slot, b.code", (day.isoformat(), site)
         )
         return self._bookings(rows)  # one bad row is left out (and logged), never a failed mirror for every kiosk
+
     def status(self) -> None:
         """The port's link to a central server: a local day book has none."""
         return None
@@ -216,29 +218,14 @@ class DayBook:
             "SELECT COALESCE(MAX(seq), 0) + 1 FROM tickets WHERE day = ? AND service = ?",
             (day.isoformat(), service.code),
         ).fetchone()[0]
-        waiting, served_today, first_issued = db.execute(
-            "SELECT COALESCE(SUM(served_at IS NULL), 0), COALESCE(SUM(served_at IS NOT NULL), 0), MIN(issued_at) "
-            "FROM tickets WHERE day = ? AND service = ?",
-            (day.isoformat(), service.code),
-        ).fetchone()
-        ahead = rules.people_ahead(
-            waiting,
-            served_today,
-            datetime.fromisoformat(first_issued) if first_issued else None,
-            now,
-            service.minutes_per_person,
+        number = rules.ticket_number(service, seq)
+        # People ahead and the wait from the counters' calls: the one estimate (kiosk.backends.calls).
+        ahead, wait = calls.estimate(
+            db, self.config, service, day, now, calls.new_ticket_place(now, priority is not None, seq, number)
         )
-        served = [
-            datetime.fromisoformat(r[0])
-            for r in db.execute(
-                "SELECT served_at FROM tickets WHERE day = ? AND service = ? AND served_at IS NOT NULL "
-                "ORDER BY served_at DESC LIMIT 20",
-                (day.isoformat(), service.code),
-            )
-        ]
         ticket = Ticket(
             id=str(uuid.uuid4()),
-            number=rules.ticket_number(service, seq),
+            number=number,
             service_code=service.code,
             service_name=service.name,
             day=day,
@@ -249,7 +236,7 @@ class DayBook:
             priority=priority,
             booking_code=booking_code,
             people_ahead=ahead,
-            wait_minutes=rules.estimate_wait(ahead, served, service.minutes_per_person),
+            wait_minutes=wait,
             kiosk_id=self.config.site.kiosk_id,
             documents=service.documents,
         )
@@ -464,6 +451,11 @@ class DayBook:
         day_s = day.isoformat()
         finished = now.astimezone(WIB).date() > day or now.astimezone(WIB).time() >= self.config.hours.close
         rows = []
+        with self._lock:
+            try:
+                counted = calls.figures(self._db, self.config, day)  # served, absent, medians: the counters'
+            except sqlite3.DatabaseError as exc:
+                raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
         for service in self.config.services:
             bookings, check_ins = self._read(
                 "SELECT COALESCE(SUM(status = 'booked' OR ticket_id IS NOT NULL), 0), "
@@ -477,5 +469,20 @@ class DayBook:
             )[0]
             # Until the office closes, a booking not yet checked in is not a no-show.
             no_shows = (bookings - check_ins) if finished else 0
-            rows.append(ReportRow(service.code, service.name, bookings, check_ins, walk_ins, no_shows, priority))
+            at_counters = counted[service.code]
+            rows.append(
+                ReportRow(
+                    service.code,
+                    service.name,
+                    bookings,
+                    check_ins,
+                    walk_ins,
+                    no_shows,
+                    priority,
+                    served=at_counters.served,
+                    absent=at_counters.absent,
+                    median_wait_minutes=at_counters.median_wait_minutes,
+                    median_service_minutes=at_counters.median_service_minutes,
+                )
+            )
         return DailyReport(day=day, site=self.config.site.name, rows=tuple(rows))

@@ -60,6 +60,49 @@ MIGRATIONS: tuple[str, ...] = (
         fingerprint TEXT NOT NULL
     );
     """,
+    # The counters' calls (kiosk.backends.calls owns these tables): each ticket's place in the
+    # line once a counter touched it, every call and recall of the day, and every step with its
+    # time and its answer (by idempotency key).
+    """
+    CREATE TABLE queue_states (
+        ticket_id TEXT PRIMARY KEY REFERENCES tickets (id),
+        day TEXT NOT NULL,
+        service TEXT NOT NULL,
+        state TEXT NOT NULL,
+        counter_id TEXT,
+        queued_at TEXT NOT NULL,
+        absences INTEGER NOT NULL DEFAULT 0,
+        first_called_at TEXT,
+        called_at TEXT,
+        finished_at TEXT,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX queue_states_by_day ON queue_states (day, service, state);
+    CREATE INDEX queue_states_by_counter ON queue_states (day, counter_id, state);
+    CREATE TABLE calls (
+        call_id TEXT PRIMARY KEY,
+        day TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        ticket_id TEXT NOT NULL REFERENCES tickets (id),
+        number TEXT NOT NULL,
+        service TEXT NOT NULL,
+        counter_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        called_at TEXT NOT NULL,
+        UNIQUE (day, seq)
+    );
+    CREATE INDEX calls_by_ticket ON calls (ticket_id);
+    CREATE TABLE call_steps (
+        key TEXT PRIMARY KEY,
+        day TEXT NOT NULL,
+        counter_id TEXT NOT NULL,
+        step TEXT NOT NULL,
+        ticket_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        answer TEXT NOT NULL
+    );
+    CREATE INDEX call_steps_by_day ON call_steps (day, counter_id, at);
+    """,
 )
 
 TICKET_COLUMNS = (

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "kiosk.cli.ui_commands",
     "kiosk.cli.server_commands",
     "kiosk.cli.speech_commands",
+    "kiosk.cli.call_commands",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -133,10 +133,18 @@ def run(args: argparse.Namespace) -> int:
 @handles_errors
 def demo(args: argparse.Namespace) -> int:
     from kiosk.core import config as config_mod
-    from kiosk.demo import DEMO_BOOKINGS, DEMO_TECHNICIAN_PIN, DEMO_WALK_IN_NIK, write_demo
+    from kiosk.demo import (
+        DEMO_BOOKINGS,
+        DEMO_COUNTER_TOKENS,
+        DEMO_TECHNICIAN_PIN,
+        DEMO_WALK_IN_NIK,
+        start_server,
+        write_demo,
+    )
 
     folder = args.folder or Path(tempfile.mkdtemp(prefix="antrian-demo-"))
-    config = config_mod.load(write_demo(folder))
+    config_path = write_demo(folder)
+    config = config_mod.load(config_path)
     print(f"Demo di / demo in {folder}")
     print("Coba check-in dengan / try a check-in with (NIK or booking code):")
     for code, nik, name, service, _offset, site in DEMO_BOOKINGS:
@@ -145,4 +153,16 @@ def demo(args: argparse.Namespace) -> int:
     print(f"Antre langsung dengan NIK / walk-in NIK: {DEMO_WALK_IN_NIK}")
     print(f"Karcis (PNG) di / tickets in {config.printer.preview_dir}")
     print(f"Teknisi: tekan logo 2 detik, PIN {DEMO_TECHNICIAN_PIN} / technician: hold the logo 2 s")
-    return start(config, args.fullscreen, args.size)
+    server, url = start_server(config_path)  # kiosk serve over this day book: counters and hall display
+    print(f"Layar antrean / hall display: {url}/display")
+    print(
+        f"Loket / counter page: {url}/counter  (token: "
+        + ", ".join(f"Loket {c} = {t}" for c, t in DEMO_COUNTER_TOKENS.items())
+        + ")"
+    )
+    print(f"Panggil dari baris perintah / call from the CLI: kiosk call next --config {config_path} --counter 1")
+    try:
+        return start(config, args.fullscreen, args.size)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

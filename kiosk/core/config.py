@@ -89,6 +89,15 @@ class PrinterConfig:
 
 
 @dataclass(frozen=True)
+class CounterConfig:
+    """A service counter (loket): staff call the numbers of ``services`` from it."""
+
+    id: str
+    name: str
+    services: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ServerConfig:
     """``kiosk serve``: where the booking API listens and which kiosk tokens it accepts."""
 
@@ -97,6 +106,7 @@ class ServerConfig:
     tokens_file: Path | None = None  # lines "KIOSK-ID sha256-hex-of-token"
     max_body_bytes: int = 16384
     threads: int = 8
+    public_url: str = ""  # where phones reach the hall pages; the ticket's QR links to <public_url>/t/<id>
 
 
 # EN 301 549 §8.3.2.5/§8.3.3: operable parts between 380 and 1,220 mm above the floor.
@@ -158,7 +168,14 @@ class Config:
     technician_pin_hash: str = ""
     server: ServerConfig = field(default_factory=ServerConfig)
     speech: SpeechConfig = field(default_factory=SpeechConfig)
+    counters: tuple[CounterConfig, ...] = ()
     source: Path | None = field(default=None, compare=False)
+
+    def counter(self, counter_id: str) -> CounterConfig | None:
+        for counter in self.counters:
+            if counter.id == counter_id:
+                return counter
+        return None
 
     def service(self, code: str) -> Service | None:
         wanted = code.strip().upper()
@@ -463,10 +480,14 @@ def parse(data: dict[str, Any], base: Path) -> Config:
         tokens_file=(base / tokens_file) if tokens_file else None,
         max_body_bytes=server_r.integer("max_body_bytes", 16384, minimum=1024, maximum=1048576),
         threads=server_r.integer("threads", 8, minimum=1, maximum=64),
+        public_url=server_r.text("public_url", "").strip().rstrip("/"),
     )
+    if server.public_url and not server.public_url.startswith(("http://", "https://")):
+        problems.append("server.public_url: alamat http(s)://, mis. http://192.168.1.10:8080 / an http(s):// address")
     server_r.finish()
 
     speech = _speech(root.table("speech"), base, problems)
+    counters = _counters(root, data, services, problems)
 
     root.finish()
     if problems:
@@ -483,6 +504,7 @@ def parse(data: dict[str, Any], base: Path) -> Config:
         technician_pin_hash=pin_hash,
         server=server,
         speech=speech,
+        counters=counters,
     )
 
 
@@ -500,6 +522,42 @@ def _speech(reader: _Reader, base: Path, problems: list[str]) -> SpeechConfig:
     )
     reader.finish()
     return speech
+
+
+COUNTER_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def _counters(
+    root: _Reader, data: dict[str, Any], services: list[Service], problems: list[str]
+) -> tuple[CounterConfig, ...]:
+    """``[[counters]]``: optional; each id unique and URL-safe, each service code configured."""
+    root.seen.add("counters")
+    if "counters" not in data:
+        return ()
+    known = {s.code for s in services}
+    counters: list[CounterConfig] = []
+    for counter_r in root.tables("counters"):
+        counter_id = counter_r.text("id", required=True).strip()
+        if counter_id and (len(counter_id) > 20 or not set(counter_id) <= COUNTER_ID_CHARS):
+            problems.append(
+                f"{counter_r.key('id')}: huruf, angka, - atau _ (paling banyak 20) / "
+                "letters, digits, - or _ (at most 20)"
+            )
+        elif counter_id and any(c.id == counter_id for c in counters):
+            problems.append(f"{counter_r.key('id')}: loket {counter_id} ganda / duplicate counter id")
+        codes = tuple(code.strip().upper() for code in counter_r.strings("services"))
+        if "services" in counter_r.data and not codes:
+            problems.append(f"{counter_r.key('services')}: minimal satu layanan / at least one service")
+        elif "services" not in counter_r.data:
+            problems.append(f"{counter_r.key('services')}: wajib diisi / required")
+        for code in codes:
+            if code not in known:
+                problems.append(
+                    f"{counter_r.key('services')}: layanan {code} tidak ada di [[services]] / unknown service code"
+                )
+        counters.append(CounterConfig(id=counter_id, name=counter_r.text("name", required=True), services=codes))
+        counter_r.finish()
+    return tuple(counters)
 
 
 def load(path: Path) -> Config:

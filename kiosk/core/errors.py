@@ -25,6 +25,8 @@ class Reason(StrEnum):
     PRIORITY_UNKNOWN = "priority_unknown"
     DATE_INVALID = "date_invalid"
     TICKET_UNKNOWN = "ticket_unknown"
+    COUNTER_UNKNOWN = "counter_unknown"
+    CALL_UNKNOWN = "call_unknown"
     # refusals by rule
     BOOKING_NOT_FOUND = "booking_not_found"
     BOOKING_WRONG_DAY = "booking_wrong_day"
@@ -43,6 +45,14 @@ class Reason(StrEnum):
     PRINTER_NOT_READY = "printer_not_ready"
     IMPORT_ON_HTTP_KIOSK = "import_on_http_kiosk"
     PRIORITY_NOT_ELDERLY = "priority_not_elderly"  # elderly priority asked for a NIK under 60
+    # refusals at the counters (kiosk.core.calling)
+    NOTHING_WAITING = "nothing_waiting"
+    COUNTER_BUSY = "counter_busy"
+    NO_CURRENT_TICKET = "no_current_ticket"
+    CALL_STALE = "call_stale"
+    TICKET_FINISHED = "ticket_finished"
+    COUNTER_NOT_SERVING = "counter_not_serving"
+    TRANSFER_SAME_SERVICE = "transfer_same_service"
     # faults
     DATABASE_FAULT = "database_fault"
     BACKEND_UNREACHABLE = "backend_unreachable"
@@ -52,6 +62,7 @@ class Reason(StrEnum):
     CONFIG_INVALID = "config_invalid"
     SECRET_MISSING = "secret_missing"
     SECRET_MISMATCH = "secret_mismatch"
+    COUNTER_TOKEN_REFUSED = "counter_token_refused"
     UNEXPECTED = "unexpected"  # a bug: the CLI and UI still answer with a message, not a traceback
 
 

@@ -109,6 +109,11 @@ class ReportRow:
     walk_ins: int
     no_shows: int
     priority: int
+    # from the counters' calls (kiosk.backends.calls.figures): absent = called and not there (no-show)
+    served: int = 0
+    absent: int = 0
+    median_wait_minutes: float | None = None  # from issue to the first call
+    median_service_minutes: float | None = None  # from the call to "done"
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ happen atomically (see ``kiosk.backends.daybook``).
 from __future__ import annotations
 
 import re
+import statistics
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
@@ -131,15 +132,22 @@ def people_ahead(
     return max(0, waiting - int(elapsed_minutes // minutes_per_person))
 
 
-def estimate_wait(people_ahead: int, served_times: Sequence[datetime], default_minutes: int) -> int:
-    """Minutes to wait: today's pace of service once three people were served, else the default."""
+MIN_SERVICES_FOR_PACE = 2  # until this many service times are known today, the configured pace
+
+
+def estimate_wait(
+    people_ahead: int, service_minutes: Sequence[float], default_minutes: int, counters_open: int = 1
+) -> int:
+    """Minutes to wait: median service time × people ahead ÷ counters open for the service.
+
+    ``service_minutes`` are the recent service times of the service (minutes at the counter,
+    from the call to "done"). Until there are ``MIN_SERVICES_FOR_PACE`` of them the service's
+    configured minutes per person stand in. No counter open counts as one: someone will open.
+    """
     minutes_each = float(default_minutes)
-    if len(served_times) >= 3:
-        ordered = sorted(served_times)
-        span = (ordered[-1] - ordered[0]).total_seconds() / 60
-        if span > 0:
-            minutes_each = span / (len(ordered) - 1)
-    return round(people_ahead * minutes_each)
+    if len(service_minutes) >= MIN_SERVICES_FOR_PACE:
+        minutes_each = statistics.median(service_minutes)
+    return round(people_ahead * minutes_each / max(1, counters_open))
 
 
 def normalize_code(raw: str) -> str:

@@ -145,10 +145,18 @@ def report_from_dict(data: dict[str, Any]) -> DailyReport:
             walk_ins=int(r["walk_ins"]),
             no_shows=int(r["no_shows"]),
             priority=int(r["priority"]),
+            served=int(r.get("served", 0)),
+            absent=int(r.get("absent", 0)),
+            median_wait_minutes=_minutes(r.get("median_wait_minutes")),
+            median_service_minutes=_minutes(r.get("median_service_minutes")),
         )
         for r in data["rows"]
     )
     return DailyReport(day=date.fromisoformat(data["day"]), site=str(data["site"]), rows=rows)
+
+
+def _minutes(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def report_to_dict(report: DailyReport) -> dict[str, Any]:
@@ -164,6 +172,10 @@ def report_to_dict(report: DailyReport) -> dict[str, Any]:
                 "walk_ins": r.walk_ins,
                 "no_shows": r.no_shows,
                 "priority": r.priority,
+                "served": r.served,
+                "absent": r.absent,
+                "median_wait_minutes": r.median_wait_minutes,
+                "median_service_minutes": r.median_service_minutes,
             }
             for r in report.rows
         ],

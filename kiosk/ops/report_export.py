@@ -46,8 +46,20 @@ MEASURES = (
     Measure("no_shows", "tidak_hadir", "Tidak hadir", (213, 94, 0)),
     Measure("priority", "prioritas", "Prioritas", (204, 121, 167)),
 )
+# From the counters' calls: CSV columns, and one line of text under the service's name in the picture.
+COUNTER_MEASURES = (("served", "dilayani"), ("absent", "tidak_hadir_dipanggil"))
+# Medians are minutes, not counts: columns after the counts, empty until the counters report calls.
+MEDIANS = (("median_wait_minutes", "median_tunggu_menit"), ("median_service_minutes", "median_layanan_menit"))
 
-CSV_HEADER = ["tanggal", "lokasi", "kode_layanan", "layanan", *(m.csv_column for m in MEASURES)]
+CSV_HEADER = [
+    "tanggal",
+    "lokasi",
+    "kode_layanan",
+    "layanan",
+    *(m.csv_column for m in MEASURES),
+    *(column for _key, column in COUNTER_MEASURES),
+    *(column for _key, column in MEDIANS),
+]
 
 
 def report_paths(day: date, out_dir: Path) -> tuple[Path, Path]:
@@ -81,13 +93,28 @@ def write_csv(report: DailyReport, path: Path) -> None:
         writer = csv.writer(handle)
         writer.writerow(CSV_HEADER)
         for row in report.rows:
-            writer.writerow([report.day.isoformat(), report.site, row.service_code, row.service_name, *values(row)])
-        writer.writerow([report.day.isoformat(), report.site, "TOTAL", "Semua layanan", *totals(report)])
+            writer.writerow(
+                [report.day.isoformat(), report.site, row.service_code, row.service_name, *values(row), *counted(row)]
+            )
+        served = [sum(int(getattr(r, key)) for r in report.rows) for key, _column in COUNTER_MEASURES]
+        writer.writerow(
+            [report.day.isoformat(), report.site, "TOTAL", "Semua layanan", *totals(report), *served, "", ""]
+        )
     tmp.replace(path)
 
 
 def values(row: ReportRow) -> list[int]:
     return [int(getattr(row, m.key)) for m in MEASURES]
+
+
+def counted(row: ReportRow) -> list[str]:
+    """Served and absent at the counters, then the median wait and service time in minutes (one
+    decimal; empty when nobody was called)."""
+    out = [str(int(getattr(row, key))) for key, _column in COUNTER_MEASURES]
+    for key, _column in MEDIANS:
+        value = getattr(row, key)
+        out.append("" if value is None else f"{value:.1f}")
+    return out
 
 
 def totals(report: DailyReport) -> list[int]:
@@ -213,6 +240,14 @@ def _service(draw: ImageDraw.ImageDraw, row: ReportRow, top: int, scale_max: int
     name = _wrap(draw, row.service_name, name_face, NAME_W - 20)
     box = draw.multiline_textbbox((0, 0), name, font=name_face, spacing=6)
     draw.multiline_text((MARGIN, top + (block - box[3]) // 2 - 4), name, font=name_face, fill=INK, spacing=6)
+    if row.served or row.absent or row.median_wait_minutes is not None:
+        wait = "-" if row.median_wait_minutes is None else f"{row.median_wait_minutes:.0f}"
+        serve = "-" if row.median_service_minutes is None else f"{row.median_service_minutes:.0f}"
+        face = font(18)
+        lines = (f"dilayani {row.served}, tak hadir {row.absent}", f"tunggu {wait} mnt, layanan {serve} mnt")
+        for index, line in enumerate(lines):
+            y = top + (block + box[3]) // 2 + 2 + index * 22
+            draw.text((MARGIN, y), fit(draw, line, face, NAME_W - 20), font=face, fill=MUTED)
     bar_left, bar_right = MARGIN + NAME_W, WIDTH - MARGIN - 60
     y = top
     for measure, value in zip(MEASURES, values(row), strict=True):

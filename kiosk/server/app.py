@@ -25,6 +25,7 @@ from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal
 from kiosk.core.model import Priority
+from kiosk.server import counter_api, web
 from kiosk.server.contract import Contract, Violation, flask_rule_to_template, with_service_codes
 from kiosk.server.ledger import Ledger
 from kiosk.server.service import BookingService
@@ -56,6 +57,8 @@ def load_tokens(path: Path) -> dict[str, str]:
         if not line:
             continue
         parts = line.split()
+        if len(parts) == 3 and parts[2] == "counter" and NIK_HASH.match(parts[1]):
+            continue  # a counter's token (kiosk.server.counter_service): it cannot issue numbers
         if len(parts) != 2 or not NIK_HASH.match(parts[1]):
             raise ValueError(f"{path}:{number}: expected 'KIOSK-ID <64 hex>'")
         tokens[parts[0]] = parts[1]
@@ -137,10 +140,11 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
     service = api.service
     app.extensions["antrian"] = api
     open_paths = {"/v1/health", "/v1/openapi.json"}
+    counter_api.register(app, config, api.clock)  # counter tokens and the hall: its own checks
 
     @app.before_request
     def authenticate() -> Response | None:
-        if request.path in open_paths:
+        if request.path in open_paths or counter_api.owns(request.path) or request.blueprint == "web":
             return None
         kiosk = api.kiosk_of(request.headers.get("Authorization"))
         if kiosk is None:
@@ -329,4 +333,5 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
             ],
         }
 
+    web.register(app)
     return app

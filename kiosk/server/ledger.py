@@ -23,7 +23,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -276,17 +276,8 @@ class Ledger:
 
         The day book counts every unserved ticket; held placeholders are nobody in the queue.
         """
-        held = self.book.query(
-            "SELECT COUNT(*) FROM api_leases WHERE day = ? AND service = ? AND state = ? AND seq < ?",
-            (ticket.day.isoformat(), ticket.service_code, HELD, ticket.seq),
-        )[0][0]
-        if not held or ticket.people_ahead == 0:
-            return ticket
-        ahead = max(0, ticket.people_ahead - int(str(held)))
-        wait = round(ticket.wait_minutes * ahead / ticket.people_ahead)
-        with self.book.writing() as tx:
-            tx.set_ahead(ticket.id, ahead, wait)
-        return replace(ticket, people_ahead=ahead, wait_minutes=wait)
+        # kiosk.backends.calls.estimate never counts a held number (its holder is empty) any more.
+        return ticket
 
     # -- replies of non-ticket POSTs ------------------------------------------------------
 

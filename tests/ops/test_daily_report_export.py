@@ -61,12 +61,14 @@ def test_the_csv_has_one_row_per_service_and_a_total(played, tmp_path):
     assert [r["kode_layanan"] for r in rows] == [*(s.code for s in kiosk.config.services), "TOTAL"]
     for line, row in zip(rows, report.rows, strict=False):
         assert line["tanggal"] == "2026-11-30"
-        assert [int(line[c]) for c in CSV_HEADER[4:]] == [
+        assert [int(line[c]) for c in CSV_HEADER[4:-2]] == [
             row.bookings,
             row.check_ins,
             row.walk_ins,
             row.no_shows,
             row.priority,
+            row.served,
+            row.absent,
         ]
     total = rows[-1]
     assert int(total["hadir"]) + int(total["datang_langsung"]) == report.total_tickets

@@ -1,0 +1,133 @@
+"""The counters' steps through the booking API (docs/api/openapi.yaml), for ``kiosk call`` on http.
+
+Same transport habits as ``kiosk.backends.http``: one ``requests`` session, connect and read
+timeouts, TLS verification, retries of POSTs only with their Idempotency-Key (so a repeat gives
+the same call, never a second one). A counter signs in with its own token, never the kiosk's.
+Problem documents become the same ``Refusal``/``BadInput`` the local day book raises.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from kiosk.backends.calls import call_from_dict
+from kiosk.backends.http import _transport_failure
+from kiosk.core.calling import Call, Step
+from kiosk.core.config import Config
+from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
+from kiosk.ops.logging import hide_secret
+
+log = logging.getLogger(__name__)
+
+TOKEN_ENV = "ANTRIAN_COUNTER_TOKEN"
+_REASONS = {r.value: r for r in Reason}
+
+
+def read_counter_token(token_file: Path | None) -> str:
+    """The counter's token from ``token_file`` or ``$ANTRIAN_COUNTER_TOKEN``."""
+    if token_file is not None:
+        try:
+            token = token_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise SystemFault(Reason.CONFIG_INVALID, path=str(token_file), detail=exc.strerror) from None
+    else:
+        token = os.environ.get(TOKEN_ENV, "").strip()
+    if not token:
+        raise SystemFault(Reason.COUNTER_TOKEN_REFUSED, detail=f"no token in --token-file or ${TOKEN_ENV}")
+    hide_secret(token)
+    return token
+
+
+class HttpCalls:
+    """A counter's client of the API: ``step`` and ``counter`` as ``CallBook`` has them locally."""
+
+    def __init__(self, config: Config, token: str) -> None:
+        self.base = config.backend.url.rstrip("/")
+        self.timeout = (config.backend.connect_timeout_s, config.backend.read_timeout_s)
+        self.session = requests.Session()
+        self.session.verify = config.backend.verify_tls
+        self.session.headers["Authorization"] = f"Bearer {token}"
+        self.session.headers["User-Agent"] = "antrian-counter"
+        retry = Retry(
+            total=2,
+            connect=2,
+            read=1,
+            status=1,
+            backoff_factor=0.05,
+            status_forcelist=(502, 503, 504),
+            allowed_methods=frozenset({"GET", "POST"}),  # every POST carries an Idempotency-Key
+            raise_on_status=False,
+            respect_retry_after_header=False,
+        )
+        adapter = HTTPAdapter(max_retries=retry)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def close(self) -> None:
+        self.session.close()
+
+    def _call(self, method: str, path: str, body: Any = None, key: str | None = None) -> Any:
+        headers = {"Idempotency-Key": key} if key else {}
+        try:
+            response = self.session.request(
+                method, self.base + path, json=body, headers=headers, timeout=self.timeout, allow_redirects=False
+            )
+        except requests.exceptions.RequestException as exc:
+            kind, what = _transport_failure(exc, self.timeout)
+            log.warning("counter call %s %s failed: %s", method, path.split("/")[1], what)
+            raise SystemFault(Reason.BACKEND_UNREACHABLE, detail=kind) from None
+        if response.status_code >= 400:
+            raise self._problem(response)
+        try:
+            return response.json()
+        except ValueError:
+            raise SystemFault(Reason.BACKEND_FAULT, detail="malformed") from None
+
+    @staticmethod
+    def _problem(response: requests.Response) -> KioskError:
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        code = data.get("code") if isinstance(data, dict) else None
+        params = data.get("params") if isinstance(data, dict) else None
+        params = {str(k): v for k, v in params.items()} if isinstance(params, dict) else {}
+        reason = _REASONS.get(code) if isinstance(code, str) else None
+        status = response.status_code
+        if status in (401, 403):
+            return SystemFault(Reason.COUNTER_TOKEN_REFUSED, status=status)
+        if reason is not None and status == 409:
+            return Refusal(reason, **params)
+        if reason is not None and status in (404, 422):
+            return BadInput(reason, **params)
+        return SystemFault(Reason.BACKEND_FAULT, status=status)
+
+    def step(
+        self,
+        counter_id: str,
+        step: Step,
+        key: str,
+        ticket_id: str | None = None,
+        service_code: str | None = None,
+    ) -> Call:
+        body: dict[str, str] = {}
+        if ticket_id:
+            body["ticket_id"] = ticket_id
+        if service_code:
+            body["service"] = service_code
+        data = self._call("POST", f"/counters/{counter_id}/{step.value}", body, key)
+        try:
+            return call_from_dict(data["call"])
+        except (KeyError, ValueError, TypeError):
+            raise SystemFault(Reason.BACKEND_FAULT, detail="shape") from None
+
+    def counter(self, counter_id: str) -> dict[str, Any]:
+        data: dict[str, Any] = self._call("GET", f"/counters/{counter_id}")
+        return data

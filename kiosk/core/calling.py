@@ -1,0 +1,155 @@
+"""Calling numbers at the counters: the order of the line and what each step does to a ticket.
+
+Pure rules, no storage (``kiosk.backends.calls`` applies them inside one transaction per step).
+The rule, in words (docs/calling.md):
+
+- A counter calls, over the services it serves, the waiting ticket that comes first by
+  ``line_key``: priority tickets first, then in order of issue (``queued_at``; the sequence
+  number breaks a tie). Leased numbers nobody holds yet are nobody and are never called.
+- ``recall`` calls the counter's current ticket again; ``done`` finishes it as served.
+- ``absent``: the first time, the ticket goes back to waiting at the end of the line of the
+  moment (``queued_at`` = now; priority stays); the second time it is a no-show, finished.
+- ``transfer`` sends the current ticket to another service keeping its place: same number,
+  same ``queued_at``, so it is called there in its original order of issue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from kiosk.core.config import Config, CounterConfig
+from kiosk.core.errors import BadInput, Reason, Refusal
+
+
+class TicketState(StrEnum):
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVED = "served"
+    ABSENT = "absent"  # called once and not there: waiting again, at the end of the line
+    NO_SHOW = "no_show"  # called twice and not there: finished
+
+
+WAITING_STATES = frozenset({TicketState.WAITING, TicketState.ABSENT})
+FINISHED_STATES = frozenset({TicketState.SERVED, TicketState.NO_SHOW})
+
+
+class CallKind(StrEnum):
+    CALL = "call"
+    RECALL = "recall"
+
+
+class Step(StrEnum):
+    NEXT = "next"
+    RECALL = "recall"
+    ABSENT = "absent"
+    DONE = "done"
+    TRANSFER = "transfer"
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """A ticket as the line sees it: where it stands, not who holds it."""
+
+    ticket_id: str
+    number: str
+    service_code: str
+    priority: bool
+    queued_at: datetime
+    seq: int  # the order of issue among tickets issued at the same instant (the row order)
+    state: TicketState = TicketState.WAITING
+    absences: int = 0
+    counter_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call or recall of a number to a counter, as the display and the counter page show it.
+
+    ``seq`` counts the day's calls and recalls: a display that saw seq 41 knows 42 is new.
+    ``state`` is the ticket's state now. No personal data.
+    """
+
+    call_id: str
+    seq: int
+    ticket_id: str
+    number: str
+    service_code: str
+    counter_id: str
+    counter_name: str
+    kind: CallKind
+    called_at: datetime
+    state: TicketState
+
+
+def line_key(entry: QueueEntry) -> tuple[int, datetime, int, str]:
+    """Sort key of the line: priority first, then order of issue (or of return after an absence)."""
+    return (0 if entry.priority else 1, entry.queued_at, entry.seq, entry.number)
+
+
+def pick_next(waiting: Iterable[QueueEntry], services: Iterable[str]) -> QueueEntry | None:
+    """The ticket a counter serving ``services`` calls next, or None when nobody waits."""
+    wanted = set(services)
+    candidates = [e for e in waiting if e.state in WAITING_STATES and e.service_code in wanted]
+    return min(candidates, key=line_key) if candidates else None
+
+
+def ahead_of(entry_key: tuple[int, datetime, int, str], waiting: Iterable[QueueEntry]) -> int:
+    """How many waiting tickets come before a place in the line (priority included)."""
+    return sum(1 for e in waiting if e.state in WAITING_STATES and line_key(e) < entry_key)
+
+
+def state_after_absent(absences_before: int) -> TicketState:
+    """Back to waiting once; the second absence is a no-show."""
+    return TicketState.ABSENT if absences_before == 0 else TicketState.NO_SHOW
+
+
+def counter_of(config: Config, counter_id: str) -> CounterConfig:
+    counter = config.counter(counter_id)
+    if counter is None:
+        raise BadInput(Reason.COUNTER_UNKNOWN, counter=counter_id[:20])
+    return counter
+
+
+def services_to_call(config: Config, counter: CounterConfig, service_code: str | None) -> tuple[str, ...]:
+    """The services a ``next`` looks at: all the counter's, or the one asked for if it serves it."""
+    if service_code is None:
+        return counter.services
+    service = config.service(service_code)
+    if service is None:
+        raise BadInput(Reason.SERVICE_UNKNOWN, service=service_code[:20])
+    if service.code not in counter.services:
+        raise Refusal(Reason.COUNTER_NOT_SERVING, counter=counter.name, service=service.name)
+    return (service.code,)
+
+
+def check_transfer(config: Config, current_service: str, target: str) -> str:
+    """The service code a ticket may be transferred to; any configured service but its own."""
+    service = config.service(target)
+    if service is None:
+        raise BadInput(Reason.SERVICE_UNKNOWN, service=target[:20])
+    if service.code == current_service:
+        raise Refusal(Reason.TRANSFER_SAME_SERVICE, service=service.name)
+    return service.code
+
+
+def announcement_text(number: str, counter_name: str) -> str:
+    """What the hall display says: "Nomor antrean A, nol, nol, satu, silakan ke Loket 1"."""
+    spoken = ", ".join(DIGITS.get(ch, ch) for ch in number.replace("-", ""))
+    return f"Nomor antrean {spoken}, silakan ke {counter_name}"
+
+
+DIGITS = {
+    "0": "nol",
+    "1": "satu",
+    "2": "dua",
+    "3": "tiga",
+    "4": "empat",
+    "5": "lima",
+    "6": "enam",
+    "7": "tujuh",
+    "8": "delapan",
+    "9": "sembilan",
+}

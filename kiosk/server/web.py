@@ -1,0 +1,108 @@
+"""The web pages served by ``kiosk serve``: the counter page, the hall display and the phone page.
+
+Plain HTML from templates in ``web/templates`` and one small ES module per page in
+``web/static`` (fonts, chime and icons too): no build step, nothing from the internet. The pages
+talk to the JSON API of the same server; they hold no rule of their own.
+
+The phone page is rendered on the server from the same public answer its script refreshes from,
+so a phone with scripts off (or a slow one) shows the number and the people ahead at once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, render_template
+
+from kiosk.i18n import N_
+
+HERE = Path(__file__).resolve().parent / "web"
+TICKET_ID = re.compile(r"^[0-9a-f-]{36}$")
+# Same origin only; the TV and the counters never load anything from elsewhere.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "media-src 'self'; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+# What the phone page says for each state of the ticket (kiosk.core.calling.TicketState values).
+# The pages are in Indonesian only (the hall and its staff are); the catalogue has the English.
+STATE_TEXT = {
+    "waiting": N_("Menunggu giliran. Tetap di ruang tunggu."),
+    "absent": N_("Anda dipanggil tetapi tidak ada. Nomor Anda menunggu lagi; tetap di ruang tunggu."),
+    "called": N_("Nomor Anda dipanggil. Silakan ke loket sekarang."),
+    "served": N_("Selesai dilayani. Terima kasih."),
+    "no_show": N_("Nomor Anda dua kali dipanggil tanpa hadir. Tanyakan ke petugas informasi."),
+}
+TICKET_UNKNOWN = N_("Tiket ini tidak ditemukan. Periksa kode QR di tiket, atau tanyakan ke petugas informasi.")
+NOT_LOADED = N_("Data antrean belum bisa dimuat; halaman ini mencoba lagi sendiri.")
+
+blueprint = Blueprint(
+    "web",
+    __name__,
+    template_folder=str(HERE / "templates"),
+    static_folder=str(HERE / "static"),
+    static_url_path="/assets",
+)
+
+
+@blueprint.after_request
+def page_headers(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = CSP
+    # The phone page's address holds the ticket id: never hand it to another site.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if response.mimetype == "text/html":
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.get("/")
+def index() -> str:
+    return render_template("index.html")
+
+
+@blueprint.get("/counter")
+def counter() -> str:
+    return render_template("counter.html")
+
+
+@blueprint.get("/display")
+def display() -> str:
+    return render_template("display.html")
+
+
+def public_ticket(ticket_id: str) -> tuple[int, dict[str, Any]]:
+    """The API's own public answer for a ticket (status, JSON body), asked in this process."""
+    with current_app.test_client() as client:
+        answer = client.get(f"/v1/public/tickets/{ticket_id}")
+    try:
+        body = json.loads(answer.get_data(as_text=True) or "{}")
+    except ValueError:
+        body = {}
+    return answer.status_code, body if isinstance(body, dict) else {}
+
+
+@blueprint.get("/t/<ticket_id>")
+def place_in_line(ticket_id: str) -> tuple[str, int]:
+    def page(shown_id: str, ticket: dict[str, Any] | None, problem: str | None, status: int) -> tuple[str, int]:
+        html = render_template("phone.html", ticket_id=shown_id, ticket=ticket, problem=problem, states=STATE_TEXT)
+        return html, status
+
+    if not TICKET_ID.match(ticket_id):
+        return page("", None, TICKET_UNKNOWN, 404)
+    status, body = public_ticket(ticket_id)
+    if status == 200:
+        return page(ticket_id, body, None, 200)
+    if status == 404:
+        return page("", None, TICKET_UNKNOWN, 404)
+    # The server is up but cannot answer now (day book busy): the script keeps trying.
+    title = str(body.get("title") or NOT_LOADED)
+    return page(ticket_id, None, title, 200)
+
+
+def register(app: Flask) -> None:
+    """Add the pages to the API app; they need no token (the counter page sends its own)."""
+    app.register_blueprint(blueprint)

@@ -1,0 +1,118 @@
+"""The counter page in a real chromium: sign-in, each step, and what staff see when something fails."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import requests
+from playwright.sync_api import Page, Route
+from web_support import Hall, browser, counter_token, hall, open_page, sign_in
+
+__all__ = ["browser", "hall", "open_page"]
+
+
+def display_calls(hall: Hall) -> list[dict[str, object]]:
+    calls: list[dict[str, object]] = requests.get(hall.base + "/v1/display", timeout=30).json()["calls"]
+    return calls
+
+
+def current_number(page: Page) -> str:
+    return page.inner_text("#current-number")
+
+
+def test_two_counters_calling_at_once_get_different_tickets(hall: Hall, open_page: Callable[..., Page]) -> None:
+    issued = {hall.issue("KTP").number for _ in range(2)}
+    one, two = open_page(hall.base + "/counter"), open_page(hall.base + "/counter")
+    sign_in(one, "1")
+    sign_in(two, "2")
+
+    one.keyboard.press("n")  # both presses are on their way before either answer is read
+    two.keyboard.press("n")
+
+    one.wait_for_function("document.getElementById('counter-app').dataset.current !== ''")
+    two.wait_for_function("document.getElementById('counter-app').dataset.current !== ''")
+    assert {current_number(one), current_number(two)} == issued
+    assert sorted(str(c["number"]) for c in display_calls(hall)) == sorted(issued)
+
+
+def test_a_click_whose_answer_was_lost_is_sent_again_with_the_same_key_and_calls_one_person(
+    hall: Hall, open_page: Callable[..., Page]
+) -> None:
+    first, _second = hall.issue("KTP"), hall.issue("KTP")
+    page = open_page(hall.base + "/counter")
+    sign_in(page, "1")
+    lost: list[str] = []
+
+    def lose_the_answer(route: Route) -> None:
+        if not lost:  # the server calls someone, but the answer never reaches the page
+            lost.append(route.request.headers["idempotency-key"])
+            route.fetch()
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/v1/counters/1/next", lose_the_answer)
+    page.click("button[data-action=next]")
+    page.wait_for_function("document.getElementById('message').textContent.includes('Server tidak terjangkau')")
+    assert page.inner_text("#message") == "Server tidak terjangkau; coba lagi."
+
+    page.click("button[data-action=next]")
+    page.wait_for_function("document.getElementById('message').textContent.includes('dipanggil')")
+    keys = page.evaluate("window.counterPage.sent.map(s => s.key)")
+    assert keys == [lost[0], lost[0]]
+    assert current_number(page) == first.number
+    assert [c["number"] for c in display_calls(hall)] == [first.number]  # one person called, not two
+
+
+def test_nothing_waiting_and_a_wrong_token_are_told_in_plain_indonesian(
+    hall: Hall, open_page: Callable[..., Page]
+) -> None:
+    page = open_page(hall.base + "/counter")
+    page.fill("#counter-id", "1")
+    page.fill("#counter-token", "not-the-token-of-counter-1")
+    page.click("#signin-button")
+    page.wait_for_function("document.getElementById('signin-message').textContent !== ''")
+    assert "token salah" in page.inner_text("#signin-message")
+    assert page.is_hidden("#desk")
+
+    page.fill("#counter-token", counter_token("1"))
+    page.click("#signin-button")
+    page.wait_for_selector("#desk:not([hidden])")
+    page.keyboard.press("n")
+    page.wait_for_function("document.getElementById('message').classList.contains('error')")
+    message = page.inner_text("#message")
+    assert message and "Server" not in message  # the server's own sentence about an empty line
+    assert current_number(page) == "–"
+
+
+def test_a_stale_page_acting_on_a_ticket_finished_elsewhere_is_told_and_shows_the_truth(
+    hall: Hall, open_page: Callable[..., Page]
+) -> None:
+    ticket = hall.issue("KTP")
+    page = open_page(hall.base + "/counter?refresh=3600000")  # no refresh of its own: the page goes stale
+    sign_in(page, "1")
+    page.click("button[data-action=next]")
+    page.wait_for_function(f"document.getElementById('counter-app').dataset.current === {ticket.number!r}")
+
+    assert hall.post("1", "done", "test-done-elsewhere").status_code == 200  # e.g. `kiosk call done` meanwhile
+    assert current_number(page) == ticket.number  # the page still shows it
+    page.click("button[data-action=done]")
+    page.wait_for_function("document.getElementById('message').classList.contains('error')")
+    page.wait_for_function("document.getElementById('counter-app').dataset.current === ''")
+    assert page.inner_text("#message") != ""
+
+
+def test_transfer_moves_the_current_ticket_to_the_chosen_service(hall: Hall, open_page: Callable[..., Page]) -> None:
+    ticket = hall.issue("KTP")
+    page = open_page(hall.base + "/counter")
+    sign_in(page, "2")  # Loket 2 calls KTP and KK
+    page.keyboard.press("n")
+    page.wait_for_function(f"document.getElementById('counter-app').dataset.current === {ticket.number!r}")
+
+    page.keyboard.press("a")
+    page.wait_for_selector("#transfer-dialog[open]")
+    page.select_option("#transfer-service", "KK")
+    page.click("#transfer-confirm")
+    page.wait_for_function("document.getElementById('message').textContent.includes('dialihkan')")
+    assert "Kartu Keluarga" in page.inner_text("#message")
+    page.wait_for_function("document.querySelector('#waiting tr[data-service=KK] .count').textContent === '1'")

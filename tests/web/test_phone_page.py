@@ -1,0 +1,63 @@
+"""The place-in-line page on a phone: useful before its script runs, then following the calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import requests
+from playwright.sync_api import Page
+from web_support import Hall, browser, hall, open_page
+
+__all__ = ["browser", "hall", "open_page"]
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_the_phone_page_shows_the_number_and_people_ahead_before_any_script_runs(hall: Hall) -> None:
+    first, second = hall.issue("KTP"), hall.issue("KTP")
+    answer = requests.get(f"{hall.base}/t/{second.id}", timeout=30)
+    assert answer.status_code == 200
+    html = answer.text
+    assert second.number in html
+    assert "Perekaman KTP-el" in html
+    assert 'id="ahead">1<' in html  # the first ticket is ahead
+    assert first.id not in html  # another person's ticket id is never on the page
+    assert answer.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_the_phone_page_changes_by_itself_after_a_counter_calls(hall: Hall, open_page: Callable[..., Page]) -> None:
+    first, second = hall.issue("KTP"), hall.issue("KTP")
+    page = open_page(f"{hall.base}/t/{second.id}?refresh=300", **PHONE)
+    assert page.inner_text("#number") == second.number
+    assert page.inner_text("#ahead") == "1"
+
+    assert hall.post("1", "next", "phone-next-1").status_code == 200
+    page.wait_for_function("document.getElementById('ahead').textContent === '0'")
+    page.wait_for_function(f"document.getElementById('serving').textContent === {first.number!r}")
+
+    assert hall.post("2", "next", "phone-next-2").status_code == 200
+    page.wait_for_function("document.getElementById('phone').dataset.state === 'called'")
+    assert "Silakan ke loket" in page.inner_text("#state")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_an_unknown_ticket_gets_a_page_that_says_what_to_do(hall: Hall) -> None:
+    for ticket_id in ("00000000-0000-0000-0000-000000000000", "not-a-ticket"):
+        answer = requests.get(f"{hall.base}/t/{ticket_id}", timeout=30)
+        assert answer.status_code == 404
+        assert "Tiket ini tidak ditemukan" in answer.text
+
+
+def test_the_phone_page_says_when_the_server_is_out_of_reach_and_recovers_by_itself(
+    hall: Hall, open_page: Callable[..., Page]
+) -> None:
+    first, second = hall.issue("KTP"), hall.issue("KTP")
+    page = open_page(f"{hall.base}/t/{second.id}?refresh=300", **PHONE)
+    hall.stop()
+    page.wait_for_function("document.getElementById('updated').textContent.includes('tidak terjangkau')")
+    assert page.inner_text("#number") == second.number  # what it knew stays on screen
+
+    hall.start()
+    assert hall.post("1", "next", "phone-after-restart").status_code == 200
+    page.wait_for_function(f"document.getElementById('serving').textContent === {first.number!r}")
+    assert "Diperbarui pukul" in page.inner_text("#updated")
