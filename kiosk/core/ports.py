@@ -131,7 +131,11 @@ class TicketPrinter(Protocol):
         ...
 
     def print_ticket(self, ticket: Ticket) -> None:
-        """Print one ticket; raise ``SystemFault(PRINTER_FAULT)`` if it did not come out."""
+        """Print one ticket; raise ``SystemFault(PRINTER_FAULT)`` if it did not come out.
+
+        ``SystemFault(PRINTER_HOLDS_TICKET, state=...)``: the printer took the whole ticket but
+        reports a fault (cover open, paper out); it prints it once that is cleared. Never resend it.
+        """
         ...
 
     def status(self) -> PrinterStatusReport:

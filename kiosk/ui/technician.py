@@ -17,7 +17,7 @@ from kivy.factory import Factory
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
 from kiosk.backends.pin_lock import FileLockStore, lock_path
-from kiosk.core.errors import KioskError
+from kiosk.core.errors import KioskError, Reason, SystemFault
 from kiosk.core.pin import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinGate, PinOutcome, PinResult
 from kiosk.i18n import N_, Translate
 from kiosk.ui import theme
@@ -259,6 +259,9 @@ class TechnicianScreen(KioskScreen):
         def done(result: Any) -> None:
             if result.printed:
                 self.result_text = app.tr(N_("Karcis {number} dicetak ulang.")).format(number=result.ticket.number)
+            elif result.print_problem == Reason.PRINTER_HOLDS_TICKET.value:  # it comes out once fixed
+                held = SystemFault(Reason.PRINTER_HOLDS_TICKET, state=result.printer_state or "")
+                self.result_text = f"{result.ticket.number}: " + " ".join(app.explain(held))
             else:
                 self.result_text = app.tr(N_("Karcis {number} ada, tetapi gagal dicetak.")).format(
                     number=result.ticket.number

@@ -65,7 +65,7 @@ def test_kiosk_serve_serves_the_api_to_a_kiosk_holding_a_token_made_by_server_to
         backend = HttpBackend(config, auto_sync=False, clock=FixedClock(root.MONDAY_0800))
         assert {q.service.code for q in backend.quotas(root.MONDAY_0800)} >= {"KTP", "KK"}
         backend.close()
-        assert requests.get(url + "/quotas", headers={"Authorization": "Bearer wrong"}, timeout=2).status_code == 401
+        assert requests.get(url + "/quotas", headers={"Authorization": "Bearer wrong"}, timeout=30).status_code == 401
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -1,14 +1,17 @@
 """A kiosk in its own process for the several-kiosks test: walk-ins over HTTP until the quota is gone.
 
-Usage: python walkin_client.py FOLDER URL KIOSK_ID FIRST_INDEX GO_FILE
+Usage: python walkin_client.py FOLDER URL KIOSK_ID FIRST_INDEX GO_FILE [MEET_FOLDER COUNT]
 Takes its leased blocks, waits for GO_FILE (so that all kiosks start at once), then issues
 walk-ins for KTP with distinct made-up NIKs. Prints one JSON line per ticket the moment it is
 returned (committed), then ``FULL`` when refused for quota, then gives unused leased numbers back.
+With MEET_FOLDER, after its first try it leaves a file there and waits until COUNT kiosks have:
+every kiosk is in the race however a busy machine schedules the processes.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from datetime import datetime
@@ -29,6 +32,8 @@ def main() -> int:
     clock = FixedClock(datetime(2026, 11, 30, 8, 0, tzinfo=WIB))
     backend = HttpBackend(config, auto_sync=False, clock=clock)
     kiosk = Kiosk(config, backend, NikHasher(SECRET), clock)
+    meet = Path(sys.argv[6]) if len(sys.argv) > 7 else None
+    expected = int(sys.argv[7]) if len(sys.argv) > 7 else 0
     backend.sync()
     while not go.exists():
         time.sleep(0.01)
@@ -40,12 +45,25 @@ def main() -> int:
             if refused.reason != Reason.QUOTA_FULL:
                 raise
             print("FULL", flush=True)
+            if meet is not None:
+                meet_the_others(meet, expected)
             break
         print(json.dumps({"id": ticket.id, "number": ticket.number, "kiosk": ticket.kiosk_id}), flush=True)
         index += 1
+        if meet is not None:
+            meet_the_others(meet, expected)
+            meet = None
     backend.release_leases()
     backend.close()
     return 0
+
+
+def meet_the_others(folder: Path, expected: int) -> None:
+    """Wait (polling, 120 s at most) until ``expected`` kiosks have made their first try."""
+    (folder / str(os.getpid())).touch()
+    deadline = time.monotonic() + 120
+    while len(list(folder.iterdir())) < expected and time.monotonic() < deadline:
+        time.sleep(0.005)
 
 
 if __name__ == "__main__":

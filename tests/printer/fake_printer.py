@@ -70,7 +70,8 @@ class FakePrinter:
         self.drops_left: int | None = None  # ... this many times (None: every time)
         self.received: list[Received] = []  # in accept order
         self.queries: list[int] = []
-        self.connections = 0
+        self.connections = 0  # accepted so far
+        self.recorded = 0  # closed and recorded so far (``received`` may be cleared by a soak run)
         self._armed: tuple[str, int | None] | None = None  # see fault_after_next_job
         self._override: list[str] = []  # states of the next status reads, one per read
         self._read_state: str | None = None  # the state this status read answers
@@ -164,8 +165,8 @@ class FakePrinter:
         finally:
             marker.close()
         with self._lock:
-            if not self._lock.wait_for(lambda: len(self.received) >= self.connections, timeout):
-                raise TimeoutError(f"{self.connections - len(self.received)} connection(s) still open")
+            if not self._lock.wait_for(lambda: self.recorded >= self.connections, timeout):
+                raise TimeoutError(f"{self.connections - self.recorded} connection(s) still open")
 
     # -- the printer --------------------------------------------------------------------------
 
@@ -263,4 +264,5 @@ class FakePrinter:
             conn.close()
             with self._lock:
                 bisect.insort(self.received, Received(index, bytes(job), dropped))
+                self.recorded += 1
                 self._lock.notify_all()

@@ -174,3 +174,14 @@ def test_a_closed_printer_service_says_unknown_and_refuses_to_print(
     assert printer.status().state == State.UNKNOWN
     with pytest.raises(SystemFault):
         printer.print_ticket(ticket)
+
+
+def test_paper_near_end_is_logged_once_for_the_technician_not_at_every_poll(
+    service: PrinterService, fake: FakePrinter, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake.state = "paper_near_end"
+    with caplog.at_level("INFO", logger="printer.service"):
+        for _ in range(3):  # the home screen polls every few seconds
+            assert service.readiness().can_print
+    warnings = [r for r in caplog.records if "paper near end" in r.getMessage()]
+    assert len(warnings) == 1 and warnings[0].levelname == "WARNING"
