@@ -266,3 +266,23 @@ def test_one_unreadable_stored_ticket_never_breaks_a_read_for_everyone(
     assert "MGT-0001" in {b["code"] for b in mirror.json()["bookings"]}
     assert send(server, "GET", "/bookings/MGT-0003").status_code == 404
     assert any("cannot be read" in r.getMessage() for r in caplog.records)
+
+
+def test_a_sync_of_a_busy_offline_morning_fits_although_it_is_larger_than_other_bodies(server: ApiServer) -> None:
+    """200 offline tickets are about 66 kB: over the 16 kB of other bodies, never refused with 413."""
+    number = leased_number(server)
+    used = [{**offline_walk_in(number), "ticket_id": str(uuid.uuid4()), "number": f"A-{n:03d}"} for n in range(200)]
+    answer = send(server, "POST", "/sync", {"used": used, "released": [], "voids": [], "printed": []})
+    assert answer.status_code == 200, answer.text[:300]
+    assert len(answer.json()["unknown"]) == 200  # none of them is a lease of this kiosk
+    too_big = send(server, "POST", "/walk-ins", {**WALK_IN, "padding": "x" * 40_000})
+    assert_problem(too_big, 413, "body_too_large")
+
+
+def test_a_get_on_a_path_that_only_posts_is_405_not_a_lookup_of_another_route(server: ApiServer) -> None:
+    for path in ["/bookings/search", f"/tickets/{uuid.uuid4()}/printed", f"/tickets/{uuid.uuid4()}/reprints"]:
+        answer = send(server, "GET", path)
+        assert_problem(answer, 405, "method_not_allowed")
+        assert answer.headers["Allow"] == "OPTIONS, POST"
+    options = send(server, "OPTIONS", "/bookings/search")
+    assert options.status_code == 204 and options.headers["Allow"] == "OPTIONS, POST"
