@@ -28,6 +28,8 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 DOC = ROOT / "docs" / "benchmarks.md"
+# Figures from test runs (chaos, fuzzing) live below this line; a bench run keeps them as they are.
+KEPT = "<!-- Below: figures from test runs, kept as they are by make bench. -->"
 KNOWN = ("core", "printer", "api", "ui", "soak")  # in this order; others found in bench/ follow
 FIELDS = ("metric", "value", "unit", "target", "met", "note")
 TIMEOUT_S = 900
@@ -148,7 +150,9 @@ def main(argv: Sequence[str]) -> int:
         rows, problem, seconds = results[name]
         print(f"== bench {name}: {problem or f'{len(rows)} figures'} ({seconds:.0f} s)", flush=True)
     DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(render(results), encoding="utf-8")
+    old = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    kept = old[old.index(KEPT) :] if KEPT in old else ""
+    DOC.write_text(render(results) + ("\n" + kept if kept else ""), encoding="utf-8")
     print(f"wrote {DOC.relative_to(ROOT)}")
     missed = [f"{n}: {r['metric']}" for n, (rows, _, _) in results.items() for r in rows if r["met"] is False]
     for line in missed:

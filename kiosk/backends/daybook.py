@@ -13,13 +13,15 @@ import logging
 import sqlite3
 import threading
 import uuid
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
 
 from kiosk.backends.daybook_schema import BOOKING_SELECT, MIGRATIONS, booking_from_row, ticket_from_row
 from kiosk.backends.daybook_schema import TICKET_COLUMNS as _TICKET_COLUMNS
+from kiosk.backends.daybook_writes import TicketWrites
 from kiosk.backends.sqlite_tx import immediate
 from kiosk.core import rules
 from kiosk.core.clock import WIB
@@ -89,6 +91,23 @@ class DayBook:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[TicketWrites]:
+        """One write transaction for a store that lives beside the day book (the API ledger)."""
+        with self._write() as db:
+            yield TicketWrites(db)
+
+    def query(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        """Rows of a read on this file (a neighbouring store's own tables, or a join with ours)."""
+        return [tuple(row) for row in self._read(sql, args)]
+
+    def bookings_of_day(self, day: date, site: str) -> list[Booking]:
+        """Today's bookings of a site with their ticket numbers (the offline mirror)."""
+        rows = self._read(
+            self._BOOKING_SELECT + "WHERE b.day = ? AND b.site = ? ORDER BY b.slot, b.code", (day.isoformat(), site)
+        )
+        return self._bookings(rows)
 
     # -- bookings -------------------------------------------------------------------------
 
@@ -235,11 +254,20 @@ class DayBook:
         db.execute("INSERT INTO idempotency (key, ticket_id) VALUES (?, ?)", (key, ticket.id))
         return ticket
 
-    def check_in(self, code: str, now: datetime, idempotency_key: str) -> Ticket:
+    def check_in(
+        self,
+        code: str,
+        now: datetime,
+        idempotency_key: str,
+        then: Callable[[TicketWrites, Ticket], None] | None = None,
+    ) -> Ticket:
+        """Check a booking in with the next number; ``then`` runs in the same transaction."""
         now = now.astimezone(WIB)
         with self._write() as db:
             replayed = self._replay(db, idempotency_key)
             if replayed:
+                if then is not None:
+                    then(TicketWrites(db), replayed)
                 return replayed
             row = db.execute(self._BOOKING_SELECT + "WHERE b.code = ?", (code,)).fetchone()
             if row is None:
@@ -269,6 +297,8 @@ class DayBook:
                 idempotency_key,
             )
             db.execute("UPDATE bookings SET ticket_id = ? WHERE code = ?", (ticket.id, booking.code))
+            if then is not None:
+                then(TicketWrites(db), ticket)
             return ticket
 
     def issue_walk_in(
@@ -279,13 +309,17 @@ class DayBook:
         priority: Priority | None,
         now: datetime,
         idempotency_key: str,
+        then: Callable[[TicketWrites, Ticket], None] | None = None,
     ) -> Ticket:
+        """Issue the next walk-in number; ``then`` runs in the same transaction (a lease records it)."""
         now = now.astimezone(WIB)
         day = now.date().isoformat()
         service = self.config.service(service_code)
         with self._write() as db:
             replayed = self._replay(db, idempotency_key)
             if replayed:
+                if then is not None:
+                    then(TicketWrites(db), replayed)
                 return replayed
             remaining = self._quota(db, service, now).remaining if service else 0
             # A checked-in booking is a number for its service too: the message promises one
@@ -301,9 +335,12 @@ class DayBook:
                 (nik_hash, day, service.code, self.config.site.code),
             ).fetchall()
             rules.check_no_open_booking([time.fromisoformat(r[0]) for r in open_slots], service, now, self.config)
-            return self._next(
+            ticket = self._next(
                 db, service, now.date(), now, TicketKind.WALK_IN, nik_masked, priority, None, nik_hash, idempotency_key
             )
+            if then is not None:
+                then(TicketWrites(db), ticket)
+            return ticket
 
     # -- quota and counters ---------------------------------------------------------------
 

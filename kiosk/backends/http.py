@@ -32,7 +32,7 @@ from urllib3.util.retry import Retry
 from kiosk.backends.offline import OfflineStore
 from kiosk.backends.offline_sync import OfflineMixin
 from kiosk.core import wire
-from kiosk.core.clock import Clock, SystemClock
+from kiosk.core.clock import WIB, Clock, SystemClock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
 from kiosk.core.model import Booking, DailyReport, Priority, ServiceQuota, Ticket
@@ -58,6 +58,8 @@ class BackendStatus:
     last_sync: datetime | None
     unsynced: int
     leased_free: dict[str, int] = field(default_factory=dict)
+    # Offline tickets the server kept otherwise than printed, or did not take: a technician looks.
+    conflicts: tuple[str, ...] = ()
 
 
 def _read_token(config: Config) -> str:
@@ -111,7 +113,7 @@ class HttpBackend(OfflineMixin):
         self._failed_at = 0.0
         self._synced_at = 0.0
         self.auto_sync = auto_sync
-        self._sync_lock = threading.Lock()
+        self._sync_lock = threading.RLock()  # held by a sync, and by an online issue (see issue_walk_in)
         self._sync_running = False
 
     # -- transport ------------------------------------------------------------------------
@@ -124,6 +126,7 @@ class HttpBackend(OfflineMixin):
             last_sync=self.last_sync,
             unsynced=self.store.unsynced_count(),
             leased_free=self.store.free(),
+            conflicts=self.store.conflicts(self.clock.now().astimezone(WIB).date()),
         )
 
     def _call(self, method: str, path: str, template: str, body: Any = None, key: str | None = None) -> Any:
@@ -206,6 +209,24 @@ class HttpBackend(OfflineMixin):
             log.error("booking server answer has the wrong shape: %s", what)
             raise SystemFault(Reason.BACKEND_FAULT, detail="shape") from None
 
+    def _pushed_before_issue(self) -> bool:
+        """Offline work first; False when the server cannot be reached (serve offline then).
+
+        A server that answers the sync with an error must not stop every number at this kiosk:
+        the number is asked for online anyway (it can never be a leased one), and the technician
+        sees why the offline tickets wait.
+        """
+        try:
+            self.push_before_issue()
+        except SystemFault as exc:
+            if exc.reason == Reason.BACKEND_UNREACHABLE:
+                return False
+            log.error("offline tickets not taken by the server (%s); issuing online", exc.reason.value)
+        except KioskError as exc:
+            self.last_error = f"POST /sync: {exc.reason.value}"
+            log.error("offline tickets refused by the server (%s); issuing online", exc.reason.value)
+        return True
+
     # -- looking up -----------------------------------------------------------------------
 
     def find_booking(self, code: str) -> Booking | None:
@@ -253,6 +274,12 @@ class HttpBackend(OfflineMixin):
         replayed = self.store.by_key(idempotency_key)
         if replayed is not None:
             return replayed
+        with self._sync_lock:
+            return self._check_in(code, now, idempotency_key)
+
+    def _check_in(self, code: str, now: datetime, idempotency_key: str) -> Ticket:
+        if not self._pushed_before_issue():
+            return self._offline_check_in(code, now, idempotency_key)
         try:
             data = self._call("POST", "/check-ins", "/check-ins", {"code": code}, idempotency_key)
         except SystemFault as exc:
@@ -261,6 +288,10 @@ class HttpBackend(OfflineMixin):
             if exc.params.get("detail") in IN_DOUBT:
                 self.store.pending("void", idempotency_key)  # the server may have committed: undo at sync
             return self._offline_check_in(code, now, idempotency_key)
+        except Refusal as exc:
+            if exc.reason != Reason.QUOTA_FULL:
+                raise
+            return self._lease_at_quota_end(lambda: self._offline_check_in(code, now, idempotency_key), exc)
         ticket: Ticket = self._shape("ticket", wire.ticket_from_dict, data)
         self.store.remember(ticket)
         self.store.checked_in(code, ticket.number)
@@ -279,12 +310,29 @@ class HttpBackend(OfflineMixin):
         replayed = self.store.by_key(idempotency_key)
         if replayed is not None:
             return replayed
+        # No sync may run between pushing the offline work and this request: a void it carries
+        # (this key, from an earlier attempt in doubt) must reach the server before, never after.
+        with self._sync_lock:
+            return self._issue_walk_in(service_code, nik_hash, nik_masked, priority, now, idempotency_key)
+
+    def _issue_walk_in(
+        self,
+        service_code: str,
+        nik_hash: str,
+        nik_masked: str,
+        priority: Priority | None,
+        now: datetime,
+        idempotency_key: str,
+    ) -> Ticket:
         body = {
             "service_code": service_code,
             "nik_hash": nik_hash,
             "nik_masked": nik_masked,
             "priority": priority.value if priority else None,
         }
+        if not self._pushed_before_issue():
+            unreachable = SystemFault(Reason.BACKEND_UNREACHABLE, detail="offline")
+            return self._from_lease(service_code, nik_hash, nik_masked, priority, now, idempotency_key, unreachable)
         try:
             data = self._call("POST", "/walk-ins", "/walk-ins", body, idempotency_key)
         except SystemFault as exc:
@@ -293,6 +341,15 @@ class HttpBackend(OfflineMixin):
             if exc.params.get("detail") in IN_DOUBT:
                 self.store.pending("void", idempotency_key)
             return self._from_lease(service_code, nik_hash, nik_masked, priority, now, idempotency_key, exc)
+        except Refusal as exc:
+            # The server refuses for quota only after the per-NIK caps passed; the last slots of the
+            # day may be this kiosk's leased numbers, which only this kiosk hands out.
+            if exc.reason != Reason.QUOTA_FULL:
+                raise
+            full: Refusal = exc
+            return self._lease_at_quota_end(
+                lambda: self._from_lease(service_code, nik_hash, nik_masked, priority, now, idempotency_key, full), full
+            )
         ticket: Ticket = self._shape("ticket", wire.ticket_from_dict, data)
         self.store.remember(ticket, nik_hash)
         self.store.clear_pending("void", idempotency_key)

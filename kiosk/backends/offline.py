@@ -40,7 +40,9 @@ CREATE TABLE IF NOT EXISTS http_tickets (
 );
 CREATE INDEX IF NOT EXISTS http_tickets_by_day ON http_tickets (day, number);
 CREATE TABLE IF NOT EXISTS http_pending (kind TEXT NOT NULL, ref TEXT NOT NULL, value INTEGER NOT NULL,
-    PRIMARY KEY (kind, ref))
+    PRIMARY KEY (kind, ref));
+CREATE TABLE IF NOT EXISTS http_conflicts (day TEXT NOT NULL, number TEXT NOT NULL, what TEXT NOT NULL,
+    PRIMARY KEY (day, number, what))
 """
 
 FREE, USED, RELEASE = "free", "used", "release"
@@ -172,11 +174,15 @@ class OfflineStore:
         key: str,
         kiosk_id: str,
         serving_since: datetime,
+        issued_before: int = 0,
     ) -> Ticket | None:
         """Print-ready ticket from the lowest free leased number of the service, or None if none is left.
 
         People ahead use the day book's rule with no reported calls: the counters are assumed to
         have called one person per ``minutes_per_person`` since ``serving_since`` (opening time).
+        The tickets before this one are the numbers below it, or ``issued_before`` (what the
+        last mirror says was issued) when more: the server hands out numbers past a leased block,
+        so a block leased early carries numbers lower than the queue has reached.
         """
         with self.write() as db:
             row = db.execute(
@@ -187,7 +193,8 @@ class OfflineStore:
             if row is None:
                 return None
             ticket_id, seq, number = row
-            ahead = rules.people_ahead(int(seq) - 1, 0, serving_since, now, service.minutes_per_person)
+            before = max(int(seq) - 1, issued_before)
+            ahead = rules.people_ahead(before, 0, serving_since, now, service.minutes_per_person)
             ticket = Ticket(
                 id=ticket_id,
                 number=number,
@@ -328,6 +335,21 @@ class OfflineStore:
                     "DELETE FROM http_pending WHERE kind = 'printed' AND ref = ? AND value = ?",
                     (mark["ticket_id"], int(mark["printed"])),
                 )
+
+    def record_conflicts(self, day: date, numbers: list[str], what: str) -> None:
+        """Offline tickets the server kept otherwise than printed (or not at all): for the technician."""
+        with self.write() as db:
+            for number in numbers:
+                db.execute("INSERT OR IGNORE INTO http_conflicts VALUES (?, ?, ?)", (day.isoformat(), number, what))
+
+    def conflicts(self, day: date | None = None) -> tuple[str, ...]:
+        """``A-001 (conflict)``-style lines, today's unless ``day`` says otherwise."""
+        sql = "SELECT number, what FROM http_conflicts"
+        args: tuple[object, ...] = ()
+        if day is not None:
+            sql += " WHERE day = ?"
+            args = (day.isoformat(),)
+        return tuple(f"{number} ({what})" for number, what in self.rows(sql + " ORDER BY day, number", args))
 
     def unsynced_count(self) -> int:
         return int(self.rows("SELECT COUNT(*) FROM http_tickets WHERE offline = 1 AND synced = 0")[0][0]) + int(

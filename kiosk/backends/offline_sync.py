@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time as monotonic_time
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -36,7 +37,7 @@ class OfflineMixin:
     store: OfflineStore
     auto_sync: bool
     last_sync: datetime | None
-    _sync_lock: threading.Lock
+    _sync_lock: threading.RLock
     _sync_running: bool
     _synced_at: float
 
@@ -58,6 +59,15 @@ class OfflineMixin:
             left = free.get(service.code, 0) if service.walk_in else 0
             out.append(ServiceQuota(service, booked, max(0, service.daily_quota - booked - left)))
         return out
+
+    def _issued_before(self, service_code: str, day: date) -> int:
+        """Tickets of the service the server had issued at the last mirror, without this kiosk's
+        own unused leased numbers (nobody holds those); other kiosks' blocks are counted in."""
+        mirrored = {q["code"]: q for q in self.store.quotas(day)}.get(service_code)
+        if mirrored is None:
+            return 0
+        issued = int(mirrored.get("walk_ins_issued", 0)) + int(mirrored.get("checked_in", 0))
+        return max(0, issued - self.store.free(day).get(service_code, 0))
 
     def _opening(self, now: datetime) -> datetime:
         """Today's opening time: offline, the counters are assumed to have served since then."""
@@ -84,6 +94,7 @@ class OfflineMixin:
             key,
             self.config.site.kiosk_id,
             self._opening(now),
+            self._issued_before(service.code, now.astimezone(WIB).date()),
         )
         if ticket is None:
             raise SystemFault(Reason.BACKEND_UNREACHABLE, detail="no leased number left")
@@ -119,10 +130,24 @@ class OfflineMixin:
             key,
             self.config.site.kiosk_id,
             self._opening(now),
+            self._issued_before(service.code, now.date()),
         )
         if ticket is None:
             raise failure
         log.warning("issued walk-in %s from a leased block", ticket.number)
+        return ticket
+
+    def _lease_at_quota_end(self, issue: Callable[[], Ticket], refusal: Refusal) -> Ticket:
+        """The server's quota is gone but this kiosk holds some of it: hand a leased number out
+        and report it at once. Without a free one, the server's refusal stands."""
+        try:
+            ticket = issue()
+        except SystemFault:
+            raise refusal from None
+        try:
+            self.push_before_issue()
+        except KioskError as exc:
+            log.warning("leased number %s reaches the server at the next sync: %s", ticket.number, exc.reason.value)
         return ticket
 
     def _maybe_sync(self, force: bool) -> None:
@@ -156,13 +181,7 @@ class OfflineMixin:
         if self.clock.now().astimezone(WIB).time() >= self.config.hours.close:
             self.store.release_free()  # closing time: unused numbers go back, nothing new is leased
             top_up = False
-        payload = self.store.sync_payload()
-        answer = self._call("POST", "/sync", "/sync", payload)
-        held: list[dict[str, Any]] = self._shape("sync", lambda d: list(d["held"]), answer)
-        conflicts: list[str] = self._shape("sync", lambda d: [str(n)[:10] for n in d["conflicts"]], answer)
-        self.store.synced(payload, answer)
-        if conflicts:
-            log.error("offline check-ins of bookings already checked in elsewhere: %s", ", ".join(conflicts))
+        held = self._push()
         mirror = self._call("GET", "/mirror", "/mirror")
         day: date = self._shape("mirror", lambda d: date.fromisoformat(d["day"]), mirror)
         bookings = self._shape(
@@ -184,6 +203,43 @@ class OfflineMixin:
             after = self._call("POST", "/sync", "/sync", {})
             self.store.adopt_leases(self._shape("sync", lambda d: list(d["held"]), after), day)
         self.last_sync = datetime.now(WIB)
+
+    def _push(self) -> list[dict[str, Any]]:
+        """Send the offline work; the server's objections are kept for the technician, never dropped.
+
+        Returns the numbers the server says this kiosk still holds.
+        """
+        payload = self.store.sync_payload()
+        answer = self._call("POST", "/sync", "/sync", payload)
+        held: list[dict[str, Any]] = self._shape("sync", lambda d: list(d["held"]), answer)
+        conflicts: list[str] = self._shape("sync", lambda d: [str(n)[:10] for n in d["conflicts"]], answer)
+        unknown_ids: set[str] = self._shape("sync", lambda d: {str(i) for i in d["unknown"]}, answer)
+        self.store.synced(payload, answer)
+        unknown = [str(item["number"]) for item in payload["used"] if item["ticket_id"] in unknown_ids]
+        day = self.clock.now().astimezone(WIB).date()
+        if conflicts:
+            log.error(
+                "offline tickets kept by the server with a conflict (booking checked in twice, per-NIK cap "
+                "or number already held): %s",
+                ", ".join(conflicts),
+            )
+            self.store.record_conflicts(day, conflicts, "conflict")
+        if unknown:
+            log.error("offline tickets the server does not know as this kiosk's leased numbers: %s", ", ".join(unknown))
+            self.store.record_conflicts(day, unknown, "unknown")
+        return held
+
+    def push_before_issue(self) -> None:
+        """Offline tickets reach the server before this kiosk asks it for a number online.
+
+        Otherwise the server would judge the per-NIK caps without the numbers printed offline.
+        Raises what ``_call`` raises (unreachable: the caller serves offline).
+        """
+        if self.store.unsynced_count() == 0:
+            return
+        with self._sync_lock:  # a background sync may be sending the same rows: wait for it
+            if self.store.unsynced_count():
+                self._push()
 
     def release_leases(self) -> int:
         """Give unused leased numbers back (closing time, or the kiosk taken out of service)."""

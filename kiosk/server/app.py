@@ -12,8 +12,6 @@ import hashlib
 import hmac
 import json
 import logging
-import threading
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,6 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from kiosk.backends.daybook import DayBook
-from kiosk.backends.daybook_schema import booking_from_row
 from kiosk.core import rules, wire
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.config import Config
@@ -30,6 +27,7 @@ from kiosk.core.errors import BadInput, KioskError, Reason, Refusal
 from kiosk.core.model import Priority
 from kiosk.server.contract import Contract, Violation, flask_rule_to_template, with_service_codes
 from kiosk.server.ledger import Ledger
+from kiosk.server.service import BookingService
 from kiosk.server.validate import NIK_HASH, offline_tickets
 
 log = logging.getLogger(__name__)
@@ -95,16 +93,13 @@ def _safe_params(error: KioskError) -> dict[str, Any]:
 
 
 class BookingApi:
-    """The state behind the routes: one day book connection per kiosk (tickets carry its id)."""
+    """What the routes need beside the service: who a token belongs to, and the API document."""
 
     def __init__(self, config: Config, tokens: dict[str, str], clock: Clock) -> None:
         self.config = config
         self.clock = clock
         self.tokens = {digest: kiosk for kiosk, digest in tokens.items()}
-        self._books: dict[str, DayBook] = {}
-        self._lock = threading.Lock()
-        self.book("")  # migrate the file before the ledger adds its tables
-        self.ledger = Ledger(config.backend.path)
+        self.service = BookingService(config, clock)
         self.spec: dict[str, Any] | None = None
         self.contract: Contract | None = None
         try:
@@ -115,11 +110,11 @@ class BookingApi:
             log.error("API document %s not found; every call but /v1/health will answer 503", SPEC_PATH)
 
     def book(self, kiosk_id: str) -> DayBook:
-        with self._lock:
-            if kiosk_id not in self._books:
-                site = replace(self.config.site, kiosk_id=kiosk_id or self.config.site.kiosk_id)
-                self._books[kiosk_id] = DayBook(self.config.backend.path, replace(self.config, site=site))
-            return self._books[kiosk_id]
+        return self.service.book(kiosk_id)
+
+    @property
+    def ledger(self) -> Ledger:
+        return self.service.ledger
 
     def kiosk_of(self, header: str | None) -> str | None:
         if not header or not header.startswith("Bearer "):
@@ -131,9 +126,7 @@ class BookingApi:
         return None
 
     def close(self) -> None:
-        for book in self._books.values():
-            book.close()
-        self.ledger.close()
+        self.service.close()
 
 
 def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = None) -> Flask:
@@ -141,6 +134,7 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
     app = Flask("antrian-api")
     app.config["MAX_CONTENT_LENGTH"] = config.server.max_body_bytes
     api = BookingApi(config, tokens, clock or SystemClock())
+    service = api.service
     app.extensions["antrian"] = api
     open_paths = {"/v1/health", "/v1/openapi.json"}
 
@@ -232,7 +226,7 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
         return checked
 
     def today() -> date:
-        return api.clock.now().date()
+        return service.today()
 
     @app.get("/v1/health")
     def health() -> Any:
@@ -246,85 +240,54 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
 
     @app.get("/v1/quotas")
     def quotas() -> Any:
-        now = api.clock.now()
-        items = api.book(g.kiosk).quotas(now)
-        return {"day": now.date().isoformat(), "services": [wire.quota_to_dict(q) for q in items]}
+        items = service.quotas(g.kiosk)
+        return {"day": today().isoformat(), "services": [wire.quota_to_dict(q) for q in items]}
 
     @app.post("/v1/bookings/search")
     def search() -> Any:
-        found = api.book(g.kiosk).find_bookings_by_nik(str(body()["nik_hash"]))
+        found = service.bookings_by_nik(g.kiosk, str(body()["nik_hash"]))
         return {"bookings": [wire.booking_to_dict(b) for b in found]}
 
     @app.get("/v1/bookings/<code>")
     def booking(code: str) -> Any:
-        found = api.book(g.kiosk).find_booking(rules.normalize_code(code))
-        if found is None:
-            raise Refusal(Reason.BOOKING_NOT_FOUND)
-        return wire.booking_to_dict(found)
+        return wire.booking_to_dict(service.booking(g.kiosk, code))
 
     @app.get("/v1/mirror")
     def mirror() -> Any:
-        now = api.clock.now()
-        rows = api.ledger.todays_bookings(now.date(), config.site.code)
-        bookings = []
-        for row in rows:  # one bad row is left out (and logged), never a failed mirror for every kiosk
-            try:
-                bookings.append(booking_from_row(row))
-            except (ValueError, TypeError) as exc:
-                log.error("booking %s cannot be read (%s): left out of the mirror", row[0], type(exc).__name__)
+        day, bookings, quotas = service.mirror(g.kiosk)
         return {
-            "day": now.date().isoformat(),
+            "day": day.isoformat(),
             "bookings": [wire.booking_to_mirror_dict(b) for b in bookings],
-            "quotas": [wire.quota_to_dict(q) for q in api.book(g.kiosk).quotas(now)],
+            "quotas": [wire.quota_to_dict(q) for q in quotas],
         }
 
     @app.post("/v1/check-ins")
     def check_in() -> Any:
-        code = body()["code"]
-        key = f"{g.kiosk}:{g.key}"
-        fresh = not api.ledger.known_key(key)
-        ticket = api.book(g.kiosk).check_in(rules.normalize_code(str(code)), api.clock.now(), key)
-        if fresh:
-            ticket = api.ledger.without_held_ahead(ticket)
-        return wire.ticket_to_dict(ticket), 201
+        return wire.ticket_to_dict(service.check_in(g.kiosk, g.key, str(body()["code"]))), 201
 
     @app.post("/v1/walk-ins")
     def walk_in() -> Any:
         data = body()
         service_code, nik_hash, nik_masked = data["service_code"], data["nik_hash"], data["nik_masked"]
         priority = data.get("priority")
-        args = (
+        ticket = service.walk_in(
+            g.kiosk,
+            g.key,
             str(service_code),
             str(nik_hash),
             str(nik_masked),
             Priority(priority) if priority else None,
-            api.clock.now(),
         )
-        key = f"{g.kiosk}:{g.key}"
-        fresh = not api.ledger.known_key(key) and api.ledger.issue_from_lease(config, g.kiosk, *args, g.key) is None
-        # Either replays the ticket just filled from the kiosk's block, or issues the next number.
-        ticket = api.book(g.kiosk).issue_walk_in(*args, key)
-        if fresh:
-            ticket = api.ledger.without_held_ahead(ticket)
         return wire.ticket_to_dict(ticket), 201
-
-    def visible(day: date) -> set[str]:
-        return {n.ticket_id for n in api.ledger.held(day)}
 
     @app.get("/v1/tickets")
     def tickets() -> Any:
         day = rules.parse_day(request.args.get("day", today().isoformat()))
-        hidden = visible(day)
-        items = [t for t in api.book(g.kiosk).tickets(day) if t.id not in hidden]
-        return {"day": day.isoformat(), "tickets": [wire.ticket_to_dict(t) for t in items]}
+        return {"day": day.isoformat(), "tickets": [wire.ticket_to_dict(t) for t in service.tickets(g.kiosk, day)]}
 
     @app.get("/v1/tickets/<day>/<number>")
     def ticket(day: str, number: str) -> Any:
-        when = rules.parse_day(day)
-        found = api.book(g.kiosk).find_ticket(when, number[:10])
-        if found is None or found.id in visible(when):
-            raise BadInput(Reason.TICKET_UNKNOWN, number=number[:10])
-        return wire.ticket_to_dict(found)
+        return wire.ticket_to_dict(service.ticket(g.kiosk, rules.parse_day(day), number[:10]))
 
     def ticket_id_of(raw: str) -> str:
         if api.ledger.is_held(raw):  # a leased number nobody holds yet is nobody's ticket
@@ -335,38 +298,28 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
     def reprint(ticket_id: str) -> Any:
         ticket_id = ticket_id_of(ticket_id)
         limit = body().get("limit")
-        key = f"reprint:{g.kiosk}:{g.key}"
-        earlier = api.ledger.reply(key)
-        if earlier is not None:
-            return earlier
-        answer = wire.ticket_to_dict(api.book(g.kiosk).record_reprint(ticket_id, limit))
-        api.ledger.remember(key, answer)
+        done = service.reprint(g.kiosk, g.key, ticket_id, limit)
+        if isinstance(done, dict):
+            return done  # the answer this key already got
+        answer = wire.ticket_to_dict(done)
+        service.remember_reply(g.kiosk, g.key, answer)
         return answer
 
     @app.post("/v1/tickets/<ticket_id>/printed")
     def printed(ticket_id: str) -> Any:
         ticket_id = ticket_id_of(ticket_id)
         flag = bool(body()["printed"])
-        api.book(g.kiosk).mark_printed(ticket_id, flag)
+        service.mark_printed(g.kiosk, ticket_id, flag)
         return Response(status=204)
 
     @app.get("/v1/reports/<day>")
     def report(day: str) -> Any:
-        when = rules.parse_day(day)
-        data = wire.report_to_dict(api.book(g.kiosk).daily_report(when, api.clock.now()))
-        held: dict[str, int] = {}
-        for number in api.ledger.held(when):
-            held[number.service_code] = held.get(number.service_code, 0) + 1
-        for row in data["rows"]:  # leased numbers nobody holds yet are no walk-ins served
-            row["walk_ins"] -= held.get(row["service_code"], 0)
-        return data
+        return wire.report_to_dict(service.report(g.kiosk, rules.parse_day(day)))
 
     @app.post("/v1/leases")
     def lease() -> Any:
         service_code, size = body()["service_code"], body()["size"]
-        numbers = api.ledger.grant(
-            api.book(g.kiosk), g.kiosk, str(service_code), int(size or 1), g.key, api.clock.now()
-        )
+        numbers = service.lease(g.kiosk, g.key, str(service_code), int(size or 1))
         return {
             "service_code": str(service_code).upper(),
             "numbers": [
@@ -382,8 +335,7 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
         released = [str(t) for t in data.get("released", [])]
         voids = [str(k) for k in data.get("voids", [])]
         marks = [(str(m["ticket_id"]), bool(m["printed"])) for m in data.get("printed", [])]
-        outcome = api.ledger.sync(g.kiosk, used, released, voids, marks)
-        held = api.ledger.held(today(), g.kiosk)
+        outcome, held = service.sync(g.kiosk, used, released, voids, marks)
         return {
             "used": outcome.used,
             "released": outcome.released,

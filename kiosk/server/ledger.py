@@ -6,29 +6,34 @@ empty holder. Offline, the kiosk prints those numbers; at sync the server fills 
 with what the kiosk printed. Unused numbers are released: their tickets are deleted, so their
 slots go back to the quota and their numbers stay gaps (no other kiosk ever printed them).
 
+The server never hands a leased number out itself: online, every walk-in and check-in gets the
+next number of the day, so a number a kiosk printed offline (which the server cannot know of
+until that kiosk syncs) can never be given to a second person. The lease's own kiosk is the only
+one that assigns its numbers, and reports each one at sync.
+
 The tables live in the day book's file, under an ``api_`` prefix, created here rather than in
-the day book's migrations so that the day book's schema stays its own.
+the day book's migrations so that the day book's schema stays its own. This module writes only
+those; every write to the day book's tables goes through ``DayBook`` (``TicketWrites``), in
+the same transaction as the ledger's rows.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
-import threading
-from contextlib import AbstractContextManager
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from kiosk.backends.daybook import DayBook
-from kiosk.backends.sqlite_tx import immediate
-from kiosk.core import rules
-from kiosk.core.clock import WIB
+from kiosk.backends.daybook_writes import TicketWrites
 from kiosk.core.config import Config
 from kiosk.core.errors import Reason, Refusal, SystemFault
-from kiosk.core.model import Priority, Ticket
+from kiosk.core.model import Ticket, TicketKind
+
+log = logging.getLogger(__name__)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS api_leases (
@@ -76,74 +81,70 @@ class SyncOutcome:
     used: list[str] = field(default_factory=list)
     released: list[str] = field(default_factory=list)
     voided: list[str] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)  # booking numbers checked in twice while offline
+    # Numbers kept (printed) but not as they should be: a booking checked in twice, a per-NIK cap
+    # exceeded across kiosks while offline, a lease already filled with another ticket.
+    conflicts: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # ticket ids that are no lease of this kiosk
 
 
 class Ledger:
-    """The server's own bookkeeping on the day book's SQLite file (one connection, serialised)."""
+    """The server's own bookkeeping, on the day book's connection and in its transactions."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.RLock()
-        try:
-            self._db = sqlite3.connect(path, timeout=10.0, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA busy_timeout = 10000")
-            self._db.execute("PRAGMA synchronous = FULL")
-            with self._write() as db:
-                for statement in SCHEMA.split(";"):
-                    db.execute(statement)
-        except sqlite3.DatabaseError as exc:
-            raise SystemFault(Reason.DATABASE_FAULT, detail=str(exc)) from None
-
-    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
-        return immediate(self._db, self._lock, self.path)
-
-    def _rows(self, sql: str, args: tuple[object, ...]) -> list[tuple[Any, ...]]:
-        with self._lock:
-            return list(self._db.execute(sql, args).fetchall())
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
+    def __init__(self, book: DayBook, config: Config) -> None:
+        self.book = book
+        self.config = config
+        with book.writing() as tx:
+            for statement in SCHEMA.split(";"):
+                tx.db.execute(statement)
 
     # -- leases ---------------------------------------------------------------------------
 
     def grant(
         self, book: DayBook, kiosk_id: str, service_code: str, size: int, key: str, now: datetime
     ) -> list[LeasedNumber]:
-        """Lease up to ``size`` numbers (fewer when the quota runs out); the same key, the same block."""
+        """Lease up to ``size`` numbers (fewer when the quota runs out); the same key, the same block.
+
+        Each number and its lease row are one transaction: a crash never leaves a placeholder
+        that no lease can give back.
+        """
         lease_key = f"{kiosk_id}:{key}"
+
+        def record(tx: TicketWrites, ticket: Ticket) -> None:
+            tx.db.execute(
+                "INSERT OR IGNORE INTO api_leases (ticket_id, lease_key, kiosk_id, service, day, seq, number, state) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    ticket.id,
+                    lease_key,
+                    kiosk_id,
+                    ticket.service_code,
+                    ticket.day.isoformat(),
+                    ticket.seq,
+                    ticket.number,
+                    HELD,
+                ),
+            )
+
         for index in range(size):
             try:
-                ticket = book.issue_walk_in(
-                    service_code, placeholder_hash(lease_key, index), "", None, now, f"lease:{lease_key}:{index}"
+                book.issue_walk_in(
+                    service_code,
+                    placeholder_hash(lease_key, index),
+                    "",
+                    None,
+                    now,
+                    f"lease:{lease_key}:{index}",
+                    record,
                 )
             except Refusal as exc:
                 if index == 0 and exc.reason != Reason.QUOTA_FULL:
                     raise
                 break
-            with self._write() as db:
-                db.execute(
-                    "INSERT OR IGNORE INTO api_leases "
-                    "(ticket_id, lease_key, kiosk_id, service, day, seq, number, state) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        ticket.id,
-                        lease_key,
-                        kiosk_id,
-                        ticket.service_code,
-                        ticket.day.isoformat(),
-                        ticket.seq,
-                        ticket.number,
-                        HELD,
-                    ),
-                )
-        rows = self._rows(
+        rows = self.book.query(
             "SELECT ticket_id, service, day, seq, number, state FROM api_leases WHERE lease_key = ? ORDER BY seq",
             (lease_key,),
         )
-        return [LeasedNumber(r[0], r[1], date.fromisoformat(r[2]), r[3], r[4], r[5]) for r in rows]
+        return [_leased(r) for r in rows]
 
     def held(self, day: date, kiosk_id: str | None = None) -> list[LeasedNumber]:
         sql = "SELECT ticket_id, service, day, seq, number, state FROM api_leases WHERE day = ? AND state = ?"
@@ -151,8 +152,7 @@ class Ledger:
         if kiosk_id is not None:
             sql += " AND kiosk_id = ?"
             args += (kiosk_id,)
-        rows = self._rows(sql + " ORDER BY service, seq", args)
-        return [LeasedNumber(r[0], r[1], date.fromisoformat(r[2]), r[3], r[4], r[5]) for r in rows]
+        return [_leased(r) for r in self.book.query(sql + " ORDER BY service, seq", args)]
 
     # -- sync -----------------------------------------------------------------------------
 
@@ -170,206 +170,152 @@ class Ledger:
         before the offline ticket that replaced it claims the booking.
         """
         outcome = SyncOutcome()
-        with self._write() as db:
+        with self.book.writing() as tx:
             for key in voids:
-                row = db.execute("SELECT ticket_id FROM idempotency WHERE key = ?", (f"{kiosk_id}:{key}",)).fetchone()
-                if row is None:
+                # Marked even when nothing committed yet: a request still on its way inside the
+                # server must not commit after its void (``refuse_voided``).
+                tx.db.execute(
+                    "INSERT OR IGNORE INTO api_replies (key, body) VALUES (?, '{}')", (_void_key(kiosk_id, key),)
+                )
+                ticket_id = tx.ticket_of_key(f"{kiosk_id}:{key}")
+                if ticket_id is None:
                     continue  # the request never committed: nothing to undo
-                lease = db.execute(
-                    "SELECT lease_key, seq FROM api_leases WHERE ticket_id = ? AND state = ?", (row[0], USED)
+                lease = tx.db.execute(
+                    "SELECT lease_key FROM api_leases WHERE ticket_id = ? AND state = ?", (ticket_id, USED)
                 ).fetchone()
                 if lease is None:
-                    self._delete_ticket(db, row[0])
-                else:  # it took a leased number: the number goes back to the kiosk's block
-                    self._unfill(db, row[0])
-                    db.execute("DELETE FROM idempotency WHERE key = ?", (f"{kiosk_id}:{key}",))
+                    tx.delete(ticket_id)
+                else:  # a leased number filled online by an older server: back to the kiosk's block
+                    tx.unfill(ticket_id, placeholder_hash(f"unfilled:{ticket_id}", 0))
+                    tx.db.execute("UPDATE api_leases SET state = ? WHERE ticket_id = ?", (HELD, ticket_id))
+                    tx.forget_key(f"{kiosk_id}:{key}")
                 outcome.voided.append(key)
             for item in used:
-                if self._fill(db, kiosk_id, item, outcome):
+                if self._fill(tx, kiosk_id, item, outcome):
                     outcome.used.append(item["ticket_id"])
             for ticket_id in released:
-                lease = db.execute(
+                lease = tx.db.execute(
                     "SELECT state FROM api_leases WHERE ticket_id = ? AND kiosk_id = ?", (ticket_id, kiosk_id)
                 ).fetchone()
                 if lease is None or lease[0] != HELD:
                     continue
-                self._delete_ticket(db, ticket_id)
-                db.execute("UPDATE api_leases SET state = ? WHERE ticket_id = ?", (RELEASED, ticket_id))
+                tx.delete(ticket_id)
+                tx.db.execute("UPDATE api_leases SET state = ? WHERE ticket_id = ?", (RELEASED, ticket_id))
                 outcome.released.append(ticket_id)
             for ticket_id, flag in printed:
-                db.execute("UPDATE tickets SET printed = ? WHERE id = ?", (int(flag), ticket_id))
+                tx.set_printed(ticket_id, flag)
         return outcome
 
-    def _unfill(self, db: sqlite3.Connection, ticket_id: str) -> None:
-        db.execute("UPDATE bookings SET ticket_id = NULL WHERE ticket_id = ?", (ticket_id,))
-        db.execute(
-            "UPDATE tickets SET kind = 'walk_in', holder = '', nik_hash = ?, priority = NULL, booking_code = NULL, "
-            "printed = 0, reprints = 0 WHERE id = ?",
-            (
-                placeholder_hash(f"unfilled:{ticket_id}", 0),
-                ticket_id,
-            ),
+    def _fill(self, tx: TicketWrites, kiosk_id: str, item: dict[str, Any], outcome: SyncOutcome) -> bool:
+        """Write a printed offline ticket over its placeholder. A printed number is never refused,
+        and never dropped silently: what cannot be kept as printed is listed and logged."""
+        ticket_id = item["ticket_id"]
+        number = str(item.get("number", ""))
+        lease = tx.db.execute(
+            "SELECT state, day, service FROM api_leases WHERE ticket_id = ? AND kiosk_id = ?", (ticket_id, kiosk_id)
+        ).fetchone()
+        if lease is None or lease[0] == RELEASED:
+            log.error("sync from %s: %s is no number leased to this kiosk; listed as unknown", kiosk_id, number)
+            outcome.unknown.append(ticket_id)
+            return False
+        if lease[0] == USED:
+            stored = tx.holder_of(ticket_id)
+            if stored == (item.get("nik_hash"), item["issued_at"]):
+                return False  # sent before: already filled in
+            log.error("sync from %s: %s is already held by another ticket; listed as a conflict", kiosk_id, number)
+            outcome.conflicts.append(number)
+            return False
+        day, service = date.fromisoformat(lease[1]), str(lease[2])
+        nik_hash = item.get("nik_hash")
+        if nik_hash:
+            same, today = tx.nik_counts(day, nik_hash, service, excluding=ticket_id)
+            caps = self.config.caps
+            walk_in = item["kind"] == TicketKind.WALK_IN.value
+            if (walk_in and same >= caps.walk_ins_per_nik_per_service) or today >= caps.tickets_per_nik_per_day:
+                # Two kiosks apart from the server each served this person: keep the printed
+                # number (the person holds it) and tell the technicians.
+                log.error("sync from %s: %s exceeds a per-NIK cap; kept and listed as a conflict", kiosk_id, number)
+                outcome.conflicts.append(number)
+        tx.fill_offline(
+            ticket_id,
+            item["kind"],
+            item["holder"],
+            nik_hash,
+            item.get("priority"),
+            item.get("booking_code"),
+            item["issued_at"],
+            bool(item["printed"]),
+            int(item["reprints"]),
         )
-        db.execute("UPDATE api_leases SET state = ? WHERE ticket_id = ?", (HELD, ticket_id))
+        if item.get("booking_code") and not tx.claim_booking(item["booking_code"], ticket_id):
+            log.error("sync from %s: %s checks in a booking already checked in; listed as a conflict", kiosk_id, number)
+            outcome.conflicts.append(number)
+        tx.db.execute("UPDATE api_leases SET state = ? WHERE ticket_id = ?", (USED, ticket_id))
+        return True
 
-    def issue_from_lease(
-        self,
-        config: Config,
-        kiosk_id: str,
-        service_code: str,
-        nik_hash: str,
-        nik_masked: str,
-        priority: Priority | None,
-        now: datetime,
-        key: str,
-    ) -> str | None:
-        """A walk-in online takes the kiosk's lowest leased number first, so a block is always the
-        kiosk's next numbers and an offline day prints numbers in about the order of arrival.
+    def refuse_voided(self, kiosk_id: str, key: str) -> Callable[[TicketWrites, Ticket], None]:
+        """For the issuing transaction: undo it when its kiosk already voided this key.
 
-        Same rules as the day book, checked in this transaction. Returns the ticket id, or None when
-        the kiosk holds no number of this service (the day book then issues the next one).
+        The kiosk gave up on the request (no answer) and printed a leased number instead; a late
+        commit would be a second ticket for the same person that nobody holds.
         """
-        now = now.astimezone(WIB)
-        day = now.date().isoformat()
-        service = config.service(service_code)
-        full_key = f"{kiosk_id}:{key}"
-        with self._write() as db:
-            known = db.execute("SELECT ticket_id FROM idempotency WHERE key = ?", (full_key,)).fetchone()
-            if known is not None:
-                return str(known[0])
-            if service is None:
-                return None
-            lease = db.execute(
-                "SELECT ticket_id, seq FROM api_leases WHERE kiosk_id = ? AND service = ? AND day = ? AND state = ? "
-                "ORDER BY seq LIMIT 1",
-                (kiosk_id, service.code, day, HELD),
-            ).fetchone()
-            if lease is None:
-                return None
-            ticket_id, seq = lease
-            same, today = db.execute(
-                "SELECT COALESCE(SUM(service = ? AND kind = 'walk_in'), 0), COUNT(*) FROM tickets "
-                "WHERE day = ? AND nik_hash = ?",
-                (service.code, day, nik_hash),
-            ).fetchone()
-            rules.check_walk_in(service, service_code, now, config, 1, same, today)
-            ahead = db.execute(
-                "SELECT COUNT(*) FROM tickets t WHERE day = ? AND service = ? AND seq < ? AND served_at IS NULL "
-                "AND NOT EXISTS (SELECT 1 FROM api_leases l WHERE l.ticket_id = t.id AND l.state = ?)",
-                (day, service.code, seq, HELD),
-            ).fetchone()[0]
-            served = [
-                datetime.fromisoformat(r[0])
-                for r in db.execute(
-                    "SELECT served_at FROM tickets WHERE day = ? AND service = ? AND served_at IS NOT NULL "
-                    "ORDER BY served_at DESC LIMIT 20",
-                    (day, service.code),
-                )
-            ]
-            db.execute(
-                "UPDATE tickets SET holder = ?, nik_hash = ?, priority = ?, issued_at = ?, people_ahead = ?, "
-                "wait_minutes = ? WHERE id = ?",
-                (
-                    nik_masked,
-                    nik_hash,
-                    priority.value if priority else None,
-                    now.isoformat(),
-                    ahead,
-                    rules.estimate_wait(ahead, served, service.minutes_per_person),
-                    ticket_id,
-                ),
-            )
-            db.execute("INSERT INTO idempotency (key, ticket_id) VALUES (?, ?)", (full_key, ticket_id))
-            db.execute("UPDATE api_leases SET state = ? WHERE ticket_id = ?", (USED, ticket_id))
-            return str(ticket_id)
+
+        def check(tx: TicketWrites, ticket: Ticket) -> None:
+            voided = tx.db.execute("SELECT 1 FROM api_replies WHERE key = ?", (_void_key(kiosk_id, key),)).fetchone()
+            if voided is not None:
+                log.warning("a request of %s arrived after its kiosk voided it; not issued", kiosk_id)
+                raise SystemFault(Reason.BACKEND_FAULT, detail="voided")
+
+        return check
 
     def known_key(self, key: str) -> bool:
-        return bool(self._rows("SELECT 1 FROM idempotency WHERE key = ?", (key,)))
+        return bool(self.book.query("SELECT 1 FROM idempotency WHERE key = ?", (key,)))
 
     def without_held_ahead(self, ticket: Ticket) -> Ticket:
         """A new ticket's people-ahead and wait without the leased numbers nobody holds yet.
 
         The day book counts every unserved ticket; held placeholders are nobody in the queue.
         """
-        held = self._rows(
+        held = self.book.query(
             "SELECT COUNT(*) FROM api_leases WHERE day = ? AND service = ? AND state = ? AND seq < ?",
             (ticket.day.isoformat(), ticket.service_code, HELD, ticket.seq),
         )[0][0]
         if not held or ticket.people_ahead == 0:
             return ticket
-        ahead = max(0, ticket.people_ahead - int(held))
+        ahead = max(0, ticket.people_ahead - int(str(held)))
         wait = round(ticket.wait_minutes * ahead / ticket.people_ahead)
-        with self._write() as db:
-            db.execute("UPDATE tickets SET people_ahead = ?, wait_minutes = ? WHERE id = ?", (ahead, wait, ticket.id))
+        with self.book.writing() as tx:
+            tx.set_ahead(ticket.id, ahead, wait)
         return replace(ticket, people_ahead=ahead, wait_minutes=wait)
-
-    def _delete_ticket(self, db: sqlite3.Connection, ticket_id: str) -> None:
-        db.execute("UPDATE bookings SET ticket_id = NULL WHERE ticket_id = ?", (ticket_id,))
-        db.execute("DELETE FROM idempotency WHERE ticket_id = ?", (ticket_id,))
-        db.execute("DELETE FROM tickets WHERE id = ?", (ticket_id,))
-
-    def _fill(self, db: sqlite3.Connection, kiosk_id: str, item: dict[str, Any], outcome: SyncOutcome) -> bool:
-        """Write a printed offline ticket over its placeholder. A printed number is never refused."""
-        ticket_id = item["ticket_id"]
-        lease = db.execute(
-            "SELECT state FROM api_leases WHERE ticket_id = ? AND kiosk_id = ?", (ticket_id, kiosk_id)
-        ).fetchone()
-        if lease is None or lease[0] == RELEASED:
-            outcome.unknown.append(ticket_id)
-            return False
-        if lease[0] == USED:
-            return False  # sent before: already filled in
-        db.execute(
-            "UPDATE tickets SET kind = ?, holder = ?, nik_hash = ?, priority = ?, booking_code = ?, issued_at = ?, "
-            "printed = ?, reprints = ? WHERE id = ?",
-            (
-                item["kind"],
-                item["holder"],
-                item.get("nik_hash"),
-                item.get("priority"),
-                item.get("booking_code"),
-                item["issued_at"],
-                int(item["printed"]),
-                int(item["reprints"]),
-                ticket_id,
-            ),
-        )
-        if item.get("booking_code"):
-            claimed = db.execute(
-                "UPDATE bookings SET ticket_id = ? WHERE code = ? AND ticket_id IS NULL",
-                (ticket_id, item["booking_code"]),
-            ).rowcount
-            if not claimed:
-                outcome.conflicts.append(str(item.get("number", "")))
-        db.execute("UPDATE api_leases SET state = ? WHERE ticket_id = ?", (USED, ticket_id))
-        return True
 
     # -- replies of non-ticket POSTs ------------------------------------------------------
 
     def claim_key(self, key: str, digest: str) -> bool:
         """Tie an idempotency key to its request's digest; False if the key came with another request."""
-        with self._write() as db:
-            db.execute("INSERT OR IGNORE INTO api_request_digests (key, digest) VALUES (?, ?)", (key, digest))
-            row = db.execute("SELECT digest FROM api_request_digests WHERE key = ?", (key,)).fetchone()
+        with self.book.writing() as tx:
+            tx.db.execute("INSERT OR IGNORE INTO api_request_digests (key, digest) VALUES (?, ?)", (key, digest))
+            row = tx.db.execute("SELECT digest FROM api_request_digests WHERE key = ?", (key,)).fetchone()
         return bool(row is not None and row[0] == digest)
 
     def is_held(self, ticket_id: str) -> bool:
         """Whether the ticket is a leased number nobody holds yet (a placeholder, not a person's)."""
-        return bool(self._rows("SELECT 1 FROM api_leases WHERE ticket_id = ? AND state = ?", (ticket_id, HELD)))
+        return bool(self.book.query("SELECT 1 FROM api_leases WHERE ticket_id = ? AND state = ?", (ticket_id, HELD)))
 
     def reply(self, key: str) -> dict[str, Any] | None:
-        rows = self._rows("SELECT body FROM api_replies WHERE key = ?", (key,))
-        return json.loads(rows[0][0]) if rows else None
+        rows = self.book.query("SELECT body FROM api_replies WHERE key = ?", (key,))
+        return json.loads(str(rows[0][0])) if rows else None
 
     def remember(self, key: str, body: dict[str, Any]) -> None:
-        with self._write() as db:
-            db.execute("INSERT OR IGNORE INTO api_replies (key, body) VALUES (?, ?)", (key, json.dumps(body)))
+        with self.book.writing() as tx:
+            tx.db.execute("INSERT OR IGNORE INTO api_replies (key, body) VALUES (?, ?)", (key, json.dumps(body)))
 
-    def todays_bookings(self, day: date, site: str) -> list[tuple[Any, ...]]:
-        """Rows for the offline mirror: the booking columns and its ticket number, if any."""
-        return self._rows(
-            "SELECT b.code, b.nik_hash, b.nik_masked, b.name, b.service, b.day, b.slot, b.site, b.status, t.number "
-            "FROM bookings b LEFT JOIN tickets t ON t.id = b.ticket_id WHERE b.day = ? AND b.site = ? "
-            "ORDER BY b.slot, b.code",
-            (day.isoformat(), site),
-        )
+
+def _void_key(kiosk_id: str, key: str) -> str:
+    return f"void:{kiosk_id}:{key}"
+
+
+def _leased(row: tuple[object, ...]) -> LeasedNumber:
+    ticket_id, service, day, seq, number, state = row
+    return LeasedNumber(
+        str(ticket_id), str(service), date.fromisoformat(str(day)), int(str(seq)), str(number), str(state)
+    )

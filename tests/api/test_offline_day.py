@@ -4,23 +4,32 @@ blocks and the mirror, the server comes back, and afterwards it holds exactly wh
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
+import requests
 from api_support import (  # noqa: F401  (fixtures)
+    MONDAY_0800,
     NIK_MAN_1945,
     NIK_OTHER_REGION,
     NIK_WOMAN_1990,
     NIK_YOUNG,
     ApiServer,
+    free_port,
     hasher,
+    kiosk_config,
     make_backend,
+    root,
     server,
+    token_of,
 )
-from faulty import FaultyProxy, Rule
+from faulty import FaultyProxy, Rule, canned
+from server_process import ServerProcess
 
 import kiosk.backends.http as http_module
 from kiosk.backends.http import HttpBackend
+from kiosk.core.clock import FixedClock
 from kiosk.core.errors import Reason, Refusal, SystemFault
 from kiosk.core.model import Priority, Ticket, TicketKind
 from kiosk.core.nik import NikHasher
@@ -61,15 +70,16 @@ def test_an_offline_day_continues_within_the_leased_block_and_syncs_to_exactly_w
     backend.sync()
     assert backend.status().leased_free == {"KTP": 3, "CETAK": 3, "KK": 3, "AKTA": 3}
 
-    assert kiosk.issue_walk_in("KTP", NIK_YOUNG).ticket.number == "A-001"  # online, from the block
+    # Online, the server gives the next number of the day, never one of a kiosk's leased blocks.
+    assert kiosk.issue_walk_in("KTP", NIK_YOUNG).ticket.number == "A-004"
     checked_in = kiosk.check_in("MGT-0001").ticket
-    assert checked_in.number == "A-004"  # online check-in: the next number of the day
-    assert checked_in.people_ahead == 1  # A-001 waits; A-002 and A-003 are leased, nobody holds them yet
+    assert checked_in.number == "A-005"
+    assert checked_in.people_ahead == 1  # A-004 waits; A-001..A-003 are leased, nobody holds them yet
 
     server.stop()
-    assert kiosk.issue_walk_in("KTP", NIK_WOMAN_1990, Priority.PREGNANT).ticket.number == "A-002"
+    assert kiosk.issue_walk_in("KTP", NIK_WOMAN_1990, Priority.PREGNANT).ticket.number == "A-001"
     assert not backend.status().online
-    assert kiosk.check_in("MGT-0003").ticket.number == "A-003"  # a mirrored booking, by code
+    assert kiosk.check_in("MGT-0003").ticket.number == "A-002"  # a mirrored booking, by code
     assert kiosk.check_in(NIK_WOMAN_1990).ticket.number == "C-001"  # MGT-0002 found by NIK hash
     offline_walk_in = kiosk.issue_walk_in("KK", NIK_OTHER_REGION).ticket
     assert offline_walk_in.number == "C-002"
@@ -77,16 +87,17 @@ def test_an_offline_day_continues_within_the_leased_block_and_syncs_to_exactly_w
     assert (offline_walk_in.people_ahead, offline_walk_in.wait_minutes) == (0, 0)
     with pytest.raises(Refusal) as refused:
         kiosk.check_in("MGT-0001")  # checked in online before the cut: never a second number
-    assert refused.value.reason == Reason.ALREADY_CHECKED_IN and refused.value.params["number"] == "A-004"
+    assert refused.value.reason == Reason.ALREADY_CHECKED_IN and refused.value.params["number"] == "A-005"
     with pytest.raises(Refusal) as refused:
         kiosk.issue_walk_in("KK", NIK_OTHER_REGION)  # the per-NIK cap holds offline too
     assert refused.value.reason == Reason.ALREADY_HAS_TICKET
+    assert kiosk.issue_walk_in("KTP", root.make_nik(7)).ticket.number == "A-003"  # the block's last number
     with pytest.raises(SystemFault) as fault:
-        kiosk.issue_walk_in("KTP", NIK_MAN_1945)  # the KTP block is used up: no number beyond it
+        kiosk.issue_walk_in("KTP", root.make_nik(8))  # the KTP block is used up: no number beyond it
     assert fault.value.reason == Reason.BACKEND_UNREACHABLE
     assert {q.service.code: q.remaining for q in kiosk.walk_in_services()} == {"KTP": 0, "CETAK": 3, "KK": 1, "AKTA": 3}
     assert kiosk.reprint("C-002").ticket.reprints == 1  # an offline ticket can be reprinted once
-    assert backend.status().unsynced == 4
+    assert backend.status().unsynced == 5
 
     server.start()
     assert kiosk.quotas()  # the first answer tells the kiosk it is online again
@@ -97,7 +108,7 @@ def test_an_offline_day_continues_within_the_leased_block_and_syncs_to_exactly_w
 
     printed = {t.number: t for t in roll.tickets}
     stored = on_server(server)
-    assert set(stored) == set(printed) == {"A-001", "A-002", "A-003", "A-004", "C-001", "C-002"}
+    assert set(stored) == set(printed) == {"A-001", "A-002", "A-003", "A-004", "A-005", "C-001", "C-002"}
     for number, ticket in printed.items():
         kept = stored[number]
         assert (kept.id, kept.kind, kept.holder, kept.priority, kept.booking_code, kept.issued_at) == (
@@ -110,9 +121,9 @@ def test_an_offline_day_continues_within_the_leased_block_and_syncs_to_exactly_w
         ), number
         assert kept.printed
     assert stored["C-002"].reprints == 1
-    assert stored["A-003"].kind == TicketKind.ONLINE
+    assert stored["A-002"].kind == TicketKind.ONLINE
     book = server.api.book("")
-    assert book.find_booking("MGT-0003").ticket_number == "A-003"  # type: ignore[union-attr]
+    assert book.find_booking("MGT-0003").ticket_number == "A-002"  # type: ignore[union-attr]
     assert book.find_booking("MGT-0002").ticket_number == "C-001"  # type: ignore[union-attr]
 
     # Closing time: unused numbers go back; their slots return to the quota, their numbers stay gaps.
@@ -143,7 +154,8 @@ def test_a_walk_in_whose_answer_never_arrives_is_printed_from_the_block_and_kept
         assert list(stored) == ["D-001"]  # one ticket, the printed one: the lost request was undone
         assert stored["D-001"].id == result.ticket.id and stored["D-001"].holder == "3520**********04"
         assert stored["D-001"].printed
-        assert kiosk.issue_walk_in("AKTA", NIK_MAN_1945).ticket.number == "D-002"
+        # Online: the next number of the day; D-002 stays leased, D-003 (the undone request) a gap.
+        assert kiosk.issue_walk_in("AKTA", NIK_MAN_1945).ticket.number == "D-004"
     finally:
         proxy.close()
 
@@ -183,3 +195,159 @@ def test_a_check_in_whose_answer_never_arrives_is_undone_and_the_printed_one_kep
         assert refused.value.params["number"] == "A-001"
     finally:
         proxy.close()
+
+
+def _server_tickets(server: ServerProcess, kiosk_id: str = "MPP-1") -> dict[str, dict[str, object]]:
+    answer = requests.get(
+        server.url + "/tickets", headers={"Authorization": f"Bearer {token_of(kiosk_id)}"}, timeout=30
+    )
+    answer.raise_for_status()
+    return {t["number"]: t for t in answer.json()["tickets"]}
+
+
+@pytest.fixture
+def server_process(tmp_path: Path) -> Iterator[ServerProcess]:
+    folder = tmp_path / "server"
+    folder.mkdir()
+    process = ServerProcess(folder, free_port())
+    process.start()
+    yield process
+    process.kill()
+
+
+def test_a_number_printed_offline_is_never_given_to_a_second_person_online_after_the_server_restarts(
+    server_process: ServerProcess, tmp_path: Path, hasher: NikHasher
+) -> None:
+    config = kiosk_config(tmp_path / "MPP-1", server_process.url, "MPP-1", lease=3)
+    clock = FixedClock(MONDAY_0800)
+    backend = HttpBackend(config, auto_sync=False, clock=clock)
+    try:
+        kiosk = Kiosk(config=config, backend=backend, hasher=hasher, clock=clock, printer=PaperRoll())
+        backend.sync()
+        assert backend.status().leased_free["KTP"] == 3  # A-001..A-003 leased to this kiosk
+
+        server_process.kill()
+        first = kiosk.issue_walk_in("KTP", NIK_WOMAN_1990).ticket  # person 1, offline
+        assert first.number == "A-001" and not backend.status().online
+
+        server_process.start()  # same day book, same port; the offline retry is due at once
+        second = kiosk.issue_walk_in("KTP", NIK_YOUNG).ticket  # person 2, online
+        assert second.number != first.number
+
+        # The per-NIK caps hold across the transition: person 1 already has a KTP number today.
+        with pytest.raises(Refusal) as refused:
+            kiosk.issue_walk_in("KTP", NIK_WOMAN_1990)
+        assert refused.value.reason == Reason.ALREADY_HAS_TICKET
+        kiosk.issue_walk_in("CETAK", NIK_WOMAN_1990)  # her second ticket of the day, online
+        with pytest.raises(Refusal) as refused:
+            kiosk.issue_walk_in("AKTA", NIK_WOMAN_1990)  # a third would break the daily cap of 2
+        assert refused.value.reason == Reason.DAILY_CAP
+
+        backend.sync()
+        stored = _server_tickets(server_process)
+        assert stored[first.number]["id"] == first.id  # person 1's ticket is on the server, as printed
+        assert stored[first.number]["holder"] == first.holder
+        assert stored[second.number]["id"] == second.id and stored[second.number]["holder"] == second.holder
+        assert [t["holder"] for t in stored.values()].count(first.holder) == 2
+        assert backend.status().unsynced == 0 and backend.status().conflicts == ()
+    finally:
+        backend.close()
+
+
+def test_an_offline_ticket_the_server_cannot_keep_as_printed_is_a_listed_conflict_never_dropped(
+    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher, caplog: pytest.LogCaptureFixture
+) -> None:
+    apart = make_backend(server.url, "MPP-1", lease=2)
+    other = make_backend(server.url, "MPP-2", lease=2)
+    kiosk_apart = Kiosk(config=apart.config, backend=apart, hasher=hasher, clock=server.clock, printer=PaperRoll())
+    kiosk_other = Kiosk(config=other.config, backend=other, hasher=hasher, clock=server.clock, printer=PaperRoll())
+    apart.sync()
+    server.stop()
+    offline = kiosk_apart.issue_walk_in("KTP", NIK_YOUNG).ticket  # cut off from the server
+    server.start()
+    online = kiosk_other.issue_walk_in("KTP", NIK_YOUNG).ticket  # the server cannot know of the first
+    assert online.number != offline.number
+
+    apart.sync()
+    stored = on_server(server)
+    assert stored[offline.number].id == offline.id  # the printed ticket is kept: the person holds it
+    assert stored[online.number].id == online.id
+    assert apart.status().conflicts == (f"{offline.number} (conflict)",)  # on the technician screen
+    assert any(offline.number in r.getMessage() and r.levelname == "ERROR" for r in caplog.records)
+    apart.sync()
+    assert apart.status().conflicts == (f"{offline.number} (conflict)",)  # listed once, kept listed
+
+
+def test_a_sync_that_reports_a_used_number_again_with_another_person_is_listed_not_ignored(
+    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
+) -> None:
+    backend = make_backend(server.url, lease=1)
+    kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=PaperRoll())
+    backend.sync()
+    server.stop()
+    printed = kiosk.issue_walk_in("KTP", NIK_YOUNG).ticket
+    server.start()
+    payload = backend.store.sync_payload()
+    backend.sync()
+    assert backend.status().conflicts == ()
+
+    payload["used"][0]["nik_hash"] = hasher.hash(NIK_MAN_1945)  # the same number, someone else
+    headers = {"Authorization": f"Bearer {token_of('MPP-1')}", "Idempotency-Key": "resent-with-another-person"}
+    answer = requests.post(server.url + "/sync", json=payload, headers=headers, timeout=30).json()
+    assert answer["conflicts"] == [printed.number] and answer["used"] == []
+    assert on_server(server)[printed.number].id == printed.id  # the first, printed ticket stays
+
+
+def test_a_leased_number_printed_offline_counts_the_people_the_server_numbered_past_its_block(
+    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
+) -> None:
+    backend = make_backend(server.url, lease=3)
+    kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=PaperRoll())
+    backend.sync()  # A-001..A-003 leased
+    online = [kiosk.issue_walk_in("KTP", root.make_nik(100 + i)).ticket.number for i in range(10)]
+    assert online[0] == "A-004" and online[-1] == "A-013"
+    backend.sync()  # the mirror now knows ten people were numbered past the block
+    server.stop()
+    offline = kiosk.issue_walk_in("KTP", root.make_nik(200)).ticket
+    assert offline.number == "A-001"
+    # Ten numbered before; 08:00, open since 07:30 at six minutes a person: five taken as called.
+    assert offline.people_ahead == 5
+
+
+def test_a_server_that_refuses_the_offline_tickets_does_not_stop_the_numbers_online(
+    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
+) -> None:
+    proxy = FaultyProxy(server.port)
+    try:
+        backend = make_backend(proxy.url, lease=2)
+        kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=PaperRoll())
+        backend.sync()
+        server.stop()
+        offline = kiosk.issue_walk_in("KTP", NIK_YOUNG).ticket
+        server.start()
+        broken = canned(500, b'{"code": "internal", "status": 500}', "application/problem+json")
+        proxy.rules.append(Rule("POST", "/v1/sync", answer=broken))
+        online = kiosk.issue_walk_in("KTP", root.make_nik(300)).ticket  # the sync fails; the walk-in not
+        assert online.number not in (offline.number, "A-002")  # never a leased number
+        assert backend.status().unsynced >= 1  # the offline ticket still waits, for the next sync
+        proxy.rules.clear()
+        backend.sync()
+        assert {offline.number, online.number} <= set(on_server(server))
+    finally:
+        proxy.close()
+
+
+def test_a_request_that_reaches_the_server_after_its_kiosk_voided_it_issues_nothing(
+    server: ApiServer, hasher: NikHasher
+) -> None:
+    """The kiosk gave up waiting, printed a leased number and voided the key at sync; the lost
+    request, still on its way inside the server, arrives only now: no second ticket for her."""
+    auth = {"Authorization": f"Bearer {token_of('MPP-1')}"}
+    key = "in-doubt-0123456789"
+    sync_headers = {**auth, "Idempotency-Key": "sync-1-0123456789"}
+    voided = requests.post(server.url + "/sync", json={"voids": [key]}, headers=sync_headers, timeout=30)
+    assert voided.status_code == 200
+    body = {"service_code": "KTP", "nik_hash": hasher.hash(NIK_YOUNG), "nik_masked": "3520**********04"}
+    late = requests.post(server.url + "/walk-ins", json=body, headers={**auth, "Idempotency-Key": key}, timeout=30)
+    assert late.status_code == 503
+    assert on_server(server) == {}

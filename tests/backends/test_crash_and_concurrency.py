@@ -3,6 +3,7 @@ workers issuing at once on one day book. Both run real processes on a real SQLit
 
 from __future__ import annotations
 
+import os
 import random
 import signal
 import sqlite3
@@ -17,11 +18,20 @@ from conftest import ROOT, write_config
 
 WORKER = Path(__file__).with_name("walkin_worker.py")
 KILLS = 40
+SEED_ENV = "ANTRIAN_CHAOS_SEED"  # set it to replay a run: the seed is printed at the start of each
 
 
-def start(config: Path, first: int, go: Path | None = None) -> subprocess.Popen[str]:
+def chaos_seed() -> int:
+    """The seed of this run's random kills: from ``ANTRIAN_CHAOS_SEED``, else a fresh one (printed)."""
+    seed = int(os.environ.get(SEED_ENV) or random.SystemRandom().randrange(2**32))
+    print(f"{SEED_ENV}={seed}", flush=True)
+    return seed
+
+
+def start(config: Path, first: int, go: Path | None = None, most: int = 0) -> subprocess.Popen[str]:
     argv = [sys.executable, str(WORKER), str(config), "KTP", str(first)] + ([str(go)] if go else [])
-    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    env = {**os.environ, "WALKIN_MAX": str(most)}
+    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
 
 
 def committed(config: Path) -> list[tuple[int, str]]:
@@ -41,7 +51,8 @@ def reported_numbers(output: str) -> list[str]:
 def test_a_worker_killed_at_random_instants_never_loses_or_repeats_a_number(tmp_path: Path) -> None:
     quota = 400
     config = write_config(tmp_path, {"daily_quota = 60": f"daily_quota = {quota}"})
-    rng = random.Random()
+    seed = chaos_seed()
+    rng = random.Random(seed)
     reported: list[str] = []
     kills = 0
     for run in range(KILLS):
@@ -76,7 +87,7 @@ def test_a_worker_killed_at_random_instants_never_loses_or_repeats_a_number(tmp_
     assert set(reported) <= set(numbers), "a reported number is not in the day book"
     assert len(numbers) - len(reported) <= kills, "more than one unreported number per kill"
     assert kills >= KILLS // 2  # the test really killed workers mid-flight
-    print(f"kills={kills} committed={len(numbers)} reported={len(reported)}")
+    print(f"{SEED_ENV}={seed} kills={kills} committed={len(numbers)} reported={len(reported)}")
 
 
 @pytest.mark.slow
@@ -84,7 +95,9 @@ def test_four_workers_at_once_fill_the_quota_exactly_without_a_duplicate(tmp_pat
     quota = 300
     config = write_config(tmp_path, {"daily_quota = 60": f"daily_quota = {quota}"})
     go = tmp_path / "go"
-    workers = [start(config, first=k * 100_000, go=go) for k in range(4)]
+    # At most 100 numbers each: the quota of 300 needs three of them at least, however the
+    # scheduler of a busy machine favours one process (a verdict that never depends on timing).
+    workers = [start(config, first=k * 100_000, go=go, most=100) for k in range(4)]
     for worker in workers:
         assert worker.stdout is not None
         assert worker.stdout.readline().startswith("READY")
@@ -93,13 +106,14 @@ def test_four_workers_at_once_fill_the_quota_exactly_without_a_duplicate(tmp_pat
     for worker in workers:
         out, err = worker.communicate(timeout=120)
         assert worker.returncode == 0, err
-        assert out.rstrip().endswith("FULL")
+        assert out.rstrip().endswith(("FULL", "DONE"))
         outputs.append(reported_numbers(out))
 
+    assert sum(1 for out in outputs if len(out) < 100) >= 1  # somebody was told "full"
     everything = [number for out in outputs for number in out]
     assert len(everything) == quota
     assert not [n for n, c in Counter(everything).items() if c > 1]
-    assert sum(1 for out in outputs if out) >= 2  # they really competed
+    assert sum(1 for out in outputs if out) >= 3  # they really shared the quota
     rows = committed(config)
     assert sorted(number for _, number in rows) == sorted(everything)
     assert [seq for seq, _ in rows] == list(range(1, quota + 1))

@@ -3,7 +3,9 @@
 Usage: python walkin_worker.py CONFIG SERVICE FIRST_INDEX [GO_FILE]
 Prints each number only after ``issue_walk_in`` returned (the number is committed), flushing
 at once; prints ``FULL`` and exits when the quota is gone. With GO_FILE, waits for it to exist
-first, so that several workers start issuing at the same instant.
+first, so that several workers start issuing at the same instant. With ``WALKIN_MAX`` in the
+environment, prints ``DONE`` and exits after that many numbers (so that several workers must
+share a quota, whichever the scheduler favours).
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ def main() -> int:
     while go is not None and not go.exists():
         time.sleep(0.001)
     index = first
-    while True:
+    most = int(os.environ.get("WALKIN_MAX", "0")) or None
+    while most is None or index - first < most:
         try:
             result = kiosk.issue_walk_in(service, nik(index))
         except Refusal as exc:
@@ -48,6 +51,8 @@ def main() -> int:
             raise
         print(result.ticket.number, flush=True)
         index += 1
+    print("DONE", flush=True)
+    return 0
 
 
 if __name__ == "__main__":

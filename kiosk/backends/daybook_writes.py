@@ -1,0 +1,95 @@
+"""The day book's writes that run inside a neighbouring store's transaction (the API ledger).
+
+Part of the day book: ``DayBook`` owns the ``tickets``, ``bookings`` and ``idempotency``
+tables, and this is the only other code that writes them, always on the day book's own
+connection inside ``DayBook.writing()``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+
+class TicketWrites:
+    """The day book's writes that another store's transaction needs (the server's lease ledger).
+
+    Only obtained from ``DayBook.writing()``: inside one ``BEGIN IMMEDIATE`` on the day book's
+    connection, so that the ledger's own rows and these change together or not at all. The
+    ledger writes its ``api_`` tables through ``db``; ``tickets``, ``bookings`` and
+    ``idempotency`` only through these methods.
+    """
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def fill_offline(
+        self,
+        ticket_id: str,
+        kind: str,
+        holder: str,
+        nik_hash: str | None,
+        priority: str | None,
+        booking_code: str | None,
+        issued_at: str,
+        printed: bool,
+        reprints: int,
+    ) -> None:
+        """Write what a kiosk printed offline over the placeholder of its leased number."""
+        self.db.execute(
+            "UPDATE tickets SET kind = ?, holder = ?, nik_hash = ?, priority = ?, booking_code = ?, issued_at = ?, "
+            "printed = ?, reprints = ? WHERE id = ?",
+            (kind, holder, nik_hash, priority, booking_code, issued_at, int(printed), reprints, ticket_id),
+        )
+
+    def claim_booking(self, code: str, ticket_id: str) -> bool:
+        """Check a booking in with this ticket; False when it already has another one."""
+        return bool(
+            self.db.execute(
+                "UPDATE bookings SET ticket_id = ? WHERE code = ? AND ticket_id IS NULL", (ticket_id, code)
+            ).rowcount
+        )
+
+    def unfill(self, ticket_id: str, placeholder_hash: str) -> None:
+        """Back to a placeholder nobody holds (a request undone by its kiosk)."""
+        self.db.execute("UPDATE bookings SET ticket_id = NULL WHERE ticket_id = ?", (ticket_id,))
+        self.db.execute(
+            "UPDATE tickets SET kind = 'walk_in', holder = '', nik_hash = ?, priority = NULL, booking_code = NULL, "
+            "printed = 0, reprints = 0 WHERE id = ?",
+            (placeholder_hash, ticket_id),
+        )
+
+    def delete(self, ticket_id: str) -> None:
+        """A ticket nobody ever saw: its slot returns to the quota, its number stays a gap."""
+        self.db.execute("UPDATE bookings SET ticket_id = NULL WHERE ticket_id = ?", (ticket_id,))
+        self.db.execute("DELETE FROM idempotency WHERE ticket_id = ?", (ticket_id,))
+        self.db.execute("DELETE FROM tickets WHERE id = ?", (ticket_id,))
+
+    def set_printed(self, ticket_id: str, printed: bool) -> None:
+        self.db.execute("UPDATE tickets SET printed = ? WHERE id = ?", (int(printed), ticket_id))
+
+    def set_ahead(self, ticket_id: str, ahead: int, wait_minutes: int) -> None:
+        self.db.execute(
+            "UPDATE tickets SET people_ahead = ?, wait_minutes = ? WHERE id = ?", (ahead, wait_minutes, ticket_id)
+        )
+
+    def ticket_of_key(self, key: str) -> str | None:
+        row = self.db.execute("SELECT ticket_id FROM idempotency WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def forget_key(self, key: str) -> None:
+        self.db.execute("DELETE FROM idempotency WHERE key = ?", (key,))
+
+    def holder_of(self, ticket_id: str) -> tuple[str | None, str] | None:
+        """(NIK hash, issued at) of a ticket, to tell a resent sync from a different ticket."""
+        row = self.db.execute("SELECT nik_hash, issued_at FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
+        return None if row is None else (row[0], str(row[1]))
+
+    def nik_counts(self, day: date, nik_hash: str, service_code: str, excluding: str) -> tuple[int, int]:
+        """(walk-ins of this service, tickets of any kind) of a NIK hash today, but one ticket."""
+        same, total = self.db.execute(
+            "SELECT COALESCE(SUM(service = ? AND kind = 'walk_in'), 0), COUNT(*) FROM tickets "
+            "WHERE day = ? AND nik_hash = ? AND id != ?",
+            (service_code, day.isoformat(), nik_hash, excluding),
+        ).fetchone()
+        return int(same), int(total)
