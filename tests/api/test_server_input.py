@@ -248,16 +248,20 @@ def test_one_unreadable_stored_ticket_never_breaks_a_read_for_everyone(
     )
     assert good.status_code == 201
     number = leased_number(server)
+    other = leased_number(server)
     db = sqlite3.connect(server.config.backend.path)
     with db:
         db.execute("UPDATE tickets SET issued_at = 'not-a-date', holder = 'x' WHERE id = ?", (number["ticket_id"],))
+        db.execute("UPDATE tickets SET holder = '3171011203850002' WHERE id = ?", (other["ticket_id"],))
+        db.execute("UPDATE api_leases SET state = 'used' WHERE ticket_id = ?", (other["ticket_id"],))
         db.execute("UPDATE api_leases SET state = 'used' WHERE ticket_id = ?", (number["ticket_id"],))
         db.execute("UPDATE bookings SET slot = 'soon' WHERE code = 'MGT-0003'")
     db.close()
     day = server.clock.now().date().isoformat()
     listed = send(server, "GET", f"/tickets?day={day}")
     assert listed.status_code == 200
-    assert [t["number"] for t in listed.json()["tickets"]] == [good.json()["number"]]
+    assert [t["number"] for t in listed.json()["tickets"]] == [good.json()["number"], other["number"]]
+    assert "3171011203850002" not in listed.text and "3171**********02" in listed.text
     assert send(server, "GET", f"/tickets/{day}/{good.json()['number']}").status_code == 200
     assert_problem(send(server, "GET", f"/tickets/{day}/{number['number']}"), 404, "ticket_unknown")
     mirror = send(server, "GET", "/mirror")
