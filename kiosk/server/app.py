@@ -159,8 +159,7 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
                 return None
             return problem(503, "internal", "The API document is not installed with this server")
         template = flask_rule_to_template(rule.rule)
-        resource = api.contract.most_specific(request.path)
-        own = api.contract.methods(resource) if resource else set()
+        own = api.contract.resource_methods(request.path)
         if own and request.method not in own | {"OPTIONS"} | ({"HEAD"} if "GET" in own else set()):
             # OpenAPI matches literal segments before templated ones: GET /bookings/search is no
             # lookup of a booking coded SEARCH but a method that /bookings/search does not have.

@@ -147,6 +147,9 @@ def test_an_operation_added_to_the_document_is_validated_with_no_code_of_its_own
         contract.check(operation, {"loket": "0"}, {}, key, b'{"number": "3520010507050004", "nik": 1}')
     assert {e["field"] for e in wrong.value.errors} == {"counter", "number", "nik"}
     assert "3520010507050004" not in str(wrong.value)
+    assert contract.operation("POST", "/counters/{n}/calls") is None  # a page outside /v1 is not the API
+    assert contract.most_specific("/counters/2/calls") is None
+    assert contract.resource_methods("/v1/counters/2/calls") == {"POST"}
     with pytest.raises(Violation) as missing:
         contract.check(operation, {"loket": "2"}, {}, {}, b'{"number": "A-001"}')
     assert missing.value.status == 400
