@@ -10,6 +10,7 @@ No raw NIK is stored: only its keyed hash and its mask.
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 import threading
 import uuid
@@ -38,8 +39,10 @@ from kiosk.core.model import (
     Ticket,
     TicketKind,
 )
+from kiosk.core.nik import mask
 
 log = logging.getLogger(__name__)
+_CLEAR_NIK = re.compile(r"[0-9]{16}")
 
 
 class DayBook:
@@ -401,9 +404,14 @@ class DayBook:
         out = []
         for row in rows:
             try:
-                out.append(self._ticket(row))
+                ticket = self._ticket(row)
             except (ValueError, TypeError) as exc:  # its values may be personal data: log the id only
                 log.error("ticket %s in %s cannot be read (%s): left out", row[0], self.path, type(exc).__name__)
+                continue
+            if _CLEAR_NIK.search(ticket.holder):  # stored before the server checked holders: never shown
+                log.error("ticket %s in %s holds a clear NIK: shown masked", ticket.id, self.path)
+                ticket = replace(ticket, holder=_CLEAR_NIK.sub(lambda m: mask(m.group()), ticket.holder))
+            out.append(ticket)
         return out
 
     def find_ticket(self, day: date, number: str) -> Ticket | None:

@@ -156,15 +156,32 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
     def keep_the_contract() -> Response | None:
         """Every documented operation is checked against docs/api/openapi.yaml before its route runs."""
         rule = request.url_rule
-        if rule is None or request.method == "OPTIONS":
+        if rule is None:
             return None  # routing answers 404/405 itself
         if api.contract is None:
             if request.path == "/v1/health":
                 return None
             return problem(503, "internal", "The API document is not installed with this server")
-        operation = api.contract.operation(request.method, flask_rule_to_template(rule.rule))
+        template = flask_rule_to_template(rule.rule)
+        own = api.contract.resource_methods(request.path)
+        if own and request.method not in own | {"OPTIONS"} | ({"HEAD"} if "GET" in own else set()):
+            # OpenAPI matches literal segments before templated ones: GET /bookings/search is no
+            # lookup of a booking coded SEARCH but a method that /bookings/search does not have.
+            answer = problem(405, "method_not_allowed", "Method Not Allowed")
+            answer.headers["Allow"] = ", ".join(sorted(own | {"OPTIONS"}))
+            return answer
+        if request.method == "OPTIONS":
+            documented = api.contract.methods(template)
+            if not documented:
+                return None
+            # Exactly the documented methods: /bookings/search must not offer the GET of /bookings/{code}.
+            allowed = documented | {"OPTIONS"} | ({"HEAD"} if "GET" in documented else set())
+            return Response(status=204, headers={"Allow": ", ".join(sorted(allowed))})
+        operation = api.contract.operation(request.method, template)
         if operation is None:
             return None  # pages outside the API (counter screens, sounds) have no JSON contract
+        if operation.max_body_bytes is not None:  # a whole offline morning travels in one sync
+            request.max_content_length = max(operation.max_body_bytes, config.server.max_body_bytes)
         raw = request.get_data(cache=True) if operation.body is not None else b""
         headers = {name.lower(): value for name, value in request.headers.items()}
         checked = api.contract.check(operation, request.view_args or {}, request.args, headers, raw)

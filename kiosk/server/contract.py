@@ -91,6 +91,7 @@ class Operation:
     parameters: tuple[Parameter, ...]
     body: Draft202012Validator | None
     body_required: bool
+    max_body_bytes: int | None  # ``x-max-body-bytes`` of the request body: a larger limit than the server's
 
     @property
     def path_names(self) -> list[str]:
@@ -174,21 +175,60 @@ class Contract:
             )
         body: Draft202012Validator | None = None
         required = False
+        limit = None
         if "requestBody" in operation:
             request_body, pointer = self._resolve(operation["requestBody"], here + "/requestBody")
             if "application/json" in request_body.get("content", {}):
                 body = self._validator(pointer + _pointer("content", "application/json", "schema"))
                 required = bool(request_body.get("required", False))
-        return Operation(method, template, tuple(parameters.values()), body, required)
+            if isinstance(request_body.get("x-max-body-bytes"), int):
+                limit = int(request_body["x-max-body-bytes"])
+        return Operation(method, template, tuple(parameters.values()), body, required, limit)
+
+    def _relative(self, path: str) -> str | None:
+        """``/v1/tickets`` -> ``/tickets``; None for a path outside the API (pages, sounds)."""
+        if not self.base_path:
+            return path
+        if not path.startswith(self.base_path + "/"):
+            return None
+        return path[len(self.base_path) :]
 
     def operation(self, method: str, template: str) -> Operation | None:
-        """The documented operation for a served route template (``/v1/...`` or relative)."""
-        relative = template.removeprefix(self.base_path) if self.base_path else template
+        """The documented operation for a served route template (``/v1/...``)."""
+        relative = self._relative(template)
+        if relative is None:
+            return None
         method = method.lower()
         found = self._operations.get((method, _shape(relative)))
         if found is None and method == "head":
             found = self._operations.get(("get", _shape(relative)))
         return found
+
+    def most_specific(self, path: str) -> str | None:
+        """The documented template a concrete request path belongs to (OpenAPI: literal segments win)."""
+        relative = self._relative(path)
+        if relative is None:
+            return None
+        best: tuple[int, str] | None = None
+        for shape in {shape for _method, shape in self._operations}:
+            pattern = "^" + "[^/]+".join(re.escape(part) for part in shape.split("{}")) + "$"
+            if re.match(pattern, relative):
+                literal = sum(1 for segment in shape.split("/") if segment and segment != "{}")
+                if best is None or literal > best[0]:
+                    best = (literal, shape)
+        return best[1] if best else None
+
+    def resource_methods(self, path: str) -> set[str]:
+        """The documented methods of the resource a concrete request path belongs to."""
+        shape = self.most_specific(path)
+        return {method.upper() for method, known in self._operations if known == shape} if shape else set()
+
+    def methods(self, template: str) -> set[str]:
+        """The documented methods of a served route template, upper case (empty if undocumented)."""
+        relative = self._relative(template)
+        if relative is None:
+            return set()
+        return {method.upper() for method, shape in self._operations if shape == _shape(relative)}
 
     def operations(self) -> list[Operation]:
         return list(self._operations.values())

@@ -15,6 +15,7 @@ from api_support import NIK_YOUNG, ApiServer, hasher, server, token_of  # noqa: 
 from schema_check import problems
 
 from kiosk.core.nik import NikHasher, mask
+from kiosk.server.contract import Contract, Violation, flask_rule_to_template
 
 SPEC_FILE = Path(__file__).resolve().parents[2] / "docs" / "api" / "openapi.yaml"
 
@@ -110,3 +111,45 @@ def test_answers_of_the_server_have_the_documented_shapes(
         assert response.headers["Content-Type"].startswith(media), (path, response.headers["Content-Type"])
         assert problems(response.json(), body["schema"], spec) == [], (method, path, status)
     assert {"200", "201", "204", "404", "409", "422"} <= seen_statuses
+
+
+def test_an_operation_added_to_the_document_is_validated_with_no_code_of_its_own(spec: dict[str, Any]) -> None:
+    """What a new blueprint (counters, the display) documents is checked like the rest: parameters and body."""
+    spec["paths"]["/counters/{counter}/calls"] = {
+        "post": {
+            "parameters": [
+                {"name": "counter", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}},
+                {"$ref": "#/components/parameters/IdempotencyKey"},
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["number"],
+                            "properties": {"number": {"$ref": "#/components/schemas/TicketNumber"}},
+                        }
+                    }
+                },
+            },
+            "responses": {"201": {"description": "called"}},
+        }
+    }
+    contract = Contract(spec)
+    operation = contract.operation("POST", flask_rule_to_template("/v1/counters/<int:loket>/calls"))
+    assert operation is not None
+    key = {"idempotency-key": "key-0000001"}
+    checked = contract.check(operation, {"loket": "2"}, {}, key, b'{"number": "A-001"}')
+    assert checked.body == {"number": "A-001"}
+    with pytest.raises(Violation) as wrong:
+        contract.check(operation, {"loket": "0"}, {}, key, b'{"number": "3520010507050004", "nik": 1}')
+    assert {e["field"] for e in wrong.value.errors} == {"counter", "number", "nik"}
+    assert "3520010507050004" not in str(wrong.value)
+    assert contract.operation("POST", "/counters/{n}/calls") is None  # a page outside /v1 is not the API
+    assert contract.most_specific("/counters/2/calls") is None
+    assert contract.resource_methods("/v1/counters/2/calls") == {"POST"}
+    with pytest.raises(Violation) as missing:
+        contract.check(operation, {"loket": "2"}, {}, {}, b'{"number": "A-001"}')
+    assert missing.value.status == 400

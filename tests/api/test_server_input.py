@@ -248,16 +248,20 @@ def test_one_unreadable_stored_ticket_never_breaks_a_read_for_everyone(
     )
     assert good.status_code == 201
     number = leased_number(server)
+    other = leased_number(server)
     db = sqlite3.connect(server.config.backend.path)
     with db:
         db.execute("UPDATE tickets SET issued_at = 'not-a-date', holder = 'x' WHERE id = ?", (number["ticket_id"],))
+        db.execute("UPDATE tickets SET holder = '3171011203850002' WHERE id = ?", (other["ticket_id"],))
+        db.execute("UPDATE api_leases SET state = 'used' WHERE ticket_id = ?", (other["ticket_id"],))
         db.execute("UPDATE api_leases SET state = 'used' WHERE ticket_id = ?", (number["ticket_id"],))
         db.execute("UPDATE bookings SET slot = 'soon' WHERE code = 'MGT-0003'")
     db.close()
     day = server.clock.now().date().isoformat()
     listed = send(server, "GET", f"/tickets?day={day}")
     assert listed.status_code == 200
-    assert [t["number"] for t in listed.json()["tickets"]] == [good.json()["number"]]
+    assert [t["number"] for t in listed.json()["tickets"]] == [good.json()["number"], other["number"]]
+    assert "3171011203850002" not in listed.text and "3171**********02" in listed.text
     assert send(server, "GET", f"/tickets/{day}/{good.json()['number']}").status_code == 200
     assert_problem(send(server, "GET", f"/tickets/{day}/{number['number']}"), 404, "ticket_unknown")
     mirror = send(server, "GET", "/mirror")
@@ -266,3 +270,23 @@ def test_one_unreadable_stored_ticket_never_breaks_a_read_for_everyone(
     assert "MGT-0001" in {b["code"] for b in mirror.json()["bookings"]}
     assert send(server, "GET", "/bookings/MGT-0003").status_code == 404
     assert any("cannot be read" in r.getMessage() for r in caplog.records)
+
+
+def test_a_sync_of_a_busy_offline_morning_fits_although_it_is_larger_than_other_bodies(server: ApiServer) -> None:
+    """200 offline tickets are about 66 kB: over the 16 kB of other bodies, never refused with 413."""
+    number = leased_number(server)
+    used = [{**offline_walk_in(number), "ticket_id": str(uuid.uuid4()), "number": f"A-{n:03d}"} for n in range(200)]
+    answer = send(server, "POST", "/sync", {"used": used, "released": [], "voids": [], "printed": []})
+    assert answer.status_code == 200, answer.text[:300]
+    assert len(answer.json()["unknown"]) == 200  # none of them is a lease of this kiosk
+    too_big = send(server, "POST", "/walk-ins", {**WALK_IN, "padding": "x" * 40_000})
+    assert_problem(too_big, 413, "body_too_large")
+
+
+def test_a_get_on_a_path_that_only_posts_is_405_not_a_lookup_of_another_route(server: ApiServer) -> None:
+    for path in ["/bookings/search", f"/tickets/{uuid.uuid4()}/printed", f"/tickets/{uuid.uuid4()}/reprints"]:
+        answer = send(server, "GET", path)
+        assert_problem(answer, 405, "method_not_allowed")
+        assert answer.headers["Allow"] == "OPTIONS, POST"
+    options = send(server, "OPTIONS", "/bookings/search")
+    assert options.status_code == 204 and options.headers["Allow"] == "OPTIONS, POST"
