@@ -35,7 +35,6 @@ from kiosk.ui.widgets import BigButton
 log = logging.getLogger(__name__)
 
 SILENT_SCREENS = ("pin", "technician")  # the technician's screens: no button, no speech
-LISTEN_WIDTH_DP = 300
 CACHE_MAX_BYTES = 200 * 1024 * 1024  # ~400 prompts; a spoken ticket number is new text each time
 PRUNE_EVERY = 50  # renders between two looks at the cache's size
 
@@ -217,6 +216,13 @@ class ListenButton(BigButton):
 
     shown = BooleanProperty(True)
 
+    def on_touch_down(self, touch: Any) -> bool:
+        # Hidden (technician screens) it must not take the tap: a disabled Kivy widget swallows
+        # every touch on it, and the technician's own buttons lie under this corner.
+        if not self.shown:
+            return False
+        return bool(super().on_touch_down(touch))
+
     def on_release(self) -> None:
         app = App.get_running_app()
         if app is not None and self.shown:
@@ -228,7 +234,7 @@ Builder.load_string(f"""
 <ListenButton>:
     text: app.lang._("{LISTEN_LABEL}") if self.shown else ""
     size_hint: None, None
-    size: dp({LISTEN_WIDTH_DP}), dp(theme.TOUCH_DP)
+    size: dp(theme.LISTEN_SLOT_W_DP), dp(theme.TOUCH_DP)
     background: theme.rgba(theme.HEADER)
     foreground: theme.rgba(theme.ON_HEADER)
     opacity: 1 if self.shown else 0
