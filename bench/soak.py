@@ -56,7 +56,7 @@ fake = FakePrinter().start()
 print(fake.port, flush=True)
 done = 0
 for line in sys.stdin:
-    fake.wait_idle(5)
+    fake.wait_idle(60)  # returns as soon as all are in; a loaded machine may need far more than 5 s
     with fake._lock:
         done += len([r for r in fake.received if r.data and not r.dropped])
         fake.received.clear()
