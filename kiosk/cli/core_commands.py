@@ -212,12 +212,14 @@ def report(args: argparse.Namespace) -> int:
     print(f"{daily.site} — {daily.day.isoformat()}")
     print(
         f"{_('Layanan'):<28} {_('Booking'):>8} {_('Hadir'):>6} {_('Langsung'):>9} {_('Tidak hadir'):>12} "
-        f"{_('Prioritas'):>10}"
+        f"{_('Prioritas'):>10} {_('Dilayani'):>9} {_('Tak hadir'):>10} {_('Tunggu'):>7} {_('Layanan'):>8}"
     )
     for r in daily.rows:
+        wait = "-" if r.median_wait_minutes is None else f"{r.median_wait_minutes:.0f}'"
+        serve = "-" if r.median_service_minutes is None else f"{r.median_service_minutes:.0f}'"
         print(
             f"{r.service_name[:28]:<28} {r.bookings:>8} {r.check_ins:>6} {r.walk_ins:>9} {r.no_shows:>12} "
-            f"{r.priority:>10}"
+            f"{r.priority:>10} {r.served:>9} {r.absent:>10} {wait:>7} {serve:>8}"
         )
     for path in files:
         print(path)

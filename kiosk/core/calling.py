@@ -4,8 +4,8 @@ Pure rules, no storage (``kiosk.backends.calls`` applies them inside one transac
 The rule, in words (docs/calling.md):
 
 - A counter calls, over the services it serves, the waiting ticket that comes first by
-  ``line_key``: priority tickets first, then in order of issue (``queued_at``; the sequence
-  number breaks a tie). Leased numbers nobody holds yet are nobody and are never called.
+  ``line_key``: priority tickets first, then in order of issue (``queued_at``; among tickets
+  issued at the same instant, the one issued first). Leased numbers nobody holds yet are nobody and are never called.
 - ``recall`` calls the counter's current ticket again; ``done`` finishes it as served.
 - ``absent``: the first time, the ticket goes back to waiting at the end of the line of the
   moment (``queued_at`` = now; priority stays); the second time it is a no-show, finished.

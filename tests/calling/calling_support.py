@@ -56,7 +56,8 @@ def write_site(folder: Path, replacements: dict[str, str] | None = None) -> Path
     lines += [f"{c} {token_hash(counter_token(c))} counter" for c in COUNTERS]
     (folder / "tokens").write_text("\n".join(lines) + "\n", encoding="utf-8")
     edits = {'# tokens_file = "/etc/antrian/tokens"': 'tokens_file = "tokens"', **(replacements or {})}
-    return write_config(folder, edits)
+    path: Path = write_config(folder, edits)
+    return path
 
 
 @pytest.fixture
@@ -92,7 +93,8 @@ class Server:
 
     @property
     def url(self) -> str:
-        return self.running.url
+        url: str = self.running.url
+        return url
 
     def post(self, path: str, token: str, body: Any = None, key: str | None = None) -> requests.Response:
         headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4()) if key is None else key}

@@ -10,20 +10,21 @@ import pytest
 from calling_support import callbook, clock, kiosk, make_nik, site_config  # noqa: F401  (fixtures)
 
 from kiosk.backends.calls import CallBook
-from kiosk.core.calling import Step, TicketState
+from kiosk.core.calling import Call, Step, TicketState
 from kiosk.core.clock import FixedClock
 from kiosk.core.errors import BadInput, Reason, Refusal
 from kiosk.core.model import Priority
 from kiosk.core.usecases import Kiosk
 
 
-def step(book: CallBook, clock: FixedClock, counter: str, what: Step, **kw: str) -> object:
+def step(book: CallBook, clock: FixedClock, counter: str, what: Step, **kw: str) -> Call:
     clock.travel(timedelta(minutes=1))
     return book.step(counter, what, clock.now(), str(uuid.uuid4()), **kw)
 
 
 def issue(kiosk: Kiosk, index: int, service: str = "KTP", priority: Priority | None = None) -> str:
-    return kiosk.issue_walk_in(service, make_nik(index), priority).ticket.number
+    number: str = kiosk.issue_walk_in(service, make_nik(index), priority).ticket.number
+    return number
 
 
 def test_a_counter_calls_priority_first_then_in_order_of_issue(
@@ -65,15 +66,15 @@ def test_absent_returns_to_the_end_of_the_line_once_and_the_second_time_is_a_no_
     issue(kiosk, 1)
     issue(kiosk, 2)
     first = step(callbook, clock, "1", Step.NEXT)
-    assert first.number == "A-001"  # type: ignore[attr-defined]
+    assert first.number == "A-001"
     back = step(callbook, clock, "1", Step.ABSENT)
-    assert back.state == TicketState.ABSENT  # type: ignore[attr-defined]
-    assert step(callbook, clock, "1", Step.NEXT).number == "A-002"  # type: ignore[attr-defined]
+    assert back.state == TicketState.ABSENT
+    assert step(callbook, clock, "1", Step.NEXT).number == "A-002"
     step(callbook, clock, "1", Step.DONE)
     again = step(callbook, clock, "1", Step.NEXT)
-    assert again.number == "A-001"  # type: ignore[attr-defined]
+    assert again.number == "A-001"
     gone = step(callbook, clock, "1", Step.ABSENT)
-    assert gone.state == TicketState.NO_SHOW  # type: ignore[attr-defined]
+    assert gone.state == TicketState.NO_SHOW
     with pytest.raises(Refusal) as nothing:
         step(callbook, clock, "1", Step.NEXT)
     assert nothing.value.reason == Reason.NOTHING_WAITING
@@ -86,11 +87,11 @@ def test_transfer_keeps_the_place_in_the_other_services_line(
     issue(kiosk, 2, "KK")  # C-001, 08:00 too, but issued later
     clock.travel(timedelta(minutes=5))
     issue(kiosk, 3, "KK")  # C-002, 08:05
-    assert step(callbook, clock, "1", Step.NEXT).number == "A-001"  # type: ignore[attr-defined]
+    assert step(callbook, clock, "1", Step.NEXT).number == "A-001"
     moved = step(callbook, clock, "1", Step.TRANSFER, service_code="KK")
-    assert moved.state == TicketState.WAITING  # type: ignore[attr-defined]
+    assert moved.state == TicketState.WAITING
     # At Loket 3 (KK), A-001 stands where its issue time puts it: before C-001 and C-002.
-    assert [step(callbook, clock, "3", Step.NEXT).number for _ in range(1)] == ["A-001"]  # type: ignore[attr-defined]
+    assert [step(callbook, clock, "3", Step.NEXT).number for _ in range(1)] == ["A-001"]
     with pytest.raises(Refusal) as same:
         step(callbook, clock, "3", Step.TRANSFER, service_code="KK")
     assert same.value.reason == Reason.TRANSFER_SAME_SERVICE
@@ -119,13 +120,13 @@ def test_a_stale_page_never_acts_on_a_ticket_it_does_not_show(
     step(callbook, clock, "1", Step.DONE)  # in another tab
     second = step(callbook, clock, "1", Step.NEXT)
     with pytest.raises(Refusal) as finished:  # the stale tab still shows A-001
-        step(callbook, clock, "1", Step.DONE, ticket_id=first.ticket_id)  # type: ignore[attr-defined]
+        step(callbook, clock, "1", Step.DONE, ticket_id=first.ticket_id)
     assert finished.value.reason == Reason.TICKET_FINISHED
-    step(callbook, clock, "1", Step.TRANSFER, service_code="KK", ticket_id=second.ticket_id)  # type: ignore[attr-defined]
+    step(callbook, clock, "1", Step.TRANSFER, service_code="KK", ticket_id=second.ticket_id)
     taken = step(callbook, clock, "2", Step.NEXT)
-    assert taken.ticket_id == second.ticket_id  # type: ignore[attr-defined]
+    assert taken.ticket_id == second.ticket_id
     with pytest.raises(Refusal) as stale:
-        step(callbook, clock, "1", Step.RECALL, ticket_id=second.ticket_id)  # type: ignore[attr-defined]
+        step(callbook, clock, "1", Step.RECALL, ticket_id=second.ticket_id)
     assert stale.value.reason == Reason.CALL_STALE
     with pytest.raises(BadInput):
         step(callbook, clock, "9", Step.NEXT)
@@ -148,7 +149,7 @@ def test_recall_is_a_new_call_of_the_same_number_with_a_higher_seq(
     issue(kiosk, 1)
     first = step(callbook, clock, "1", Step.NEXT)
     again = step(callbook, clock, "1", Step.RECALL)
-    assert (again.number, again.kind.value, again.seq) == (first.number, "recall", first.seq + 1)  # type: ignore[attr-defined]
+    assert (again.number, again.kind.value, again.seq) == (first.number, "recall", first.seq + 1)
     shown = callbook.display(clock.now())
     assert [c.seq for c in shown.calls] == [2, 1] and shown.waiting["KTP"] == 0
 

@@ -18,12 +18,14 @@ def problems_of(tmp_path: Path, counters: str) -> list[str]:
     path.write_text(text[: text.index("[[counters]]")] + counters + "\n", encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         config_mod.load(path)
-    return caught.value.problems
+    found: list[str] = caught.value.problems
+    return found
 
 
 def test_the_example_counters_are_typed_and_name_the_services_they_serve(tmp_path: Path) -> None:
     config = config_mod.load(write_config(tmp_path))
-    assert config.counter("2") is not None and config.counter("2").services == ("KTP", "KK")  # type: ignore[union-attr]
+    second = config.counter("2")
+    assert second is not None and second.services == ("KTP", "KK")
     assert [c.name for c in config.counters] == ["Loket 1", "Loket 2", "Loket 3"]
 
 
