@@ -35,17 +35,29 @@ def build_printer(config: Config) -> TicketPrinter:
     return build_ticket_printer(config)
 
 
-def build_hasher(config: Config, store: object | None = None) -> NikHasher:
-    """The NIK hasher keyed by the site secret, checked against the store that keeps its hashes.
+def site_key(config: Config, store: object | None = None) -> bytes:
+    """The site secret, checked against the store that keeps the hashes made with it.
 
-    A secret is created only for a store that holds no NIK hash yet; the store records the
-    secret's fingerprint, so a kiosk keyed differently from its day book is refused here.
+    A secret is created only for a store that holds no NIK hash yet; a day book records the
+    secret's fingerprint, so a kiosk (or server) keyed differently from its day book is refused.
     """
     if isinstance(store, DayBook):
         key = secret.load_or_create(config.secret_path, may_create=not store.holds_nik_hashes())
         store.adopt_key(secret.fingerprint(key))
-        return NikHasher(key)
-    return NikHasher(secret.load_or_create(config.secret_path))
+        return key
+    return secret.load_or_create(config.secret_path)
+
+
+def build_hasher(config: Config, store: object | None = None) -> NikHasher:
+    """The NIK hasher keyed by the site secret (see ``site_key``); an http kiosk also sends the
+    secret's fingerprint with every call, so a server keyed otherwise refuses it in words."""
+    key = site_key(config, store)
+    if config.backend.kind == "http":
+        from kiosk.backends.http import HttpBackend  # requests: only for an http kiosk
+
+        if isinstance(store, HttpBackend):
+            store.use_site_key(secret.fingerprint(key))
+    return NikHasher(key)
 
 
 def build_importer(config: Config) -> BookingImporter:

@@ -105,6 +105,11 @@ class HttpBackend(OfflineMixin):
 
     # -- transport ------------------------------------------------------------------------
 
+    def use_site_key(self, fingerprint: str) -> None:
+        """Send the site secret's fingerprint with every call: a server keyed with another secret
+        refuses (``secret_mismatch``) instead of matching no NIK and resetting every cap."""
+        self.session.headers[wire.SITE_KEY_HEADER] = fingerprint
+
     def status(self) -> BackendStatus:
         return BackendStatus(
             online=self.online,

@@ -21,6 +21,10 @@ from kiosk.core.model import (
     TicketKind,
 )
 
+# The site secret's fingerprint (kiosk.backends.secret.fingerprint), never the secret: an http kiosk
+# sends it with every call, and a server keyed with another secret refuses with secret_mismatch.
+SITE_KEY_HEADER = "X-Antrian-Site-Key"
+
 
 def ticket_to_dict(ticket: Ticket) -> dict[str, Any]:
     return {

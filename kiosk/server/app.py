@@ -19,12 +19,15 @@ from typing import Any
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
+from kiosk import bootstrap
+from kiosk.backends import secret
 from kiosk.backends.daybook import DayBook
 from kiosk.core import rules, wire
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal
 from kiosk.core.model import Priority
+from kiosk.core.wire import SITE_KEY_HEADER
 from kiosk.server import counter_api, web
 from kiosk.server.contract import Contract, Violation, flask_rule_to_template, with_service_codes
 from kiosk.server.ledger import Ledger
@@ -103,6 +106,9 @@ class BookingApi:
         self.clock = clock
         self.tokens = {digest: kiosk for kiosk, digest in tokens.items()}
         self.service = BookingService(config, clock)
+        # The server's own day book holds NIK hashes too: its secret is checked against it here,
+        # and every kiosk that sends its fingerprint must have been keyed with the same one.
+        self.key_fingerprint = secret.fingerprint(bootstrap.site_key(config, self.book("")))
         self.spec: dict[str, Any] | None = None
         self.contract: Contract | None = None
         try:
@@ -149,6 +155,10 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
         kiosk = api.kiosk_of(request.headers.get("Authorization"))
         if kiosk is None:
             return problem(401, "unauthorized", "Missing or unknown bearer token")
+        sent = request.headers.get(SITE_KEY_HEADER)
+        if sent is not None and not hmac.compare_digest(sent, api.key_fingerprint):
+            log.error("kiosk %s is keyed with another site secret: refused", kiosk)
+            return problem(503, Reason.SECRET_MISMATCH.value, "This kiosk's site.secret is not the server's")
         g.kiosk = kiosk
         return None
 

@@ -117,6 +117,7 @@ def hasher() -> NikHasher:
 def server(tmp_path: Path, hasher: NikHasher) -> Iterator[ApiServer]:
     folder = tmp_path / "server"
     folder.mkdir()
+    (folder / "site.secret").write_bytes(SECRET)  # one site, one secret: the kiosks' and the server's
     config = config_mod.load(write_config(folder, {'kiosk_id = "MPP-1"': 'kiosk_id = "SERVER"'}))
     api = ApiServer(config, FixedClock(MONDAY_0800), 0)
     api.start()
