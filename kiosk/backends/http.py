@@ -49,6 +49,32 @@ IN_DOUBT = frozenset(
 _REASONS = {r.value: r for r in Reason}
 
 
+def api_session(config: Config, token: str, user_agent: str) -> requests.Session:
+    """A session for the booking API: TLS as configured, the bearer token, a few quick retries.
+
+    Retrying a POST is safe: every POST carries an Idempotency-Key, so a retry gets the first answer.
+    """
+    session = requests.Session()
+    session.verify = config.backend.verify_tls
+    session.headers["Authorization"] = f"Bearer {token}"
+    session.headers["User-Agent"] = user_agent
+    retry = Retry(
+        total=2,
+        connect=2,
+        read=1,
+        status=1,
+        backoff_factor=0.05,
+        status_forcelist=(502, 503, 504),
+        allowed_methods=frozenset({"GET", "POST"}),
+        raise_on_status=False,
+        respect_retry_after_header=False,
+    )
+    adapter = HTTPAdapter(max_retries=retry, pool_connections=2, pool_maxsize=4)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
 def _read_token(config: Config) -> str:
     backend = config.backend
     if backend.token_file is not None:
@@ -74,24 +100,7 @@ class HttpBackend(OfflineMixin):
         self.clock = clock or SystemClock()  # only for "is it closing time?": the server's clock rules
         self.base = config.backend.url.rstrip("/")
         self.timeout = (config.backend.connect_timeout_s, config.backend.read_timeout_s)
-        self.session = requests.Session()
-        self.session.verify = config.backend.verify_tls
-        self.session.headers["Authorization"] = f"Bearer {_read_token(config)}"
-        self.session.headers["User-Agent"] = f"antrian-kiosk/{config.site.kiosk_id}"
-        retry = Retry(
-            total=2,
-            connect=2,
-            read=1,
-            status=1,
-            backoff_factor=0.05,
-            status_forcelist=(502, 503, 504),
-            allowed_methods=frozenset({"GET", "POST"}),  # every POST carries an Idempotency-Key
-            raise_on_status=False,
-            respect_retry_after_header=False,
-        )
-        adapter = HTTPAdapter(max_retries=retry, pool_connections=2, pool_maxsize=4)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self.session = api_session(config, _read_token(config), f"antrian-kiosk/{config.site.kiosk_id}")
         self.store = store or OfflineStore(config.backend.path)
         self.online = True  # until a call says otherwise
         self.latency_ms: float | None = None

@@ -14,11 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
 from kiosk.backends.calls import call_from_dict
-from kiosk.backends.http import _transport_failure
+from kiosk.backends.http import _transport_failure, api_session
 from kiosk.core.calling import Call, Step
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
@@ -51,24 +49,7 @@ class HttpCalls:
     def __init__(self, config: Config, token: str) -> None:
         self.base = config.backend.url.rstrip("/")
         self.timeout = (config.backend.connect_timeout_s, config.backend.read_timeout_s)
-        self.session = requests.Session()
-        self.session.verify = config.backend.verify_tls
-        self.session.headers["Authorization"] = f"Bearer {token}"
-        self.session.headers["User-Agent"] = "antrian-counter"
-        retry = Retry(
-            total=2,
-            connect=2,
-            read=1,
-            status=1,
-            backoff_factor=0.05,
-            status_forcelist=(502, 503, 504),
-            allowed_methods=frozenset({"GET", "POST"}),  # every POST carries an Idempotency-Key
-            raise_on_status=False,
-            respect_retry_after_header=False,
-        )
-        adapter = HTTPAdapter(max_retries=retry)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self.session = api_session(config, token, "antrian-counter")
 
     def close(self) -> None:
         self.session.close()
