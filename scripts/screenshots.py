@@ -5,18 +5,26 @@ orientation runs in its own process: Kivy opens one window per process, and its 
 set before the window exists. The screens are reached the way the app reaches them
 (``app.go`` with what the use cases return), on a demo day in a temp folder at 09:00 WIB.
 
+Every citizen screen is shot in each language of ``kiosk.i18n.LANGUAGES``: Indonesian as
+``<screen>.png``, the others as ``<screen>.<code>.png`` (``home.en.png``, ``home.jv.png``);
+each shot checks that its language's text is on screen. Technician screens stay Indonesian.
+The idle timer runs on a clock of the script's own, so the idle warning is shot by moving
+that clock, never by waiting, and no screen times out while a slow frame renders.
+
     .venv/bin/python scripts/screenshots.py            # both orientations
-    .venv/bin/python scripts/screenshots.py --only home,technician
+    .venv/bin/python scripts/screenshots.py --only home,idle_warning
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +35,27 @@ OUT = ROOT / "docs" / "screenshots"
 PORTRAIT = (1080, 1920)
 LANDSCAPE = (1920, 1080)
 SCREEN_PIN = "2468"  # the demo's technician PIN for the picture; only its hash is written
+# What a citizen sees: shot in every language. The PIN and technician screens are for staff.
+CITIZEN = (
+    "home",
+    "checkin_nik",
+    "checkin_code",
+    "idle_warning",
+    "booking_confirm",
+    "walkin_services",
+    "walkin_nik",
+    "walkin_priority",
+    "walkin_not_elderly",
+    "done",
+    "refusal_quota_full",
+    "printer_problem",
+)
+# The text that proves a shot's language, where the screen has no ``title`` to compare.
+MARKERS = {
+    "home": "Ambil nomor antrean di sini",
+    "idle_warning": "Masih di sini? Sentuh layar untuk melanjutkan",
+}
+IDLE_WAIT_S = 31.0  # of the 45 s idle timeout: 14 s left, the warning shows
 
 
 def kivy_env(home: Path) -> dict[str, str]:
@@ -61,6 +90,19 @@ class PaperOut:
         return PrinterReadiness(can_print=False, state="paper_out")
 
 
+class StoppedClock:
+    """The idle timer's clock: moves only when the script says, so pictures never time out."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def travel(self, seconds: float) -> None:
+        self.now += seconds
+
+
 class Shooter:
     def __init__(self, size: tuple[int, int], folder: Path) -> None:
         from kivy.config import Config as KivyConfig
@@ -88,8 +130,12 @@ class Shooter:
         path.write_text(with_pin_hash(text, hash_pin(SCREEN_PIN)), encoding="utf-8")
         self.config = config_mod.load(path)
         self.kiosk = build_kiosk(self.config, clock=FixedClock(now))
-        self.app = KioskApp(self.kiosk, self.config)
+        self.monotonic = StoppedClock()
+        self.app = KioskApp(self.kiosk, self.config, monotonic=self.monotonic)
+        self.app.play_tone = lambda: None  # type: ignore[method-assign]  # pictures are silent
+        self.app.speak = lambda text: None  # type: ignore[method-assign]
         self.app._run_prepare()
+        self.titles: dict[str, str] = {}  # screen name -> its Indonesian title, the msgid
         self.settle()
 
     def pump(self, frames: int = 1) -> None:
@@ -107,12 +153,48 @@ class Shooter:
             time.sleep(0.01)
         self.pump(6)
 
-    def shoot(self, name: str) -> Path:
+    def visible_texts(self) -> list[str]:
+        """Every text a person sees now: the screen, the listen button, the veil and idle warning."""
+        root = self.app.root_widget
+        assert root is not None
+
+        def walk(widget: Any) -> list[str]:
+            if widget.opacity == 0:
+                return []
+            text = getattr(widget, "text", None)
+            found = [re.sub(r"\[/?[a-z]+(=[^\]]*)?\]", "", text)] if isinstance(text, str) and text.strip() else []
+            for child in widget.children:
+                found += walk(child)
+            return found
+
+        return walk(self.app.screen) + walk(root.ids.listen) + walk(root.ids.veil) + walk(root.ids.idle)
+
+    def check_language(self, name: str, language: str) -> None:
+        """Fail unless the shot shows ``language``: its title (or marker) translated, on screen."""
+        from kiosk.i18n import DEFAULT_LANGUAGE, translator
+
+        assert self.app.language == language, f"{name}: the app shows {self.app.language!r}, not {language!r}"
+        title = self.app.screen.ids.get("title")
+        if language == DEFAULT_LANGUAGE:  # the msgid the other languages are checked against
+            self.titles[name] = MARKERS.get(name) or (title.text if title is not None else "")
+            return
+        msgid = self.titles.get(name) or MARKERS.get(name, "")
+        assert msgid, f"{name}: no Indonesian title to check the {language!r} shot against (shoot Indonesian first)"
+        expected = translator(language)(msgid)
+        assert expected != msgid, f"{name}: {msgid!r} has no {language!r} translation"
+        texts = self.visible_texts()
+        assert any(expected in text for text in texts), f"{name}.{language}: {expected!r} not on screen: {texts}"
+
+    def shoot(self, name: str, language: str = "id") -> Path:
+        from kiosk.i18n import DEFAULT_LANGUAGE
+
         self.settle()
-        taken = Path(self.window.screenshot(name=str(OUT / f"{name}.png")))
-        target = OUT / f"{name}.png"
+        self.check_language(name, language)
+        stem = name if language == DEFAULT_LANGUAGE else f"{name}.{language}"
+        taken = Path(self.window.screenshot(name=str(OUT / f"{stem}.png")))
+        target = OUT / f"{stem}.png"
         taken.replace(target)  # Kivy numbers the file (name0001.png); keep the plain name
-        print(f"{target.relative_to(ROOT)}  ({self.app.manager.current})", flush=True)
+        print(f"{target.relative_to(ROOT)}  ({self.app.manager.current}, {language})", flush=True)
         return target
 
 
@@ -134,6 +216,18 @@ def portrait_shots(shooter: Shooter) -> dict[str, Callable[[], None]]:
     def checkin_code() -> None:
         app.go("entry", mode="code")
         app.screen.ids.pad.text = code[:6]
+
+    def idle_warning() -> None:
+        checkin_nik()  # someone typed half a NIK and walked away
+        shooter.settle()
+        shooter.monotonic.travel(IDLE_WAIT_S)
+        root = app.root_widget
+        assert root is not None
+        deadline = time.monotonic() + 30.0
+        while root.ids.idle.opacity != 1 and time.monotonic() < deadline:
+            shooter.pump()
+        assert root.ids.idle.opacity == 1, "the idle warning did not show"
+        assert app.manager.current == "entry", f"the idle warning left {app.manager.current!r}"
 
     def booking_confirm() -> None:
         app.go("confirm", booking=kiosk.find_booking(code), query=code)
@@ -163,10 +257,14 @@ def portrait_shots(shooter: Shooter) -> dict[str, Callable[[], None]]:
         screen.ids.pad.text = DEMO_WALK_IN_NIK  # under 60 by the NIK: "Lansia" answers kindly
         screen.toggle("elderly")
 
+    tickets: list[Any] = []  # one ticket for every language's picture: the same number on each
+
     def done() -> None:
         from kiosk.ui.result import issued, show_done
 
-        show_done(app, issued(kiosk, kiosk.issue_walk_in("KTP", DEMO_WALK_IN_NIK)))  # as the walk-in flow does
+        if not tickets:
+            tickets.append(issued(kiosk, kiosk.issue_walk_in("KTP", DEMO_WALK_IN_NIK)))
+        show_done(app, tickets[0])  # as the walk-in flow does
 
     def refusal_quota_full() -> None:
         try:
@@ -198,6 +296,7 @@ def portrait_shots(shooter: Shooter) -> dict[str, Callable[[], None]]:
         "home": home,
         "checkin_nik": checkin_nik,
         "checkin_code": checkin_code,
+        "idle_warning": idle_warning,
         "booking_confirm": booking_confirm,
         "walkin_services": walkin_services,
         "walkin_nik": walkin_nik,
@@ -221,12 +320,22 @@ def child(orientation: str, only: set[str]) -> None:
             shooter.app.go_home()
             shooter.shoot("home_landscape")
         return
+    from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGES
+
     shooter = Shooter(PORTRAIT, folder)
+    app = shooter.app
     for name, show in portrait_shots(shooter).items():
         if only and name not in only:
             continue
-        show()
-        shooter.shoot(name)
+        # Indonesian first: its title is what the other languages' shots are checked against.
+        languages = [DEFAULT_LANGUAGE] + [code for code in LANGUAGES if code != DEFAULT_LANGUAGE]
+        for language in languages if name in CITIZEN else [DEFAULT_LANGUAGE]:
+            app.touched()  # a fresh countdown (and no idle warning) for every picture
+            shooter.settle()
+            app.choose_language(language)  # before: screens word their messages as they open
+            show()
+            app.choose_language(language)  # after: going home resets to Indonesian for the next person
+            shooter.shoot(name, language)
 
 
 def main() -> int:
@@ -236,7 +345,12 @@ def main() -> int:
     args = parser.parse_args()
     only = {name for name in args.only.split(",") if name}
     if args.child:
-        child(args.child, only)
+        try:
+            child(args.child, only)
+        except Exception:  # noqa: BLE001 - reported below, and the exit status says it failed
+            # Kivy without its console log swallows sys.stderr: say what failed where it is seen.
+            traceback.print_exc(file=sys.__stderr__)
+            return 1
         return 0
     failed = 0
     with tempfile.TemporaryDirectory(prefix="antrian-shots-kivy-") as home:
