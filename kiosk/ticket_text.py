@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from kiosk.core.clock import WIB
@@ -17,6 +18,15 @@ PRIORITY_LABELS = {
 }
 KIND_LABELS = {TicketKind.ONLINE: N_("Pendaftaran online"), TicketKind.WALK_IN: N_("Antre langsung")}
 REPRINT_MARK = N_("CETAK ULANG")
+
+
+def place_in_line(ticket: Ticket, tr: Callable[[str], str]) -> str:
+    """People ahead and the estimate, or "you are next": "0 people, about 0 minutes" makes a person count."""
+    if ticket.people_ahead > 0:
+        return tr(N_("Di depan Anda: {ahead} orang, perkiraan {minutes} menit")).format(
+            ahead=ticket.people_ahead, minutes=ticket.wait_minutes
+        )
+    return tr(N_("Anda berikutnya."))
 
 
 def reprint_line(when: datetime, language: str = "id") -> str:
@@ -42,9 +52,7 @@ def render(ticket: Ticket, config: Config, language: str = "id") -> str:
         lines.append(_(PRIORITY_LABELS[ticket.priority]))
     lines += [
         f"{format_day(ticket.day, language)} {ticket.issued_at.strftime('%H:%M')} WIB",
-        _("Di depan Anda: {ahead} orang, perkiraan {minutes} menit").format(
-            ahead=ticket.people_ahead, minutes=ticket.wait_minutes
-        ),
+        place_in_line(ticket, _),
     ]
     if ticket.reprinted_at is not None:
         lines += [_(REPRINT_MARK), reprint_line(ticket.reprinted_at, language)]

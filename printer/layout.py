@@ -14,7 +14,7 @@ from kiosk.core.config import SiteConfig
 from kiosk.core.model import Ticket, TicketKind
 from kiosk.i18n import translator
 from kiosk.messages import format_day
-from kiosk.ticket_text import KIND_LABELS, PRIORITY_LABELS, REPRINT_MARK, reprint_line
+from kiosk.ticket_text import KIND_LABELS, PRIORITY_LABELS, REPRINT_MARK, place_in_line, reprint_line
 from printer.text import printable, wrap
 
 FONT_A_WIDTH = 12  # dots per character of font A at size 1 (12 x 24)
@@ -128,10 +128,7 @@ def ticket_layout(
         Gap(),
         Text(printable(f"{format_day(ticket.day, language)} {issued.strftime('%H:%M')} WIB")),
     ]
-    ahead = _("Di depan Anda: {ahead} orang, perkiraan {minutes} menit").format(
-        ahead=ticket.people_ahead, minutes=ticket.wait_minutes
-    )
-    blocks += lines(ahead, paper)
+    blocks += lines(place_in_line(ticket, _), paper)
     if ticket.reprinted_at is not None:
         # A reprint says so, with its own time: staff must be able to tell it from a second number.
         blocks += [Gap(), Text(f" {printable(_(REPRINT_MARK))} ", 2, True, invert=True)]

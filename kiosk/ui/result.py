@@ -13,6 +13,7 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kiosk.core.errors import BadInput, KioskError, Reason, SystemFault
 from kiosk.core.model import IssueResult, Ticket
 from kiosk.i18n import N_
+from kiosk.ticket_text import place_in_line
 from kiosk.ui.home import qr_texture
 from kiosk.ui.widgets import KioskScreen, load_kv
 
@@ -73,12 +74,7 @@ class DoneScreen(KioskScreen):
         self.number = ticket.number
         self.service_text = ticket.service_name
         self.printed = result.printed
-        if ticket.people_ahead > 0:
-            self.wait_text = tr(N_("{ahead} orang di depan Anda · perkiraan {minutes} menit")).format(
-                ahead=ticket.people_ahead, minutes=ticket.wait_minutes
-            )
-        else:  # "0 people ahead, about 0 minutes" makes a person count; this says it
-            self.wait_text = tr(N_("Anda berikutnya. Tunggu nomor Anda dipanggil."))
+        self.wait_text = place_in_line(ticket, tr)  # the same words as on the ticket
         self.priority_text = tr(N_("Antrean prioritas")) if ticket.priority else ""
         self.preview = CoreImage(BytesIO(preview), ext="png").texture if preview else None
         self.held_title = self.held_hint = ""

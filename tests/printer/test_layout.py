@@ -155,3 +155,15 @@ def test_a_reprint_is_marked_cetak_ulang_with_its_own_time_on_both_papers_and_as
 
 def _texts(blocks: list[object]) -> list[str]:
     return [b.text for b in blocks if isinstance(b, Text)]
+
+
+def test_the_next_person_reads_you_are_next_never_zero_people_and_zero_minutes(config: Config) -> None:
+    from dataclasses import replace
+
+    from kiosk import ticket_text
+
+    first = replace(make_ticket(), people_ahead=0, wait_minutes=0)
+    data = ticket_bytes(first, config.site, "TM-T20II", 80)
+    assert b"Anda berikutnya." in data and b"0 orang" not in data
+    text = ticket_text.render(first, config, "id")
+    assert "Anda berikutnya." in text and "0 orang" not in text

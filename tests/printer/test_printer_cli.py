@@ -305,6 +305,6 @@ def test_every_reprint_says_cetak_ulang_with_its_own_time_and_the_queue_as_it_st
     assert run(capsys, "reprint", "--config", config_path, "A-004")[0] == 0
     second = fake.wait_for_jobs(6)[5]
     assert b"CETAK ULANG" in second and b"Dicetak ulang 30 November 2026 08:42 WIB" in second
-    assert b"Di depan Anda: 0 orang, perkiraan 0 menit" in second
+    assert b"Anda berikutnya." in second
     [*_, ticket] = tickets(config_path)
     assert (ticket.number, ticket.reprints, ticket.people_ahead) == ("A-004", 2, 3)  # the day book keeps the issue
