@@ -356,6 +356,35 @@ def test_a_request_that_reaches_the_server_after_its_kiosk_voided_it_issues_noth
     assert on_server(server) == {}
 
 
+def test_a_retry_of_an_answered_walk_in_whose_answer_is_lost_never_takes_the_ticket_away(
+    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
+) -> None:
+    """She got A-001 online; the same request comes again (a retry of a lost answer, seen by the
+    kiosk as a second press with the same key) and that answer is lost too. The void of the
+    second attempt must not delete her ticket at sync, nor may her number go to someone else."""
+    proxy = FaultyProxy(server.port)
+    try:
+        backend = make_backend(proxy.url, lease=2)
+        kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=PaperRoll())
+        key = "pressed-twice-0123456789"
+        first = kiosk.issue_walk_in("KTP", NIK_YOUNG, None, key).ticket
+        assert first.number == "A-001"
+        proxy.rules.append(Rule("POST", "/v1/walk-ins", drop_after_forward=True, times=10))
+        try:
+            again = kiosk.issue_walk_in("KTP", NIK_YOUNG, None, key).ticket
+        except (SystemFault, Refusal):
+            again = None
+        assert again is None or again.id == first.id  # one key, one ticket
+        proxy.rules.clear()
+        backend.sync()
+        stored = on_server(server)
+        assert stored["A-001"].id == first.id  # the number she holds is still hers on the server
+        nxt = kiosk.issue_walk_in("KTP", root.make_nik(501)).ticket
+        assert nxt.number != first.number
+    finally:
+        proxy.close()
+
+
 def test_the_number_of_a_voided_request_is_never_given_to_the_next_person(server: ApiServer, hasher: NikHasher) -> None:
     """The server undoes a request its kiosk voided; if that was the day's latest number, the
     next person must still get a new one: the first may hold a ticket printed with it."""
