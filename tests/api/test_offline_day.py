@@ -412,3 +412,27 @@ def test_numbers_given_back_by_a_kiosk_are_never_given_to_anyone_else(
     assert backend.release_leases() == 4 * 3
     assert server.api.ledger.held(server.clock.now().date()) == []
     assert kiosk.issue_walk_in("KTP", NIK_YOUNG).ticket.number == "A-004"  # the given-back ones stay gaps
+
+
+def test_a_retry_of_an_answered_check_in_whose_answer_is_lost_never_takes_the_ticket_away(
+    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
+) -> None:
+    proxy = FaultyProxy(server.port)
+    try:
+        backend = make_backend(proxy.url, lease=2)
+        kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=PaperRoll())
+        key = "checked-in-twice-0123456789"
+        first = kiosk.check_in("MGT-0001", key).ticket
+        proxy.rules.append(Rule("POST", "/v1/check-ins", drop_after_forward=True, times=10))
+        try:
+            again = kiosk.check_in("MGT-0001", key).ticket
+        except (SystemFault, Refusal):
+            again = None
+        assert again is None or again.id == first.id  # one key, one ticket
+        proxy.rules.clear()
+        backend.sync()
+        stored = on_server(server)
+        assert stored[first.number].id == first.id  # the number he holds is still his on the server
+        assert server.api.book("").find_booking("MGT-0001").ticket_number == first.number  # type: ignore[union-attr]
+    finally:
+        proxy.close()
