@@ -217,10 +217,18 @@ class DayBook:
         nik_hash: str | None,
         key: str,
     ) -> Ticket:
+        # After the highest number ever issued today, not the highest still there: a deleted
+        # ticket's number (voided, given back) may be on a ticket someone holds (number_marks).
         seq = db.execute(
-            "SELECT COALESCE(MAX(seq), 0) + 1 FROM tickets WHERE day = ? AND service = ?",
-            (day.isoformat(), service.code),
+            "SELECT MAX(COALESCE((SELECT seq FROM number_marks WHERE day = ? AND service = ?), 0), "
+            "COALESCE((SELECT MAX(seq) FROM tickets WHERE day = ? AND service = ?), 0)) + 1",
+            (day.isoformat(), service.code, day.isoformat(), service.code),
         ).fetchone()[0]
+        db.execute(
+            "INSERT INTO number_marks (day, service, seq) VALUES (?, ?, ?) "
+            "ON CONFLICT (day, service) DO UPDATE SET seq = MAX(seq, excluded.seq)",
+            (day.isoformat(), service.code, seq),
+        )
         number = rules.ticket_number(service, seq)
         # People ahead and the wait from the counters' calls: the one estimate (kiosk.backends.calls).
         ahead, wait = calls.estimate(

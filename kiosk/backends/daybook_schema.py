@@ -103,6 +103,19 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX call_steps_by_day ON call_steps (day, counter_id, at);
     """,
+    # The highest number ever issued per day and service: a ticket deleted later (a voided request,
+    # a leased number given back) leaves its number a gap instead of the next person's number,
+    # because the first person may still hold a ticket printed with it. Starts from the tickets
+    # the file holds (a number deleted before this version cannot be known any more).
+    """
+    CREATE TABLE number_marks (
+        day TEXT NOT NULL,
+        service TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (day, service)
+    );
+    INSERT INTO number_marks (day, service, seq) SELECT day, service, MAX(seq) FROM tickets GROUP BY day, service;
+    """,
 )
 
 TICKET_COLUMNS = (

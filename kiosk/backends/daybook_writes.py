@@ -1,8 +1,8 @@
 """The day book's writes that run inside a neighbouring store's transaction (the API ledger).
 
-Part of the day book: ``DayBook`` owns the ``tickets``, ``bookings`` and ``idempotency``
-tables, and this is the only other code that writes them, always on the day book's own
-connection inside ``DayBook.writing()``.
+Part of the day book: ``DayBook`` owns the ``tickets``, ``bookings``, ``idempotency`` and
+``number_marks`` tables, and this is the only other code that writes them, always on the day
+book's own connection inside ``DayBook.writing()``.
 """
 
 from __future__ import annotations
@@ -60,7 +60,11 @@ class TicketWrites:
         )
 
     def delete(self, ticket_id: str) -> None:
-        """A ticket nobody ever saw: its slot returns to the quota, its number stays a gap."""
+        """A ticket nobody ever saw: its slot returns to the quota, its number stays a gap.
+
+        A gap for good: ``number_marks`` keeps the day's highest number, so the next ticket
+        never takes this one's number again even when it was the latest.
+        """
         self.db.execute("UPDATE bookings SET ticket_id = NULL WHERE ticket_id = ?", (ticket_id,))
         self.db.execute("DELETE FROM idempotency WHERE ticket_id = ?", (ticket_id,))
         self.db.execute("DELETE FROM tickets WHERE id = ?", (ticket_id,))

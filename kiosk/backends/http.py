@@ -294,9 +294,8 @@ class HttpBackend(OfflineMixin):
                 raise
             return self._lease_at_quota_end(lambda: self._offline_check_in(code, now, idempotency_key), exc)
         ticket: Ticket = self._shape("ticket", wire.ticket_from_dict, data)
-        self.store.remember(ticket)
+        self.store.remember(ticket, key=idempotency_key)  # and the void of an earlier attempt in doubt
         self.store.checked_in(code, ticket.number)
-        self.store.clear_pending("void", idempotency_key)
         return ticket
 
     def issue_walk_in(
@@ -352,8 +351,7 @@ class HttpBackend(OfflineMixin):
                 lambda: self._from_lease(service_code, nik_hash, nik_masked, priority, now, idempotency_key, full), full
             )
         ticket: Ticket = self._shape("ticket", wire.ticket_from_dict, data)
-        self.store.remember(ticket, nik_hash)
-        self.store.clear_pending("void", idempotency_key)
+        self.store.remember(ticket, nik_hash, idempotency_key)  # and the void of an earlier attempt in doubt
         return ticket
 
     def nik_ticket_counts(self, nik_hash: str, service_code: str, now: datetime) -> tuple[int, int]:

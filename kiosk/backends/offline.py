@@ -223,7 +223,7 @@ class OfflineStore:
     ) -> None:
         db.execute(
             "INSERT INTO http_tickets VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-            "body = excluded.body",
+            "body = excluded.body, key = COALESCE(http_tickets.key, excluded.key)",
             (
                 ticket.id,
                 ticket.day.isoformat(),
@@ -236,10 +236,17 @@ class OfflineStore:
             ),
         )
 
-    def remember(self, ticket: Ticket, nik_hash: str | None = None) -> None:
-        """Keep a ticket the server gave us, for reprints and caps while offline."""
+    def remember(self, ticket: Ticket, nik_hash: str | None = None, key: str | None = None) -> None:
+        """Keep a ticket the server gave us, for reprints and caps while offline.
+
+        With its idempotency key: a repeat of the request is answered from here and never
+        asked again, so it cannot get lost in doubt and void (delete on the server) the ticket
+        this answer just gave. Any void waiting for that key goes in the same transaction.
+        """
         with self.write() as db:
-            self._put(db, ticket, nik_hash, offline=False, key=None)
+            self._put(db, ticket, nik_hash, offline=False, key=key)
+            if key is not None:
+                db.execute("DELETE FROM http_pending WHERE kind = 'void' AND ref = ?", (key,))
             # The server gave one of our leased numbers: it must never be printed offline again.
             db.execute("UPDATE http_leased SET state = ? WHERE ticket_id = ?", (USED, ticket.id))
 

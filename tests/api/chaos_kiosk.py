@@ -35,6 +35,10 @@ from kiosk.demo import made_up_nik
 
 SERVICES = ("KTP", "CETAK", "KK", "AKTA")
 POOL = 150  # NIKs per kiosk; each may hold two numbers a day (caps), so the pool runs dry slowly
+# How often a ticket handed out is asked for again with the same key. ANTRIAN_CHAOS_REPEAT=0.9
+# makes lost answers of repeats common: before the kiosk kept online tickets by their key, two
+# runs in two gave a number to two people (a repeat's void deleted the first person's ticket).
+REPEAT_AFTER_SUCCESS = float(os.environ.get("ANTRIAN_CHAOS_REPEAT", "0.1"))
 
 
 def chaos_config(folder: Path, url: str, kiosk_id: str, quota: int) -> Config:
@@ -111,7 +115,7 @@ def main() -> int:
             log.flush()
             os.fsync(log.fileno())
             print(ticket.number, flush=True)
-            if rng.random() > 0.1:
+            if rng.random() > REPEAT_AFTER_SUCCESS:
                 attempt = None  # else: the same request comes again, as a lost answer's retry would
             time.sleep(rng.uniform(0, 0.03))
 

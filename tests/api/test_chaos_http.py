@@ -8,7 +8,8 @@ day book: every number belongs to one person, no number twice, no quota or per-N
 exceeded, every ticket handed out is on the server, one idempotency key gives one number.
 Nothing here depends on timing: the random pauses only place the kills.
 
-Replay: ``ANTRIAN_CHAOS_SEED=<seed printed> pytest tests/api/test_chaos_http.py -s``.
+Replay: ``ANTRIAN_CHAOS_SEED=<seed printed> pytest tests/api/test_chaos_http.py -s``; more repeats of
+answered requests (each kiosk asks again with the same key): ``ANTRIAN_CHAOS_REPEAT=0.9``.
 """
 
 from __future__ import annotations
@@ -212,7 +213,8 @@ def test_server_and_kiosks_killed_at_random_never_give_one_number_to_two_people(
         violations.append(f"{held} leased numbers still held after every kiosk gave its numbers back")
 
     figures = (
-        f"{SEED_ENV}={seed} server_kills={server_kills} kiosk_kills={kiosk_kills} "
+        f"{SEED_ENV}={seed} ANTRIAN_CHAOS_REPEAT={os.environ.get('ANTRIAN_CHAOS_REPEAT', '0.1')} "
+        f"server_kills={server_kills} kiosk_kills={kiosk_kills} "
         f"handed_out={len(tickets)} replays={len(handed) - len(tickets)} on_server={len(rows)} "
         f"never_handed_out={len(ghosts)} conflicts_listed={conflicts} per_service={dict(sorted(per_service.items()))} "
         f"runtime_s={time.monotonic() - started:.0f} violations={len(violations)}"

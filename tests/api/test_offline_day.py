@@ -154,8 +154,11 @@ def test_a_walk_in_whose_answer_never_arrives_is_printed_from_the_block_and_kept
         assert list(stored) == ["D-001"]  # one ticket, the printed one: the lost request was undone
         assert stored["D-001"].id == result.ticket.id and stored["D-001"].holder == "3520**********04"
         assert stored["D-001"].printed
-        # Online: the next number of the day; D-002 stays leased, D-003 (the undone request) a gap.
-        assert kiosk.issue_walk_in("AKTA", NIK_MAN_1945).ticket.number == "D-004"
+        # D-003 (the undone request) stays a gap: the block is topped up with D-004, not D-003
+        # again, and online comes the next number of the day.
+        leased = [n.number for n in server.api.ledger.held(server.clock.now().date()) if n.service_code == "AKTA"]
+        assert leased == ["D-002", "D-004"]
+        assert kiosk.issue_walk_in("AKTA", NIK_MAN_1945).ticket.number == "D-005"
     finally:
         proxy.close()
 
@@ -351,3 +354,85 @@ def test_a_request_that_reaches_the_server_after_its_kiosk_voided_it_issues_noth
     late = requests.post(server.url + "/walk-ins", json=body, headers={**auth, "Idempotency-Key": key}, timeout=30)
     assert late.status_code == 503
     assert on_server(server) == {}
+
+
+def test_a_retry_of_an_answered_walk_in_whose_answer_is_lost_never_takes_the_ticket_away(
+    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
+) -> None:
+    """She got A-001 online; the same request comes again (a retry of a lost answer, seen by the
+    kiosk as a second press with the same key) and that answer is lost too. The void of the
+    second attempt must not delete her ticket at sync, nor may her number go to someone else."""
+    proxy = FaultyProxy(server.port)
+    try:
+        backend = make_backend(proxy.url, lease=2)
+        kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=PaperRoll())
+        key = "pressed-twice-0123456789"
+        first = kiosk.issue_walk_in("KTP", NIK_YOUNG, None, key).ticket
+        assert first.number == "A-001"
+        proxy.rules.append(Rule("POST", "/v1/walk-ins", drop_after_forward=True, times=10))
+        try:
+            again = kiosk.issue_walk_in("KTP", NIK_YOUNG, None, key).ticket
+        except (SystemFault, Refusal):
+            again = None
+        assert again is None or again.id == first.id  # one key, one ticket
+        proxy.rules.clear()
+        backend.sync()
+        stored = on_server(server)
+        assert stored["A-001"].id == first.id  # the number she holds is still hers on the server
+        nxt = kiosk.issue_walk_in("KTP", root.make_nik(501)).ticket
+        assert nxt.number != first.number
+    finally:
+        proxy.close()
+
+
+def test_the_number_of_a_voided_request_is_never_given_to_the_next_person(server: ApiServer, hasher: NikHasher) -> None:
+    """The server undoes a request its kiosk voided; if that was the day's latest number, the
+    next person must still get a new one: the first may hold a ticket printed with it."""
+    auth = {"Authorization": f"Bearer {token_of('MPP-1')}"}
+    key = "voided-later-0123456789"
+    body = {"service_code": "KTP", "nik_hash": hasher.hash(NIK_YOUNG), "nik_masked": "3520**********04"}
+    first = requests.post(server.url + "/walk-ins", json=body, headers={**auth, "Idempotency-Key": key}, timeout=30)
+    assert first.status_code == 201 and first.json()["number"] == "A-001"
+    sync_headers = {**auth, "Idempotency-Key": "sync-void-0123456789"}
+    voided = requests.post(server.url + "/sync", json={"voids": [key]}, headers=sync_headers, timeout=30)
+    assert voided.status_code == 200 and voided.json()["voided"] == [key]
+    assert on_server(server) == {}
+    other = {"service_code": "KTP", "nik_hash": hasher.hash(root.make_nik(500)), "nik_masked": "3520**********00"}
+    next_key = {**auth, "Idempotency-Key": "next-0123456789"}
+    nxt = requests.post(server.url + "/walk-ins", json=other, headers=next_key, timeout=30)
+    assert nxt.status_code == 201 and nxt.json()["number"] == "A-002"
+
+
+def test_numbers_given_back_by_a_kiosk_are_never_given_to_anyone_else(
+    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
+) -> None:
+    backend = make_backend(server.url, lease=3)
+    kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=PaperRoll())
+    backend.sync()  # A-001..A-003 leased to this kiosk
+    assert backend.release_leases() == 4 * 3
+    assert server.api.ledger.held(server.clock.now().date()) == []
+    assert kiosk.issue_walk_in("KTP", NIK_YOUNG).ticket.number == "A-004"  # the given-back ones stay gaps
+
+
+def test_a_retry_of_an_answered_check_in_whose_answer_is_lost_never_takes_the_ticket_away(
+    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
+) -> None:
+    proxy = FaultyProxy(server.port)
+    try:
+        backend = make_backend(proxy.url, lease=2)
+        kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=PaperRoll())
+        key = "checked-in-twice-0123456789"
+        first = kiosk.check_in("MGT-0001", key).ticket
+        proxy.rules.append(Rule("POST", "/v1/check-ins", drop_after_forward=True, times=10))
+        try:
+            again = kiosk.check_in("MGT-0001", key).ticket
+        except (SystemFault, Refusal):
+            again = None
+        assert again is None or again.id == first.id  # one key, one ticket
+        proxy.rules.clear()
+        backend.sync()
+        stored = on_server(server)
+        assert stored[first.number].id == first.id  # the number he holds is still his on the server
+        assert server.api.book("").find_booking("MGT-0001").ticket_number == first.number  # type: ignore[union-attr]
+    finally:
+        proxy.close()
