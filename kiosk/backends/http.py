@@ -49,6 +49,19 @@ IN_DOUBT = frozenset(
 _REASONS = {r.value: r for r in Reason}
 
 
+def read_problem(response: requests.Response) -> tuple[Reason | None, str | None, dict[str, Any]]:
+    """An RFC 9457 problem answer as (our reason, its code, its params); anything unparsable gives Nones."""
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
+    code = data.get("code") if isinstance(data, dict) else None
+    params = data.get("params") if isinstance(data, dict) else None
+    safe = {str(k): v for k, v in params.items()} if isinstance(params, dict) else {}
+    reason = _REASONS.get(code) if isinstance(code, str) else None
+    return reason, code if isinstance(code, str) else None, safe
+
+
 def api_session(config: Config, token: str, user_agent: str) -> requests.Session:
     """A session for the booking API: TLS as configured, the bearer token, a few quick retries.
 
@@ -175,14 +188,7 @@ class HttpBackend(OfflineMixin):
         self._failed_at = monotonic_time.monotonic()
 
     def _problem(self, response: requests.Response, method: str, template: str) -> KioskError:
-        try:
-            data = response.json()
-        except ValueError:
-            data = None
-        code = data.get("code") if isinstance(data, dict) else None
-        params = data.get("params") if isinstance(data, dict) else None
-        params = {str(k): v for k, v in params.items()} if isinstance(params, dict) else {}
-        reason = _REASONS.get(code) if isinstance(code, str) else None
+        reason, code, params = read_problem(response)
         status = response.status_code
         if reason is not None and reason not in (Reason.BACKEND_UNREACHABLE, Reason.BACKEND_FAULT):
             if status == 404:

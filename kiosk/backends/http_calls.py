@@ -16,7 +16,7 @@ from typing import Any
 import requests
 
 from kiosk.backends.calls import call_from_dict
-from kiosk.backends.http import _transport_failure, api_session
+from kiosk.backends.http import _transport_failure, api_session, read_problem
 from kiosk.core.calling import Call, Step
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
@@ -25,7 +25,6 @@ from kiosk.ops.logging import hide_secret
 log = logging.getLogger(__name__)
 
 TOKEN_ENV = "ANTRIAN_COUNTER_TOKEN"
-_REASONS = {r.value: r for r in Reason}
 
 
 def read_counter_token(token_file: Path | None) -> str:
@@ -73,14 +72,7 @@ class HttpCalls:
 
     @staticmethod
     def _problem(response: requests.Response) -> KioskError:
-        try:
-            data = response.json()
-        except ValueError:
-            data = None
-        code = data.get("code") if isinstance(data, dict) else None
-        params = data.get("params") if isinstance(data, dict) else None
-        params = {str(k): v for k, v in params.items()} if isinstance(params, dict) else {}
-        reason = _REASONS.get(code) if isinstance(code, str) else None
+        reason, _code, params = read_problem(response)
         status = response.status_code
         if status in (401, 403):
             return SystemFault(Reason.COUNTER_TOKEN_REFUSED, status=status)
