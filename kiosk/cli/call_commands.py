@@ -9,13 +9,11 @@ Idempotency-Key per invocation (or ``--key``): a retry after a lost answer never
 from __future__ import annotations
 
 import argparse
-import secrets
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli import EXIT_BAD_INPUT, EXIT_OK
+from kiosk.cli import EXIT_OK
 from kiosk.cli.common import add_config, config_of, emit_json, handles_errors
 from kiosk.core.calling import Call, Step
 from kiosk.core.clock import SystemClock
@@ -121,14 +119,8 @@ def _status(client: Any, config: Config, args: argparse.Namespace) -> int:
 
 def counter_token(args: argparse.Namespace) -> int:
     """Print a new counter token and the line for the server's tokens file (role ``counter``)."""
-    from kiosk.server.counter_service import COUNTER_ROLE, token_hash
+    from kiosk.cli.server_commands import print_new_token
+    from kiosk.server.counter_service import COUNTER_ROLE
 
-    if not args.counter_id or any(c.isspace() or c == "#" for c in args.counter_id):
-        print("counter_id: tanpa spasi atau # / no spaces or #", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    token = secrets.token_urlsafe(32)
-    print(f"# token untuk loket / token for counter {args.counter_id}: sign in on /counter or --token-file")
-    print(token)
-    print("# baris untuk server.tokens_file / line for the server's tokens file:")
-    print(f"{args.counter_id} {token_hash(token)} {COUNTER_ROLE}")
-    return EXIT_OK
+    heading = f"token untuk loket / token for counter {args.counter_id}: sign in on /counter or --token-file"
+    return print_new_token("counter_id", args.counter_id, heading, COUNTER_ROLE)

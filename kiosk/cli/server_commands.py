@@ -53,14 +53,23 @@ def serve(args: argparse.Namespace) -> int:
 
 def server_token(args: argparse.Namespace) -> int:
     """Print a new token (for the kiosk's token file) and the line for the server's tokens file."""
+    return print_new_token(
+        "kiosk_id",
+        args.kiosk_id,
+        f"token untuk kios / token for the kiosk ({args.kiosk_id}): put it in its backend.token_file",
+    )
+
+
+def print_new_token(what: str, name: str, heading: str, role: str = "") -> int:
+    """A fresh bearer token for ``name`` and its line for server.tokens_file (only its hash is stored)."""
     from kiosk.server.app import token_hash
 
-    if not args.kiosk_id or any(c.isspace() or c == "#" for c in args.kiosk_id):
-        print("kiosk_id: tanpa spasi atau # / no spaces or #", file=sys.stderr)
+    if not name or any(c.isspace() or c == "#" for c in name):
+        print(f"{what}: tanpa spasi atau # / no spaces or #", file=sys.stderr)
         return EXIT_BAD_INPUT
     token = secrets.token_urlsafe(32)
-    print(f"# token untuk kios / token for the kiosk ({args.kiosk_id}): put it in its backend.token_file")
+    print(f"# {heading}")
     print(token)
     print("# baris untuk server.tokens_file / line for the server's tokens file:")
-    print(f"{args.kiosk_id} {token_hash(token)}")
+    print(f"{name} {token_hash(token)}" + (f" {role}" if role else ""))
     return EXIT_OK
