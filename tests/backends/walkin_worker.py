@@ -6,6 +6,8 @@ at once; prints ``FULL`` and exits when the quota is gone. With GO_FILE, waits f
 first, so that several workers start issuing at the same instant. With MEET_FOLDER, each
 worker, after its first try, leaves a file there and waits until COUNT workers have: so every
 worker is in the race however the machine schedules them (nobody fills the quota alone).
+With ``ANTRIAN_WORKER_LIMIT=N`` in the environment, after N numbers it prints ``LIMIT`` and waits
+to be killed: a chaos run's kill then never finds a worker that ran out of quota on its own.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ def main() -> int:
     )
     meet = Path(sys.argv[5]) if len(sys.argv) > 6 else None
     expected = int(sys.argv[6]) if len(sys.argv) > 6 else 0
+    limit = int(os.environ.get("ANTRIAN_WORKER_LIMIT") or 0)
     print(f"READY {os.getpid()}", flush=True)
     while go is not None and not go.exists():
         time.sleep(0.001)
@@ -54,6 +57,10 @@ def main() -> int:
             raise
         print(result.ticket.number, flush=True)
         index += 1
+        if limit and index - first >= limit:
+            print("LIMIT", flush=True)
+            while True:  # the parent kills this worker; it never leaves by itself
+                time.sleep(1)
         if meet is not None:
             meet_the_others(meet, expected)
             meet = None
