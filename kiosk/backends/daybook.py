@@ -21,9 +21,10 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from kiosk.backends import calls
-from kiosk.backends.daybook_schema import BOOKING_SELECT, MIGRATIONS, booking_from_row, ticket_from_row
+from kiosk.backends.daybook_schema import BOOKING_SELECT, SCHEMA, booking_from_row, ticket_from_row
 from kiosk.backends.daybook_schema import TICKET_COLUMNS as _TICKET_COLUMNS
 from kiosk.backends.daybook_writes import TicketWrites
+from kiosk.backends.sqlite_db import Schema, migrate, open_db
 from kiosk.backends.sqlite_tx import immediate
 from kiosk.core import rules
 from kiosk.core.clock import WIB
@@ -52,32 +53,14 @@ class DayBook:
         self.path = path
         self.config = config
         self._lock = threading.RLock()
+        self._db = open_db(path)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=10.0, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA busy_timeout = 10000")
-            mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if mode != "wal":
-                raise sqlite3.DatabaseError(f"journal mode {mode}")
-            self._db.execute("PRAGMA synchronous = FULL")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise SystemFault(Reason.DATABASE_FAULT, path=str(path), detail=str(exc)) from None
-        except OSError as exc:
-            raise SystemFault(Reason.DATABASE_FAULT, path=str(path), detail=exc.strerror) from None
+            migrate(self._db, self._lock, path, SCHEMA)
+        except BaseException:
+            self._db.close()
+            raise
 
     # -- plumbing -------------------------------------------------------------------------
-
-    def _migrate(self) -> None:
-        with self._write() as db:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version > len(MIGRATIONS):
-                raise sqlite3.DatabaseError(f"schema version {version} is newer than this program")
-            for number in range(version, len(MIGRATIONS)):
-                for statement in MIGRATIONS[number].split(";"):
-                    if statement.strip():
-                        db.execute(statement)
-                db.execute(f"PRAGMA user_version = {number + 1}")
 
     def _write(self) -> AbstractContextManager[sqlite3.Connection]:
         """One immediate (write-locked) transaction; rolled back on any exception."""
@@ -115,6 +98,10 @@ class DayBook:
         if row[0] != fingerprint:
             detail = "site.secret differs from the one this store was keyed with"
             raise SystemFault(Reason.SECRET_MISMATCH, path=str(self.path), detail=detail)
+
+    def migrate(self, schema: Schema) -> None:
+        """Bring a neighbouring store's tables in this file (the API ledger's) up to date."""
+        migrate(self._db, self._lock, self.path, schema)
 
     @contextmanager
     def writing(self) -> Iterator[TicketWrites]:
