@@ -15,7 +15,7 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
@@ -24,6 +24,7 @@ from kiosk.backends import calls
 from kiosk.backends.daybook_schema import BOOKING_SELECT, SCHEMA, booking_from_row, ticket_from_row
 from kiosk.backends.daybook_schema import TICKET_COLUMNS as _TICKET_COLUMNS
 from kiosk.backends.daybook_writes import TicketWrites
+from kiosk.backends.issue_marks import IssueMarks, marks_path
 from kiosk.backends.sqlite_db import Schema, migrate, open_db
 from kiosk.backends.sqlite_tx import immediate
 from kiosk.core import rules
@@ -54,17 +55,41 @@ class DayBook:
         self.config = config
         self._lock = threading.RLock()
         self._db = open_db(path)
+        # Numbers issued by the open write transaction: recorded outside the file once it commits.
+        self._issued: list[tuple[str, str, int, datetime]] = []
         try:
             migrate(self._db, self._lock, path, SCHEMA)
+            self._marks = IssueMarks.load(marks_path(path))
+            self._check_tail()
         except BaseException:
             self._db.close()
             raise
 
     # -- plumbing -------------------------------------------------------------------------
 
-    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
-        """One immediate (write-locked) transaction; rolled back on any exception."""
-        return immediate(self._db, self._lock, self.path)
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One immediate (write-locked) transaction; rolled back on any exception.
+
+        The numbers it issued are recorded outside the file after the commit, before the caller
+        can show them to anybody (``IssueMarks``).
+        """
+        with self._lock:
+            self._issued.clear()
+            try:
+                with immediate(self._db, self._lock, self.path) as db:
+                    yield db
+                self._marks.record(self._issued)
+            finally:
+                self._issued.clear()
+
+    def _check_tail(self) -> None:
+        """Refuse a day book that lacks numbers already told (a lost ``-wal``, an old copy)."""
+        held = {(str(d), str(s)): int(n) for d, s, n in self._read("SELECT day, service, seq FROM number_marks")}
+        missing = self._marks.missing_from(held)
+        if missing:
+            detail = f"{len(missing)} day/service lack numbers told: " + "; ".join(missing[:3])
+            raise SystemFault(Reason.DAYBOOK_TAIL_LOST, path=str(self.path), detail=detail)
 
     def _read(self, sql: str, args: tuple[object, ...] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -216,6 +241,8 @@ class DayBook:
             "ON CONFLICT (day, service) DO UPDATE SET seq = MAX(seq, excluded.seq)",
             (day.isoformat(), service.code, seq),
         )
+        self._marks.check_clock(now)
+        self._issued.append((day.isoformat(), service.code, seq, now))
         number = rules.ticket_number(service, seq)
         # People ahead and the wait from the counters' calls: the one estimate (kiosk.backends.calls).
         ahead, wait = calls.estimate(

@@ -135,14 +135,17 @@ def _wal(db: sqlite3.Connection) -> None:
 
 
 def _quick_check(db: sqlite3.Connection, path: Path) -> None:
+    db.text_factory = lambda raw: raw.decode("utf-8", "replace")  # its answers quote damaged bytes
     try:
         rows = db.execute("PRAGMA quick_check").fetchall()
     except sqlite3.OperationalError as exc:
         if _is_busy(exc):
             raise
         raise SystemFault(Reason.DAYBOOK_DAMAGED, path=str(path), detail=str(exc)) from None
-    except sqlite3.DatabaseError as exc:  # not a database, malformed schema text, ...
+    except (sqlite3.DatabaseError, ValueError) as exc:  # not a database, malformed schema text, bad UTF-8, ...
         raise SystemFault(Reason.DAYBOOK_DAMAGED, path=str(path), detail=str(exc)) from None
+    finally:
+        db.text_factory = str
     answers = [str(row[0]) for row in rows]
     if answers != ["ok"]:
         raise SystemFault(Reason.DAYBOOK_DAMAGED, path=str(path), detail="; ".join(answers[:3]))
