@@ -50,7 +50,7 @@ _CLEAR_NIK = re.compile(r"[0-9]{16}")
 class DayBook:
     """SQLite implementation of ``BookingBackend``. Safe to share between threads of one process."""
 
-    def __init__(self, path: Path, config: Config) -> None:
+    def __init__(self, path: Path, config: Config, check_tail: bool = True) -> None:
         self.path = path
         self.config = config
         self._lock = threading.RLock()
@@ -60,7 +60,8 @@ class DayBook:
         try:
             migrate(self._db, self._lock, path, SCHEMA)
             self._marks = IssueMarks.load(marks_path(path))
-            self._check_tail()
+            if check_tail:  # False only for the technician's recovery (continue_after_lost_tail)
+                self._check_tail()
         except BaseException:
             self._db.close()
             raise
@@ -82,6 +83,23 @@ class DayBook:
                 self._marks.record(self._issued)
             finally:
                 self._issued.clear()
+
+    def continue_after_lost_tail(self) -> list[str]:
+        """Number on after every number told that this file lost (the technician's recovery).
+
+        The lost tickets stay lost (their holders keep their paper); the next number of each
+        day and service comes after the highest one ever told, so none is given twice.
+        """
+        with self._write() as db:
+            held = {(str(d), str(s)): int(n) for d, s, n in db.execute("SELECT day, service, seq FROM number_marks")}
+            missing = self._marks.missing_from(held)
+            for (day, service), seq in self._marks.highest.items():
+                db.execute(
+                    "INSERT INTO number_marks (day, service, seq) VALUES (?, ?, ?) "
+                    "ON CONFLICT (day, service) DO UPDATE SET seq = MAX(seq, excluded.seq)",
+                    (day, service, seq),
+                )
+        return missing
 
     def _check_tail(self) -> None:
         """Refuse a day book that lacks numbers already told (a lost ``-wal``, an old copy)."""

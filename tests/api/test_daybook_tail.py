@@ -46,3 +46,15 @@ def test_a_lost_wal_after_a_kill_is_refused_instead_of_reissuing_a_number(tmp_pa
         assert code == 4 and "A-0" not in out
         assert "Buku harian antrean tidak lengkap" in err and "docs/operations.md" in err
         assert "Traceback" not in err
+    # The technician's way on (docs/operations.md): the next number comes after every number told.
+    recovered = subprocess.run(
+        [sys.executable, "-c", "import sys; from kiosk.cli import main; sys.exit(main(sys.argv[1:]))"]
+        + ["daybook-recover", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert recovered.returncode == 0 and "KTP #4" in recovered.stdout, recovered.stderr
+    code, out, err = _walkin(config, 11)
+    assert code == 0 and "A-005" in out, err
