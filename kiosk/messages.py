@@ -176,6 +176,27 @@ TEXTS: dict[Reason, tuple[str, str]] = {
         N_("Sistem antrean sedang bermasalah"),
         N_("Tidak ada nomor yang dibuat. Mohon hubungi petugas di meja layanan."),
     ),
+    Reason.DAYBOOK_DAMAGED: (
+        N_("Buku harian antrean rusak"),
+        N_(
+            "Tidak ada nomor yang dibuat. Mohon hubungi petugas. Teknisi: berkas buku harian gagal "
+            "diperiksa; pulihkan sesuai docs/operations.md, bagian Buku harian rusak."
+        ),
+    ),
+    Reason.DAYBOOK_TAIL_LOST: (
+        N_("Buku harian antrean tidak lengkap"),
+        N_(
+            "Tidak ada nomor yang dibuat. Mohon hubungi petugas. Teknisi: nomor yang sudah diberikan "
+            "hilang dari buku harian (berkas -wal hilang?); pulihkan sesuai docs/operations.md."
+        ),
+    ),
+    Reason.CLOCK_BEHIND: (
+        N_("Jam kios salah"),
+        N_(
+            "Tidak ada nomor yang dibuat. Mohon hubungi petugas. Teknisi: jam kios {clock} tertinggal "
+            "dari {since}; periksa tanggal, jam dan NTP, lalu mulai ulang kios."
+        ),
+    ),
     Reason.BACKEND_UNREACHABLE: (
         N_("Tidak terhubung ke server antrean"),
         N_("Coba lagi sebentar lagi, atau hubungi petugas."),

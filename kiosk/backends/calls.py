@@ -23,7 +23,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from kiosk.backends.daybook_schema import MIGRATIONS
+from kiosk.backends.daybook_schema import SCHEMA
+from kiosk.backends.sqlite_db import migrate, open_db
 from kiosk.backends.sqlite_tx import immediate
 from kiosk.core import calling, rules
 from kiosk.core.calling import Call, CallKind, QueueEntry, Step, TicketState
@@ -225,17 +226,12 @@ class CallBook:
         self.path = path
         self.config = config
         self._lock = threading.RLock()
+        self._db = open_db(path)
         try:
-            self._db = sqlite3.connect(path, timeout=10.0, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA busy_timeout = 10000")
-            self._db.execute("PRAGMA synchronous = FULL")
-            version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            raise SystemFault(Reason.DATABASE_FAULT, path=str(path), detail=str(exc)) from None
-        if version < len(MIGRATIONS):  # the day book owns the schema: let it bring the file up to date
-            from kiosk.backends.daybook import DayBook
-
-            DayBook(path, config).close()
+            migrate(self._db, self._lock, path, SCHEMA)  # the day book's schema holds the calls' tables
+        except BaseException:
+            self._db.close()
+            raise
 
     def _write(self) -> AbstractContextManager[sqlite3.Connection]:
         return immediate(self._db, self._lock, self.path)

@@ -15,15 +15,17 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
 
 from kiosk.backends import calls
-from kiosk.backends.daybook_schema import BOOKING_SELECT, MIGRATIONS, booking_from_row, ticket_from_row
+from kiosk.backends.daybook_schema import BOOKING_SELECT, SCHEMA, booking_from_row, ticket_from_row
 from kiosk.backends.daybook_schema import TICKET_COLUMNS as _TICKET_COLUMNS
 from kiosk.backends.daybook_writes import TicketWrites
+from kiosk.backends.issue_marks import IssueMarks, marks_path
+from kiosk.backends.sqlite_db import Schema, migrate, open_db
 from kiosk.backends.sqlite_tx import immediate
 from kiosk.core import rules
 from kiosk.core.clock import WIB
@@ -48,40 +50,64 @@ _CLEAR_NIK = re.compile(r"[0-9]{16}")
 class DayBook:
     """SQLite implementation of ``BookingBackend``. Safe to share between threads of one process."""
 
-    def __init__(self, path: Path, config: Config) -> None:
+    def __init__(self, path: Path, config: Config, check_tail: bool = True) -> None:
         self.path = path
         self.config = config
         self._lock = threading.RLock()
+        self._db = open_db(path)
+        # Numbers issued by the open write transaction: recorded outside the file once it commits.
+        self._issued: list[tuple[str, str, int, datetime]] = []
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=10.0, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA busy_timeout = 10000")
-            mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if mode != "wal":
-                raise sqlite3.DatabaseError(f"journal mode {mode}")
-            self._db.execute("PRAGMA synchronous = FULL")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise SystemFault(Reason.DATABASE_FAULT, path=str(path), detail=str(exc)) from None
-        except OSError as exc:
-            raise SystemFault(Reason.DATABASE_FAULT, path=str(path), detail=exc.strerror) from None
+            migrate(self._db, self._lock, path, SCHEMA)
+            self._marks = IssueMarks.load(marks_path(path))
+            if check_tail:  # False only for the technician's recovery (continue_after_lost_tail)
+                self._check_tail()
+        except BaseException:
+            self._db.close()
+            raise
 
     # -- plumbing -------------------------------------------------------------------------
 
-    def _migrate(self) -> None:
-        with self._write() as db:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version > len(MIGRATIONS):
-                raise sqlite3.DatabaseError(f"schema version {version} is newer than this program")
-            for number in range(version, len(MIGRATIONS)):
-                for statement in MIGRATIONS[number].split(";"):
-                    if statement.strip():
-                        db.execute(statement)
-                db.execute(f"PRAGMA user_version = {number + 1}")
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One immediate (write-locked) transaction; rolled back on any exception.
 
-    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
-        """One immediate (write-locked) transaction; rolled back on any exception."""
-        return immediate(self._db, self._lock, self.path)
+        The numbers it issued are recorded outside the file after the commit, before the caller
+        can show them to anybody (``IssueMarks``).
+        """
+        with self._lock:
+            self._issued.clear()
+            try:
+                with immediate(self._db, self._lock, self.path) as db:
+                    yield db
+                self._marks.record(self._issued)
+            finally:
+                self._issued.clear()
+
+    def continue_after_lost_tail(self) -> list[str]:
+        """Number on after every number told that this file lost (the technician's recovery).
+
+        The lost tickets stay lost (their holders keep their paper); the next number of each
+        day and service comes after the highest one ever told, so none is given twice.
+        """
+        with self._write() as db:
+            held = {(str(d), str(s)): int(n) for d, s, n in db.execute("SELECT day, service, seq FROM number_marks")}
+            missing = self._marks.missing_from(held)
+            for (day, service), seq in self._marks.highest.items():
+                db.execute(
+                    "INSERT INTO number_marks (day, service, seq) VALUES (?, ?, ?) "
+                    "ON CONFLICT (day, service) DO UPDATE SET seq = MAX(seq, excluded.seq)",
+                    (day, service, seq),
+                )
+        return missing
+
+    def _check_tail(self) -> None:
+        """Refuse a day book that lacks numbers already told (a lost ``-wal``, an old copy)."""
+        held = {(str(d), str(s)): int(n) for d, s, n in self._read("SELECT day, service, seq FROM number_marks")}
+        missing = self._marks.missing_from(held)
+        if missing:
+            detail = f"{len(missing)} day/service lack numbers told: " + "; ".join(missing[:3])
+            raise SystemFault(Reason.DAYBOOK_TAIL_LOST, path=str(self.path), detail=detail)
 
     def _read(self, sql: str, args: tuple[object, ...] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -115,6 +141,10 @@ class DayBook:
         if row[0] != fingerprint:
             detail = "site.secret differs from the one this store was keyed with"
             raise SystemFault(Reason.SECRET_MISMATCH, path=str(self.path), detail=detail)
+
+    def migrate(self, schema: Schema) -> None:
+        """Bring a neighbouring store's tables in this file (the API ledger's) up to date."""
+        migrate(self._db, self._lock, self.path, schema)
 
     @contextmanager
     def writing(self) -> Iterator[TicketWrites]:
@@ -229,6 +259,8 @@ class DayBook:
             "ON CONFLICT (day, service) DO UPDATE SET seq = MAX(seq, excluded.seq)",
             (day.isoformat(), service.code, seq),
         )
+        self._marks.check_clock(now)
+        self._issued.append((day.isoformat(), service.code, seq, now))
         number = rules.ticket_number(service, seq)
         # People ahead and the wait from the counters' calls: the one estimate (kiosk.backends.calls).
         ahead, wait = calls.estimate(

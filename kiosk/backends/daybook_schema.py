@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, datetime, time
 
+from kiosk.backends.sqlite_db import DAYBOOK, Schema
 from kiosk.core.model import Booking, BookingStatus, Priority, Ticket, TicketKind
 
 # Each entry moves the schema one version up; never edit a released entry, add a new one.
@@ -117,6 +118,8 @@ MIGRATIONS: tuple[str, ...] = (
     INSERT INTO number_marks (day, service, seq) SELECT day, service, MAX(seq) FROM tickets GROUP BY day, service;
     """,
 )
+
+SCHEMA = Schema(DAYBOOK, MIGRATIONS)
 
 TICKET_COLUMNS = (
     "id, day, service, service_name, seq, number, kind, priority, booking_code, holder, issued_at, "

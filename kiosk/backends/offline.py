@@ -17,12 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.backends.daybook_schema import booking_from_row
+from kiosk.backends.sqlite_db import Schema, migrate, open_db
 from kiosk.backends.sqlite_tx import immediate
 from kiosk.core import rules, wire
-from kiosk.core.errors import Reason, SystemFault
 from kiosk.core.model import Booking, Priority, Service, Ticket, TicketKind
 
-SCHEMA = """
+# Each step moves the http_ tables one version up; never edit a released step, add a new one.
+# The first keeps CREATE ... IF NOT EXISTS: files made before versions were recorded hold these
+# very tables, and are adopted as version 1 unchanged.
+STEPS: tuple[str, ...] = (
+    """
 CREATE TABLE IF NOT EXISTS http_bookings (
     code TEXT PRIMARY KEY, nik_hash TEXT NOT NULL, nik_masked TEXT NOT NULL, name TEXT NOT NULL,
     service TEXT NOT NULL, day TEXT NOT NULL, slot TEXT NOT NULL, site TEXT NOT NULL,
@@ -43,7 +47,9 @@ CREATE TABLE IF NOT EXISTS http_pending (kind TEXT NOT NULL, ref TEXT NOT NULL, 
     PRIMARY KEY (kind, ref));
 CREATE TABLE IF NOT EXISTS http_conflicts (day TEXT NOT NULL, number TEXT NOT NULL, what TEXT NOT NULL,
     PRIMARY KEY (day, number, what))
-"""
+""",
+)
+SCHEMA = Schema("http", STEPS)
 
 FREE, USED, RELEASE = "free", "used", "release"
 
@@ -54,18 +60,12 @@ class OfflineStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.RLock()
+        self._db = open_db(path)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=10.0, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA busy_timeout = 10000")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = FULL")
-            with self.write() as db:
-                for statement in SCHEMA.split(";"):
-                    if statement.strip():
-                        db.execute(statement)
-        except (sqlite3.DatabaseError, OSError) as exc:
-            raise SystemFault(Reason.DATABASE_FAULT, path=str(path), detail=str(exc)) from None
+            migrate(self._db, self._lock, path, SCHEMA)
+        except BaseException:
+            self._db.close()
+            raise
 
     def write(self) -> AbstractContextManager[sqlite3.Connection]:
         return immediate(self._db, self._lock, self.path)

@@ -3,14 +3,22 @@
 Pulling the plug must not reset five wrong tries, so the count and the end of a lockout are
 written (atomically) next to the day book. An unreadable file counts as a fresh state: a
 broken file must not lock a technician out forever.
+
+Several gates (the kiosk's technician screen, the server's pages, a second kiosk process) may
+share the file: ``held()`` takes an ``fcntl`` lock on a companion ``.lock`` file (the state file
+itself is replaced at each save, so a lock on it would not hold) for each load-check-save.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -31,6 +39,26 @@ class FileLockStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._unsaved: LockState | None = None  # what a failed write could not keep on disk
+        self._lock_file = path.with_name(path.name + ".lock")
+        self._thread_lock = threading.RLock()
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Exclusive use of the state against every other process (and thread) on this file."""
+        with self._thread_lock:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(self._lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError as exc:
+                # No lock possible (read-only folder): still check the PIN; saving will fail loudly too.
+                log.error("PIN lock file %s not opened: %s", self._lock_file, exc.strerror)
+                yield
+                return
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                yield
+            finally:
+                os.close(fd)  # releases the lock
 
     def load(self) -> LockState:
         if self._unsaved is not None:

@@ -29,6 +29,12 @@ def immediate(db: sqlite3.Connection, lock: threading.RLock, path: Path | str) -
         except sqlite3.DatabaseError as exc:
             _rollback(db)
             raise SystemFault(Reason.DATABASE_FAULT, path=str(path), detail=str(exc)) from None
+        except (ValueError, TypeError) as exc:
+            # A value read in the transaction cannot be understood (a flipped bit in a ticket's
+            # time, say): nothing is written, and the screen says the queue system has a problem.
+            _rollback(db)
+            detail = f"unreadable value in the file: {type(exc).__name__}: {exc}"
+            raise SystemFault(Reason.DATABASE_FAULT, path=str(path), detail=detail) from None
         except BaseException:
             _rollback(db)
             raise

@@ -21,7 +21,14 @@ from typing import Any
 
 from kiosk.cli import EXIT_BAD_INPUT, EXIT_FAULT, EXIT_OK
 from kiosk.cli.common import default_config_path
-from kiosk.core.pin import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinFormatError, check_pin_format, hash_pin
+from kiosk.core.pin import (
+    PIN_MAX_DIGITS,
+    PIN_MIN_DIGITS,
+    PinFormatError,
+    PinTooSimpleError,
+    check_pin_strength,
+    hash_pin,
+)
 
 KEY = "technician_pin_hash"
 _TABLE = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?\s*(#.*)?$")
@@ -68,7 +75,16 @@ def set_pin(args: argparse.Namespace) -> int:
         ask = _ask_tty if sys.stdin.isatty() else _stdin_reader()
         first = ask(f"PIN teknisi baru ({PIN_MIN_DIGITS}-{PIN_MAX_DIGITS} angka) / new technician PIN: ").strip()
         try:
-            check_pin_format(first)
+            check_pin_strength(first)
+        except PinTooSimpleError:
+            print(
+                "PIN terlalu mudah ditebak (angka sama semua, berurutan, atau sepasang diulang); pilih yang lain / "
+                "the PIN is too easy to guess (one digit, a straight run or a repeated pair); choose another / "
+                "PIN gampil sanget dipuntebak (angka sami sedaya, urut, utawi sepasang dipunambali); "
+                "mangga pilih sanesipun",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
         except PinFormatError:
             print(
                 f"PIN harus {PIN_MIN_DIGITS} sampai {PIN_MAX_DIGITS} angka / "

@@ -55,6 +55,9 @@ class Reason(StrEnum):
     TRANSFER_SAME_SERVICE = "transfer_same_service"
     # faults
     DATABASE_FAULT = "database_fault"
+    DAYBOOK_DAMAGED = "daybook_damaged"  # quick_check failed or the schema is unreadable: restore, never issue
+    DAYBOOK_TAIL_LOST = "daybook_tail_lost"  # numbers told before are missing from the file (a lost -wal)
+    CLOCK_BEHIND = "clock_behind"  # the clock is before the last issue (or far from the server's)
     BACKEND_UNREACHABLE = "backend_unreachable"
     BACKEND_FAULT = "backend_fault"
     PRINTER_FAULT = "printer_fault"

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import secrets
 import threading
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -31,10 +32,14 @@ LOCKOUT = timedelta(minutes=5)
 SCRYPT_N = 2**14
 SCRYPT_R = 8
 SCRYPT_P = 1
-# A hash from a tampered config must not make the kiosk allocate gigabytes.
+# A hash from a tampered config must not make the kiosk allocate gigabytes or spin for minutes:
+# each parameter has a ceiling, and so have the memory (128·n·r bytes) and the work (n·r·p)
+# they make together; 64 MiB and 16 times the default work.
 MAX_N = 2**20
 MAX_R = 32
 MAX_P = 16
+MAX_MEMORY = 64 * 2**20
+MAX_WORK = 16 * SCRYPT_N * SCRYPT_R * SCRYPT_P
 SALT_BYTES = 16
 KEY_BYTES = 32
 
@@ -51,6 +56,26 @@ def check_pin_format(pin: str) -> str:
     """Return the PIN if it is 4-8 ASCII digits, else raise ``PinFormatError``."""
     if not (pin.isascii() and pin.isdigit() and PIN_MIN_DIGITS <= len(pin) <= PIN_MAX_DIGITS):
         raise PinFormatError(f"PIN must be {PIN_MIN_DIGITS}-{PIN_MAX_DIGITS} digits")
+    return pin
+
+
+class PinTooSimpleError(PinFormatError):
+    """The PIN is one a passer-by guesses first: one digit repeated, or a straight run."""
+
+
+def check_pin_strength(pin: str) -> str:
+    """Return a well-formed PIN that is not trivial, else raise (``PinFormatError`` or ``PinTooSimpleError``).
+
+    Refused: one digit repeated (0000, 777777), a straight run up or down (1234, 0123, 9876,
+    3210, 12345678), and a pair repeated (1212, 2020, 696969): the first tries of anybody.
+    """
+    check_pin_format(pin)
+    digits = [int(c) for c in pin]
+    steps = {b - a for a, b in zip(digits, digits[1:], strict=False)}
+    if len(steps) == 1 and steps <= {-1, 0, 1}:
+        raise PinTooSimpleError("the PIN is one digit repeated or a straight run")
+    if len(pin) % 2 == 0 and pin == pin[:2] * (len(pin) // 2):
+        raise PinTooSimpleError("the PIN is a pair of digits repeated")
     return pin
 
 
@@ -96,6 +121,8 @@ def parse_hash(stored: str) -> PinHash:
         raise PinHashError("bad number or base64 in the PIN hash") from None
     if not (1 < n <= MAX_N and n & (n - 1) == 0 and 0 < r <= MAX_R and 0 < p <= MAX_P):
         raise PinHashError("scrypt parameters out of range")
+    if 128 * n * r > MAX_MEMORY or n * r * p > MAX_WORK:
+        raise PinHashError("scrypt parameters ask for too much memory or time")
     if len(salt) < 8 or len(key) < 16:
         raise PinHashError("salt or key too short")
     return PinHash(n, r, p, salt, key)
@@ -130,6 +157,10 @@ class LockStore(Protocol):
 
     def save(self, state: LockState) -> None: ...
 
+    def held(self) -> AbstractContextManager[object]:
+        """Exclusive use of the state between a load and its save, also against other processes."""
+        ...
+
 
 class MemoryLockStore:
     """Keeps the state for the life of the process only."""
@@ -142,6 +173,9 @@ class MemoryLockStore:
 
     def save(self, state: LockState) -> None:
         self.state = state
+
+    def held(self) -> AbstractContextManager[object]:
+        return nullcontext()  # one process: the gate's own mutex is enough
 
 
 class PinOutcome(StrEnum):
@@ -199,9 +233,9 @@ class PinGate:
 
     def status(self) -> PinResult:
         """Where the gate stands now, without trying a PIN."""
-        with self._mutex:
-            if not self._valid:
-                return PinResult(PinOutcome.DISABLED, tries_left=0)
+        if not self._valid:
+            return PinResult(PinOutcome.DISABLED, tries_left=0)
+        with self._mutex, self._store.held():
             state = self._current()
             if state.locked_until is not None:
                 return self._locked(state.locked_until)
@@ -209,9 +243,11 @@ class PinGate:
 
     def attempt(self, pin: str) -> PinResult:
         """Try a PIN: accepted, wrong (with tries left), locked (with minutes left) or disabled."""
-        with self._mutex:
-            if not self._valid:
-                return PinResult(PinOutcome.DISABLED, tries_left=0)
+        if not self._valid:
+            return PinResult(PinOutcome.DISABLED, tries_left=0)
+        # Load, verify and save under one lock: gates in several processes (the kiosk, the
+        # server's pages) on one lock file count every wrong try, none overwrites another's.
+        with self._mutex, self._store.held():
             state = self._current()
             if state.locked_until is not None:
                 return self._locked(state.locked_until)

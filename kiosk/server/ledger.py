@@ -29,13 +29,18 @@ from typing import Any
 
 from kiosk.backends.daybook import DayBook
 from kiosk.backends.daybook_writes import TicketWrites
+from kiosk.backends.sqlite_db import Schema
 from kiosk.core.config import Config
 from kiosk.core.errors import Reason, Refusal, SystemFault
 from kiosk.core.model import Ticket, TicketKind
 
 log = logging.getLogger(__name__)
 
-SCHEMA = """
+# Each step moves the api_ tables one version up; never edit a released step, add a new one.
+# The first keeps CREATE ... IF NOT EXISTS: day books served before versions were recorded hold
+# these very tables, and are adopted as version 1 unchanged.
+STEPS: tuple[str, ...] = (
+    """
 CREATE TABLE IF NOT EXISTS api_leases (
     ticket_id TEXT PRIMARY KEY,
     lease_key TEXT NOT NULL,
@@ -56,7 +61,9 @@ CREATE TABLE IF NOT EXISTS api_request_digests (
     key TEXT PRIMARY KEY,
     digest TEXT NOT NULL
 )
-"""
+""",
+)
+SCHEMA = Schema("api", STEPS)
 
 HELD, USED, RELEASED = "held", "used", "released"
 
@@ -93,9 +100,7 @@ class Ledger:
     def __init__(self, book: DayBook, config: Config) -> None:
         self.book = book
         self.config = config
-        with book.writing() as tx:
-            for statement in SCHEMA.split(";"):
-                tx.db.execute(statement)
+        book.migrate(SCHEMA)
 
     # -- leases ---------------------------------------------------------------------------
 

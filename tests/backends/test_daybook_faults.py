@@ -15,7 +15,15 @@ from kiosk.core.nik import NikHasher
 from kiosk.core.usecases import Kiosk
 
 
-def test_pages_damaged_inside_a_valid_file_give_a_database_fault_not_a_crash(
+def _damage_every_page_but_the_header(path: Path) -> bytes:
+    data = bytearray(path.read_bytes())
+    for offset in range(4096, len(data), 4096):
+        data[offset + 8 : offset + 4000] = b"\xa5" * 3992
+    path.write_bytes(bytes(data))
+    return bytes(data)
+
+
+def test_pages_damaged_inside_a_valid_file_are_refused_at_start_not_a_crash(
     config: Config, hasher: NikHasher, clock: object
 ) -> None:
     book = DayBook(config.backend.path, config)
@@ -25,25 +33,11 @@ def test_pages_damaged_inside_a_valid_file_give_a_database_fault_not_a_crash(
     book._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     book.close()
     path = config.backend.path
-    data = bytearray(path.read_bytes())
-    for offset in range(4096, len(data), 4096):  # every page but the header page
-        data[offset + 8 : offset + 4000] = b"\xa5" * 3992
-    path.write_bytes(bytes(data))
-    damaged = bytes(data)
-
-    book = DayBook(path, config)
-    kiosk = Kiosk(config=config, backend=book, hasher=hasher, clock=clock)  # type: ignore[arg-type]
-    for call in (
-        lambda: kiosk.issue_walk_in("KTP", NIK_MAN_1945),
-        kiosk.quotas,
-        kiosk.tickets_today,
-        lambda: kiosk.reprint("A-001", technician=True),
-        kiosk.daily_report,
-    ):
+    damaged = _damage_every_page_but_the_header(path)
+    for _ in range(2):  # refused at every start, never repaired or rewritten behind the technician's back
         with pytest.raises(SystemFault) as caught:
-            call()
-        assert caught.value.reason == Reason.DATABASE_FAULT
-    book.close()
+            DayBook(path, config)
+        assert caught.value.reason == Reason.DAYBOOK_DAMAGED
     assert path.read_bytes() == damaged
 
 

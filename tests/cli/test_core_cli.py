@@ -155,7 +155,7 @@ def test_a_corrupt_database_file_exits_4_with_a_clear_message_and_is_left_as_it_
     for argv in (("walkin", "--service", "KTP", "--nik", NIK_MAN_1945), ("quota",), ("checkin", "--code", "MGT7K3Q9")):
         code, out, err = run(capsys, argv[0], "--config", config_path, *argv[1:])
         assert code == 4, (argv, out, err)
-        assert "bermasalah" in err and str(database) in err
+        assert "Buku harian antrean rusak" in err and "docs/operations.md" in err and str(database) in err
         assert "Traceback" not in err
     assert database.read_bytes() == garbage
 

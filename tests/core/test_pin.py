@@ -22,7 +22,9 @@ from kiosk.core.pin import (
     PinGate,
     PinHashError,
     PinOutcome,
+    PinTooSimpleError,
     check_pin_format,
+    check_pin_strength,
     hash_pin,
     parse_hash,
     verify_pin,
@@ -200,3 +202,82 @@ def test_set_pin_adds_the_key_inside_an_existing_security_table() -> None:
     data = tomllib.loads(with_pin_hash(text, "h"))
     assert data["security"] == {"secret_path": "s", "technician_pin_hash": "h"}
     assert data["services"] == [{"code": "KTP"}]
+
+
+# -- one lock file, several gates in several processes (issue 18 item 7) -------------------------
+
+GATES = 3
+LOCK_TRIALS = 5
+
+
+def test_gates_in_three_processes_on_one_lock_file_allow_only_five_wrong_tries(stored: str, tmp_path: Path) -> None:
+    """Each gate loaded, checked and saved on its own: three of them let 12 wrong tries in."""
+    for trial in range(LOCK_TRIALS):
+        folder = tmp_path / f"trial-{trial}"
+        folder.mkdir()
+        barrier = folder / "go"
+        workers = [
+            subprocess.Popen(
+                [sys.executable, str(Path(__file__).with_name("pin_worker.py")), str(folder / "pin.json"), stored]
+                + [str(barrier)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                cwd=ROOT,
+            )
+            for _ in range(GATES)
+        ]
+        barrier.touch()
+        outcomes: list[str] = []
+        for worker in workers:
+            out, err = worker.communicate(timeout=120)
+            assert worker.returncode == 0, err
+            outcomes += out.split()
+        # Every wrong try counted: MAX_TRIES - 1 answered "wrong", the fifth locked the gate.
+        assert outcomes.count(PinOutcome.WRONG.value) == MAX_TRIES - 1, (trial, outcomes)
+        assert outcomes.count(PinOutcome.LOCKED.value) == GATES
+
+
+# -- trivial PINs and the scrypt cost of a tampered config --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "pin", ["0000", "1111", "777777", "1234", "0123", "4321", "9876", "12345678", "3210", "1212", "2020", "696969"]
+)
+def test_a_trivial_pin_is_refused(pin: str) -> None:
+    with pytest.raises(PinTooSimpleError):
+        check_pin_strength(pin)
+
+
+@pytest.mark.parametrize("pin", ["2468", "1357", "135790", "2580", "1122", "90817263"])
+def test_a_pin_that_is_not_trivial_is_accepted(pin: str) -> None:
+    assert check_pin_strength(pin) == pin
+
+
+def test_set_pin_refuses_a_trivial_pin_in_three_languages_and_changes_nothing(config_path: Path) -> None:
+    before = config_path.read_text(encoding="utf-8")
+    for pin in ("0000", "1234"):
+        done = run_set_pin(config_path, f"{pin}\n{pin}\n")
+        assert done.returncode == 2
+        assert "terlalu mudah ditebak" in done.stderr and "too easy to guess" in done.stderr
+        assert "gampil sanget" in done.stderr
+    assert config_path.read_text(encoding="utf-8") == before
+
+
+@pytest.mark.parametrize(
+    ("n", "r", "p"),
+    [(2**20, 32, 1), (2**20, 8, 1), (2**17, 8, 1), (2**15, 8, 16), (2**16, 32, 1)],
+)
+def test_a_tampered_hash_asking_for_too_much_memory_or_work_is_refused(
+    n: int, r: int, p: int, clock: FixedClock
+) -> None:
+    tampered = f"scrypt${n}${r}${p}$c2FsdHNhbHRzYWx0c2FsdA$a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5"
+    with pytest.raises(PinHashError):
+        parse_hash(tampered)
+    gate = PinGate(tampered, clock, None)
+    assert not gate.enabled  # technician mode off, never a 4 GiB scrypt at the PIN screen
+
+
+def test_the_default_cost_and_a_stronger_one_within_bounds_still_verify() -> None:
+    for n in (2**14, 2**16):
+        assert verify_pin("2468", hash_pin("2468", n=n))
