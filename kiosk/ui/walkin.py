@@ -186,4 +186,4 @@ class WalkInScreen(KioskScreen):
             self.elderly_offered = False  # offered again, pre-selected, when the next service is picked
             self.step = "service"  # the digits stay: still right for another service
         else:
-            self.app.go_home()
+            self.app.go_start()
