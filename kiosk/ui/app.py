@@ -286,7 +286,7 @@ class KioskApp(App):
         self.go("error", error=error, **kwargs)
 
     def explain(self, error: KioskError) -> tuple[str, str]:
-        message = explain(error, self.language)
+        message = explain(error, self.language, today=self.kiosk.clock.now().date())
         return message.title, message.hint
 
     def exit_kiosk(self) -> bool:

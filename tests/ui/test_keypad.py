@@ -149,7 +149,7 @@ def test_a_blind_walk_in_takes_a_number_with_the_keypad_and_hears_every_step(ui:
     press(ui, NIK_WOMAN_1990)
     assert ui.screen.complete and len(tones) == 16  # each digit a tone
     read_back = ear.hears("16 angka, berakhiran", spelled(NIK_WOMAN_1990[-2:]))
-    assert "1, Lansia" in read_back and "Enter: Lanjut" in read_back
+    assert "1, Antrean biasa, dipilih" in read_back and "2, Lansia" in read_back and "Enter: Lanjut" in read_back
     assert_no_nik_spoken(ear, NIK_WOMAN_1990)
 
     press(ui, "enter")  # no priority
@@ -334,7 +334,7 @@ def test_the_chosen_item_is_outlined_thickly(ui: UI) -> None:
 
     press(ui, "5", "2")
     ui.wait_until(lambda: ui.current == "walkin" and not ui.app.busy, TIMEOUT, "the services")
-    press(ui, "1", NIK_WOMAN_1990, "2")  # the full NIK: a digit chooses; 2 is Disabilitas
+    press(ui, "1", NIK_WOMAN_1990, "3")  # the full NIK: a digit chooses; 3 is Disabilitas
     toggle = ui.screen.ids.disabled_person
     assert ui.screen.priority == "disabled"
     ui.pump(1, draw=True)  # the outline's points are computed when drawn
@@ -342,7 +342,7 @@ def test_the_chosen_item_is_outlined_thickly(ui: UI) -> None:
     assert lines and lines[0].width >= dp(5)
     xs, ys = lines[0].points[::2], lines[0].points[1::2]
     assert min(xs) < toggle.x and min(ys) < toggle.y and max(xs) > toggle.right and max(ys) > toggle.top
-    press(ui, "3")
+    press(ui, "4")
     assert not outlines(toggle)  # one outline at a time
     assert outlines(ui.screen.ids.pregnant)
 
