@@ -73,7 +73,11 @@ TEXTS: dict[Reason, tuple[str, str]] = {
     Reason.TICKET_UNKNOWN: (N_("Nomor antrean tidak ditemukan"), N_("Periksa nomor di karcis, atau tanyakan petugas.")),
     Reason.BOOKING_NOT_FOUND: (
         N_("Pendaftaran online tidak ditemukan"),
-        N_('Periksa NIK atau kode booking. Bila belum mendaftar, pilih "Belum daftar" untuk antre langsung.'),
+        # "Belum daftar" is on the home screen, not on the refusal's: say how to get there
+        N_(
+            "Periksa NIK atau kode booking. "
+            'Bila belum mendaftar, tekan "Kembali", lalu "Belum daftar" untuk antre langsung.'
+        ),
     ),
     Reason.BOOKING_WRONG_DAY: (
         N_("Jadwal Anda bukan hari ini"),
@@ -85,7 +89,7 @@ TEXTS: dict[Reason, tuple[str, str]] = {
     ),
     Reason.BOOKING_CANCELLED: (
         N_("Pendaftaran ini sudah dibatalkan"),
-        N_('Daftar lagi di situs antrean, atau pilih "Belum daftar" untuk antre langsung.'),
+        N_('Daftar lagi di situs antrean, atau tekan "Kembali", lalu "Belum daftar" untuk antre langsung.'),
     ),
     Reason.ALREADY_CHECKED_IN: (
         N_("Anda sudah mengambil nomor"),
@@ -98,7 +102,9 @@ TEXTS: dict[Reason, tuple[str, str]] = {
     ),
     Reason.TOO_LATE: (
         N_("Waktu kedatangan sudah lewat"),
-        N_('Jadwal Anda pukul {slot}. Pilih "Belum daftar" untuk antre langsung bila kuota masih ada.'),
+        N_(
+            'Jadwal Anda pukul {slot}. Bila kuota masih ada, tekan "Kembali", lalu "Belum daftar" untuk antre langsung.'
+        ),
     ),
     Reason.SERVICE_NOT_WALK_IN: (
         N_("Layanan ini hanya lewat pendaftaran online"),
@@ -277,10 +283,23 @@ class _Blank(dict[str, object]):
         return ""
 
 
-def explain(error: KioskError, language: str = "id") -> Message:
-    """The title and next step for an error, in ``language``."""
+# BOOKING_WRONG_DAY for a day that has passed: "come on that day" cannot be done any more.
+PAST_DAY = (
+    N_("Tanggal jadwal Anda sudah lewat"),
+    N_(
+        "Anda terdaftar untuk {day_text}, dan tanggal itu sudah lewat. Daftar lagi di situs antrean untuk hari lain, "
+        'atau tekan "Kembali", lalu "Belum daftar" untuk antre langsung hari ini.'
+    ),
+)
+
+
+def explain(error: KioskError, language: str = "id", today: date | None = None) -> Message:
+    """The title and next step for an error, in ``language``; ``today`` tells a past booking from a future one."""
     _ = translator(language)
     title, hint = TEXTS[error.reason]
+    if error.reason == Reason.BOOKING_WRONG_DAY and today is not None and "day" in error.params:
+        if date.fromisoformat(str(error.params["day"])) < today:
+            title, hint = PAST_DAY
     if error.reason == Reason.PRINTER_HOLDS_TICKET:
         hint = HELD_HINTS.get(str(error.params.get("state", "")), hint)
     params = {key: value for key, value in error.params.items() if key not in ("detail", "path")}

@@ -45,6 +45,7 @@ from kiosk.ui.idle import PROMPT as IDLE_PROMPT
 from kiosk.ui.idle import TICK_S as IDLE_TICK_S
 from kiosk.ui.idle import TONE_PATH, IdleRule, IdleTimer, warning_length
 from kiosk.ui.lang import Lang
+from kiosk.ui.nonvisual import KEY_TONE_PATH, KeypadControl
 from kiosk.ui.scanner import ScannerInput
 from kiosk.ui.tasks import CrashGuard, SidePoll, TaskRunner
 
@@ -121,6 +122,9 @@ class KioskApp(App):
         self.root_widget: KioskRoot | None = None
         self.speaker: voice.Speaker | None = None  # built with the window (kiosk.ui.voice.attach)
         self.listening = False  # this person asked to hear the screens
+        self.keypad: KeypadControl | None = None  # the USB numeric keypad (kiosk.ui.nonvisual); built with the window
+        self._key_tone: Any = None
+        self._last_touch_screen: Any = None
 
     # -- Kivy life cycle ------------------------------------------------------------------
 
@@ -146,6 +150,7 @@ class KioskApp(App):
         root.add_widget(manager, index=len(root.children))
         self.root_widget = root
         voice.attach(self, root)
+        self.keypad = KeypadControl(self, self.play_key_tone)
         return root
 
     def on_start(self) -> None:
@@ -243,15 +248,15 @@ class KioskApp(App):
         self.touched()
 
     def go_home(self) -> None:
-        """Home for the next person: input wiped, the default language, technician mode locked."""
+        """Home for the next person: input wiped, the default language, speech off, technician mode locked."""
         self.technician_unlocked = False
+        self.listening = False  # before the language: its change must not speak to the next person
+        if self.keypad is not None:
+            self.keypad.reset()
+        if self.speaker is not None:
+            self.speaker.next_person()  # silence, the configured volume
         self.language = self.config.ui.language
-        self.scanner.clear()
-        for screen in self.manager.screens:
-            reset = getattr(screen, "reset", None)
-            if reset is not None:
-                reset()
-        self.go("home")
+        self._go_to_start()
         if not self._ready_sent:
             self._ready_sent = True
             self.notifier.ready()
@@ -262,12 +267,26 @@ class KioskApp(App):
             self._events.append(Clock.schedule_interval(self._prebuild_screen, PREBUILD_TICK_S))
         self.refresh_status()
 
+    def go_start(self) -> None:
+        """Home for the same person ("Kembali", the keypad's cancel): what was typed is wiped,
+        the language, speech and the volume this person chose stay."""
+        self._go_to_start()
+        self.refresh_status()
+
+    def _go_to_start(self) -> None:
+        self.scanner.clear()
+        for screen in self.manager.screens:
+            reset = getattr(screen, "reset", None)
+            if reset is not None:
+                reset()
+        self.go("home")
+
     def show_error(self, error: KioskError, **kwargs: Any) -> None:
         """The refusal or fault screen: the title and next step of ``kiosk.messages.explain``."""
         self.go("error", error=error, **kwargs)
 
     def explain(self, error: KioskError) -> tuple[str, str]:
-        message = explain(error, self.language)
+        message = explain(error, self.language, today=self.kiosk.clock.now().date())
         return message.title, message.hint
 
     def exit_kiosk(self) -> bool:
@@ -405,11 +424,30 @@ class KioskApp(App):
         log.info("idle on %s: back home", self.manager.current)
         self.go_home()
 
-    def _on_any_touch(self, *_args: Any) -> bool:
+    def _on_any_touch(self, _window: Any, touch: Any) -> bool:
+        # The second half of a double tap belongs to what the first half pressed. When that
+        # press changed the screen ("Selesai" going home), it must not press what now lies under
+        # the finger (the next person's language buttons).
+        previous, self._last_touch_screen = self._last_touch_screen, self.manager.current_screen
+        if getattr(touch, "is_double_tap", False) and previous is not self.manager.current_screen:
+            log.info("the second tap of a double tap on %s went nowhere", self.manager.current)
+            return True
         # A touch that ends the warning only ends it: it must not press what lies under the overlay.
         return self.touched()
 
     # -- sound ----------------------------------------------------------------------------
+
+    def play_key_tone(self) -> None:
+        """The echo of a NIK digit (the digit itself is private), at this person's volume."""
+        if self._key_tone is None:
+            from kivy.core.audio import SoundLoader
+
+            self._key_tone = SoundLoader.load(str(KEY_TONE_PATH)) or False
+        if self._key_tone:
+            self._key_tone.stop()
+            if self.speaker is not None:
+                self._key_tone.volume = self.speaker.volume
+            self._key_tone.play()
 
     def play_tone(self) -> None:
         """The idle warning's chime, through Kivy's audio; silent where the machine has no sound."""
@@ -432,7 +470,16 @@ class KioskApp(App):
 
     def _on_key_down(self, _window: Any, key: int, _scancode: Any, codepoint: Any, modifiers: Any) -> bool:
         self.touched()
+        keypad = self.keypad
+        # A scanner may end its line with keypad Enter: while a scan is coming in, its keys are its own.
+        if keypad is not None and keypad.wants(key) and not self.scanner.scanning:
+            return keypad.key_down(key)
         return self.scanner.key_down(key, codepoint, modifiers or ())
+
+    def echo_key(self, pad: Any, value: str) -> None:
+        """A key of an on-screen or USB keypad typed ``value`` into ``pad``: said back to a listener."""
+        if self.keypad is not None:
+            self.keypad.echo(pad, value)
 
     def scanned(self, text: str) -> None:
         """A scanner (or keyboard) sent a line: the current screen may take it, else look it up."""

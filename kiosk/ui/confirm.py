@@ -108,4 +108,4 @@ class ConfirmScreen(KioskScreen):
         elif self._came_from == "entry":
             self.app.go("entry", mode=self.app.screen_named("entry").mode, keep=True)
         else:
-            self.app.go_home()
+            self.app.go_start()

@@ -66,6 +66,11 @@ class ScannerInput:
     def pending(self) -> str:
         return "".join(self._buffer)
 
+    @property
+    def scanning(self) -> bool:
+        """A line is coming in: characters arrived and the last one less than ``SCAN_GAP_S`` ago."""
+        return bool(self._buffer) and self.monotonic() - self._last_key <= SCAN_GAP_S
+
     def key_down(self, key: int, codepoint: object, modifiers: Sequence[str]) -> bool:
         """One key down from the window. Returns True: the kiosk consumes every key."""
         now = self.monotonic()

@@ -86,6 +86,8 @@ SELECTED = hex_rgb("#7A3E00")  # the priority toggle when on
 ON_SELECTED = hex_rgb("#FFFFFF")
 PANEL = hex_rgb("#F1F4F8")  # cards on the home screen
 HEADER = hex_rgb("#0B3A82")
+# The keypad's chosen item (kiosk.ui.nonvisual): a thick outline that differs from every face colour.
+FOCUS = hex_rgb("#E8A400")
 ON_HEADER = hex_rgb("#FFFFFF")
 
 PAIRS: dict[str, tuple[Rgb, Rgb]] = {

@@ -28,12 +28,16 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty
 
 from kiosk.core.config import SpeechConfig
+from kiosk.i18n import N_
 from kiosk.speech import tts
 from kiosk.speech.prompts import LISTEN_LABEL, message_prompt, screen_prompt
 from kiosk.ui.widgets import BigButton
 
 log = logging.getLogger(__name__)
 
+DOCUMENTS_TO_BRING = N_("Siapkan dokumen ini: {documents}.")
+SPOKEN_STEPS = ("step", "mode")  # a screen's own steps: each one is spoken like a new screen (P2)
+SPOKEN_NOTES = ("problem", "note")  # what a screen says about what was typed or chosen: spoken as it appears
 SILENT_SCREENS = ("pin", "technician")  # the technician's screens: no button, no speech
 CACHE_MAX_BYTES = 200 * 1024 * 1024  # ~400 prompts; a spoken ticket number is new text each time
 PRUNE_EVERY = 50  # renders between two looks at the cache's size
@@ -70,17 +74,24 @@ class Speaker:
         self._cache_dir: Path | None = None
         self._renders = 0
         self.sound: Any = None  # the Sound playing (or played last); UI thread only
+        self.volume = settings.volume  # this person's volume (the keypad's + and -); reset for the next
+        self.last_said: tuple[str, str] | None = None  # (language, text) the keypad's "*" says again
         self.spoken: list[tuple[str, str]] = []  # (language, text) of each sound started, newest last
 
     @property
     def enabled(self) -> bool:
         return self.settings.enabled
 
-    def say(self, text: str, language: str) -> None:
-        """Speak ``text`` in ``language`` soon; returns at once. A newer call replaces this one."""
+    def say(self, text: str, language: str, remember: bool = True) -> None:
+        """Speak ``text`` in ``language`` soon; returns at once. A newer call replaces this one.
+
+        ``remember``: what the keypad's repeat key says again (not so for "volume 70 percent").
+        """
         text = " ".join(text.split())
         if not self.settings.enabled or not text:
             return
+        if remember:
+            self.last_said = (language, text)
         with self._lock:
             if self._stopped:
                 return
@@ -90,6 +101,18 @@ class Speaker:
             if self._worker is None:
                 self._worker = threading.Thread(target=self._run, name="kiosk-speech", daemon=True)
                 self._worker.start()
+
+    def set_volume(self, volume: float) -> None:
+        """This person's volume, also for the sound playing now (UI thread)."""
+        self.volume = volume
+        if self.sound is not None:
+            self.sound.volume = volume
+
+    def next_person(self) -> None:
+        """Silence, the configured volume, nothing to repeat: the kiosk went home for someone new."""
+        self.hush()
+        self.volume = self.settings.volume
+        self.last_said = None
 
     def hush(self) -> None:
         """Stop speaking now and drop what was about to be said (UI thread)."""
@@ -175,7 +198,7 @@ class Speaker:
         self._stop_sound()
         if self.sound is not None:
             self.sound.unload()  # frees the mixer's copy (~0.5 MB a prompt, all day long)
-        sound.volume = self.settings.volume
+        sound.volume = self.volume
         sound.play()
         self.sound = sound
         self.spoken.append(said)
@@ -203,12 +226,22 @@ def prompt_of(screen: Any, tr: Callable[[str], str]) -> str:
         return message_prompt(screen.title, screen.hint, tr)
     if name == "done":
         state = "printed" if screen.printed else "not_printed"
-        return screen_prompt("done", state, tr, number=screen.number)
+        said = (screen_prompt("done", state, tr, number=screen.number), documents_prompt(screen, tr))
+        return " ".join(part for part in said if part)
     if name == "confirm":
         state = "walk_in" if screen.walk_in else "booking"
         return screen_prompt("confirm", state, tr, service=screen.service_text)
     state = str(getattr(screen, "mode", "") or getattr(screen, "step", "") or "")
     return screen_prompt(name, state, tr)
+
+
+def documents_prompt(screen: Any, tr: Callable[[str], str]) -> str:
+    """The documents to bring for the service on the done screen, as printed on the ticket."""
+    config = getattr(getattr(screen, "app", None), "config", None)
+    service = next((s for s in getattr(config, "services", ()) if s.name == screen.service_text), None)
+    if service is None or not service.documents:
+        return ""
+    return tr(DOCUMENTS_TO_BRING).format(documents=", ".join(service.documents))
 
 
 class ListenButton(BigButton):
@@ -243,41 +276,76 @@ Builder.load_string(f"""
 
 
 def speak_screen(app: Any, asked: bool = False) -> None:
-    """Say the current screen's prompt; ``asked``: the person tapped "Dengarkan" (speech from now on)."""
+    """Say the current screen's prompt; ``asked``: the person tapped "Dengarkan" (speech from now on).
+
+    With the keypad in use (``kiosk.ui.nonvisual``) the screen's numbered choices follow.
+    """
     speaker: Speaker | None = getattr(app, "speaker", None)
     if speaker is None or not speaker.enabled:
         return
     if asked:
         app.listening = True
     text = prompt_of(app.screen, app.tr)
+    keypad = getattr(app, "keypad", None)
+    if keypad is not None and keypad.active:
+        text = f"{keypad.take_preface()} {text} {keypad.describe()}".strip()
     if text:
         speaker.say(text, app.language)
 
 
 def attach(app: Any, root: Any) -> Speaker:
-    """Give ``app`` its Speaker and ``root`` its listen button (shown on citizen screens only)."""
+    """Give ``app`` its Speaker and ``root`` its listen button (shown on citizen screens only).
+
+    Speech follows the person inside a screen too: a change of its step or mode is spoken like a
+    new screen, and a problem or note it shows is spoken as it appears. Going home for the next
+    person (``KioskApp.go_home``) ends the session's speech; going back to the start does not.
+    """
     speaker = Speaker(app.config.speech)
     app.speaker = speaker
     app.listening = False
     button = root.ids.get("listen")
     manager = root.manager
+    watched: set[int] = set()
+
+    def wanted() -> bool:
+        return bool(speaker.settings.auto_speak or app.listening)
 
     def speak_if_wanted(_dt: float) -> None:
         # decided when it runs, after the screen's own bindings: go_home switches the language
         # first and the screen second, and the next person must not hear the last one's session
-        if speaker.settings.auto_speak or app.listening:
+        if wanted():
             speak_screen(app)
+
+    def step_changed(screen: Any, *_args: Any) -> None:
+        if manager.current_screen is screen and screen.name not in SILENT_SCREENS:
+            Clock.schedule_once(speak_if_wanted, 0)
+
+    def note_changed(screen: Any, _screen: Any, text: str) -> None:
+        if manager.current_screen is screen and screen.name not in SILENT_SCREENS and text and wanted():
+            speaker.say(text, app.language)
+
+    def watch(screen: Any) -> None:
+        if screen.uid in watched:
+            return
+        watched.add(screen.uid)
+        for name in SPOKEN_STEPS:
+            if name in screen.properties():
+                screen.fbind(name, step_changed, screen)
+        for name in SPOKEN_NOTES:
+            if name in screen.properties():
+                screen.fbind(name, note_changed, screen)
 
     def screen_changed(*_args: Any) -> None:
         name = manager.current
         if button is not None:
             button.shown = speaker.enabled and name not in SILENT_SCREENS
+        keypad = getattr(app, "keypad", None)
+        if keypad is not None:
+            keypad.screen_changed()
         if name in SILENT_SCREENS:
             speaker.hush()
             return
-        if name == "home":
-            app.listening = False  # a new person: no speech until asked (or auto_speak)
-            speaker.hush()  # nor the end of the last person's
+        watch(manager.current_screen)
         Clock.schedule_once(speak_if_wanted, 0)
 
     manager.bind(current=screen_changed)

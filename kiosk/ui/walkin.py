@@ -23,6 +23,7 @@ load_kv("walkin")
 
 # The toggle labels of walkin.kv, marked here so the catalogue has them.
 PRIORITY_BUTTONS = (
+    (None, N_("Antrean biasa")),
     (Priority.ELDERLY, N_("Lansia")),
     (Priority.DISABLED, N_("Disabilitas")),
     (Priority.PREGNANT, N_("Ibu hamil")),
@@ -152,10 +153,14 @@ class WalkInScreen(KioskScreen):
         self.elderly_offered = offered
 
     def toggle(self, priority: str) -> None:
+        """Choose one line: regular ("") or a priority. Like a radio button, a tap on the one
+        already chosen keeps it: a senior who taps the pre-selected "Lansia" means "yes"."""
         if priority == Priority.ELDERLY.value and not self.elderly_offered:
             self.note = self.app.tr(ELDERLY_NOT_YET if self.complete else ELDERLY_NEEDS_NIK)
             return
-        self.priority = "" if self.priority == priority else priority
+        if priority == self.priority:
+            return
+        self.priority = priority
         self.note = ""
 
     def next(self) -> None:
@@ -186,4 +191,4 @@ class WalkInScreen(KioskScreen):
             self.elderly_offered = False  # offered again, pre-selected, when the next service is picked
             self.step = "service"  # the digits stay: still right for another service
         else:
-            self.app.go_home()
+            self.app.go_start()

@@ -116,6 +116,11 @@ class Keypad(GridLayout):
             self.text = ""
         elif len(self.text) < self.max_length:
             self.text += value
+        else:
+            return
+        echo = getattr(App.get_running_app(), "echo_key", None)
+        if echo is not None:
+            echo(self, value)  # a listener hears what was typed (kiosk.ui.nonvisual)
 
 
 class Step(BoxLayout):

@@ -85,7 +85,9 @@ def test_the_language_switch_shows_english_until_the_person_is_done(ui):
     assert ui.sees("Type your NIK (16 digits)")
     keys = {key.value: key for key in ui.find("pad").children}
     assert keys["DEL"].text == "Delete"
-    ui.tap("back")  # home again, in Indonesian for the next person
+    ui.tap("back")  # back home, the same person: still English (issue 17 P2)
+    assert ui.sees("I booked online")
+    ui.app.go_home()  # "Selesai" or the idle timeout: Indonesian for the next person
     assert ui.sees("Sudah daftar online")
     ui.tap("English")
     ui.tap("Bahasa Indonesia")
@@ -164,4 +166,6 @@ def test_every_language_of_the_catalogue_list_can_be_chosen_and_home_returns_to_
     assert ui.app.language == "jv"
     ui.tap("booked")
     ui.tap("back")
+    assert ui.app.language == "jv"  # the same person
+    ui.app.go_home()
     assert ui.app.language == "id" and ui.sees("Sudah daftar online")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import UI
+from conftest import NIK_MAN_1945, UI
 
 from kiosk.i18n import translator
 from kiosk.speech import prompts, tts
@@ -82,14 +82,72 @@ def test_after_one_tap_on_dengarkan_every_next_screen_speaks_until_the_next_pers
     assert home_sound.length == 0  # unloaded: a day of prompts does not pile up in the mixer
 
     assert ui.app.speaker.sound.state == "play"
-    ui.tap("back")  # home: the next person hears nothing until they ask
-    assert ui.current == "home" and ui.app.listening is False
-    assert ui.app.speaker.sound.state == "stop"  # the entry prompt is cut off
+    ui.tap("back")  # back home, the same person: still listening (P2)
+    assert ui.current == "home" and ui.app.listening is True
+    home = prompts.screen_prompt("home", "", translator("id"))
+    ui.wait_until(lambda: played[-1][2] == home, TIMEOUT, "the home prompt again")
+    ui.app.go_home()  # "Selesai" or the idle timeout: the next person hears nothing until they ask
+    assert ui.app.listening is False
+    assert ui.app.speaker.sound.state == "stop"  # the home prompt is cut off
     count = len(played)
     ui.tap("booked")
     ui.settle()
     ui.pump(5)
     assert len(played) == count
+
+
+def test_back_keeps_the_language_and_listening_on_every_screen(ui: UI) -> None:
+    played = _spy_on_play(ui)
+    en = translator("en")
+    ui.tap(ui.find("English"))
+    ui.tap(_listen(ui))
+    ui.wait_until(lambda: played and played[-1][1] == "en", TIMEOUT, "the English home prompt")
+    for way_in in ("booked", "walkin"):
+        ui.tap(way_in)
+        ui.settle()
+        ui.tap("back")
+        assert ui.current == "home" and ui.app.language == "en" and ui.app.listening
+        assert ui.sees(en("Ambil nomor antrean di sini"))
+    ui.type_keys("ZZZ99999")  # a refusal, then its "Kembali"
+    ui.wait_until(lambda: ui.current == "error", TIMEOUT, "the refusal")
+    ui.tap("back")
+    assert ui.current == "home" and ui.app.language == "en" and ui.app.listening
+    home = prompts.screen_prompt("home", "", en)
+    ui.wait_until(lambda: played[-1][1:] == ("en", home), TIMEOUT, "the English home prompt, unasked")
+
+
+def test_a_step_inside_a_screen_is_spoken_like_a_new_screen(ui: UI) -> None:
+    played = _spy_on_play(ui)
+    ui.tap("walkin")
+    ui.settle()
+    ui.tap(_listen(ui))
+    tr = translator("id")
+    services = prompts.screen_prompt("walkin", "service", tr)
+    ui.wait_until(lambda: played and played[-1][2] == services, TIMEOUT, "the services prompt")
+    ui.tap(ui.screen.ids.grid.children[-1])  # the first service: the NIK step
+    nik_step = prompts.screen_prompt("walkin", "nik", tr)
+    ui.wait_until(lambda: played[-1][2] == nik_step, TIMEOUT, "the NIK step's prompt")
+    ui.tap("next")  # nothing typed: the problem is spoken
+    ui.wait_until(lambda: played[-1][2] == "NIK harus 16 angka, baru 0", TIMEOUT, "the problem")
+    ui.tap("back")
+    ui.tap("back")
+    ui.tap("booked")
+    ui.tap("switch")  # "Pakai kode booking"
+    code_step = prompts.screen_prompt("entry", "code", tr)
+    ui.wait_until(lambda: played[-1][2] == code_step, TIMEOUT, "the booking code step's prompt")
+
+
+def test_a_nik_typed_on_the_screen_is_echoed_as_tones_and_read_back_masked(ui: UI) -> None:
+    played = _spy_on_play(ui)
+    tones: list[int] = []
+    ui.app.keypad.play_tone = lambda: tones.append(1)
+    ui.tap("booked")
+    ui.tap(_listen(ui))
+    ui.press_digits(NIK_MAN_1945)
+    assert len(tones) == 16
+    ui.wait_until(lambda: played and "16 angka, berakhiran" in played[-1][2], TIMEOUT, "the read-back")
+    assert "nol, satu" in played[-1][2]  # the last two digits only
+    assert all("tiga, lima, dua, nol" not in text for _thread, _language, text in played)
 
 
 def test_a_refusal_is_spoken_as_its_title_and_what_to_do_next(ui: UI) -> None:

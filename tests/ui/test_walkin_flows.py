@@ -56,10 +56,20 @@ def test_elderly_priority_is_suggested_from_the_nik_and_marked_on_the_ticket(ui)
     assert ui.tickets()[0].priority == Priority.ELDERLY
 
 
+def test_a_senior_who_taps_the_preselected_lansia_keeps_it(ui):
+    start_walk_in(ui, "Cetak KTP-el", NIK_MAN_1945)
+    assert ui.find("elderly").selected
+    ui.tap("elderly")  # "yes, I am elderly": not a switch that turns it off (issue 17 P6)
+    assert ui.find("elderly").selected
+    ui.tap("next")
+    ui.wait_until(lambda: ui.current == "confirm")
+    assert ui.sees("Lansia (60 tahun ke atas)")
+
+
 def test_the_suggested_priority_can_be_declined_in_one_tap(ui):
     start_walk_in(ui, "Cetak KTP-el", NIK_MAN_1945)
-    ui.tap("elderly")
-    assert not ui.find("elderly").selected
+    ui.tap("regular")
+    assert not ui.find("elderly").selected and ui.find("regular").selected
     ui.tap("next")
     ui.wait_until(lambda: ui.current == "confirm")
     assert ui.sees("Antrean biasa")

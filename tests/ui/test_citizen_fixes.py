@@ -1,0 +1,115 @@
+"""Issue 17's citizen-side fixes on the real window: a double tap, past bookings, refusals that lead somewhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import NIK_YOUNG, UI
+
+pytestmark = pytest.mark.ui
+
+
+def double_tap(ui: UI, widget: Any) -> None:
+    """Two taps on one spot, marked by Kivy's own double-tap post-processor as the window's loop does."""
+    from kivy.input.postproc.doubletap import InputPostprocDoubleTap
+    from kivy.tests.common import UnitTestTouch
+
+    post = InputPostprocDoubleTap()
+    post.double_tap_time = 3600.0  # the verdict must not depend on how fast this machine is
+    ui.pump()
+    x, y = widget.to_window(*widget.center)
+    touches = []
+    for _ in range(2):
+        touch = UnitTestTouch(x, y)
+        post.process([("begin", touch)])
+        touch.touch_down()
+        ui.pump()
+        post.process([("end", touch)])
+        touch.touch_up()
+        ui.pump()
+        touches.append(touch)
+    assert touches[1].is_double_tap
+
+
+def a_walk_in_number(ui: UI) -> None:
+    ui.tap("walkin")
+    ui.settle()
+    ui.tap(ui.find("Kartu Keluarga"))
+    ui.press_digits(NIK_YOUNG)
+    ui.tap("next")
+    ui.wait_until(lambda: ui.current == "confirm")
+    ui.tap("confirm")
+    ui.wait_until(lambda: ui.current == "done")
+
+
+def test_a_double_tap_on_selesai_leaves_the_next_person_home_in_indonesian(ui: UI) -> None:
+    a_walk_in_number(ui)
+    finish = ui.find("finish")
+    double_tap(ui, finish)
+    ui.pump(3)
+    assert ui.current == "home" and ui.app.language == "id"
+    assert ui.sees("Sudah daftar online")
+    ui.tap("English")  # a tap of the next person's own still works
+    assert ui.app.language == "en"
+
+
+def book(ui: UI, code: str, nik: str, day_offset: int, service: str = "KTP") -> None:
+    """One more booking in the day book, as the daily import would add it."""
+    from datetime import timedelta
+
+    from kiosk.backends.importer import parse_rows
+
+    day = (ui.clock.now() + timedelta(days=day_offset)).date()
+    row = {"code": code, "nik": nik, "name": "Warga Uji", "service": service, "date": day.isoformat()}
+    result = parse_rows([(1, row | {"slot": "09:00", "site": "MPP"})], ui.config, ui.kiosk.hasher)
+    assert not result.problems, result.problems
+    ui.book.upsert_bookings(result.bookings)
+
+
+def test_a_booking_for_yesterday_says_the_day_has_passed_and_what_to_do_now(ui: UI) -> None:
+    book(ui, "MGTPAST1", NIK_YOUNG, -1)
+    ui.type_keys("MGTPAST1")
+    ui.wait_until(lambda: ui.current == "error")
+    assert ui.sees("Tanggal jadwal Anda sudah lewat")
+    assert ui.sees("29 November 2026") and ui.sees("sudah lewat")
+    assert not ui.sees("Silakan datang pada tanggal itu")
+    assert ui.sees('"Kembali", lalu "Belum daftar"') and ui.sees("Kembali")
+
+
+def test_a_booking_for_tomorrow_still_says_to_come_on_that_day(ui: UI) -> None:
+    ui.type_keys("MGT5D3W1")  # tomorrow's
+    ui.wait_until(lambda: ui.current == "error")
+    assert ui.sees("Silakan datang pada tanggal itu") and ui.sees("1 Desember 2026")
+
+
+@pytest.mark.parametrize("code", ["ZZZ99999"])
+def test_a_refusal_that_means_walk_in_says_how_to_get_to_belum_daftar(ui: UI, code: str) -> None:
+    ui.type_keys(code)  # not found
+    ui.wait_until(lambda: ui.current == "error")
+    assert ui.sees('tekan "Kembali", lalu "Belum daftar"')
+    ui.tap("back")
+    assert ui.current == "home" and ui.sees("Belum daftar")
+
+
+def test_english_says_reprint_my_ticket_and_disabled_beside_elderly(ui: UI) -> None:
+    ui.tap("English")
+    ui.type_keys("MGT7K3Q9")
+    ui.wait_until(lambda: ui.current == "confirm")
+    ui.tap("confirm")
+    ui.wait_until(lambda: ui.current == "done")
+    ui.tap("finish")
+    ui.tap("English")
+    ui.type_keys("MGT7K3Q9")  # again: already checked in, one reprint allowed
+    ui.wait_until(lambda: ui.current == "error")
+    assert ui.sees("Reprint my ticket")
+    ui.tap("back")
+    ui.tap("walkin")
+    ui.settle()
+    ui.tap(ui.find("Kartu Keluarga"))
+    assert [ui.find(i).text for i in ("regular", "elderly", "disabled_person", "pregnant")] == [
+        "Regular queue",
+        "Elderly",
+        "Disabled",
+        "Pregnant",
+    ]
