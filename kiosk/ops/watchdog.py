@@ -15,6 +15,8 @@ Wiring in the app (kiosk/ui/app.py), once the home screen is shown::
 from __future__ import annotations
 
 import logging
+import threading
+import urllib.request
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -69,3 +71,60 @@ def start_watchdog(notifier: SystemdNotifier, schedule_interval: ScheduleInterva
     heartbeat._event = schedule_interval(heartbeat.beat, interval)
     log.info("watchdog: a ping every %.1f s from the UI clock", interval)
     return heartbeat
+
+
+class ServerHeartbeat:
+    """The server side of the watchdog: READY=1 once it answers, then WATCHDOG=1 while it does.
+
+    A thread asks the server's own ``/v1/health`` over loopback, through the same waitress
+    workers a kiosk's request takes. Only an answer counts: when every worker hangs (a stuck
+    lock, a day book that never answers), the pings stop and systemd restarts ``kiosk serve``.
+    """
+
+    def __init__(self, notifier: SystemdNotifier, health_url: str, interval_s: float | None = None) -> None:
+        self.notifier = notifier
+        self.health_url = health_url
+        self.interval_s = interval_s or notifier.watchdog_interval_s()
+        self.ready = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="server-watchdog", daemon=True)
+
+    def start(self) -> ServerHeartbeat:
+        if self.notifier.enabled:
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def answers(self) -> bool:
+        timeout = min(self.interval_s or 5.0, 5.0)
+        try:
+            with urllib.request.urlopen(self.health_url, timeout=timeout) as answer:  # noqa: S310 (our own http URL)
+                return bool(answer.status == 200)
+        except (OSError, ValueError):
+            return False
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            if self.answers():
+                if not self.ready:
+                    self.ready = True
+                    self.notifier.notify("READY=1\nSTATUS=Server siap / ready")
+                    log.info("server answers at %s: READY=1", self.health_url)
+                    if self.interval_s is None:
+                        return  # no watchdog set: READY was all systemd asked for
+                elif self.interval_s is not None:
+                    self.notifier.watchdog()
+            self._stop.wait(self.interval_s if self.ready and self.interval_s else 0.2)
+
+
+def health_url(host: str, port: int) -> str:
+    """The loopback URL of a server listening on ``host``: a wildcard address is asked on loopback."""
+    if host in ("", "0.0.0.0"):  # noqa: S104 (a listen address here, not a bind)
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}/v1/health"

@@ -9,6 +9,9 @@ from typing import Any
 from flask import Flask
 from waitress import create_server  # type: ignore[import-untyped]
 
+from kiosk.ops.systemd import SystemdNotifier
+from kiosk.ops.watchdog import ServerHeartbeat, health_url
+
 log = logging.getLogger(__name__)
 
 
@@ -58,7 +61,10 @@ def serve_forever(app: Flask, host: str, port: int, threads: int) -> None:
     """Block serving ``app``; waitress handles slow clients, body limits and keep-alive."""
     server: Any = create_server(app, host=host, port=port, threads=threads, ident="antrian")
     log.warning("booking API listening on http://%s:%s/v1", host, server.effective_port)
+    # Under systemd (deploy/antrian-server.service): READY=1 once it answers, WATCHDOG=1 while it does.
+    heartbeat = ServerHeartbeat(SystemdNotifier(), health_url(host, int(server.effective_port))).start()
     try:
         server.run()
     finally:
+        heartbeat.stop()
         server.close()

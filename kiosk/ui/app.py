@@ -158,6 +158,7 @@ class KioskApp(App):
         KivyConfig.set("kivy", "exit_on_escape", "0")
         Window.bind(on_request_close=self._on_request_close, on_key_down=self._on_key_down)
         Window.bind(on_touch_down=self._on_any_touch)
+        Window.bind(on_flip=self._first_frame_drawn)
         self._events = [
             Clock.schedule_interval(self._idle_tick, IDLE_TICK_S),
             Clock.schedule_interval(self._clock_tick, 1.0),
@@ -166,6 +167,12 @@ class KioskApp(App):
         self._clock_tick(0)
         self.go_home()
         self.refresh_status()
+
+    def _first_frame_drawn(self, *_args: Any) -> None:
+        """One journal line when the screen first shows something: the boot test looks for it."""
+        Window.unbind(on_flip=self._first_frame_drawn)
+        width, height = Window.size
+        log.info("first frame drawn (%dx%d, %s)", width, height, self.manager.current if self.manager else "-")
 
     def on_stop(self) -> None:
         self.crash_guard.uninstall()
@@ -180,6 +187,7 @@ class KioskApp(App):
             self._heartbeat = None
         Window.unbind(on_request_close=self._on_request_close, on_key_down=self._on_key_down)
         Window.unbind(on_touch_down=self._on_any_touch)
+        Window.unbind(on_flip=self._first_frame_drawn)
         self.notifier.stopping()
 
     def speak(self, text: str) -> None:

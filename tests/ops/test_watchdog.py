@@ -12,13 +12,15 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from kivy.clock import ClockBase
 
 from kiosk.ops.systemd import SystemdNotifier
-from kiosk.ops.watchdog import start_watchdog
+from kiosk.ops.watchdog import ServerHeartbeat, health_url, start_watchdog
 
 WATCHDOG_USEC = 200_000  # WatchdogSec=0.2 s: pings every 0.1 s
 PATIENCE_S = 30.0  # how long a condition may take on a loaded machine before it is a failure
@@ -153,3 +155,54 @@ def test_a_vanished_notify_socket_is_logged_not_raised(notify_socket, tmp_path, 
 def test_a_status_line_reaches_systemctl_status_on_one_line(notify_socket):
     assert SystemdNotifier().status("Printer: kertas habis\nhubungi teknisi")
     assert drain(notify_socket) == ["STATUS=Printer: kertas habis hubungi teknisi"]
+
+
+class _Health(BaseHTTPRequestHandler):
+    """A stand-in server's /v1/health: 503 until ready, 200 after, hanging while ``hang`` is set."""
+
+    state: dict[str, Any] = {}
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        if self.state["hang"].is_set():
+            self.state["hung"].set()
+            self.state["thaw"].wait(120)
+        self.send_response(200 if self.state["ready"] else 503)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_the_server_is_ready_only_once_it_answers_and_a_hung_server_stops_the_pings(notify_socket):
+    state = {"ready": False, "hang": threading.Event(), "hung": threading.Event(), "thaw": threading.Event()}
+    _Health.state = state
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Health)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    heartbeat = ServerHeartbeat(SystemdNotifier(), health_url("0.0.0.0", httpd.server_address[1])).start()
+    try:
+        # Listening but answering 503: not ready, and no ping either.
+        assert received(notify_socket, 3 * WATCHDOG_USEC / 1e6) == []
+        state["ready"] = True
+        first = received(notify_socket, PATIENCE_S, until="WATCHDOG=1")
+        assert first[0].splitlines()[0] == "READY=1"
+        assert first[-1] == "WATCHDOG=1"
+        state["hang"].set()  # every answer now hangs, as a server whose workers are all stuck
+        assert state["hung"].wait(PATIENCE_S)
+        drain(notify_socket)  # pings of answers before the hang
+        assert received(notify_socket, 3 * WATCHDOG_USEC / 1e6) == []
+        state["hang"].clear()
+        state["thaw"].set()
+        assert "WATCHDOG=1" in received(notify_socket, PATIENCE_S, until="WATCHDOG=1")
+    finally:
+        state["thaw"].set()
+        heartbeat.stop()
+        httpd.shutdown()
+    assert sum(m.startswith("READY=1") for m in first) == 1
+
+
+def test_a_wildcard_listen_address_is_asked_on_loopback():
+    assert health_url("0.0.0.0", 8080) == "http://127.0.0.1:8080/v1/health"
+    assert health_url("::", 8080) == "http://[::1]:8080/v1/health"
+    assert health_url("192.168.1.10", 80) == "http://192.168.1.10:80/v1/health"

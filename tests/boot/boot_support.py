@@ -1,0 +1,329 @@
+"""A real systemd in a container: a cached Debian root, the project installed as docs/deployment.md says.
+
+The recipe (issue 19): ``mmdebstrap`` builds a minimal bookworm root from the Debian mirror apt
+already uses, ``systemd-nspawn --boot`` boots it, ``nsenter`` into its init drives it (the host
+has no systemd of its own, so ``machinectl`` and ``systemd-run -M`` cannot).
+
+What is built once and kept under ``/var/cache/antrian-boot-test`` (``ANTRIAN_BOOT_CACHE``):
+
+- ``rootfs-<hash of the package list>``: the Debian root, never written to afterwards; every
+  boot runs on a tmpfs overlay of it (``--volatile=overlay``), so runs cannot see each other;
+- ``venv-<hash of root, constraints.txt, pyproject.toml>``: ``/opt/antrian/.venv``, made inside
+  the container from wheels built on the host (``pip wheel``: the container has no index of
+  its own), with ``pip install --no-index -e /opt/antrian`` as the deployment guide does.
+
+At boot the worktree is bound read-only at ``/opt/antrian`` (the kiosk cannot change its code)
+and the cached venv at ``/opt/antrian/.venv``. Building from nothing takes about a minute and
+needs apt's mirror; afterwards a boot costs seconds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = Path(os.environ.get("ANTRIAN_BOOT_CACHE", "/var/cache/antrian-boot-test"))
+SUITE = "bookworm"
+# systemd and what docs/deployment.md section 2 installs, plus espeak-ng for the spoken guidance.
+PACKAGES = (
+    "systemd",
+    "systemd-sysv",
+    "dbus",
+    "python3",
+    "python3-venv",
+    "libmtdev1",
+    "libgl1",
+    "libgl1-mesa-dri",
+    "libegl1",
+    "libgles2",
+    "libgbm1",
+    "libdrm2",
+    "fonts-dejavu-core",
+    "libusb-1.0-0",
+    "espeak-ng",
+)
+STALE_S = 3 * 86400  # a cache entry nobody used for this long is removed when a new one is built
+CLEAN_ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}
+
+
+class BootUnavailable(RuntimeError):
+    """This machine cannot build or boot the container: the boot test fails with this reason."""
+
+
+def run(cmd: list[str], timeout: float = 600, check: bool = True, **kwargs) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kwargs)
+    if check and result.returncode != 0:
+        raise BootUnavailable(f"{' '.join(cmd[:6])} ... exited {result.returncode}:\n{result.stderr[-3000:]}")
+    return result
+
+
+def debian_mirror() -> str:
+    """The Debian mirror apt already uses (deb822 .sources or one-line .list), never the security one."""
+    texts = []
+    for path in [Path("/etc/apt/sources.list"), *sorted(Path("/etc/apt/sources.list.d").glob("*"))]:
+        if path.suffix in (".list", ".sources") and path.is_file():
+            texts.append(path.read_text(errors="replace"))
+    for text in texts:
+        for stanza in re.split(r"\n\s*\n", text):
+            uris = re.search(r"^URIs:\s*(\S+)", stanza, re.M)
+            suites = re.search(r"^Suites:\s*(.+)$", stanza, re.M)
+            if uris and suites and SUITE in suites.group(1).split() and "security" not in uris.group(1):
+                return uris.group(1)
+        for match in re.finditer(r"^deb\s+(?:\[[^]]*\]\s+)?(\S+)\s+(\S+)", text, re.M):
+            if match.group(2) == SUITE and "security" not in match.group(1):
+                return match.group(1)
+    raise BootUnavailable("no Debian bookworm mirror in /etc/apt/sources.list(.d)")
+
+
+def _digest(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode() if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+@contextlib.contextmanager
+def _cache_lock() -> Iterator[None]:
+    """One builder at a time: CI runs the suite three times at once on one machine."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _build_once(target: Path, build: Callable[[Path], None]) -> Path:
+    """Build ``target`` through a temporary folder renamed into place: never half a cache."""
+    if target.is_dir():
+        os.utime(target)  # in use: see STALE_S
+        return target
+    with _cache_lock():
+        if target.is_dir():
+            return target
+        tmp = target.with_name(target.name + ".tmp")
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        build(tmp)
+        tmp.rename(target)
+        # Builds for an older package list or older pins; another run may still boot one of them.
+        for stale in CACHE.glob(target.name.split("-")[0] + "-*"):
+            if stale != target and time.time() - stale.stat().st_mtime > STALE_S:
+                shutil.rmtree(stale, ignore_errors=True)
+    return target
+
+
+def rootfs() -> Path:
+    """The Debian root with PACKAGES, built once per package list."""
+    for tool in ("mmdebstrap", "systemd-nspawn", "nsenter"):
+        if shutil.which(tool) is None:
+            raise BootUnavailable(f"{tool} is missing: scripts/setup.sh installs mmdebstrap and systemd-container")
+    mirror = debian_mirror()
+    key = _digest(SUITE, " ".join(PACKAGES))
+
+    def build(tmp: Path) -> None:
+        run(
+            ["mmdebstrap", "--variant=minbase", "--include=" + ",".join(PACKAGES), SUITE, str(tmp), mirror],
+            timeout=1800,
+        )
+
+    return _build_once(CACHE / f"rootfs-{key}", build)
+
+
+def venv(root: Path) -> Path:
+    """``/opt/antrian/.venv`` for this root and these pinned dependencies, built once."""
+    constraints = (ROOT / "constraints.txt").read_bytes()
+    # The editable install maps each package folder by name: a new folder needs a new install.
+    folders = sorted(str(p.relative_to(ROOT)) for name in ("kiosk", "printer") for p in (ROOT / name).rglob("*/"))
+    folders = [f for f in folders if "__pycache__" not in f]
+    key = _digest(root.name, constraints, (ROOT / "pyproject.toml").read_bytes(), "\n".join(folders))
+
+    def build(tmp: Path) -> None:
+        work = CACHE / f"build-{uuid.uuid4().hex[:8]}"
+        try:
+            wheels, source = work / "wheels", work / "antrian"
+            # The host's pip, with the host's index configuration: the container has no index.
+            run(
+                [
+                    str(ROOT / ".venv/bin/python"),
+                    "-m",
+                    "pip",
+                    "wheel",
+                    "-q",
+                    "-c",
+                    str(ROOT / "constraints.txt"),
+                    "-w",
+                    str(wheels),
+                    str(ROOT),
+                    "setuptools>=68",
+                    "wheel",
+                ],
+                timeout=1200,
+            )
+            # An editable install writes its build metadata into the source: a throw-away copy.
+            source.mkdir(parents=True)
+            for name in ("pyproject.toml", "constraints.txt", "README.md"):
+                shutil.copy(ROOT / name, source)
+            for name in ("kiosk", "printer"):
+                shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+            tmp.mkdir(parents=True)
+            (source / ".venv").mkdir()
+            script = (
+                "set -e; python3 -m venv /opt/antrian/.venv; "
+                "/opt/antrian/.venv/bin/pip install -q --no-index --find-links /wheelhouse "
+                "-c /opt/antrian/constraints.txt -e /opt/antrian"
+            )
+            run(
+                [
+                    "systemd-nspawn",
+                    "--quiet",
+                    "--register=no",
+                    "--keep-unit",
+                    f"--machine=antrian-venv-{uuid.uuid4().hex[:8]}",
+                    "-D",
+                    str(root),
+                    "--volatile=overlay",
+                    "--private-network",
+                    f"--bind-ro={wheels}:/wheelhouse",
+                    f"--bind={source}:/opt/antrian",
+                    f"--bind={tmp}:/opt/antrian/.venv",
+                    "--setenv=PYTHONDONTWRITEBYTECODE=",
+                    "/bin/sh",
+                    "-c",
+                    script,
+                ],
+                timeout=1200,
+                env={**CLEAN_ENV, "SYSTEMD_NSPAWN_LOCK": "0"},
+            )
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    return _build_once(CACHE / f"venv-{key}", build)
+
+
+def wait_for(what: str, predicate: Callable[[], object], timeout: float = 120, every: float = 0.5) -> object:
+    """Poll until ``predicate`` is truthy; the deadline is generous, never a claim about speed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout:.0f} s for {what}")
+        time.sleep(every)
+
+
+class Container:
+    """One booted container: systemd as PID 1 on an overlay of the cached root."""
+
+    def __init__(self, root: Path, binds: list[str], log: Path) -> None:
+        self.root = root
+        self.binds = binds
+        self.log_path = log
+        self.name = f"antrian-boot-{uuid.uuid4().hex[:8]}"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.init_pid = 0
+
+    def start(self) -> None:
+        cmd = [
+            "systemd-nspawn",
+            "--boot",
+            "--register=no",
+            "--keep-unit",
+            f"--machine={self.name}",
+            "-D",
+            str(self.root),
+            "--volatile=overlay",
+            "--private-network",
+            "--console=passive",
+            *self.binds,
+        ]
+        self._log = open(self.log_path, "wb")  # noqa: SIM115  (closed in stop)
+        # SYSTEMD_NSPAWN_LOCK=0: several runs share the read-only root at once.
+        self.proc = subprocess.Popen(
+            cmd, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
+            env={**CLEAN_ENV, "SYSTEMD_NSPAWN_LOCK": "0"},
+        )  # fmt: skip
+        self.init_pid = int(wait_for("the container's init", self._find_init, timeout=120))  # type: ignore[call-overload]
+
+    def _find_init(self) -> int:
+        assert self.proc is not None
+        if self.proc.poll() is not None:
+            raise BootUnavailable(f"systemd-nspawn exited {self.proc.returncode}:\n{self.log_text()[-3000:]}")
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        try:
+            pids = children.read_text().split()
+        except OSError:
+            return 0
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                if Path(f"/proc/{pid}/comm").read_text().strip() == "systemd":
+                    return int(pid)
+        return 0
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def exec(
+        self,
+        *args: str,
+        user: str | None = None,
+        env: dict[str, str] | None = None,
+        timeout: float = 300,
+        cwd: str = "/",
+    ) -> subprocess.CompletedProcess[str]:
+        """Run a command inside the container (all its namespaces), as root or as ``user``."""
+        inner = ["env", "-i", f"--chdir={cwd}", *(f"{k}={v}" for k, v in {**CLEAN_ENV, **(env or {})}.items())]
+        if user is not None:
+            inner = ["runuser", "-u", user, "--", *inner]
+        cmd = ["nsenter", "-t", str(self.init_pid), "-a", *inner, *args]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=CLEAN_ENV)
+
+    def sh(self, script: str, **kwargs) -> subprocess.CompletedProcess[str]:
+        return self.exec("/bin/sh", "-c", script, **kwargs)
+
+    def check(self, *args: str, **kwargs) -> str:
+        result = self.exec(*args, **kwargs)
+        assert result.returncode == 0, (
+            f"{args} exited {result.returncode}:\n{result.stdout[-2000:]}{result.stderr[-3000:]}"
+        )
+        return result.stdout
+
+    def systemctl(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        return self.exec("systemctl", "--no-pager", *args, timeout=timeout)
+
+    def prop(self, unit: str, name: str) -> str:
+        return self.systemctl("show", "-P", name, unit).stdout.strip()
+
+    def journal(self, *args: str) -> str:
+        return self.exec("journalctl", "--no-pager", "-o", "short-iso-precise", *args).stdout
+
+    def wait_booted(self, timeout: float = 180) -> None:
+        def booted() -> bool:
+            state = self.systemctl("is-system-running").stdout.strip()
+            return state in ("running", "degraded")
+
+        wait_for("the container's systemd to finish booting", booted, timeout=timeout)
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        if self.proc.poll() is None and self.init_pid:
+            with contextlib.suppress(subprocess.TimeoutExpired, OSError):
+                self.systemctl("poweroff", timeout=60)
+            try:
+                self.proc.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+        self.proc = None
