@@ -222,6 +222,12 @@ TEXTS: dict[Reason, tuple[str, str]] = {
             "jangan ambil nomor baru."
         ),
     ),
+    Reason.PRINTER_MAYBE_PRINTED: (
+        N_("Karcis mungkin sudah keluar"),
+        N_(
+            "Nomor Anda tetap tercatat. Periksa tempat karcis di bawah layar. Jika tidak ada karcis, sentuh Cetak lagi."
+        ),
+    ),
     Reason.COUNTER_TOKEN_REFUSED: (
         N_("Token loket ditolak server"),
         N_("Periksa token loket ini (kiosk counter-token) dan nomor loketnya, lalu coba lagi."),

@@ -9,8 +9,12 @@ One number, one paper:
 - a printer that answers the status read AFTER a complete job holds that job, whatever it
   answers: with a fault (cover open, paper out) it prints the ticket once the fault is cleared.
   Such a job is never sent again; it raises ``SystemFault(PRINTER_HOLDS_TICKET)`` instead.
-- a retry after a job that went out in part (dropped mid-ticket) first feeds and cuts, so the
-  fragment and the full ticket come out as two pieces of paper, not one strip.
+- a printer that took the whole job from us but gives no valid answer after it (the answer is
+  lost, late, cut off, or the connection closes) may have printed it: the job is never sent
+  again; it raises ``SystemFault(PRINTER_MAYBE_PRINTED)``, and the person decides on a reprint.
+- a retry after a job that went out in part (the connection failed while it was being written)
+  first feeds and cuts, so the fragment and the full ticket come out as two pieces of paper, not
+  one strip. The job after a "maybe printed" one is cut from what came before in the same way.
 """
 
 from __future__ import annotations
@@ -58,6 +62,10 @@ class PrintHeld(PrintFailed):
     """The printer took the whole job and answered with a fault: it prints the job once cleared."""
 
 
+class PrintMaybe(PrintFailed):
+    """The whole job went out, but no valid status came back: it may be on paper, it may not."""
+
+
 class PrinterService:
     """One printer, one worker thread. Safe to call from any thread, never blocks past its timeout."""
 
@@ -86,6 +94,8 @@ class PrinterService:
         self._previews: OrderedDict[Ticket, bytes] = OrderedDict()
         self._previews_lock = threading.Lock()
         self._last_state: State | None = None
+        # The last job may have stopped part way on the paper: the next one cuts it off first.
+        self._cut_first = False
 
     # -- the port -------------------------------------------------------------------------
 
@@ -198,12 +208,19 @@ class PrinterService:
     def _deliver(self, job: Job) -> None:
         attempt_s = self.timeout_s + self.transport.wire_seconds(len(job.data))
         abandoned = threading.Event()
+        sent = [False]  # did any attempt put bytes of the job on the wire?
         try:
-            self._on_worker(lambda: self._send_with_retry(job, attempt_s, abandoned), 2 * attempt_s + MARGIN_S)
+            self._on_worker(lambda: self._send_with_retry(job, attempt_s, abandoned, sent), 2 * attempt_s + MARGIN_S)
         except FutureTimeout:
-            abandoned.set()  # the caller reports "not printed": the worker must not print it after all
+            abandoned.set()  # the worker must not start the job (again) after the caller gave up
             log.error("print job %s: no answer within %.1f s", job.name, 2 * attempt_s)
+            if sent[0]:  # its bytes went out: it may be on paper
+                self._cut_first = True
+                raise SystemFault(Reason.PRINTER_MAYBE_PRINTED, state=State.UNKNOWN.value) from None
             raise SystemFault(Reason.PRINTER_FAULT, state=State.UNKNOWN.value) from None
+        except PrintMaybe as exc:
+            log.warning("print job %s went out whole, but the printer did not answer after it (%s)", job.name, exc)
+            raise SystemFault(Reason.PRINTER_MAYBE_PRINTED, state=exc.state.value) from None
         except PrintHeld as exc:
             log.warning("print job %s is held by the printer (%s): it comes out once that is cleared", job.name, exc)
             raise SystemFault(Reason.PRINTER_HOLDS_TICKET, state=exc.state.value) from None
@@ -213,17 +230,16 @@ class PrinterService:
             log.exception("print job %s failed", job.name)
             raise SystemFault(Reason.PRINTER_FAULT, state=State.UNKNOWN.value) from None
 
-    def _send_with_retry(self, job: Job, attempt_s: float, abandoned: threading.Event) -> None:
+    def _send_with_retry(self, job: Job, attempt_s: float, abandoned: threading.Event, sent: list[bool]) -> None:
         failure = PrintFailed(State.UNKNOWN, "abandoned by the caller")
-        sent = [False]  # did any attempt put bytes of the job on the wire?
         for attempt in (1, 2):
             if abandoned.is_set():
                 break
             try:
                 self._send_once(job, time.monotonic() + attempt_s, sent)
                 return
-            except PrintHeld:
-                raise  # the printer has the whole job: sending it again makes a second paper
+            except (PrintHeld, PrintMaybe):
+                raise  # the printer has (or may have) the whole job: sending it again makes a second paper
             except PrintFailed as exc:
                 failure = exc
                 log.warning("print job %s, attempt %d: %s", job.name, attempt, exc)
@@ -241,22 +257,30 @@ class PrinterService:
             if not before.can_print:
                 raise PrintFailed(before.state, before.detail or "not ready")
             data = job.data
-            if sent[0]:
-                # Part of the job may already be on the paper: cut it off first, or the fragment
+            if sent[0] or self._cut_first:
+                # Part of a job may already be on the paper: cut it off first, or the fragment
                 # and the full ticket come out as one strip that looks like one odd ticket.
                 data = self._feed_and_cut_bytes() + data
             sent[0] = True
             self.transport.send(Job(job.name, data, job.preview), deadline)  # one write: never in pieces
-            # The printer answers DLE EOT only after taking in everything sent before it: any
-            # valid reply here means the whole job arrived. A fault now (cover opened, paper ran
-            # out) leaves the job in the printer, which prints it once the fault is cleared.
-            after = self.transport.status(deadline)
-            if after.state != State.UNKNOWN and not after.can_print:
-                raise PrintHeld(after.state, after.detail or "fault after the job")
-            if not after.can_print:
-                raise PrintFailed(after.state, after.detail or "no answer after the job")
-        except (ConnectionFailed, OSError) as exc:  # dropped mid-job: the ticket may be half printed
+            self._cut_first = False
+        except (ConnectionFailed, OSError) as exc:  # dropped while writing: the ticket may be half printed
             raise PrintFailed(State.UNKNOWN, str(exc)) from None
+        # The whole job went out. The printer answers DLE EOT only after taking in everything
+        # sent before it: any valid reply here means the whole job arrived. A fault now (cover
+        # opened, paper ran out) leaves the job in the printer, which prints it once cleared.
+        # No valid reply (lost, late, cut off, the connection closed) says nothing either way:
+        # the ticket may be on paper, so it is never sent again by itself.
+        try:
+            after = self.transport.status(deadline)
+        except (ConnectionFailed, OSError) as exc:
+            self._cut_first = True
+            raise PrintMaybe(State.UNKNOWN, f"after the job: {exc}") from None
+        if after.state == State.UNKNOWN:
+            self._cut_first = True
+            raise PrintMaybe(after.state, after.detail or "no answer after the job")
+        if not after.can_print:
+            raise PrintHeld(after.state, after.detail or "fault after the job")
 
     def _feed_and_cut_bytes(self) -> bytes:
         return render_escpos([], self.paper, self.profile, self.native_qr)

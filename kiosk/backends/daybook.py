@@ -395,6 +395,17 @@ class DayBook:
                 then(TicketWrites(db), ticket)
             return ticket
 
+    def unprinted_ticket(self, nik_hash: str, service_code: str, now: datetime) -> Ticket | None:
+        """This person's ticket of this service today, if no paper of it came out; read-only."""
+        found = self._tickets(
+            self._read(
+                f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE day = ? AND nik_hash = ? AND service = ? "
+                "AND printed = 0 ORDER BY seq LIMIT 1",
+                (now.astimezone(WIB).date().isoformat(), nik_hash, service_code),
+            )
+        )
+        return found[0] if found else None
+
     def nik_ticket_counts(self, nik_hash: str, service_code: str, now: datetime) -> tuple[int, int]:
         row = self._read(
             "SELECT COALESCE(SUM(service = ?), 0), COUNT(*) FROM tickets WHERE day = ? AND nik_hash = ?",

@@ -12,6 +12,7 @@ lines name the method, path template and status only: never a token, a NIK or it
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
@@ -363,6 +364,19 @@ class HttpBackend(OfflineMixin):
     def nik_ticket_counts(self, nik_hash: str, service_code: str, now: datetime) -> tuple[int, int]:
         """What this kiosk knows (its own tickets); the server's walk-in route counts every kiosk's."""
         return self.store.counts_for(nik_hash, service_code, now.astimezone(WIB).date())
+
+    def unprinted_ticket(self, nik_hash: str, service_code: str, now: datetime) -> Ticket | None:
+        """This kiosk's own ticket for the person and service today that never came out on paper.
+
+        A ticket the server holds but this kiosk never heard of, the server's walk-in route
+        answers with instead of refusing.
+        """
+        day = now.astimezone(WIB).date().isoformat()
+        for (body,) in self.store.rows("SELECT body FROM http_tickets WHERE day = ? AND nik_hash = ?", (day, nik_hash)):
+            ticket = wire.ticket_from_dict(json.loads(body))
+            if ticket.service_code == service_code and not ticket.printed:
+                return ticket
+        return None
 
     # -- tickets --------------------------------------------------------------------------
 

@@ -125,7 +125,8 @@ def _show(result: IssueResult, args: argparse.Namespace) -> int:
         message = explain(fault, args.lang)
         _ = translator(args.lang)
         hint = message.hint
-        if fault.reason == Reason.PRINTER_FAULT:  # the one who runs the CLI can print it again
+        # The one who runs the CLI can print it again (a ticket that may be out: marked as a reprint).
+        if fault.reason in (Reason.PRINTER_FAULT, Reason.PRINTER_MAYBE_PRINTED):
             hint += " " + _("Setelah printer siap, cetak ulang dengan: kiosk reprint {number}").format(
                 number=result.ticket.number
             )

@@ -62,6 +62,7 @@ class Reason(StrEnum):
     BACKEND_FAULT = "backend_fault"
     PRINTER_FAULT = "printer_fault"
     PRINTER_HOLDS_TICKET = "printer_holds_ticket"  # took the whole ticket, prints it once a fault is cleared
+    PRINTER_MAYBE_PRINTED = "printer_maybe_printed"  # took the whole ticket, then no answer: it may be out
     CONFIG_INVALID = "config_invalid"
     SECRET_MISSING = "secret_missing"
     SECRET_MISMATCH = "secret_mismatch"

@@ -52,6 +52,13 @@ class BookingBackend(Protocol):
         """
         ...
 
+    def unprinted_ticket(self, nik_hash: str, service_code: str, now: datetime) -> Ticket | None:
+        """This person's ticket of this service today if no paper of it is known to have come out.
+
+        Read-only. The person asking again is given it on paper instead of a refusal.
+        """
+        ...
+
     def quotas(self, now: datetime) -> list[ServiceQuota]:
         """Today's standing of every service."""
         ...
@@ -135,6 +142,8 @@ class TicketPrinter(Protocol):
 
         ``SystemFault(PRINTER_HOLDS_TICKET, state=...)``: the printer took the whole ticket but
         reports a fault (cover open, paper out); it prints it once that is cleared. Never resend it.
+        ``SystemFault(PRINTER_MAYBE_PRINTED, state=...)``: the whole ticket went out, but no valid
+        answer came after it; it may be on paper. Never resend it without the person deciding.
         """
         ...
 

@@ -139,9 +139,16 @@ class Kiosk:
         now = self.clock.now()
         rules.check_priority(priority, nik_rules.age(number, now.date()))
         self._require_printer()
+        nik_hash = self.hasher.hash(number)
+        own = self.backend.unprinted_ticket(nik_hash, service.code, now) if self.printer is not None else None
+        if own is not None:
+            # The person asks again for the number they were given but never got on paper: it is
+            # theirs, so it is printed (its first paper) instead of "already has a number".
+            log.info("walk-in %s asked for again: printing it, its paper did not come out", own.number)
+            return self._print(self._restated(own, marked=False), existing=True)
         ticket = self.backend.issue_walk_in(
             service.code,
-            self.hasher.hash(number),
+            nik_hash,
             nik_rules.mask(number),
             priority,
             now,
@@ -149,10 +156,14 @@ class Kiosk:
         )
         # Only a caller-supplied key can be a retry. A replay returns the ticket issued earlier:
         # stamped before ``now`` (backends stamp a new ticket with the ``now`` they are given),
-        # or already printed, which a new ticket never is.
+        # or already printed, which a new ticket never is. A server may also answer with this
+        # person's earlier ticket of the service that never came out on paper (the kiosk that
+        # asked for it never heard the answer): stamped before ``now`` too, printed now.
         existing = idempotency_key is not None and (ticket.issued_at < now or ticket.printed)
         if not existing:
             log.info("issued walk-in %s", ticket.number)
+        if ticket.issued_at < now and not ticket.printed:
+            ticket = self._restated(ticket, marked=False)
         return self._print(ticket, existing=existing)
 
     def precheck_walk_in(self, service_code: str, nik: str, priority: Priority | None = None) -> None:
@@ -168,6 +179,12 @@ class Kiosk:
         rules.check_priority(priority, nik_rules.age(number, now.date()))
         nik_hash = self.hasher.hash(number)
         remaining = next((q.remaining for q in self.quotas() if service and q.service.code == service.code), 0)
+        if (
+            self.printer is not None
+            and service is not None
+            and self.backend.unprinted_ticket(nik_hash, service.code, now) is not None
+        ):
+            return  # their own number of this service never came out: ``issue_walk_in`` prints it
         same_service, tickets_today = self.backend.nik_ticket_counts(nik_hash, service.code if service else "", now)
         service = rules.check_walk_in(service, service_code, now, self.config, remaining, same_service, tickets_today)
         open_slots = [
@@ -182,18 +199,36 @@ class Kiosk:
         rules.check_no_open_booking(open_slots, service, now, self.config)
 
     def reprint(self, number: str, day: date | None = None, technician: bool = False) -> IssueResult:
-        """Print a ticket again: once for a citizen, as often as needed for a technician."""
+        """Print a ticket again: once for a citizen, as often as needed for a technician.
+
+        A ticket no paper of which is known to have come out (its print failed before anything
+        went to the printer) gets its first paper: not marked "CETAK ULANG", not counted as the
+        reprint, as often as it takes. A ticket that came out, or may have (``printed``), gets a
+        marked reprint, counted.
+        """
         day = day or self.clock.now().date()
         ticket = self.backend.find_ticket(day, number)
         if ticket is None:
             raise BadInput(Reason.TICKET_UNKNOWN, number=number.strip()[:10])
         self._require_printer()
+        if not ticket.printed and self.printer is not None:
+            log.info("printing %s, whose paper did not come out before", ticket.number)
+            return self._print(self._restated(ticket, marked=False))
         ticket = self.backend.record_reprint(ticket.id, None if technician else CITIZEN_REPRINTS)
         return self._print(self._restated(ticket))
 
-    def _restated(self, ticket: Ticket) -> Ticket:
+    def reprint_allowed(self, ticket: Ticket, technician: bool = False) -> bool:
+        """Would ``reprint`` print this ticket (for a citizen: the one reprint not used yet)?"""
+        return technician or (not ticket.printed and self.printer is not None) or ticket.reprints < CITIZEN_REPRINTS
+
+    def unprinted_today(self) -> list[Ticket]:
+        """Today's tickets no paper of which is known to have come out, for the technician."""
+        return [t for t in self.tickets_today() if not t.printed]
+
+    def _restated(self, ticket: Ticket, marked: bool = True) -> Ticket:
         """The ticket as its reprint shows it: marked "CETAK ULANG" with the time of the reprint,
-        and people ahead and the wait as they stand now, not as they stood at issue.
+        and people ahead and the wait as they stand now, not as they stood at issue. The first
+        paper of a ticket printed late (``marked=False``) shows the queue as it stands now too.
 
         The counters' calls since issue are not known here, so the day book's rule for a queue
         nobody reports calls for is applied to this ticket: one person called per the pace its
@@ -206,7 +241,9 @@ class Kiosk:
             pace = float(service.minutes_per_person if service is not None else Service.minutes_per_person)
         elapsed_minutes = max(0.0, (now - ticket.issued_at).total_seconds() / 60)
         ahead = max(0, ticket.people_ahead - int(elapsed_minutes // pace))
-        return replace(ticket, reprinted_at=now, people_ahead=ahead, wait_minutes=round(ahead * pace))
+        return replace(
+            ticket, reprinted_at=now if marked else None, people_ahead=ahead, wait_minutes=round(ahead * pace)
+        )
 
     def reprint_booking(self, query: str) -> IssueResult:
         """The one reprint a citizen gets when their booking was already checked in."""
@@ -230,7 +267,10 @@ class Kiosk:
         the printer holds (``PRINTER_HOLDS_TICKET``: it took the whole job, then reported a fault
         such as its cover open) comes out by itself once the fault is cleared: the result says it
         has not come out, but the day book records it as printed, so that no retry and no reprint
-        offer makes a second paper of the same number.
+        offer makes a second paper of the same number. A ticket that may have come out
+        (``PRINTER_MAYBE_PRINTED``: the whole job went out, no answer came after it) is recorded
+        as printed too: any further paper of it is a marked reprint that the person asked for.
+        A failed print never records a ticket that came out before as unprinted.
         """
         if existing and ticket.printed:
             return IssueResult(ticket=ticket, printed=True, existing=True)
@@ -240,12 +280,16 @@ class Kiosk:
             self.printer.print_ticket(ticket)
         except KioskError as exc:
             held = exc.reason == Reason.PRINTER_HOLDS_TICKET
+            maybe = exc.reason == Reason.PRINTER_MAYBE_PRINTED
             state = str(exc.params["state"]) if exc.params.get("state") else None
             if held:
                 log.warning("ticket %s is held by the printer (%s): not to be printed again", ticket.number, state)
+            elif maybe:
+                log.warning("ticket %s may have been printed: a reprint only when asked for, marked", ticket.number)
             else:
                 log.warning("ticket %s not printed: %s", ticket.number, exc.reason.value)
-            self._mark_printed(ticket, held)
+            if held or maybe or not ticket.printed:
+                self._mark_printed(ticket, held or maybe)
             return IssueResult(
                 ticket=replace(ticket, printed=False),
                 printed=False,

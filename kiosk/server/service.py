@@ -87,9 +87,28 @@ class BookingService:
         """The next number of the day, never a leased one (see the module's docstring)."""
         full_key = f"{kiosk_id}:{key}"
         fresh = not self.ledger.known_key(full_key)
-        ticket = self.book(kiosk_id).issue_walk_in(
-            service_code, nik_hash, nik_masked, priority, self.now(), full_key, self.ledger.refuse_voided(kiosk_id, key)
-        )
+        book = self.book(kiosk_id)
+        try:
+            ticket = book.issue_walk_in(
+                service_code,
+                nik_hash,
+                nik_masked,
+                priority,
+                self.now(),
+                full_key,
+                self.ledger.refuse_voided(kiosk_id, key),
+            )
+        except Refusal as exc:
+            # The person's number of this service that no kiosk printed (the one that asked never
+            # heard the answer): the kiosk prints it instead of refusing (issue 18 item 5).
+            own = (
+                book.unprinted_ticket(nik_hash, service_code, self.now())
+                if exc.reason == Reason.ALREADY_HAS_TICKET
+                else None
+            )
+            if own is None or own.id in self._hidden(own.day):
+                raise
+            return own
         return self.ledger.without_held_ahead(ticket) if fresh else ticket
 
     # -- tickets --------------------------------------------------------------------------

@@ -21,6 +21,7 @@ load_kv("result")
 log = logging.getLogger(__name__)
 
 DONE_RETURN_S = 20  # the number stays up long enough to note it, then home for the next person
+UNPRINTED_HINT = N_("Nomor Anda tetap tercatat. Sentuh Cetak lagi, atau tunjukkan nomor ini kepada petugas.")
 QR_REASONS = (Reason.QUOTA_FULL, Reason.SERVICE_NOT_WALK_IN, Reason.BOOKING_WRONG_DAY, Reason.BOOKING_CANCELLED)
 
 
@@ -62,15 +63,23 @@ class DoneScreen(KioskScreen):
     priority_text = StringProperty("")
     preview = ObjectProperty(None, allownone=True)
     # The printer holds the ticket (e.g. its cover is open): it comes out by itself, so the
-    # screen says that, not "failed", and invites no second paper.
+    # screen says that, not "failed", and invites no second paper. The ticket may have come
+    # out (no answer after it): the screen says to look in the tray first.
     held_title = StringProperty("")
     held_hint = StringProperty("")
+    # "Cetak lagi": the person's own ticket again, when it did not (or may not) come out.
+    can_print_again = BooleanProperty(False)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._ticket: Ticket | None = None
 
     def prepare(self, result: IssueResult | None = None, preview: bytes | None = None, **_kwargs: Any) -> None:
         if result is None:
             return
         tr = self.app.tr
         ticket = result.ticket
+        self._ticket = ticket
         self.number = ticket.number
         self.service_text = ticket.service_name
         self.printed = result.printed
@@ -78,15 +87,37 @@ class DoneScreen(KioskScreen):
         self.priority_text = tr(N_("Antrean prioritas")) if ticket.priority else ""
         self.preview = CoreImage(BytesIO(preview), ext="png").texture if preview else None
         self.held_title = self.held_hint = ""
-        if result.print_problem == Reason.PRINTER_HOLDS_TICKET.value:
-            held = SystemFault(Reason.PRINTER_HOLDS_TICKET, state=result.printer_state or "")
-            self.held_title, self.held_hint = self.app.explain(held)
+        problem = result.print_problem
+        if problem in (Reason.PRINTER_HOLDS_TICKET.value, Reason.PRINTER_MAYBE_PRINTED.value):
+            said = SystemFault(Reason(problem), state=result.printer_state or "")
+            self.held_title, self.held_hint = self.app.explain(said)
+        elif not result.printed:
+            self.held_hint = tr(
+                N_("Nomor Anda tetap tercatat. Sentuh Cetak lagi, atau tunjukkan nomor ini kepada petugas.")
+            )
+        # A held ticket comes out by itself: a second paper would be a second copy of the number.
+        self.can_print_again = not result.printed and problem != Reason.PRINTER_HOLDS_TICKET.value
 
     def reset(self) -> None:
         self.number = self.service_text = self.wait_text = self.priority_text = ""
         self.preview = None
         self.printed = True
         self.held_title = self.held_hint = ""
+        self.can_print_again = False
+        self._ticket = None
+
+    def print_again(self) -> None:
+        """The person's own ticket once more: its first paper if none came out, else a marked reprint."""
+        ticket = self._ticket
+        if ticket is None or not self.can_print_again:
+            return
+        app = self.app
+        app.run_task(
+            lambda: issued(app.kiosk, app.kiosk.reprint(ticket.number, ticket.day)),
+            lambda done: show_done(app, done),
+            app.show_error,
+            app.tr(N_("Mencetak karcis Anda ...")),
+        )
 
 
 # Where "retry" leads back to: (screen, its prepare() arguments, the button's words); the

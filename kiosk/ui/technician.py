@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 TECHNICIAN_IDLE_S = 120  # a technician reads and thinks; still locks itself if walked away from
 DOT = "\u2022"
+EXIT_QUESTION = N_("Tutup aplikasi kios? Warga tidak bisa mengambil nomor sampai dibuka lagi.")
 
 
 def pin_gate(app: KioskApp) -> PinGate:
@@ -145,6 +146,10 @@ class TechnicianScreen(KioskScreen):
     prefixes = ListProperty([])
     prefix = StringProperty("")
     number = StringProperty("")  # the ticket number being typed for a reprint, e.g. "A-007"
+    portrait = BooleanProperty(True)
+    unprinted = ListProperty([])  # today's tickets no paper of which came out: (number, "HH:MM")
+    unprinted_loaded = BooleanProperty(False)
+    confirm_exit = BooleanProperty(False)  # "Keluar dari kios" asks once more before it closes
 
     def prepare(self, **_kwargs: Any) -> None:
         self.prefixes = [s.prefix for s in self.app.config.services]
@@ -156,6 +161,9 @@ class TechnicianScreen(KioskScreen):
 
     def reset(self) -> None:
         self.result_text = ""
+        self.confirm_exit = False
+        self.unprinted = []
+        self.unprinted_loaded = False
         self.prefix = self.prefixes[0] if self.prefixes else ""
         if "prefix_row" in self.ids:
             self._mark_prefix()
@@ -180,12 +188,13 @@ class TechnicianScreen(KioskScreen):
         language = app.language
         tr = app.tr
 
-        def work() -> dict[str, str | bool]:
+        def work() -> dict[str, Any]:
             return {
                 **printer_lines(kiosk.printer, language, tr),
                 "printer_warning": printer_warning(kiosk, tr),
                 **backend_lines(kiosk, tr),
                 **counter_lines(kiosk, tr),
+                **unprinted_lines(kiosk),
             }
 
         app.run_task(work, self._show, self._failed, tr(N_("Memeriksa printer dan server ...")))
@@ -196,6 +205,14 @@ class TechnicianScreen(KioskScreen):
 
     def _failed(self, error: KioskError) -> None:
         self.result_text = " ".join(self.app.explain(error))
+
+    def on_unprinted(self, *_args: Any) -> None:
+        rows = self.ids.unprinted_list
+        rows.clear_widgets()
+        for number, issued in self.unprinted:
+            row = Factory.UnprintedRow()  # a KV class: its properties exist once it is built
+            row.number, row.issued = number, issued
+            rows.add_widget(row)
 
     # -- printer actions ------------------------------------------------------------------
 
@@ -216,11 +233,16 @@ class TechnicianScreen(KioskScreen):
         if action is None:
             self.result_text = app.tr(N_("Tidak ada printer yang diatur"))
             return
-        app.run_task(action, lambda _r: self._after_print(done_text), self._failed, app.tr(busy_text))
+        app.run_task(action, lambda _r: self._after_print(done_text), self._printer_failed, app.tr(busy_text))
 
     def _after_print(self, text: str) -> None:
         self.result_text = self.app.tr(text)
         self.refresh()
+
+    def _printer_failed(self, error: KioskError) -> None:
+        """The technician's words for a page that did not come out, never the citizen's (P4)."""
+        self.result_text = technician_print_problem(self.app.tr, error) or " ".join(self.app.explain(error))
+        self.refresh()  # the status lines above say what the printer reports now
 
     # -- reprint by number ----------------------------------------------------------------
 
@@ -256,21 +278,29 @@ class TechnicianScreen(KioskScreen):
             self.result_text = app.tr(N_("Pilih huruf layanan lalu ketik nomor karcis."))
             return
 
+        self._print_number(number)
+        self.ids.pad.text = ""  # the field is empty for the next number
+
+    def print_unprinted(self, number: str) -> None:
+        """A ticket of today's "not printed" list: its first paper, not marked as a reprint."""
+        if self._allowed():
+            self._print_number(number)
+
+    def _print_number(self, number: str) -> None:
+        app = self.app
+
         def done(result: Any) -> None:
-            if result.printed:
-                self.result_text = app.tr(N_("Karcis {number} dicetak ulang.")).format(number=result.ticket.number)
-            elif result.print_problem == Reason.PRINTER_HOLDS_TICKET.value:  # it comes out once fixed
-                held = SystemFault(Reason.PRINTER_HOLDS_TICKET, state=result.printer_state or "")
-                self.result_text = f"{result.ticket.number}: " + " ".join(app.explain(held))
-            else:
-                self.result_text = app.tr(N_("Karcis {number} ada, tetapi gagal dicetak.")).format(
-                    number=result.ticket.number
-                )
+            self.result_text = reprint_outcome(app, result)
+            self.refresh()  # the list of unprinted tickets and the printer's state as they are now
+
+        def failed(error: KioskError) -> None:
+            self._failed(error)
+            self.refresh()
 
         app.run_task(
             lambda: app.kiosk.reprint(number, technician=True),
             done,
-            self._failed,
+            failed,
             app.tr(N_("Mencetak ulang {number} ...")).format(number=number),
         )
 
@@ -304,7 +334,57 @@ class TechnicianScreen(KioskScreen):
         """Back to the citizens' screens: technician mode locks again (``go_home`` does it)."""
         self.app.go_home()
 
-    def exit_kiosk(self) -> None:
+    def ask_exit(self) -> None:
+        """Closing the kiosk leaves the citizens without it: one more tap to be sure."""
         if self._allowed():
+            self.confirm_exit = True
+            self.result_text = self.app.tr(
+                N_("Tutup aplikasi kios? Warga tidak bisa mengambil nomor sampai dibuka lagi.")
+            )
+
+    def cancel_exit(self) -> None:
+        self.confirm_exit = False
+        self.result_text = ""
+
+    def exit_kiosk(self) -> None:
+        if self._allowed() and self.confirm_exit:
             log.warning("technician left the kiosk")
             self.app.exit_kiosk()
+
+
+def reprint_outcome(app: Any, result: Any) -> str:
+    """What the technician reads after printing a ticket by its number."""
+    tr = app.tr
+    number = result.ticket.number
+    if result.printed:
+        if result.ticket.reprinted_at is None:  # its first paper: it had not come out before
+            return str(tr(N_("Karcis {number} dicetak.")).format(number=number))
+        return str(tr(N_("Karcis {number} dicetak ulang.")).format(number=number))
+    if result.print_problem == Reason.PRINTER_HOLDS_TICKET.value:  # it comes out once fixed
+        held = SystemFault(Reason.PRINTER_HOLDS_TICKET, state=result.printer_state or "")
+        return f"{number}: " + " ".join(app.explain(held))
+    if result.print_problem == Reason.PRINTER_MAYBE_PRINTED.value:
+        return str(
+            tr(N_("Karcis {number} mungkin sudah keluar: printer tidak menjawab setelahnya. Periksa tempat karcis."))
+        ).format(number=number)
+    return str(tr(N_("Karcis {number} ada, tetapi gagal dicetak."))).format(number=number)
+
+
+def technician_print_problem(tr: Translate, error: KioskError) -> str:
+    """A test page or feed that did not come out, in the technician's words ("" if not a print fault)."""
+    if error.reason == Reason.PRINTER_MAYBE_PRINTED:
+        return str(tr(N_("Printer tidak menjawab setelah menerima perintah: periksa apakah kertas sudah keluar.")))
+    if error.reason in (Reason.PRINTER_FAULT, Reason.PRINTER_HOLDS_TICKET, Reason.PRINTER_NOT_READY):
+        return str(tr(N_("Printer tidak mencetak. Lihat status printer di atas, perbaiki, lalu coba lagi.")))
+    return ""
+
+
+def unprinted_lines(kiosk: Any) -> dict[str, Any]:
+    """Today's tickets no paper of which came out, for the list with a print button (worker side)."""
+    try:
+        tickets = kiosk.unprinted_today()
+    except KioskError:
+        log.exception("unprinted tickets could not be read")
+        return {"unprinted": [], "unprinted_loaded": False}
+    rows = [(t.number, t.issued_at.strftime("%H:%M")) for t in tickets]
+    return {"unprinted": rows, "unprinted_loaded": True}

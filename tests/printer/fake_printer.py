@@ -2,8 +2,9 @@
 
 It listens on a free port, records every job (the bytes of one connection, status queries
 taken out), and answers DLE EOT 1-4 from a scripted state the way an Epson TM printer does.
-It can stay silent, answer garbage, send stale bytes on connect, close mid-job, and turn to a
-fault in the status read that follows a job (``fault_after_next_job``).
+It can stay silent, answer garbage, send stale bytes on connect, close mid-job, turn to a
+fault in the status read that follows a job (``fault_after_next_job``), and lose its answer to
+the status read that follows a whole job (``lose_answer_after_next_job``).
 
 Jobs are kept in the order the connections were ACCEPTED, which is the order a printer takes
 them in, never in the order the fake's threads happen to finish reading them. ``paper`` is what
@@ -57,6 +58,11 @@ def strips(data: bytes) -> list[bytes]:
     return pieces
 
 
+def ends_with_cut(piece: bytes) -> bool:
+    """Was this piece cut off the roll (a whole ticket ends with a cut), or left hanging?"""
+    return (piece[-3:-1] == CUT and piece[-1] in (0, 1, 48, 49)) or (piece[-4:-2] == CUT and piece[-2] in (65, 66))
+
+
 class FakePrinter:
     """A scripted printer behind a real TCP socket. Attributes may be changed while it runs."""
 
@@ -73,6 +79,9 @@ class FakePrinter:
         self.connections = 0  # accepted so far
         self.recorded = 0  # closed and recorded so far (``received`` may be cleared by a soak run)
         self._armed: tuple[str, int | None] | None = None  # see fault_after_next_job
+        self._lose_armed: str | None = None  # see lose_answer_after_next_job
+        self._fault_in: tuple[str, int] | None = None  # see fault_after_reads
+        self._losing: str | None = None  # how the current status read loses its answer
         self._override: list[str] = []  # states of the next status reads, one per read
         self._read_state: str | None = None  # the state this status read answers
         self._markers: set[tuple[str, int]] = set()
@@ -118,6 +127,28 @@ class FakePrinter:
         with self._lock:
             self._armed = (state, reads)
 
+    def fault_after_reads(self, state: str, reads: int = 1) -> None:
+        """Answer ``reads`` more status reads as now, then turn to ``state`` (and stay).
+
+        The printer the kiosk found ready a moment ago runs out of paper or is unplugged before
+        the ticket: ``fault_after_reads("paper_out")`` lets the readiness check pass.
+        """
+        with self._lock:
+            self._fault_in = (state, reads)
+
+    def lose_answer_after_next_job(self, how: str) -> None:
+        """Take the next whole job, then lose the answer of the status read that follows it.
+
+        ``how``: "once" (that read gets no answer at all; later reads are answered), "partway"
+        (DLE EOT 1 is answered, the rest of that read is not), "never" (no answer ever again:
+        ``silent``), "close" (the connection is closed instead of answering). The job is taken
+        whole every time: it comes out on the paper.
+        """
+        if how not in ("once", "partway", "never", "close"):
+            raise ValueError(how)
+        with self._lock:
+            self._lose_armed = how
+
     @property
     def jobs(self) -> list[bytes]:
         """Complete jobs (connections that sent data and were not dropped), in the order accepted."""
@@ -133,6 +164,10 @@ class FakePrinter:
     def copies(self, text: bytes) -> int:
         """How many pieces of paper show ``text`` (e.g. the ticket's number)."""
         return sum(1 for piece in self.paper if text in piece)
+
+    def complete(self, text: bytes) -> int:
+        """How many whole tickets showing ``text`` came out: pieces with it that end in a cut."""
+        return sum(1 for piece in self.paper if text in piece and ends_with_cut(piece))
 
     def wait_for_jobs(self, count: int, timeout: float = 30.0) -> list[bytes]:
         """The jobs, once ``count`` have arrived and every earlier connection is recorded too.
@@ -190,10 +225,22 @@ class FakePrinter:
             thread.start()
             self._threads.append(thread)
 
-    def _answer(self, n: int, after_job: bool) -> bytes:
+    def _answer(self, n: int, after_job: bool) -> bytes | None:
+        """The reply to DLE EOT ``n``; None: close the connection instead."""
         with self._lock:
             self.queries.append(n)
             if n == 1:  # a status read starts
+                if self._fault_in is not None:
+                    fault, reads = self._fault_in
+                    if reads <= 0:
+                        self.state, self._fault_in = fault, None
+                    else:
+                        self._fault_in = (fault, reads - 1)
+                self._losing = None
+                if after_job and self._lose_armed is not None:
+                    self._losing, self._lose_armed = self._lose_armed, None
+                    if self._losing == "never":
+                        self.silent = True
                 if after_job and self._armed is not None:
                     state, reads = self._armed
                     self._armed = None
@@ -203,7 +250,10 @@ class FakePrinter:
                         self._override = [state] * reads
                 self._read_state = self._override.pop(0) if self._override else None
             state = self._read_state or self.state
-        if self.silent:
+            losing = self._losing
+        if losing == "close":
+            return None
+        if self.silent or losing == "once" or (losing == "partway" and n > 1):
             return b""
         if self.garbage:
             return b"\xff"
@@ -222,6 +272,7 @@ class FakePrinter:
         job = bytearray()
         pending = b""
         dropped = False
+        gone = False  # closed instead of answering a status query (the job was taken whole)
         conn.settimeout(0.05)
         try:
             if self.stale:
@@ -247,6 +298,9 @@ class FakePrinter:
                         break
                     if data[i] == DLE and i + 2 < len(data) and data[i + 1] == EOT and data[i + 2] in (1, 2, 3, 4):
                         answer = self._answer(data[i + 2], bool(job))
+                        if answer is None:  # gone without a word: the job was taken whole
+                            gone = True
+                            break
                         if answer:
                             conn.sendall(answer)
                         i += 3
@@ -256,7 +310,7 @@ class FakePrinter:
                     if self._should_drop(len(job)):
                         dropped = True
                         break
-                if dropped:
+                if dropped or gone:
                     break
         except OSError:
             dropped = True

@@ -120,11 +120,11 @@ def test_paper_near_end_still_issues_and_prints(
     assert len(fake.wait_for_jobs(1)) == 1
 
 
-def test_a_drop_mid_ticket_keeps_the_number_unprinted_and_a_reprint_prints_it(
+def test_paper_out_after_the_readiness_check_keeps_the_number_unprinted_and_a_reprint_is_its_first_paper(
     tmp_path: Path, fake: FakePrinter, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config_path = network_config(tmp_path, fake)
-    fake.drop_mid_job(after_bytes=100)
+    fake.fault_after_reads("paper_out", 1)  # ready when asked, out of paper when the ticket comes
     code, out, err = walkin(capsys, config_path, make_nik(6))
     assert code == 4  # the README's "system fault": the ticket did not come out
     assert "A-001" in out  # the number exists: the person is shown it
@@ -133,15 +133,58 @@ def test_a_drop_mid_ticket_keeps_the_number_unprinted_and_a_reprint_prints_it(
     [ticket] = tickets(config_path)
     assert (ticket.number, ticket.printed) == ("A-001", False)
     fake.wait_idle()
-    assert [r.dropped for r in fake.received if r.data] == [True, True]  # one reconnect and one retry, no more
+    assert fake.paper == [] and fake.connections == 3  # the check, one attempt and one retry
 
-    fake.drop_after = None  # the technician fixed the cable
+    fake.state = "ready"  # the technician put in a new roll
     code, out, _ = run(capsys, "reprint", "--config", config_path, "A-001")
     assert (code, out.strip()) == (0, "A-001")
     [job] = fake.wait_for_jobs(1)
-    assert b"A-001" in job
+    assert b"A-001" in job and b"CETAK ULANG" not in job  # the first paper of A-001
     [ticket] = tickets(config_path)
-    assert (ticket.printed, ticket.reprints) == (True, 1)
+    assert (ticket.printed, ticket.reprints) == (True, 0)  # the citizen's one reprint is still there
+
+
+def test_the_same_person_asking_again_gets_their_unprinted_number_on_paper(
+    tmp_path: Path, fake: FakePrinter, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 17 P1: the person whose ticket did not print is not refused "already has a number"."""
+    config_path = network_config(tmp_path, fake)
+    fake.fault_after_reads("paper_out", 1)
+    assert walkin(capsys, config_path, make_nik(5))[0] == 4
+    fake.state = "ready"
+    code, out, err = walkin(capsys, config_path, make_nik(5))
+    assert (code, out.strip()) == (0, "A-001"), err
+    [job] = fake.wait_for_jobs(1)
+    assert b"A-001" in job and b"CETAK ULANG" not in job
+    [ticket] = tickets(config_path)  # no second number
+    assert (ticket.number, ticket.printed, ticket.reprints) == ("A-001", True, 0)
+    code, _, err = walkin(capsys, config_path, make_nik(5))  # now it came out: one number per person
+    assert code != 0 and "sudah mendapat nomor" in err
+
+
+def test_a_ticket_whose_status_answer_was_lost_says_it_may_be_out_and_only_a_deliberate_reprint_follows(
+    tmp_path: Path, fake: FakePrinter, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 18 item 2 through the CLI: one complete ticket, then a marked reprint when asked for."""
+    config_path = network_config(tmp_path, fake)
+    fake.lose_answer_after_next_job("close")
+    code, out, _ = walkin(capsys, config_path, make_nik(4), "--json")
+    answer = json.loads(out)
+    assert code == 4
+    assert (answer["printed"], answer["print_problem"]) == (False, "printer_maybe_printed")
+    assert "mungkin sudah keluar" in answer["title"] and "Periksa tempat karcis" in answer["hint"]
+    fake.wait_idle()
+    assert fake.complete(b"A-001") == 1
+    [ticket] = tickets(config_path)
+    assert ticket.printed  # a paper may be out: the next one is a reprint
+    assert walkin(capsys, config_path, make_nik(4))[0] != 0  # asking again does not print it silently
+    fake.wait_idle()
+    assert fake.complete(b"A-001") == 1
+
+    code, out, _ = run(capsys, "reprint", "--config", config_path, "A-001")
+    assert (code, out.strip()) == (0, "A-001")
+    fake.wait_idle()
+    assert fake.complete(b"A-001") == 2 and b"CETAK ULANG" in fake.paper[-1]
 
 
 def test_printer_status_names_the_state_each_bit_and_the_raw_bytes(
@@ -237,14 +280,14 @@ def test_a_walk_in_that_did_not_print_says_so_in_json_at_every_level_and_exits_4
     tmp_path: Path, fake: FakePrinter, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config_path = network_config(tmp_path, fake)
-    fake.drop_mid_job(after_bytes=100)
+    fake.fault_after_reads("paper_out", 1)
     code, out, _ = walkin(capsys, config_path, make_nik(7), "--json")
     answer = json.loads(out)
     assert code == 4
     assert (answer["printed"], answer["ticket"]["printed"], answer["print_problem"]) == (False, False, "printer_fault")
     assert "kiosk reprint A-001" in answer["hint"]
 
-    fake.drop_after = None
+    fake.state = "ready"
     code, out, _ = walkin(capsys, config_path, make_nik(8), "--json")
     answer = json.loads(out)
     assert code == 0

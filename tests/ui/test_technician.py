@@ -163,6 +163,8 @@ def test_a_technician_reprints_a_ticket_by_its_number_as_often_as_needed(ui) -> 
     assert ui.sees("Karcis A-001 dicetak ulang")
     assert _printed(ui) == printed_before + 1
     assert ui.book.find_ticket(ui.clock.now().date(), "A-001").reprints == 1
+    assert ui.find("number").text == "huruf + nomor"  # cleared after use: the next number starts empty
+    ui.press_digits("1")
     ui.tap("reprint")
     ui.settle()
     assert ui.book.find_ticket(ui.clock.now().date(), "A-001").reprints == 2
@@ -199,7 +201,15 @@ def test_leaving_technician_mode_locks_it_again_and_exit_needs_it(ui, monkeypatc
     assert stopped == []
 
     unlock(ui)
+    ui.tap("exit")  # asks first: closing the kiosk leaves the citizens without it
+    ui.pump(2)
+    assert stopped == [] and ui.sees("Tutup aplikasi kios?")
+    ui.tap("exit_cancel")
+    ui.pump(2)
+    assert stopped == [] and not ui.sees("Tutup aplikasi kios?") and ui.current == "technician"
     ui.tap("exit")
+    ui.pump(2)
+    ui.tap("exit_confirm")
     assert stopped == [True]
 
 

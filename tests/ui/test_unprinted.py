@@ -1,0 +1,167 @@
+"""A ticket that did not come out, or may have: the screens against the fake network printer.
+
+Issue 17 P1 (an unprinted walk-in is no dead end: "Cetak lagi", the same person asking again
+gets their own number on paper, the technician lists the day's unprinted tickets) and issue 18
+item 2 (a ticket whose status answer was lost may be out: the person is told to look first, and
+only a deliberate reprint follows, marked).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import NIK_YOUNG
+from test_technician import WITH_PIN, unlock
+
+pytestmark = pytest.mark.ui
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "printer"))
+from fake_printer import FakePrinter  # noqa: E402
+
+NUMBER = b"C-001"  # the first Kartu Keluarga walk-in
+
+
+@pytest.fixture
+def fake(ui: Any) -> Iterator[FakePrinter]:
+    """The kiosk prints to a fake network printer on loopback; no timed status polls meanwhile.
+
+    The fake turns to a fault after a counted number of status reads: a poll of the kiosk's
+    15-second timer in between would take one of them, so the timer is stopped. The polls that
+    screens ask for (going home) still run.
+    """
+    from kiosk.ui.app import STATUS_POLL_S
+    from printer.service import build_ticket_printer
+
+    for event in ui.app._events:
+        if getattr(event, "timeout", None) == STATUS_POLL_S:
+            event.cancel()
+    with FakePrinter() as printer:
+        network = dataclasses.replace(
+            ui.config.printer, kind="network", host=printer.host, port=printer.port, timeout_s=10.0
+        )
+        ui.kiosk.printer = build_ticket_printer(dataclasses.replace(ui.config, printer=network))
+        ui.app.refresh_status()
+        ui.wait_until(lambda: not ui.app._polling, timeout=60, what="the status poll")
+        yield printer
+
+
+def walk_in_to_confirm(ui: Any, nik: str = NIK_YOUNG) -> None:
+    ui.tap("walkin")
+    ui.settle()
+    ui.tap(ui.find("Kartu Keluarga"))
+    ui.press_digits(nik)
+    ui.tap("next")
+    ui.wait_until(lambda: ui.current == "confirm", timeout=60, what="the confirm screen")
+    ui.settle()
+
+
+def take_number(ui: Any) -> None:
+    ui.tap("confirm")
+    ui.wait_until(lambda: ui.current == "done", timeout=60, what="the done screen")
+    ui.settle()
+
+
+def paper_out_when_the_ticket_comes(ui: Any, fake: FakePrinter) -> None:
+    """Ready when the kiosk asks before issuing; out of paper a moment later, for the ticket."""
+    walk_in_to_confirm(ui)
+    fake.fault_after_reads("paper_out", 1)
+    take_number(ui)
+    assert ui.find("number").text == "C-001"
+    assert ui.find("title").text == "Karcis gagal dicetak"
+    fake.wait_idle()
+    assert fake.paper == []
+
+
+def print_again_button(ui: Any) -> Any:
+    button = ui.find("print_again")
+    return button if button.opacity and button.height and not button.disabled else None
+
+
+def test_an_unprinted_walk_in_offers_cetak_lagi_which_prints_its_first_paper(ui: Any, fake: FakePrinter) -> None:
+    paper_out_when_the_ticket_comes(ui, fake)
+    assert print_again_button(ui) is not None and print_again_button(ui).text == "Cetak lagi"
+    assert "Sentuh Cetak lagi" in ui.find("hint").text
+
+    fake.state = "ready"  # staff put in a new roll
+    ui.tap("print_again")
+    ui.wait_until(lambda: ui.find("title").text == "Ambil karcis Anda", timeout=60, what="the ticket out")
+    assert ui.find("number").text == "C-001"
+    assert print_again_button(ui) is None  # it came out: nothing more to print
+    [job] = fake.wait_for_jobs(1)
+    assert NUMBER in job and b"CETAK ULANG" not in job  # the first paper of C-001 is not a reprint
+    [ticket] = ui.tickets()
+    assert (ticket.printed, ticket.reprints) == (True, 0)  # the person's one reprint is still there
+
+
+def test_the_same_person_asking_again_gets_their_own_number_on_paper(ui: Any, fake: FakePrinter) -> None:
+    paper_out_when_the_ticket_comes(ui, fake)
+    ui.tap("finish")
+    ui.settle()
+    fake.state = "ready"
+    ui.app.refresh_status()
+    ui.wait_until(lambda: not ui.app.printer_problem, timeout=60, what="the printer ready again")
+
+    walk_in_to_confirm(ui)  # no "NIK ini sudah mendapat nomor hari ini" on the way
+    take_number(ui)
+    assert (ui.find("number").text, ui.find("title").text) == ("C-001", "Ambil karcis Anda")
+    assert not ui.sees("sudah mendapat nomor")
+    [job] = fake.wait_for_jobs(1)
+    assert NUMBER in job and b"CETAK ULANG" not in job
+    [ticket] = ui.tickets()  # their own number: no second one
+    assert (ticket.number, ticket.printed, ticket.reprints) == ("C-001", True, 0)
+
+
+def test_a_ticket_whose_status_answer_was_lost_says_look_in_the_tray_and_reprints_only_when_asked(
+    ui: Any, fake: FakePrinter
+) -> None:
+    walk_in_to_confirm(ui)
+    fake.lose_answer_after_next_job("close")
+    take_number(ui)
+    assert ui.find("title").text == "Karcis mungkin sudah keluar"
+    hint = ui.find("hint").text
+    assert "Periksa tempat karcis" in hint and "Cetak lagi" in hint
+    assert print_again_button(ui) is not None
+    fake.wait_idle()
+    assert fake.complete(NUMBER) == 1  # one paper, and nothing sent again by itself
+    [ticket] = ui.tickets()
+    assert ticket.printed  # a paper may be out: any further one is marked
+
+    ui.tap("print_again")  # the tray was empty: the person asks
+    ui.wait_until(lambda: ui.find("title").text == "Ambil karcis Anda", timeout=60, what="the reprint")
+    fake.wait_idle()
+    assert fake.complete(NUMBER) == 2 and b"CETAK ULANG" in fake.paper[-1]
+    [ticket] = ui.tickets()
+    assert ticket.reprints == 1
+
+
+@pytest.mark.ui_options(config=WITH_PIN)
+def test_the_technician_sees_the_days_unprinted_tickets_and_prints_them_unmarked(ui: Any, fake: FakePrinter) -> None:
+    fake.fault_after_reads("paper_out", 1)
+    result = ui.kiosk.issue_walk_in("KK", NIK_YOUNG)
+    assert (result.ticket.number, result.printed) == ("C-001", False)
+
+    unlock(ui)
+    ui.wait_until(lambda: ui.sees("C-001"), timeout=60, what="the unprinted ticket listed")
+    assert ui.find("unprinted_heading").text == "Belum tercetak"
+    assert not ui.sees("Tunjukkan nomor")
+
+    ui.tap("test_page")  # still out of paper: the technician's words, not the citizen's (P4)
+    ui.settle()
+    assert ui.find("result").text.startswith("Printer tidak mencetak")
+    assert "Tunjukkan nomor" not in ui.find("result").text
+
+    fake.state = "ready"
+    row = ui.find("C-001").parent
+    ui.tap(next(child for child in row.children if getattr(child, "text", "") == "Cetak"))
+    ui.settle()
+    ui.wait_until(lambda: ui.find("result").text == "Karcis C-001 dicetak.", timeout=60, what="printed")
+    ui.wait_until(lambda: ui.sees("Semua karcis hari ini sudah keluar."), timeout=60, what="the list emptied")
+    [job] = fake.wait_for_jobs(1)
+    assert NUMBER in job and b"CETAK ULANG" not in job
+    [ticket] = ui.tickets()
+    assert (ticket.printed, ticket.reprints) == (True, 0)
