@@ -179,7 +179,7 @@ TEXTS: dict[Reason, tuple[str, str]] = {
     ),
     Reason.BOOKING_DAY_NOT_OPEN_YET: (
         N_("Pendaftaran untuk hari itu belum dibuka"),
-        N_("Pendaftaran untuk {day_text} dibuka pukul {opens} WIB, dua hari sebelumnya. Silakan kembali nanti."),
+        N_("Pendaftaran untuk {day_text} dibuka pada {opens_text} pukul {opens} WIB. Silakan kembali nanti."),
     ),
     Reason.BOOKING_DAY_PAST: (
         N_("Hari itu tidak bisa dipilih lagi"),
@@ -324,6 +324,8 @@ def explain(error: KioskError, language: str = "id") -> Message:
         params["address"] = f"({params['address']})" if params["address"] else ""
     if "day" in params:
         params["day_text"] = format_day(date.fromisoformat(str(params["day"])), language)
+    if "opens_day" in params:
+        params["opens_text"] = format_day(date.fromisoformat(str(params["opens_day"])), language)
     try:
         text = _(hint).format_map(_Blank(params))
     except (IndexError, ValueError):
