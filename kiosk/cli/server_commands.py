@@ -60,14 +60,23 @@ def serve(args: argparse.Namespace) -> int:
 
 def serve_booking_site(args: argparse.Namespace, config: Any) -> int:
     """``kiosk serve --only book``: /book alone over the day book (no kiosk API, no counter pages)."""
+    import logging
+
+    from waitress import create_server  # type: ignore[import-untyped]
+
     from kiosk.server.booking_site import create_booking_app
-    from kiosk.server.run import serve_forever
 
     port = args.port if args.port is not None else config.server.port
     if not 0 <= port <= 65535:
         print("--port: 0-65535", file=sys.stderr)
         return EXIT_BAD_INPUT
-    serve_forever(create_booking_app(config), args.host or config.server.host, port, config.server.threads)
+    host = args.host or config.server.host
+    server: Any = create_server(create_booking_app(config), host=host, port=port, threads=config.server.threads)
+    logging.getLogger(__name__).warning("booking site listening on http://%s:%s/book", host, server.effective_port)
+    try:
+        server.run()
+    finally:
+        server.close()
     return EXIT_OK
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
+from conftest import write_config
 
 from kiosk.core import booking, rules
+from kiosk.core import config as config_mod
 from kiosk.core.booking import BookingRequest, DayLoad, NikLoad
 from kiosk.core.clock import WIB
-from kiosk.core.config import Config
+from kiosk.core.config import Config, ConfigError
 from kiosk.core.errors import BadInput, Reason, Refusal
 from kiosk.core.model import Booking
 
@@ -127,3 +130,19 @@ def test_a_new_booking_code_is_read_by_the_kiosks_code_rules() -> None:
     codes = {booking.new_code() for _ in range(500)}
     assert len(codes) == 500
     assert all(rules.normalize_code(code) == code for code in codes)
+
+
+@pytest.mark.parametrize(
+    ("edit", "key"),
+    [
+        ({"slot_minutes = 30 ": "slot_minutes = 45 "}, "booking_site.slot_minutes"),  # longer than the late margin
+        ({'closed_dates = ["2026-12-25"': 'closed_dates = ["25-12-2026"'}, "booking_site.closed_dates"),
+        ({"weekdays = [1, 2, 3, 4, 5]": "weekdays = [1, 8]"}, "booking_site.weekdays"),
+        ({'opens_at = "07:00"': 'opens_at = "7 pagi"'}, "booking_site.opens_at"),
+        ({"online_percent = 50 ": "online_percent = 150 "}, "booking_site.online_percent"),
+    ],
+)
+def test_a_wrong_booking_site_key_is_named_at_start_up(tmp_path: Path, edit: dict[str, str], key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        config_mod.load(write_config(tmp_path, edit))
+    assert any(problem.startswith(key) for problem in caught.value.problems), caught.value.problems

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -282,3 +285,43 @@ def test_the_booking_site_served_alone_has_no_kiosk_api_and_no_counter_pages(tmp
         assert Citizen(alone).book("KTP", TUESDAY, NIK).status_code == 200
     finally:
         alone.stop()
+
+
+def test_kiosk_serve_only_book_serves_the_booking_site_and_nothing_else(tmp_path: Path) -> None:
+    """As the office runs it behind nginx: no tokens file needed, no API, no counter pages."""
+    folder = tmp_path / "public"
+    folder.mkdir()
+    (folder / "site.secret").write_bytes(b"test-secret-of-at-least-16-bytes")
+    config_path = root.write_config(folder)
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from kiosk.cli import run; run()", "serve", "--only", "book"]
+        + ["--config", str(config_path), "--port", "0"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert server.stderr is not None
+        said = ""
+        for line in server.stderr:  # until it says where it listens (or ends)
+            said += line
+            if "listening on" in line:
+                break
+        found = re.search(r"listening on (http://\S+)/book", said)
+        assert found, said
+        assert requests.get(found.group(1) + "/book", timeout=30).status_code == 200
+        for path in ("/v1/health", "/counter", "/display"):
+            assert requests.get(found.group(1) + path, timeout=30).status_code == 404, path
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_a_site_with_the_booking_website_switched_off_answers_404_on_book(tmp_path: Path) -> None:
+    off = start_site(tmp_path / "off", {"enabled = true                  # false: /book": "enabled = false # /book"})
+    try:
+        assert requests.get(off.base + "/book", timeout=30).status_code == 404
+        assert requests.get(off.base + "/v1/health", timeout=30).status_code == 200
+    finally:
+        off.stop()
