@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, make_response, render_template, request
+from werkzeug.exceptions import HTTPException
 
 from kiosk.backends.daybook import DayBook
 from kiosk.core import booking as booking_rules
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.config import Config
-from kiosk.core.errors import BadInput, KioskError, Reason, Refusal
+from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
 from kiosk.core.model import Booking, BookingStatus
 from kiosk.core.nik import NikHasher
 from kiosk.core.ports import BrokerList
@@ -219,6 +220,20 @@ def only_when_enabled() -> None:
         abort(404)
 
 
+@blueprint.errorhandler(Exception)
+def unexpected(error: Exception) -> Response:
+    """A bug on a booking page: a page in words, never a traceback or the app's JSON problem."""
+    if isinstance(error, HTTPException):  # a 404 of a switched-off site, a 405, a body too large
+        text = translator(language())(TEXT["not_found"])
+        return Response(text, status=error.code or 500, mimetype="text/plain")
+    log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.path)
+    return render("book/manage.html", 500, code="", problem=problem_of(SystemFault(Reason.UNEXPECTED)))
+
+
+def gone_problem() -> dict[str, Any]:
+    return {"title": translator(language())(TEXT["not_found"]), "hint": "", "others": []}
+
+
 @blueprint.after_request
 def page_headers(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = CSP
@@ -367,8 +382,7 @@ def image(code: str) -> Response:
     """The confirmation as a picture to keep: only through the signed link of the confirmation page."""
     found = site().desk.book.find_booking(code.upper()[:24])
     if found is None or not site().images.valid(request.args.get("s", "")[:80], found.code):
-        gone = {"title": translator(language())(TEXT["not_found"]), "hint": "", "others": []}
-        return render("book/manage.html", 404, code="", problem=gone)
+        return render("book/manage.html", 404, code="", problem=gone_problem())
     lang = language()
     tr = translator(lang)
     service = site().config.service(found.service_code)

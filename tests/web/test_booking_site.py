@@ -325,3 +325,18 @@ def test_a_site_with_the_booking_website_switched_off_answers_404_on_book(tmp_pa
         assert requests.get(off.base + "/v1/health", timeout=30).status_code == 200
     finally:
         off.stop()
+
+
+def test_a_bug_behind_a_booking_page_shows_a_page_in_words_not_a_traceback(
+    site: BookSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk = site.running.app.extensions["antrian_booking_site"].desk
+
+    def broken() -> None:
+        raise RuntimeError("a bug with " + NIK)
+
+    monkeypatch.setattr(desk, "services", broken)
+    answer = requests.get(site.base + "/book", timeout=30)
+    assert answer.status_code == 500 and answer.headers["Content-Type"].startswith("text/html")
+    assert "Terjadi kesalahan" in visible_text(answer.text)
+    assert "RuntimeError" not in answer.text and NIK not in answer.text
