@@ -11,6 +11,7 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import NIK_YOUNG
@@ -23,7 +24,9 @@ from kiosk.server.app import create_app
 from kiosk.server.run import RunningServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "web"))  # the chromium fixture of the web pages
-from web_support import CHROMIUM, CHROMIUM_ARGS, WAIT_MS  # noqa: E402
+from web_support import WAIT_MS, browser  # noqa: E402
+
+__all__ = ["browser"]  # the one chromium of the run (a second playwright in this thread would not start)
 
 pytestmark = pytest.mark.ui
 
@@ -31,27 +34,24 @@ SATURDAY_0705 = datetime(2026, 11, 28, 7, 5, tzinfo=WIB)
 SECRET = b"test-secret-of-at-least-16-bytes"  # the ui fixture's hasher: the kiosk and the site agree
 
 
-def book_on_a_phone(base: str) -> tuple[str, str]:
+def book_on_a_phone(browser: Any, base: str) -> tuple[str, str]:
     """Book KTP for Monday 08:00 in chromium at 390x844; returns (code, the QR image's data URI)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
-            page.set_default_timeout(WAIT_MS)
-            page.goto(base + "/book")
-            page.click("input[name=service][value=KTP]")
-            page.wait_for_selector("#step-day input[name=date]")
-            page.click("input[name=date][value='2026-11-30']")
-            page.wait_for_selector("#nik")
-            page.check("input[name=slot][value='08:00']")
-            page.fill("#nik", NIK_YOUNG)
-            page.click("#book-button")
-            page.wait_for_selector("#code")
-            return page.inner_text("#code"), str(page.get_attribute("img.qr", "src"))
-        finally:
-            browser.close()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="id-ID")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(WAIT_MS)
+        page.goto(base + "/book")
+        page.click("input[name=service][value=KTP]")
+        page.wait_for_selector("#step-day input[name=date]")
+        page.click("input[name=date][value='2026-11-30']")
+        page.wait_for_selector("#nik")
+        page.check("input[name=slot][value='08:00']")
+        page.fill("#nik", NIK_YOUNG)
+        page.click("#book-button")
+        page.wait_for_selector("#code")
+        return page.inner_text("#code"), str(page.get_attribute("img.qr", "src"))
+    finally:
+        context.close()
 
 
 def quota_of_ktp(capsys: pytest.CaptureFixture[str], config: Path | None) -> tuple[int, int, int]:
@@ -63,13 +63,13 @@ def quota_of_ktp(capsys: pytest.CaptureFixture[str], config: Path | None) -> tup
 
 
 def test_a_booking_made_on_a_phone_is_checked_in_by_scanning_its_qr_at_the_kiosk(
-    ui, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ui, browser: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (ui.config.secret_path).write_bytes(SECRET)
     app = create_app(ui.config, {}, FixedClock(SATURDAY_0705))
     server = RunningServer(app)
     try:
-        code, qr = book_on_a_phone(f"http://127.0.0.1:{server.port}")
+        code, qr = book_on_a_phone(browser, f"http://127.0.0.1:{server.port}")
     finally:
         server.stop()
         app.extensions["antrian"].close()
