@@ -178,6 +178,63 @@ TEXTS: dict[Reason, tuple[str, str]] = {
         N_("Nomor sudah di layanan itu"),
         N_("Nomor ini sudah antre untuk {service}. Pilih layanan lain untuk memindahkan."),
     ),
+    # the booking website (/book)
+    Reason.BOOKING_DAY_CLOSED: (
+        N_("Kantor tutup pada hari itu"),
+        N_("Tidak ada layanan pada {day_text} (hari libur atau akhir pekan). Pilih hari lain."),
+    ),
+    Reason.BOOKING_DAY_NOT_OPEN_YET: (
+        N_("Pendaftaran untuk hari itu belum dibuka"),
+        N_("Pendaftaran untuk {day_text} dibuka pada {opens_text} pukul {opens} WIB. Silakan kembali nanti."),
+    ),
+    Reason.BOOKING_DAY_PAST: (
+        N_("Hari itu tidak bisa dipilih lagi"),
+        N_("Pendaftaran untuk {day_text} sudah ditutup atau belum tersedia. Pilih hari dari daftar."),
+    ),
+    Reason.BOOKING_DAY_FULL: (
+        N_("Kuota online hari itu sudah penuh"),
+        N_("Semua jadwal {service} pada {day_text} sudah terisi. Pilih hari lain yang masih ada tempat."),
+    ),
+    Reason.BOOKING_SLOT_FULL: (
+        N_("Jam itu sudah penuh"),
+        N_("Jadwal pukul {slot} baru saja terisi. Pilih jam lain pada hari yang sama."),
+    ),
+    Reason.BOOKING_SLOT_UNKNOWN: (
+        N_("Jam tidak tersedia"),
+        N_("Pukul {slot} bukan jadwal layanan. Pilih jam dari daftar."),
+    ),
+    Reason.BOOKING_SAME_SERVICE_DAY: (
+        N_("NIK ini sudah terdaftar untuk layanan itu"),
+        N_("Satu NIK hanya boleh satu pendaftaran per layanan per hari. Lihat pendaftaran Anda dengan kode booking."),
+    ),
+    Reason.BOOKING_NIK_CAP: (
+        N_("Batas pendaftaran per NIK tercapai"),
+        N_("Satu NIK paling banyak {cap} pendaftaran yang masih aktif. Batalkan salah satu bila ingin mendaftar lagi."),
+    ),
+    Reason.BOOKING_REFUSED: (
+        N_("Pendaftaran online tidak dapat diterima"),
+        N_("Silakan datang langsung ke kantor Disdukcapil dan tanyakan ke petugas informasi."),
+    ),
+    Reason.BOOKING_TOO_MANY_ATTEMPTS: (
+        N_("Terlalu banyak percobaan"),
+        N_("Tunggu {minutes} menit, lalu coba lagi."),
+    ),
+    Reason.BOOKING_FORM_EXPIRED: (
+        N_("Formulir sudah kedaluwarsa"),
+        N_("Formulir ini sudah lama dibuka atau sudah terkirim. Isi lagi formulir di bawah ini."),
+    ),
+    Reason.BOOKING_FORM_TAMPERED: (
+        N_("Isi formulir tidak sesuai"),
+        N_("Ada isian yang berubah atau tidak dikenal. Isi lagi formulir di bawah ini."),
+    ),
+    Reason.BOOKING_NOT_CHANGEABLE: (
+        N_("Pendaftaran ini tidak bisa diubah lagi"),
+        N_("Pendaftaran sudah dipakai, sudah dibatalkan, atau harinya sudah dimulai."),
+    ),
+    Reason.BOOKING_NO_MATCH: (
+        N_("Kode booking dan NIK tidak cocok"),
+        N_("Periksa lagi kode booking di bukti pendaftaran dan NIK Anda, lalu coba lagi."),
+    ),
     Reason.DATABASE_FAULT: (
         N_("Sistem antrean sedang bermasalah"),
         N_("Tidak ada nomor yang dibuat. Mohon hubungi petugas di meja layanan."),
@@ -313,6 +370,8 @@ def explain(error: KioskError, language: str = "id", today: date | None = None) 
         params["address"] = f"({params['address']})" if params["address"] else ""
     if "day" in params:
         params["day_text"] = format_day(date.fromisoformat(str(params["day"])), language)
+    if "opens_day" in params:
+        params["opens_text"] = format_day(date.fromisoformat(str(params["opens_day"])), language)
     try:
         text = _(hint).format_map(_Blank(params))
     except (IndexError, ValueError):

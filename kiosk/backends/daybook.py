@@ -20,7 +20,7 @@ from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
 
-from kiosk.backends import calls
+from kiosk.backends import calls, daybook_online
 from kiosk.backends.daybook_schema import BOOKING_SELECT, SCHEMA, booking_from_row, ticket_from_row
 from kiosk.backends.daybook_schema import TICKET_COLUMNS as _TICKET_COLUMNS
 from kiosk.backends.daybook_writes import TicketWrites
@@ -28,6 +28,7 @@ from kiosk.backends.issue_marks import IssueMarks, marks_path
 from kiosk.backends.sqlite_db import Schema, migrate, open_db
 from kiosk.backends.sqlite_tx import immediate
 from kiosk.core import rules
+from kiosk.core.booking import BookingRequest, DayLoad
 from kiosk.core.clock import WIB
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, Reason, Refusal, SystemFault
@@ -224,6 +225,31 @@ class DayBook:
                 else:
                     added += 1
         return added, updated
+
+    # -- the booking website (kiosk.core.booking decides, kiosk.backends.daybook_online writes) --
+
+    def booking_loads(self, service_code: str, days: list[date]) -> dict[date, DayLoad]:
+        """Each day's active bookings per slot window and walk-ins issued, for the booking pages."""
+        with self._lock:
+            try:
+                return {day: daybook_online.day_load(self._db, self.config, service_code, day) for day in days}
+            except sqlite3.DatabaseError as exc:
+                raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
+
+    def book_online(self, request: BookingRequest, now: datetime, broker_listed: bool) -> Booking:
+        """A booking from the website, checked and written in one transaction (no slot over-booked)."""
+        with self._write() as db:
+            return daybook_online.book(db, self.config, request, now, broker_listed)
+
+    def cancel_online(self, code: str, nik_hash: str, now: datetime) -> Booking:
+        """Cancel a booking its holder proved with the NIK; its slot is free at once."""
+        with self._write() as db:
+            return daybook_online.cancel(db, self.config, code, nik_hash, now)
+
+    def move_online(self, code: str, nik_hash: str, day: date, slot: time | None, now: datetime) -> Booking:
+        """Move a booking its holder proved with the NIK, under the rules of a new one."""
+        with self._write() as db:
+            return daybook_online.move(db, self.config, code, nik_hash, day, slot, now)
 
     # -- issuing --------------------------------------------------------------------------
 

@@ -16,6 +16,11 @@ def register(subparsers: Any) -> None:
     add_config(p, json_flag=False)
     p.add_argument("--host", help="listen address (default [server].host)")
     p.add_argument("--port", type=int, help="listen port (default [server].port)")
+    p.add_argument(
+        "--only",
+        choices=["book"],
+        help="serve only this part: 'book' is the citizens' booking site /book, to expose behind a proxy",
+    )
     p.set_defaults(handler=serve)
 
     p = subparsers.add_parser("server-token", help="make a new bearer token for one kiosk")
@@ -29,6 +34,8 @@ def serve(args: argparse.Namespace) -> int:
     from kiosk.server.run import serve_forever
 
     config = config_of(args)
+    if getattr(args, "only", None) == "book":
+        return serve_booking_site(args, config)
     tokens_file = config.server.tokens_file
     if tokens_file is None:
         print(
@@ -48,6 +55,28 @@ def serve(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     app = create_app(config, tokens)
     serve_forever(app, args.host or config.server.host, port, config.server.threads)
+    return EXIT_OK
+
+
+def serve_booking_site(args: argparse.Namespace, config: Any) -> int:
+    """``kiosk serve --only book``: /book alone over the day book (no kiosk API, no counter pages)."""
+    import logging
+
+    from waitress import create_server  # type: ignore[import-untyped]
+
+    from kiosk.server.booking_site import create_booking_app
+
+    port = args.port if args.port is not None else config.server.port
+    if not 0 <= port <= 65535:
+        print("--port: 0-65535", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    host = args.host or config.server.host
+    server: Any = create_server(create_booking_app(config), host=host, port=port, threads=config.server.threads)
+    logging.getLogger(__name__).warning("booking site listening on http://%s:%s/book", host, server.effective_port)
+    try:
+        server.run()
+    finally:
+        server.close()
     return EXIT_OK
 
 

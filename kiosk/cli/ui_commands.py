@@ -161,6 +161,7 @@ def demo(args: argparse.Namespace) -> int:
         + ")"
     )
     print(f"Panggil dari baris perintah / call from the CLI: kiosk call next --config {config_path} --counter 1")
+    print(f"Daftar online dari HP / book online from a phone: {url}/book")
     try:
         return start(config, args.fullscreen, args.size)
     finally:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +109,28 @@ class ServerConfig:
     public_url: str = ""  # where phones reach the hall pages; the ticket's QR links to <public_url>/t/<id>
 
 
+@dataclass(frozen=True)
+class BookingSiteConfig:
+    """``[booking_site]``: the citizens' booking pages (``/book``) of ``kiosk serve``."""
+
+    enabled: bool = True
+    days_ahead: int = 10  # how many open days the site offers, counted from today
+    weekdays: tuple[int, ...] = (1, 2, 3, 4, 5)  # ISO weekdays the office is open (1 = Monday)
+    closed_dates: tuple[date, ...] = ()  # national holidays, cuti bersama
+    online_percent: int = 50  # part of each service's daily quota bookable online
+    slot_minutes: int = 30  # one slot window; at most hours.arrival_late_minutes
+    opens_days_before: int = 2  # booking for a day opens this many days before it ...
+    opens_at: time = time(7, 0)  # ... at this time (WIB)
+    active_per_nik: int = 3  # active bookings of one NIK over the coming days
+    attempts_per_address: int = 30  # booking attempts per client address per window
+    attempts_per_nik: int = 10  # booking attempts per NIK per window
+    attempts_window_minutes: int = 10
+    form_minutes: int = 30  # a form not sent within this is expired
+    trusted_proxies: tuple[str, ...] = ()  # peers whose client address header is believed
+    client_address_header: str = "X-Real-IP"
+    public_url: str = ""  # as citizens reach /book (behind the proxy), for the saved image
+
+
 # EN 301 549 §8.3.2.5/§8.3.3: operable parts between 380 and 1,220 mm above the floor.
 REACH_LOW_MM = 380
 REACH_HIGH_MM = 1220
@@ -169,6 +191,7 @@ class Config:
     server: ServerConfig = field(default_factory=ServerConfig)
     speech: SpeechConfig = field(default_factory=SpeechConfig)
     counters: tuple[CounterConfig, ...] = ()
+    booking_site: BookingSiteConfig = field(default_factory=BookingSiteConfig)
     source: Path | None = field(default=None, compare=False)
 
     def counter(self, counter_id: str) -> CounterConfig | None:
@@ -488,6 +511,7 @@ def parse(data: dict[str, Any], base: Path) -> Config:
 
     speech = _speech(root.table("speech"), base, problems)
     counters = _counters(root, data, services, problems)
+    booking_site = _booking_site(root.table("booking_site"), hours, problems)
 
     root.finish()
     if problems:
@@ -505,6 +529,7 @@ def parse(data: dict[str, Any], base: Path) -> Config:
         server=server,
         speech=speech,
         counters=counters,
+        booking_site=booking_site,
     )
 
 
@@ -522,6 +547,54 @@ def _speech(reader: _Reader, base: Path, problems: list[str]) -> SpeechConfig:
     )
     reader.finish()
     return speech
+
+
+def _booking_site(reader: _Reader, hours: HoursConfig, problems: list[str]) -> BookingSiteConfig:
+    """``[booking_site]``: optional; slots must fit the kiosk's arrival window (see kiosk.core.booking)."""
+    weekdays: list[int] = []
+    raw_days = reader._get("weekdays", list, [1, 2, 3, 4, 5], False)
+    for value in raw_days:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 7:
+            problems.append(f"{reader.key('weekdays')}: angka 1 (Senin) sampai 7 (Minggu) / numbers 1 (Monday) to 7")
+            break
+        weekdays.append(value)
+    closed: list[date] = []
+    for value in reader.strings("closed_dates"):
+        try:
+            closed.append(date.fromisoformat(value.strip()))
+        except ValueError:
+            shown = value[:20]
+            problems.append(f'{reader.key("closed_dates")}: "{shown}" harus YYYY-MM-DD / must be YYYY-MM-DD')
+    site = BookingSiteConfig(
+        enabled=reader.flag("enabled", True),
+        days_ahead=reader.integer("days_ahead", 10, minimum=1, maximum=90),
+        weekdays=tuple(sorted(set(weekdays))),
+        closed_dates=tuple(sorted(closed)),
+        online_percent=reader.integer("online_percent", 50, minimum=0, maximum=100),
+        slot_minutes=reader.integer("slot_minutes", 30, minimum=5, maximum=240),
+        opens_days_before=reader.integer("opens_days_before", 2, minimum=0, maximum=90),
+        opens_at=reader.clock("opens_at", "07:00"),
+        active_per_nik=reader.integer("active_per_nik", 3, minimum=1, maximum=100),
+        attempts_per_address=reader.integer("attempts_per_address", 30, minimum=1, maximum=100000),
+        attempts_per_nik=reader.integer("attempts_per_nik", 10, minimum=1, maximum=1000),
+        attempts_window_minutes=reader.integer("attempts_window_minutes", 10, minimum=1, maximum=1440),
+        form_minutes=reader.integer("form_minutes", 30, minimum=1, maximum=1440),
+        trusted_proxies=tuple(p.strip() for p in reader.strings("trusted_proxies")),
+        client_address_header=reader.text("client_address_header", "X-Real-IP").strip(),
+        public_url=reader.text("public_url", "").strip().rstrip("/"),
+    )
+    if not weekdays and "weekdays" in reader.data:
+        problems.append(f"{reader.key('weekdays')}: minimal satu hari / at least one day")
+    # A person who comes any time inside the slot window must be inside the kiosk's arrival window.
+    if site.slot_minutes > hours.arrival_late_minutes:
+        problems.append(
+            f"{reader.key('slot_minutes')}: paling banyak hours.arrival_late_minutes ({hours.arrival_late_minutes}) / "
+            "at most hours.arrival_late_minutes: the kiosk must accept the whole slot"
+        )
+    if site.public_url and not site.public_url.startswith(("http://", "https://")):
+        problems.append(f"{reader.key('public_url')}: alamat http(s):// / an http(s):// address")
+    reader.finish()
+    return site
 
 
 COUNTER_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")

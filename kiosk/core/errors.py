@@ -53,6 +53,21 @@ class Reason(StrEnum):
     TICKET_FINISHED = "ticket_finished"
     COUNTER_NOT_SERVING = "counter_not_serving"
     TRANSFER_SAME_SERVICE = "transfer_same_service"
+    # the booking website (kiosk.core.booking)
+    BOOKING_DAY_CLOSED = "booking_day_closed"  # the office does not open that day
+    BOOKING_DAY_NOT_OPEN_YET = "booking_day_not_open_yet"  # booking for that day opens later
+    BOOKING_DAY_PAST = "booking_day_past"  # too late to book that day, or beyond the days offered
+    BOOKING_DAY_FULL = "booking_day_full"
+    BOOKING_SLOT_FULL = "booking_slot_full"
+    BOOKING_SLOT_UNKNOWN = "booking_slot_unknown"
+    BOOKING_SAME_SERVICE_DAY = "booking_same_service_day"  # one active booking per NIK per service per day
+    BOOKING_NIK_CAP = "booking_nik_cap"  # active bookings per NIK over the coming days
+    BOOKING_REFUSED = "booking_refused"  # on the office's broker list: said politely, no accusation
+    BOOKING_TOO_MANY_ATTEMPTS = "booking_too_many_attempts"
+    BOOKING_FORM_EXPIRED = "booking_form_expired"
+    BOOKING_FORM_TAMPERED = "booking_form_tampered"
+    BOOKING_NOT_CHANGEABLE = "booking_not_changeable"  # checked in, cancelled or its day is past
+    BOOKING_NO_MATCH = "booking_no_match"  # code and NIK: never says which of the two is wrong
     # faults
     DATABASE_FAULT = "database_fault"
     DAYBOOK_DAMAGED = "daybook_damaged"  # quick_check failed or the schema is unreadable: restore, never issue

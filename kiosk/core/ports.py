@@ -158,3 +158,22 @@ class TicketPrinter(Protocol):
     def feed_and_cut(self) -> None:
         """Feed a few lines and cut (clears a half-printed ticket)."""
         ...
+
+
+class BrokerList(Protocol):
+    """The office's list of brokers ("calo"), kept by the office (issue 14: office overrides).
+
+    The booking website asks it before writing a booking. Until the office's list exists,
+    ``NoBrokerList`` stands in: nobody is on it.
+    """
+
+    def is_listed(self, nik_hash: str) -> bool:
+        """Whether this NIK hash is on the office's broker list."""
+        ...
+
+
+class NoBrokerList:
+    """No broker list configured yet: every NIK may book (the per-NIK caps still hold)."""
+
+    def is_listed(self, nik_hash: str) -> bool:
+        return False

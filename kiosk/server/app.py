@@ -28,7 +28,7 @@ from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal
 from kiosk.core.model import Priority
 from kiosk.core.wire import SITE_KEY_HEADER
-from kiosk.server import counter_api, web
+from kiosk.server import booking_site, counter_api, web
 from kiosk.server.contract import Contract, Violation, flask_rule_to_template, with_service_codes
 from kiosk.server.ledger import Ledger
 from kiosk.server.service import BookingService
@@ -150,7 +150,7 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
 
     @app.before_request
     def authenticate() -> Response | None:
-        if request.path in open_paths or counter_api.owns(request.path) or request.blueprint == "web":
+        if request.path in open_paths or counter_api.owns(request.path) or request.blueprint in ("web", "book"):
             return None
         kiosk = api.kiosk_of(request.headers.get("Authorization"))
         if kiosk is None:
@@ -361,4 +361,5 @@ def create_app(config: Config, tokens: dict[str, str], clock: Clock | None = Non
         }
 
     web.register(app)
+    booking_site.register(app, config, api.book(""), api.clock)  # /book: citizens, no token (its own guards)
     return app
