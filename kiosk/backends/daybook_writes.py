@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
+from kiosk.core.model import NikTickets
+
 
 class TicketWrites:
     """The day book's writes that another store's transaction needs (the server's lease ledger).
@@ -89,11 +91,11 @@ class TicketWrites:
         row = self.db.execute("SELECT nik_hash, issued_at FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
         return None if row is None else (row[0], str(row[1]))
 
-    def nik_counts(self, day: date, nik_hash: str, service_code: str, excluding: str) -> tuple[int, int]:
-        """(walk-ins of this service, tickets of any kind) of a NIK hash today, but one ticket."""
+    def nik_counts(self, day: date, nik_hash: str, service_code: str, excluding: str = "") -> NikTickets:
+        """Today's tickets of a NIK hash, every kind (a checked-in booking is a number too), but
+        the ticket ``excluding`` (one being judged at sync). ``rules.check_nik_caps`` judges them."""
         same, total = self.db.execute(
-            "SELECT COALESCE(SUM(service = ? AND kind = 'walk_in'), 0), COUNT(*) FROM tickets "
-            "WHERE day = ? AND nik_hash = ? AND id != ?",
+            "SELECT COALESCE(SUM(service = ?), 0), COUNT(*) FROM tickets WHERE day = ? AND nik_hash = ? AND id != ?",
             (service_code, day.isoformat(), nik_hash, excluding),
         ).fetchone()
-        return int(same), int(total)
+        return NikTickets(same_service=int(same), today=int(total))

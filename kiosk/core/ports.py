@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
-from kiosk.core.model import Booking, DailyReport, Priority, ServiceQuota, Ticket
+from kiosk.core.model import Booking, DailyReport, NikTickets, ServiceQuota, Ticket, WalkInRequest
 
 
 class BookingBackend(Protocol):
@@ -28,24 +28,16 @@ class BookingBackend(Protocol):
         """Check a booking in and number it, atomically; raises ``Refusal`` by the rules."""
         ...
 
-    def issue_walk_in(
-        self,
-        service_code: str,
-        nik_hash: str,
-        nik_masked: str,
-        priority: Priority | None,
-        now: datetime,
-        idempotency_key: str,
-    ) -> Ticket:
+    def issue_walk_in(self, request: WalkInRequest) -> Ticket:
         """Issue the next walk-in number if quota and caps allow, atomically.
 
-        A new ticket is stamped ``issued_at=now``; a known ``idempotency_key`` returns the
-        ticket issued for it earlier, unchanged (``Kiosk`` tells a retry by that).
+        A new ticket is stamped ``issued_at=request.now``; a known ``idempotency_key`` returns
+        the ticket issued for it earlier, unchanged (``Kiosk`` tells a retry by that).
         """
         ...
 
-    def nik_ticket_counts(self, nik_hash: str, service_code: str, now: datetime) -> tuple[int, int]:
-        """Today's (tickets of this service, tickets of any service) of a NIK hash; read-only.
+    def nik_ticket_counts(self, nik_hash: str, service_code: str, now: datetime) -> NikTickets:
+        """Today's tickets of a NIK hash, of this service and of any service; read-only.
 
         What the issuing transaction counts for the caps, asked earlier so that a refusal comes
         before the person confirms; the transaction still decides.

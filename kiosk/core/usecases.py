@@ -27,6 +27,7 @@ from kiosk.core.model import (
     Service,
     ServiceQuota,
     Ticket,
+    WalkInRequest,
 )
 from kiosk.core.ports import BookingBackend, PrinterReadiness, TicketPrinter
 
@@ -139,14 +140,15 @@ class Kiosk:
         now = self.clock.now()
         rules.check_priority(priority, nik_rules.age(number, now.date()))
         self._require_printer()
-        ticket = self.backend.issue_walk_in(
-            service.code,
-            self.hasher.hash(number),
-            nik_rules.mask(number),
-            priority,
-            now,
-            idempotency_key or new_idempotency_key(),
+        request = WalkInRequest(
+            service_code=service.code,
+            nik_hash=self.hasher.hash(number),
+            nik_masked=nik_rules.mask(number),
+            priority=priority,
+            now=now,
+            idempotency_key=idempotency_key or new_idempotency_key(),
         )
+        ticket = self.backend.issue_walk_in(request)
         # Only a caller-supplied key can be a retry. A replay returns the ticket issued earlier:
         # stamped before ``now`` (backends stamp a new ticket with the ``now`` they are given),
         # or already printed, which a new ticket never is.
@@ -168,8 +170,8 @@ class Kiosk:
         rules.check_priority(priority, nik_rules.age(number, now.date()))
         nik_hash = self.hasher.hash(number)
         remaining = next((q.remaining for q in self.quotas() if service and q.service.code == service.code), 0)
-        same_service, tickets_today = self.backend.nik_ticket_counts(nik_hash, service.code if service else "", now)
-        service = rules.check_walk_in(service, service_code, now, self.config, remaining, same_service, tickets_today)
+        held = self.backend.nik_ticket_counts(nik_hash, service.code if service else "", now)
+        service = rules.check_walk_in(service, service_code, now, self.config, remaining, held)
         open_slots = [
             b.slot
             for b in self.backend.find_bookings_by_nik(nik_hash)

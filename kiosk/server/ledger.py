@@ -29,9 +29,10 @@ from typing import Any
 
 from kiosk.backends.daybook import DayBook
 from kiosk.backends.daybook_writes import TicketWrites
+from kiosk.core import rules
 from kiosk.core.config import Config
 from kiosk.core.errors import Reason, Refusal, SystemFault
-from kiosk.core.model import Ticket, TicketKind
+from kiosk.core.model import Ticket, TicketKind, WalkInRequest
 
 log = logging.getLogger(__name__)
 
@@ -127,15 +128,15 @@ class Ledger:
 
         for index in range(size):
             try:
-                book.issue_walk_in(
-                    service_code,
-                    placeholder_hash(lease_key, index),
-                    "",
-                    None,
-                    now,
-                    f"lease:{lease_key}:{index}",
-                    record,
+                placeholder = WalkInRequest(
+                    service_code=service_code,
+                    nik_hash=placeholder_hash(lease_key, index),
+                    nik_masked="",
+                    priority=None,
+                    now=now,
+                    idempotency_key=f"lease:{lease_key}:{index}",
                 )
+                book.issue_walk_in(placeholder, record)
             except Refusal as exc:
                 if index == 0 and exc.reason != Reason.QUOTA_FULL:
                     raise
@@ -227,14 +228,25 @@ class Ledger:
             return False
         day, service = date.fromisoformat(lease[1]), str(lease[2])
         nik_hash = item.get("nik_hash")
-        if nik_hash:
-            same, today = tx.nik_counts(day, nik_hash, service, excluding=ticket_id)
-            caps = self.config.caps
-            walk_in = item["kind"] == TicketKind.WALK_IN.value
-            if (walk_in and same >= caps.walk_ins_per_nik_per_service) or today >= caps.tickets_per_nik_per_day:
-                # Two kiosks apart from the server each served this person: keep the printed
-                # number (the person holds it) and tell the technicians.
-                log.error("sync from %s: %s exceeds a per-NIK cap; kept and listed as a conflict", kiosk_id, number)
+        if nik_hash and item["kind"] == TicketKind.WALK_IN.value:
+            # The caps a walk-in online would have met (rules.check_nik_caps, the one rule), judged
+            # against what the server holds now. Two kiosks apart from the server may each have
+            # served this person: the printed number stands (the person holds it), and it is listed
+            # for the technicians. A check-in meets no per-NIK cap, online or offline.
+            configured = self.config.service(service)
+            try:
+                rules.check_nik_caps(
+                    configured.name if configured else service,
+                    tx.nik_counts(day, nik_hash, service, excluding=ticket_id),
+                    self.config.caps,
+                )
+            except Refusal as exc:
+                log.error(
+                    "sync from %s: %s exceeds a per-NIK cap (%s); kept and listed as a conflict",
+                    kiosk_id,
+                    number,
+                    exc.reason.value,
+                )
                 outcome.conflicts.append(number)
         tx.fill_offline(
             ticket_id,

@@ -21,7 +21,7 @@ from kiosk.core import rules
 from kiosk.core.clock import Clock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, Reason, Refusal
-from kiosk.core.model import Booking, DailyReport, Priority, ServiceQuota, Ticket
+from kiosk.core.model import Booking, DailyReport, Priority, ServiceQuota, Ticket, WalkInRequest
 from kiosk.server.ledger import LeasedNumber, Ledger, SyncOutcome
 
 
@@ -87,9 +87,8 @@ class BookingService:
         """The next number of the day, never a leased one (see the module's docstring)."""
         full_key = f"{kiosk_id}:{key}"
         fresh = not self.ledger.known_key(full_key)
-        ticket = self.book(kiosk_id).issue_walk_in(
-            service_code, nik_hash, nik_masked, priority, self.now(), full_key, self.ledger.refuse_voided(kiosk_id, key)
-        )
+        request = WalkInRequest(service_code, nik_hash, nik_masked, priority, self.now(), full_key)
+        ticket = self.book(kiosk_id).issue_walk_in(request, self.ledger.refuse_voided(kiosk_id, key))
         return self.ledger.without_held_ahead(ticket) if fresh else ticket
 
     # -- tickets --------------------------------------------------------------------------
