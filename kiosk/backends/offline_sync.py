@@ -14,6 +14,7 @@ import logging
 import threading
 import time as monotonic_time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -27,6 +28,18 @@ from kiosk.core.model import ServiceQuota, Ticket, TicketDraft, TicketKind, Walk
 log = logging.getLogger("kiosk.backends.http")
 
 SYNC_EVERY_S = 60.0
+
+
+@dataclass(frozen=True)
+class SyncSummary:
+    """What one sync did, for ``kiosk sync`` and the technician."""
+
+    sent: int  # offline tickets sent to the server (each kept, or listed in ``new_conflicts``)
+    released: int  # unused leased numbers given back
+    voided: int  # requests in doubt undone on the server
+    new_conflicts: tuple[str, ...]  # offline tickets this sync listed: kept otherwise than printed, or unknown
+    unsynced: int  # what still waits (0 after a complete sync)
+    leased_free: dict[str, int] = field(default_factory=dict)  # unused leased numbers per service now
 
 
 class OfflineMixin:
@@ -163,6 +176,22 @@ class OfflineMixin:
                 self._sync(top_up)
             finally:
                 self._sync_running = False
+
+    def sync_now(self) -> SyncSummary:
+        """Sync now and say what happened (``kiosk sync``); raises what ``sync`` raises."""
+        with self._sync_lock:  # what is counted is what this sync sends
+            today = self.clock.now().astimezone(WIB).date()
+            payload = self.store.sync_payload()
+            listed = set(self.store.conflicts(today))
+            self.sync()
+            return SyncSummary(
+                sent=len(payload["used"]),
+                released=len(payload["released"]),
+                voided=len(payload["voids"]),
+                new_conflicts=tuple(c for c in self.store.conflicts(today) if c not in listed),
+                unsynced=self.store.unsynced_count(),
+                leased_free=self.store.free(today),
+            )
 
     def _sync(self, top_up: bool) -> None:
         if self.clock.now().astimezone(WIB).time() >= self.config.hours.close:
