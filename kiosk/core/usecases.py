@@ -27,6 +27,7 @@ from kiosk.core.model import (
     Service,
     ServiceQuota,
     Ticket,
+    TicketKind,
     WalkInRequest,
 )
 from kiosk.core.ports import BookingBackend, PrinterReadiness, TicketPrinter
@@ -123,9 +124,13 @@ class Kiosk:
                 if exc.reason != Reason.ALREADY_CHECKED_IN:
                     raise
                 raise Refusal(Reason.ALREADY_CHECKED_IN, number=booking.ticket_number, code=booking.code) from None
+            if ticket.booking_code != booking.code:
+                raise BadInput(Reason.KEY_REUSED)  # the key's ticket is another request's: never hand it out
             return self._print(ticket, existing=True)
         self._require_printer()
         ticket = self.backend.check_in(booking.code, self.clock.now(), idempotency_key or new_idempotency_key())
+        if ticket.booking_code != booking.code:
+            raise BadInput(Reason.KEY_REUSED)  # the key's ticket is another request's: never hand it out
         log.info("checked in booking as %s", ticket.number)
         return self._print(ticket)
 
@@ -149,6 +154,8 @@ class Kiosk:
             idempotency_key=idempotency_key or new_idempotency_key(),
         )
         ticket = self.backend.issue_walk_in(request)
+        if idempotency_key is not None:
+            self._require_own(ticket, request)
         # Only a caller-supplied key can be a retry. A replay returns the ticket issued earlier:
         # stamped before ``now`` (backends stamp a new ticket with the ``now`` they are given),
         # or already printed, which a new ticket never is.
@@ -156,6 +163,19 @@ class Kiosk:
         if not existing:
             log.info("issued walk-in %s", ticket.number)
         return self._print(ticket, existing=existing)
+
+    def _require_own(self, ticket: Ticket, request: WalkInRequest) -> None:
+        """A ticket given back for a caller's key must be this request's: a key reused for another
+        person (a script's ``--key``) would hand out someone else's number, a second paper of it.
+
+        A replay is this person's walk-in of this service, and they then hold one of that service.
+        """
+        if (ticket.kind, ticket.service_code, ticket.holder) != (
+            TicketKind.WALK_IN,
+            request.service_code,
+            request.nik_masked,
+        ) or self.backend.nik_ticket_counts(request.nik_hash, request.service_code, request.now).same_service < 1:
+            raise BadInput(Reason.KEY_REUSED)
 
     def precheck_walk_in(self, service_code: str, nik: str, priority: Priority | None = None) -> None:
         """Raise now what ``issue_walk_in`` would refuse, before the person is asked to confirm.

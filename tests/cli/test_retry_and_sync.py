@@ -15,7 +15,7 @@ from pathlib import Path
 from time import monotonic, sleep
 
 import pytest
-from conftest import MONDAY_0800, NIK_MAN_1945, NIK_WOMAN_1990, ROOT, write_config
+from conftest import MONDAY_0800, NIK_MAN_1945, NIK_WOMAN_1990, NIK_YOUNG, ROOT, write_config
 
 from kiosk import cli
 from kiosk.core.clock import FixedClock
@@ -128,3 +128,27 @@ def monday(monkeypatch: pytest.MonkeyPatch) -> Iterator[FixedClock]:
 def test_sync_is_only_for_an_http_kiosk(tmp_path: Path, monday: FixedClock, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["sync", "--config", str(write_config(tmp_path))]) == 2
     assert "http" in capsys.readouterr().err
+
+
+def test_a_key_used_again_for_another_person_or_booking_is_refused_and_hands_out_no_ticket(
+    tmp_path: Path, monday: FixedClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = str(write_config(tmp_path))
+    export = tmp_path / "export.csv"
+    export.write_text(EXPORT, encoding="utf-8")
+    assert cli.main(["import-bookings", "--config", config, str(export)]) == 0
+    capsys.readouterr()
+    walk_in = ["walkin", "--config", config, "--json", "--service", "KTP", "--key", "script-key-0001"]
+    assert cli.main([*walk_in, "--nik", NIK_MAN_1945]) == 0
+    first = json.loads(capsys.readouterr().out)["ticket"]["number"]
+
+    assert cli.main([*walk_in, "--nik", NIK_YOUNG]) == 2  # another person: not the first one's paper
+    assert json.loads(capsys.readouterr().out)["error"] == "key_reused"
+    assert cli.main([*walk_in[:5], "CETAK", "--key", "script-key-0001", "--nik", NIK_MAN_1945]) == 2
+    assert json.loads(capsys.readouterr().out)["error"] == "key_reused"
+    check_in = ["checkin", "--config", config, "--json", "--code", "MGT7K3Q9", "--key", "script-key-0001"]
+    assert cli.main(check_in) == 2  # a booking: not the walk-in's ticket either
+    assert json.loads(capsys.readouterr().out)["error"] == "key_reused"
+    assert tickets_in(tmp_path / "daybook.sqlite3") == [(first, "walk_in")]
+    assert cli.main([*walk_in, "--nik", NIK_MAN_1945]) == 0  # the same request again: its own ticket
+    assert json.loads(capsys.readouterr().out)["ticket"]["number"] == first
