@@ -139,6 +139,10 @@ class DayBook:
         """The port's link to a central server: a local day book has none."""
         return None
 
+    def sync_now(self) -> None:
+        """Nothing to send: a local day book is where the numbers are kept."""
+        return None
+
     # -- bookings -------------------------------------------------------------------------
 
     def _booking(self, row: sqlite3.Row | tuple[object, ...]) -> Booking:

@@ -14,7 +14,6 @@ import logging
 import threading
 import time as monotonic_time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -24,22 +23,11 @@ from kiosk.core.clock import WIB, Clock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
 from kiosk.core.model import ServiceQuota, Ticket, TicketDraft, TicketKind, WalkInRequest
+from kiosk.core.ports import SyncSummary
 
 log = logging.getLogger("kiosk.backends.http")
 
 SYNC_EVERY_S = 60.0
-
-
-@dataclass(frozen=True)
-class SyncSummary:
-    """What one sync did, for ``kiosk sync`` and the technician."""
-
-    sent: int  # offline tickets sent to the server (each kept, or listed in ``new_conflicts``)
-    released: int  # unused leased numbers given back
-    voided: int  # requests in doubt undone on the server
-    new_conflicts: tuple[str, ...]  # offline tickets this sync listed: kept otherwise than printed, or unknown
-    unsynced: int  # what still waits (0 after a complete sync)
-    leased_free: dict[str, int] = field(default_factory=dict)  # unused leased numbers per service now
 
 
 class OfflineMixin:

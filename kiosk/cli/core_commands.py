@@ -272,16 +272,11 @@ def sync(args: argparse.Namespace) -> int:
     """Offline tickets to the server now (they also go at the next online issue, or in the
     background). Exit 3 when the server listed an offline ticket it keeps otherwise than printed
     (a per-NIK cap broken, a booking checked in twice) or does not know: a technician looks."""
-    from kiosk.backends.http import HttpBackend  # requests: only for an http kiosk
-
     kiosk = build_kiosk(config_of(args), with_printer=False)
-    if not isinstance(kiosk.backend, HttpBackend):
+    done = kiosk.sync_now()
+    if done is None:
         print("sync: hanya untuk backend http / only for the http backend", file=sys.stderr)
         return EXIT_BAD_INPUT
-    try:
-        done = kiosk.backend.sync_now()
-    finally:
-        kiosk.backend.close()
     if args.json:
         emit_json(
             {

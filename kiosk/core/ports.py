@@ -64,6 +64,10 @@ class BookingBackend(Protocol):
         """The link to the central server, for the technician; None for a local day book (no link)."""
         ...
 
+    def sync_now(self) -> SyncSummary | None:
+        """Send what was done offline to the central server now; None for a local day book (no server)."""
+        ...
+
 
 @dataclass(frozen=True)
 class BackendStatus:
@@ -77,6 +81,18 @@ class BackendStatus:
     leased_free: dict[str, int] = field(default_factory=dict)  # unused leased numbers per service
     # Offline tickets the server kept otherwise than printed, or did not take: a technician looks.
     conflicts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SyncSummary:
+    """What one sync did, for ``kiosk sync`` and the technician."""
+
+    sent: int  # offline tickets sent to the server (each kept, or listed in ``new_conflicts``)
+    released: int  # unused leased numbers given back
+    voided: int  # requests in doubt undone on the server
+    new_conflicts: tuple[str, ...]  # offline tickets this sync listed: kept otherwise than printed, or unknown
+    unsynced: int  # what still waits (0 after a complete sync)
+    leased_free: dict[str, int] = field(default_factory=dict)  # unused leased numbers per service now
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from kiosk.core.model import (
     TicketKind,
     WalkInRequest,
 )
-from kiosk.core.ports import BookingBackend, PrinterReadiness, TicketPrinter
+from kiosk.core.ports import BookingBackend, PrinterReadiness, SyncSummary, TicketPrinter
 
 log = logging.getLogger(__name__)
 
@@ -294,6 +294,10 @@ class Kiosk:
 
     def daily_report(self, day: date | None = None) -> DailyReport:
         return self.backend.daily_report(day or self.clock.now().date(), self.clock.now())
+
+    def sync_now(self) -> SyncSummary | None:
+        """Send an http kiosk's offline tickets to the server now; None on a local day book."""
+        return self.backend.sync_now()
 
     def tickets_today(self) -> list[Ticket]:
         return self.backend.tickets(self.clock.now().date())
