@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
-from kiosk.core.model import NikTickets
+from kiosk.core.model import NikTickets, OfflineTicket
 
 
 class TicketWrites:
@@ -25,23 +25,22 @@ class TicketWrites:
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
 
-    def fill_offline(
-        self,
-        ticket_id: str,
-        kind: str,
-        holder: str,
-        nik_hash: str | None,
-        priority: str | None,
-        booking_code: str | None,
-        issued_at: str,
-        printed: bool,
-        reprints: int,
-    ) -> None:
+    def fill_offline(self, offline: OfflineTicket) -> None:
         """Write what a kiosk printed offline over the placeholder of its leased number."""
         self.db.execute(
             "UPDATE tickets SET kind = ?, holder = ?, nik_hash = ?, priority = ?, booking_code = ?, issued_at = ?, "
             "printed = ?, reprints = ? WHERE id = ?",
-            (kind, holder, nik_hash, priority, booking_code, issued_at, int(printed), reprints, ticket_id),
+            (
+                offline.kind.value,
+                offline.holder,
+                offline.nik_hash,
+                offline.priority.value if offline.priority else None,
+                offline.booking_code,
+                offline.issued_at,
+                int(offline.printed),
+                offline.reprints,
+                offline.ticket_id,
+            ),
         )
 
     def claim_booking(self, code: str, ticket_id: str) -> bool:

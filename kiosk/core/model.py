@@ -117,6 +117,23 @@ class TicketDraft:
 
 
 @dataclass(frozen=True)
+class OfflineTicket:
+    """A leased number a kiosk printed while offline, as it reports it at sync: written over the
+    number's placeholder exactly as printed (the person holds that paper)."""
+
+    ticket_id: str
+    number: str
+    kind: TicketKind
+    holder: str
+    nik_hash: str | None
+    priority: Priority | None
+    booking_code: str | None
+    issued_at: str  # ISO 8601 as the kiosk stamped it: a resent sync is told by it, unchanged
+    printed: bool
+    reprints: int
+
+
+@dataclass(frozen=True)
 class NikTickets:
     """Today's numbers of one person (by NIK hash), as a store counts them for the caps.
 

@@ -32,7 +32,7 @@ from kiosk.backends.daybook_writes import TicketWrites
 from kiosk.core import rules
 from kiosk.core.config import Config
 from kiosk.core.errors import Reason, Refusal, SystemFault
-from kiosk.core.model import Ticket, TicketKind, WalkInRequest
+from kiosk.core.model import OfflineTicket, Priority, Ticket, TicketKind, WalkInRequest
 
 log = logging.getLogger(__name__)
 
@@ -192,8 +192,9 @@ class Ledger:
                     tx.forget_key(f"{kiosk_id}:{key}")
                 outcome.voided.append(key)
             for item in used:
-                if self._fill(tx, kiosk_id, item, outcome):
-                    outcome.used.append(item["ticket_id"])
+                offline = _offline_ticket(item)
+                if self._fill(tx, kiosk_id, offline, outcome):
+                    outcome.used.append(offline.ticket_id)
             for ticket_id in released:
                 lease = tx.db.execute(
                     "SELECT state FROM api_leases WHERE ticket_id = ? AND kiosk_id = ?", (ticket_id, kiosk_id)
@@ -207,11 +208,10 @@ class Ledger:
                 tx.set_printed(ticket_id, flag)
         return outcome
 
-    def _fill(self, tx: TicketWrites, kiosk_id: str, item: dict[str, Any], outcome: SyncOutcome) -> bool:
+    def _fill(self, tx: TicketWrites, kiosk_id: str, offline: OfflineTicket, outcome: SyncOutcome) -> bool:
         """Write a printed offline ticket over its placeholder. A printed number is never refused,
         and never dropped silently: what cannot be kept as printed is listed and logged."""
-        ticket_id = item["ticket_id"]
-        number = str(item.get("number", ""))
+        ticket_id, number = offline.ticket_id, offline.number
         lease = tx.db.execute(
             "SELECT state, day, service FROM api_leases WHERE ticket_id = ? AND kiosk_id = ?", (ticket_id, kiosk_id)
         ).fetchone()
@@ -220,15 +220,13 @@ class Ledger:
             outcome.unknown.append(ticket_id)
             return False
         if lease[0] == USED:
-            stored = tx.holder_of(ticket_id)
-            if stored == (item.get("nik_hash"), item["issued_at"]):
+            if tx.holder_of(ticket_id) == (offline.nik_hash, offline.issued_at):
                 return False  # sent before: already filled in
             log.error("sync from %s: %s is already held by another ticket; listed as a conflict", kiosk_id, number)
             outcome.conflicts.append(number)
             return False
         day, service = date.fromisoformat(lease[1]), str(lease[2])
-        nik_hash = item.get("nik_hash")
-        if nik_hash and item["kind"] == TicketKind.WALK_IN.value:
+        if offline.nik_hash and offline.kind == TicketKind.WALK_IN:
             # The caps a walk-in online would have met (rules.check_nik_caps, the one rule), judged
             # against what the server holds now. Two kiosks apart from the server may each have
             # served this person: the printed number stands (the person holds it), and it is listed
@@ -237,7 +235,7 @@ class Ledger:
             try:
                 rules.check_nik_caps(
                     configured.name if configured else service,
-                    tx.nik_counts(day, nik_hash, service, excluding=ticket_id),
+                    tx.nik_counts(day, offline.nik_hash, service, excluding=ticket_id),
                     self.config.caps,
                 )
             except Refusal as exc:
@@ -248,18 +246,8 @@ class Ledger:
                     exc.reason.value,
                 )
                 outcome.conflicts.append(number)
-        tx.fill_offline(
-            ticket_id,
-            item["kind"],
-            item["holder"],
-            nik_hash,
-            item.get("priority"),
-            item.get("booking_code"),
-            item["issued_at"],
-            bool(item["printed"]),
-            int(item["reprints"]),
-        )
-        if item.get("booking_code") and not tx.claim_booking(item["booking_code"], ticket_id):
+        tx.fill_offline(offline)
+        if offline.booking_code and not tx.claim_booking(offline.booking_code, ticket_id):
             log.error("sync from %s: %s checks in a booking already checked in; listed as a conflict", kiosk_id, number)
             outcome.conflicts.append(number)
         tx.db.execute("UPDATE api_leases SET state = ? WHERE ticket_id = ?", (USED, ticket_id))
@@ -311,6 +299,23 @@ class Ledger:
     def remember(self, key: str, body: dict[str, Any]) -> None:
         with self.book.writing() as tx:
             tx.db.execute("INSERT OR IGNORE INTO api_replies (key, body) VALUES (?, ?)", (key, json.dumps(body)))
+
+
+def _offline_ticket(item: dict[str, Any]) -> OfflineTicket:
+    """One ``used`` entry of a sync body (already checked against the API document)."""
+    priority = item.get("priority")
+    return OfflineTicket(
+        ticket_id=str(item["ticket_id"]),
+        number=str(item.get("number", "")),
+        kind=TicketKind(item["kind"]),
+        holder=str(item["holder"]),
+        nik_hash=item.get("nik_hash") or None,
+        priority=Priority(priority) if priority else None,
+        booking_code=item.get("booking_code") or None,
+        issued_at=str(item["issued_at"]),
+        printed=bool(item["printed"]),
+        reprints=int(item["reprints"]),
+    )
 
 
 def _void_key(kiosk_id: str, key: str) -> str:
