@@ -108,6 +108,10 @@ class OfflineMixin:
             raise failure  # no leased number: say what really stopped us, not "quota full"
         held = self.store.counts_for(request.nik_hash, service.code if service else "", now.date())
         service = rules.check_walk_in(service, request.service_code, now, self.config, free, held)
+        # As online: a booking that can still be checked in is checked in, not doubled by a walk-in.
+        mirrored = self.store.bookings_by_nik(request.nik_hash)
+        open_slots = rules.open_slots(mirrored, service, now.date(), self.config.site.code)
+        rules.check_no_open_booking(open_slots, service, now, self.config)
         draft = TicketDraft(
             service=service,
             now=now,

@@ -92,6 +92,19 @@ def check_priority(priority: Priority | None, age: int) -> None:
         raise Refusal(Reason.PRIORITY_NOT_ELDERLY)
 
 
+def open_slots(bookings: Sequence[Booking], service: Service, day: date, site: str) -> list[time]:
+    """Slot times of a person's bookings for this service, day and site that can still be checked in."""
+    return [
+        b.slot
+        for b in bookings
+        if b.day == day
+        and b.service_code == service.code
+        and b.site == site
+        and b.status == BookingStatus.BOOKED
+        and not b.checked_in
+    ]
+
+
 def check_no_open_booking(open_slots: Sequence[time], service: Service, now: datetime, config: Config) -> None:
     """Send someone whose booking for this service can still be checked in to check in.
 

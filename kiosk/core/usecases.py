@@ -192,15 +192,8 @@ class Kiosk:
         remaining = next((q.remaining for q in self.quotas() if service and q.service.code == service.code), 0)
         held = self.backend.nik_ticket_counts(nik_hash, service.code if service else "", now)
         service = rules.check_walk_in(service, service_code, now, self.config, remaining, held)
-        open_slots = [
-            b.slot
-            for b in self.backend.find_bookings_by_nik(nik_hash)
-            if b.day == now.date()
-            and b.service_code == service.code
-            and b.site == self.config.site.code
-            and b.status == BookingStatus.BOOKED
-            and not b.checked_in
-        ]
+        bookings = self.backend.find_bookings_by_nik(nik_hash)
+        open_slots = rules.open_slots(bookings, service, now.date(), self.config.site.code)
         rules.check_no_open_booking(open_slots, service, now, self.config)
 
     def reprint(self, number: str, day: date | None = None, technician: bool = False) -> IssueResult:

@@ -144,3 +144,17 @@ def test_an_offline_walk_in_past_a_cap_stands_after_sync_and_is_listed_for_the_t
     assert any(
         offline.number in r.getMessage() and "cap" in r.getMessage() and r.levelname == "ERROR" for r in caplog.records
     )
+
+
+def test_offline_a_person_whose_booking_can_still_be_checked_in_is_sent_to_check_in_as_online(
+    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
+) -> None:
+    backend = make_backend(server.url, lease=2)
+    kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=PaperRoll())
+    backend.sync()  # the mirror: MGT-0001 (KTP, 08:00) not checked in
+    server.stop()
+    with pytest.raises(Refusal) as refused:
+        kiosk.issue_walk_in("KTP", NIK_MAN_1945)  # a walk-in on top would be a second KTP number
+    assert refused.value.reason == Reason.HAS_BOOKING and not backend.status().online
+    assert kiosk.check_in(NIK_MAN_1945).ticket.booking_code == "MGT-0001"  # what the message advises
+    assert backend.status().unsynced == 1  # one paper, one number
