@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 
 from kiosk.backends import calls
@@ -331,12 +331,9 @@ class DayBook:
             remaining = self._quota(db, service, now).remaining if service else 0
             held = TicketWrites(db).nik_counts(now.date(), request.nik_hash, service.code if service else "")
             service = rules.check_walk_in(service, request.service_code, now, self.config, remaining, held)
-            open_slots = db.execute(
-                "SELECT slot FROM bookings WHERE nik_hash = ? AND day = ? AND service = ? AND site = ? "
-                "AND status = 'booked' AND ticket_id IS NULL",
-                (request.nik_hash, day, service.code, self.config.site.code),
-            ).fetchall()
-            rules.check_no_open_booking([time.fromisoformat(r[0]) for r in open_slots], service, now, self.config)
+            todays = db.execute(self._BOOKING_SELECT + "WHERE b.nik_hash = ? AND b.day = ?", (request.nik_hash, day))
+            open_slots = rules.open_slots(self._bookings(todays.fetchall()), service, now.date(), self.config.site.code)
+            rules.check_no_open_booking(open_slots, service, now, self.config)
             draft = TicketDraft(
                 service=service,
                 now=now,
