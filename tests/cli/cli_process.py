@@ -23,4 +23,9 @@ from kiosk.core.clock import FixedClock  # noqa: E402
 if __name__ == "__main__":
     now = MONDAY_0800 + timedelta(minutes=int(os.environ.get("CLI_MINUTES_PAST_8", "0")))
     kiosk.bootstrap.SystemClock = lambda: FixedClock(now)  # type: ignore[misc,assignment]
+    if "--http" in sys.argv:  # an http kiosk's own clock (closing time) too; requests only then
+        import kiosk.backends.http
+
+        sys.argv.remove("--http")
+        kiosk.backends.http.SystemClock = lambda: FixedClock(now)  # type: ignore[misc,assignment]
     sys.exit(cli.main(sys.argv[1:]))
