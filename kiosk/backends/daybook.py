@@ -23,7 +23,7 @@ from pathlib import Path
 from kiosk.backends import calls
 from kiosk.backends.daybook_schema import BOOKING_SELECT, MIGRATIONS, booking_from_row, ticket_from_row
 from kiosk.backends.daybook_schema import TICKET_COLUMNS as _TICKET_COLUMNS
-from kiosk.backends.daybook_writes import TicketWrites
+from kiosk.backends.daybook_writes import TicketWrites, nik_counts
 from kiosk.backends.sqlite_tx import immediate
 from kiosk.core import rules
 from kiosk.core.clock import WIB
@@ -329,7 +329,7 @@ class DayBook:
                     then(TicketWrites(db), replayed)
                 return replayed
             remaining = self._quota(db, service, now).remaining if service else 0
-            held = TicketWrites(db).nik_counts(now.date(), request.nik_hash, service.code if service else "")
+            held = nik_counts(db, now.date(), request.nik_hash, service.code if service else "")
             service = rules.check_walk_in(service, request.service_code, now, self.config, remaining, held)
             todays = db.execute(self._BOOKING_SELECT + "WHERE b.nik_hash = ? AND b.day = ?", (request.nik_hash, day))
             open_slots = rules.open_slots(self._bookings(todays.fetchall()), service, now.date(), self.config.site.code)
@@ -352,7 +352,7 @@ class DayBook:
         day = now.astimezone(WIB).date()
         with self._lock:
             try:
-                return TicketWrites(self._db).nik_counts(day, nik_hash, service_code)
+                return nik_counts(self._db, day, nik_hash, service_code)
             except sqlite3.DatabaseError as exc:
                 raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
 

@@ -91,10 +91,15 @@ class TicketWrites:
         return None if row is None else (row[0], str(row[1]))
 
     def nik_counts(self, day: date, nik_hash: str, service_code: str, excluding: str = "") -> NikTickets:
-        """Today's tickets of a NIK hash, every kind (a checked-in booking is a number too), but
-        the ticket ``excluding`` (one being judged at sync). ``rules.check_nik_caps`` judges them."""
-        same, total = self.db.execute(
-            "SELECT COALESCE(SUM(service = ?), 0), COUNT(*) FROM tickets WHERE day = ? AND nik_hash = ? AND id != ?",
-            (service_code, day.isoformat(), nik_hash, excluding),
-        ).fetchone()
-        return NikTickets(same_service=int(same), today=int(total))
+        """A person's tickets today but the one being judged at sync (``excluding``)."""
+        return nik_counts(self.db, day, nik_hash, service_code, excluding)
+
+
+def nik_counts(db: sqlite3.Connection, day: date, nik_hash: str, service_code: str, excluding: str = "") -> NikTickets:
+    """Today's tickets of a NIK hash, every kind (a checked-in booking is a number too), but the
+    ticket ``excluding``: the day book's one count for the caps; ``rules.check_nik_caps`` judges it."""
+    same, total = db.execute(
+        "SELECT COALESCE(SUM(service = ?), 0), COUNT(*) FROM tickets WHERE day = ? AND nik_hash = ? AND id != ?",
+        (service_code, day.isoformat(), nik_hash, excluding),
+    ).fetchone()
+    return NikTickets(same_service=int(same), today=int(total))
