@@ -29,6 +29,7 @@ import requests
 from bench import print_rows
 from kiosk.core import config as config_mod
 from kiosk.core.clock import WIB, FixedClock
+from kiosk.core.model import WalkInRequest
 from kiosk.demo import made_up_nik as nik_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,7 +147,9 @@ def client(folder: str, url: str, kiosk_id: str, first: int, go: Any, done: Any)
     niks = [nik_of(first + i) for i in range(WALK_INS_EACH)]
     go.wait()
     for number in niks:
-        backend.issue_walk_in("KTP", hasher.hash(number), mask(number), None, MONDAY_0800, str(uuid.uuid4()))
+        backend.issue_walk_in(
+            WalkInRequest("KTP", hasher.hash(number), mask(number), None, MONDAY_0800, str(uuid.uuid4()))
+        )
     done.put(WALK_INS_EACH)
     backend.close()
 

@@ -28,6 +28,7 @@ from bench import print_rows
 from kiosk.core import config as config_mod
 from kiosk.core.clock import WIB, FixedClock
 from kiosk.core.config import Config
+from kiosk.core.model import WalkInRequest
 from kiosk.core.nik import NikHasher
 from kiosk.demo import made_up_nik
 
@@ -78,7 +79,9 @@ class HallServer:
         hasher = NikHasher(SECRET)
         now = self.api.clock.now()
         masked = nik[:4] + "*" * 10 + nik[-2:]
-        return self.api.book("MPP-1").issue_walk_in(service, hasher.hash(nik), masked, None, now, f"bench-{n}")
+        return self.api.book("MPP-1").issue_walk_in(
+            WalkInRequest(service, hasher.hash(nik), masked, None, now, f"bench-{n}")
+        )
 
     def step(self, counter_id: str, step: str, body: dict[str, str] | None = None) -> requests.Response:
         return requests.post(

@@ -150,6 +150,10 @@ TEXTS: dict[Reason, tuple[str, str]] = {
         N_("Panggilan tidak ditemukan"),
         N_("Panggilan ini tidak ada atau sudah terhapus. Muat ulang halaman layar antrean."),
     ),
+    Reason.KEY_REUSED: (
+        N_("Kunci permintaan ini sudah dipakai untuk permintaan lain"),
+        N_("Tidak ada nomor yang dikeluarkan. Pakai kunci baru (--key) untuk setiap nomor yang lain."),
+    ),
     Reason.NOTHING_WAITING: (
         N_("Tidak ada yang menunggu"),
         N_("Belum ada nomor antrean untuk layanan loket ini. Coba panggil lagi sebentar lagi."),

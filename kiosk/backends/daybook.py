@@ -23,7 +23,7 @@ from pathlib import Path
 from kiosk.backends import calls, daybook_online
 from kiosk.backends.daybook_schema import BOOKING_SELECT, SCHEMA, booking_from_row, ticket_from_row
 from kiosk.backends.daybook_schema import TICKET_COLUMNS as _TICKET_COLUMNS
-from kiosk.backends.daybook_writes import TicketWrites
+from kiosk.backends.daybook_writes import TicketWrites, nik_counts
 from kiosk.backends.issue_marks import IssueMarks, marks_path
 from kiosk.backends.sqlite_db import Schema, migrate, open_db
 from kiosk.backends.sqlite_tx import immediate
@@ -35,12 +35,14 @@ from kiosk.core.errors import BadInput, Reason, Refusal, SystemFault
 from kiosk.core.model import (
     Booking,
     DailyReport,
-    Priority,
+    NikTickets,
     ReportRow,
     Service,
     ServiceQuota,
     Ticket,
+    TicketDraft,
     TicketKind,
+    WalkInRequest,
 )
 from kiosk.core.nik import mask
 
@@ -168,6 +170,10 @@ class DayBook:
         """The port's link to a central server: a local day book has none."""
         return None
 
+    def sync_now(self) -> None:
+        """Nothing to send: a local day book is where the numbers are kept."""
+        return None
+
     # -- bookings -------------------------------------------------------------------------
 
     def _booking(self, row: sqlite3.Row | tuple[object, ...]) -> Booking:
@@ -260,19 +266,8 @@ class DayBook:
         ).fetchone()
         return self._ticket(row) if row else None
 
-    def _next(
-        self,
-        db: sqlite3.Connection,
-        service: Service,
-        day: date,
-        now: datetime,
-        kind: TicketKind,
-        holder: str,
-        priority: Priority | None,
-        booking_code: str | None,
-        nik_hash: str | None,
-        key: str,
-    ) -> Ticket:
+    def _next(self, db: sqlite3.Connection, draft: TicketDraft) -> Ticket:
+        service, day, now, priority = draft.service, draft.day, draft.now, draft.priority
         # After the highest number ever issued today, not the highest still there: a deleted
         # ticket's number (voided, given back) may be on a ticket someone holds (number_marks).
         seq = db.execute(
@@ -299,11 +294,11 @@ class DayBook:
             service_name=service.name,
             day=day,
             seq=seq,
-            kind=kind,
+            kind=draft.kind,
             issued_at=now,
-            holder=holder,
+            holder=draft.holder,
             priority=priority,
-            booking_code=booking_code,
+            booking_code=draft.booking_code,
             people_ahead=ahead,
             wait_minutes=wait,
             kiosk_id=self.config.site.kiosk_id,
@@ -319,18 +314,18 @@ class DayBook:
                 service.name,
                 seq,
                 ticket.number,
-                kind.value,
+                draft.kind.value,
                 priority.value if priority else None,
-                booking_code,
-                holder,
+                draft.booking_code,
+                draft.holder,
                 now.isoformat(),
                 ticket.kiosk_id,
                 ticket.people_ahead,
                 ticket.wait_minutes,
-                nik_hash,
+                draft.nik_hash,
             ),
         )
-        db.execute("INSERT INTO idempotency (key, ticket_id) VALUES (?, ?)", (key, ticket.id))
+        db.execute("INSERT INTO idempotency (key, ticket_id) VALUES (?, ?)", (draft.idempotency_key, ticket.id))
         return ticket
 
     def check_in(
@@ -363,60 +358,50 @@ class DayBook:
             ).fetchone()[0]
             if issued >= service.daily_quota:
                 raise Refusal(Reason.QUOTA_FULL, service=service.name, website=self.config.site.booking_website)
-            ticket = self._next(
-                db,
-                service,
-                now.date(),
-                now,
-                TicketKind.ONLINE,
-                booking.code,
-                None,
-                booking.code,
-                booking.nik_hash,
-                idempotency_key,
+            draft = TicketDraft(
+                service=service,
+                now=now,
+                kind=TicketKind.ONLINE,
+                holder=booking.code,
+                nik_hash=booking.nik_hash,
+                idempotency_key=idempotency_key,
+                booking_code=booking.code,
             )
+            ticket = self._next(db, draft)
             db.execute("UPDATE bookings SET ticket_id = ? WHERE code = ?", (ticket.id, booking.code))
             if then is not None:
                 then(TicketWrites(db), ticket)
             return ticket
 
     def issue_walk_in(
-        self,
-        service_code: str,
-        nik_hash: str,
-        nik_masked: str,
-        priority: Priority | None,
-        now: datetime,
-        idempotency_key: str,
-        then: Callable[[TicketWrites, Ticket], None] | None = None,
+        self, request: WalkInRequest, then: Callable[[TicketWrites, Ticket], None] | None = None
     ) -> Ticket:
         """Issue the next walk-in number; ``then`` runs in the same transaction (a lease records it)."""
-        now = now.astimezone(WIB)
+        now = request.now.astimezone(WIB)
         day = now.date().isoformat()
-        service = self.config.service(service_code)
+        service = self.config.service(request.service_code)
         with self._write() as db:
-            replayed = self._replay(db, idempotency_key)
+            replayed = self._replay(db, request.idempotency_key)
             if replayed:
                 if then is not None:
                     then(TicketWrites(db), replayed)
                 return replayed
             remaining = self._quota(db, service, now).remaining if service else 0
-            # A checked-in booking is a number for its service too: the message promises one
-            # number per NIK per service per day, so a broker cannot add a walk-in on top.
-            same_service, today = db.execute(
-                "SELECT COALESCE(SUM(service = ?), 0), COUNT(*) FROM tickets WHERE day = ? AND nik_hash = ?",
-                (service.code if service else "", day, nik_hash),
-            ).fetchone()
-            service = rules.check_walk_in(service, service_code, now, self.config, remaining, same_service, today)
-            open_slots = db.execute(
-                "SELECT slot FROM bookings WHERE nik_hash = ? AND day = ? AND service = ? AND site = ? "
-                "AND status = 'booked' AND ticket_id IS NULL",
-                (nik_hash, day, service.code, self.config.site.code),
-            ).fetchall()
-            rules.check_no_open_booking([time.fromisoformat(r[0]) for r in open_slots], service, now, self.config)
-            ticket = self._next(
-                db, service, now.date(), now, TicketKind.WALK_IN, nik_masked, priority, None, nik_hash, idempotency_key
+            held = nik_counts(db, now.date(), request.nik_hash, service.code if service else "")
+            service = rules.check_walk_in(service, request.service_code, now, self.config, remaining, held)
+            todays = db.execute(self._BOOKING_SELECT + "WHERE b.nik_hash = ? AND b.day = ?", (request.nik_hash, day))
+            open_slots = rules.open_slots(self._bookings(todays.fetchall()), service, now.date(), self.config.site.code)
+            rules.check_no_open_booking(open_slots, service, now, self.config)
+            draft = TicketDraft(
+                service=service,
+                now=now,
+                kind=TicketKind.WALK_IN,
+                holder=request.nik_masked,
+                nik_hash=request.nik_hash,
+                idempotency_key=request.idempotency_key,
+                priority=request.priority,
             )
+            ticket = self._next(db, draft)
             if then is not None:
                 then(TicketWrites(db), ticket)
             return ticket
@@ -432,12 +417,13 @@ class DayBook:
         )
         return found[0] if found else None
 
-    def nik_ticket_counts(self, nik_hash: str, service_code: str, now: datetime) -> tuple[int, int]:
-        row = self._read(
-            "SELECT COALESCE(SUM(service = ?), 0), COUNT(*) FROM tickets WHERE day = ? AND nik_hash = ?",
-            (service_code, now.astimezone(WIB).date().isoformat(), nik_hash),
-        )[0]
-        return int(row[0]), int(row[1])
+    def nik_ticket_counts(self, nik_hash: str, service_code: str, now: datetime) -> NikTickets:
+        day = now.astimezone(WIB).date()
+        with self._lock:
+            try:
+                return nik_counts(self._db, day, nik_hash, service_code)
+            except sqlite3.DatabaseError as exc:
+                raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
 
     # -- quota and counters ---------------------------------------------------------------
 

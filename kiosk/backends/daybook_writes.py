@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
+from kiosk.core.model import NikTickets, OfflineTicket
+
 
 class TicketWrites:
     """The day book's writes that another store's transaction needs (the server's lease ledger).
@@ -23,23 +25,22 @@ class TicketWrites:
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
 
-    def fill_offline(
-        self,
-        ticket_id: str,
-        kind: str,
-        holder: str,
-        nik_hash: str | None,
-        priority: str | None,
-        booking_code: str | None,
-        issued_at: str,
-        printed: bool,
-        reprints: int,
-    ) -> None:
+    def fill_offline(self, offline: OfflineTicket) -> None:
         """Write what a kiosk printed offline over the placeholder of its leased number."""
         self.db.execute(
             "UPDATE tickets SET kind = ?, holder = ?, nik_hash = ?, priority = ?, booking_code = ?, issued_at = ?, "
             "printed = ?, reprints = ? WHERE id = ?",
-            (kind, holder, nik_hash, priority, booking_code, issued_at, int(printed), reprints, ticket_id),
+            (
+                offline.kind.value,
+                offline.holder,
+                offline.nik_hash,
+                offline.priority.value if offline.priority else None,
+                offline.booking_code,
+                offline.issued_at,
+                int(offline.printed),
+                offline.reprints,
+                offline.ticket_id,
+            ),
         )
 
     def claim_booking(self, code: str, ticket_id: str) -> bool:
@@ -89,11 +90,16 @@ class TicketWrites:
         row = self.db.execute("SELECT nik_hash, issued_at FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
         return None if row is None else (row[0], str(row[1]))
 
-    def nik_counts(self, day: date, nik_hash: str, service_code: str, excluding: str) -> tuple[int, int]:
-        """(walk-ins of this service, tickets of any kind) of a NIK hash today, but one ticket."""
-        same, total = self.db.execute(
-            "SELECT COALESCE(SUM(service = ? AND kind = 'walk_in'), 0), COUNT(*) FROM tickets "
-            "WHERE day = ? AND nik_hash = ? AND id != ?",
-            (service_code, day.isoformat(), nik_hash, excluding),
-        ).fetchone()
-        return int(same), int(total)
+    def nik_counts(self, day: date, nik_hash: str, service_code: str, excluding: str = "") -> NikTickets:
+        """A person's tickets today but the one being judged at sync (``excluding``)."""
+        return nik_counts(self.db, day, nik_hash, service_code, excluding)
+
+
+def nik_counts(db: sqlite3.Connection, day: date, nik_hash: str, service_code: str, excluding: str = "") -> NikTickets:
+    """Today's tickets of a NIK hash, every kind (a checked-in booking is a number too), but the
+    ticket ``excluding``: the day book's one count for the caps; ``rules.check_nik_caps`` judges it."""
+    same, total = db.execute(
+        "SELECT COALESCE(SUM(service = ?), 0), COUNT(*) FROM tickets WHERE day = ? AND nik_hash = ? AND id != ?",
+        (service_code, day.isoformat(), nik_hash, excluding),
+    ).fetchone()
+    return NikTickets(same_service=int(same), today=int(total))

@@ -36,7 +36,7 @@ from kiosk.core import wire
 from kiosk.core.clock import WIB, Clock, SystemClock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
-from kiosk.core.model import Booking, DailyReport, Priority, ServiceQuota, Ticket
+from kiosk.core.model import Booking, DailyReport, NikTickets, ServiceQuota, Ticket, WalkInRequest
 from kiosk.core.ports import BackendStatus  # the port's type; kept importable from here
 from kiosk.ops.logging import hide_secret
 
@@ -301,68 +301,54 @@ class HttpBackend(OfflineMixin):
                 raise
             return self._lease_at_quota_end(lambda: self._offline_check_in(code, now, idempotency_key), exc)
         ticket: Ticket = self._shape("ticket", wire.ticket_from_dict, data)
-        self.store.remember(ticket, key=idempotency_key)  # and the void of an earlier attempt in doubt
+        # With the booking's NIK hash (from the mirror): offline, the per-NIK caps count this
+        # ticket. A booking not mirrored yet is counted through the mirror after the next sync.
+        mirrored = self.store.booking(code)
+        holder_hash = mirrored.nik_hash if mirrored is not None else None
+        self.store.remember(ticket, holder_hash, idempotency_key)  # and the void of an earlier attempt in doubt
         self.store.checked_in(code, ticket.number)
         return ticket
 
-    def issue_walk_in(
-        self,
-        service_code: str,
-        nik_hash: str,
-        nik_masked: str,
-        priority: Priority | None,
-        now: datetime,
-        idempotency_key: str,
-    ) -> Ticket:
-        replayed = self.store.by_key(idempotency_key)
+    def issue_walk_in(self, request: WalkInRequest) -> Ticket:
+        replayed = self.store.by_key(request.idempotency_key)
         if replayed is not None:
             return replayed
         # No sync may run between pushing the offline work and this request: a void it carries
         # (this key, from an earlier attempt in doubt) must reach the server before, never after.
         with self._sync_lock:
-            return self._issue_walk_in(service_code, nik_hash, nik_masked, priority, now, idempotency_key)
+            return self._issue_walk_in(request)
 
-    def _issue_walk_in(
-        self,
-        service_code: str,
-        nik_hash: str,
-        nik_masked: str,
-        priority: Priority | None,
-        now: datetime,
-        idempotency_key: str,
-    ) -> Ticket:
+    def _issue_walk_in(self, request: WalkInRequest) -> Ticket:
         body = {
-            "service_code": service_code,
-            "nik_hash": nik_hash,
-            "nik_masked": nik_masked,
-            "priority": priority.value if priority else None,
+            "service_code": request.service_code,
+            "nik_hash": request.nik_hash,
+            "nik_masked": request.nik_masked,
+            "priority": request.priority.value if request.priority else None,
         }
+        key = request.idempotency_key
         if not self._pushed_before_issue():
-            unreachable = SystemFault(Reason.BACKEND_UNREACHABLE, detail="offline")
-            return self._from_lease(service_code, nik_hash, nik_masked, priority, now, idempotency_key, unreachable)
+            return self._from_lease(request, SystemFault(Reason.BACKEND_UNREACHABLE, detail="offline"))
         try:
-            data = self._call("POST", "/walk-ins", "/walk-ins", body, idempotency_key)
+            data = self._call("POST", "/walk-ins", "/walk-ins", body, key)
         except SystemFault as exc:
             if exc.reason != Reason.BACKEND_UNREACHABLE:
                 raise
             if exc.params.get("detail") in IN_DOUBT:
-                self.store.pending("void", idempotency_key)
-            return self._from_lease(service_code, nik_hash, nik_masked, priority, now, idempotency_key, exc)
+                self.store.pending("void", key)
+            return self._from_lease(request, exc)
         except Refusal as exc:
             # The server refuses for quota only after the per-NIK caps passed; the last slots of the
             # day may be this kiosk's leased numbers, which only this kiosk hands out.
             if exc.reason != Reason.QUOTA_FULL:
                 raise
             full: Refusal = exc
-            return self._lease_at_quota_end(
-                lambda: self._from_lease(service_code, nik_hash, nik_masked, priority, now, idempotency_key, full), full
-            )
+            return self._lease_at_quota_end(lambda: self._from_lease(request, full), full)
         ticket: Ticket = self._shape("ticket", wire.ticket_from_dict, data)
-        self.store.remember(ticket, nik_hash, idempotency_key)  # and the void of an earlier attempt in doubt
+        self.store.remember(ticket, request.nik_hash, key)  # and the void of an earlier attempt in doubt
         return ticket
 
-    def nik_ticket_counts(self, nik_hash: str, service_code: str, now: datetime) -> tuple[int, int]:
-        """What this kiosk knows (its own tickets); the server's walk-in route counts every kiosk's."""
+    def nik_ticket_counts(self, nik_hash: str, service_code: str, now: datetime) -> NikTickets:
+        """What this kiosk knows (its own tickets, the mirror's check-ins); the server counts every kiosk's."""
         return self.store.counts_for(nik_hash, service_code, now.astimezone(WIB).date())
 
     def unprinted_ticket(self, nik_hash: str, service_code: str, now: datetime) -> Ticket | None:

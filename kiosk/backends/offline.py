@@ -20,7 +20,7 @@ from kiosk.backends.daybook_schema import booking_from_row
 from kiosk.backends.sqlite_db import Schema, migrate, open_db
 from kiosk.backends.sqlite_tx import immediate
 from kiosk.core import rules, wire
-from kiosk.core.model import Booking, Priority, Service, Ticket, TicketKind
+from kiosk.core.model import Booking, NikTickets, Ticket, TicketDraft
 
 # Each step moves the http_ tables one version up; never edit a released step, add a new one.
 # The first keeps CREATE ... IF NOT EXISTS: files made before versions were recorded hold these
@@ -162,19 +162,7 @@ class OfflineStore:
         return wire.ticket_from_dict(json.loads(found[0][0])) if found else None
 
     def issue(
-        self,
-        service: Service,
-        day: date,
-        now: datetime,
-        kind: TicketKind,
-        holder: str,
-        nik_hash: str | None,
-        priority: Priority | None,
-        booking_code: str | None,
-        key: str,
-        kiosk_id: str,
-        serving_since: datetime,
-        issued_before: int = 0,
+        self, draft: TicketDraft, kiosk_id: str, serving_since: datetime, issued_before: int = 0
     ) -> Ticket | None:
         """Print-ready ticket from the lowest free leased number of the service, or None if none is left.
 
@@ -184,6 +172,7 @@ class OfflineStore:
         last mirror says was issued) when more: the server hands out numbers past a leased block,
         so a block leased early carries numbers lower than the queue has reached.
         """
+        service, day = draft.service, draft.day
         with self.write() as db:
             row = db.execute(
                 "SELECT ticket_id, seq, number FROM http_leased WHERE service = ? AND day = ? AND state = ? "
@@ -194,7 +183,7 @@ class OfflineStore:
                 return None
             ticket_id, seq, number = row
             before = max(int(seq) - 1, issued_before)
-            ahead = rules.people_ahead(before, 0, serving_since, now, service.minutes_per_person)
+            ahead = rules.people_ahead(before, 0, serving_since, draft.now, service.minutes_per_person)
             ticket = Ticket(
                 id=ticket_id,
                 number=number,
@@ -202,20 +191,20 @@ class OfflineStore:
                 service_name=service.name,
                 day=day,
                 seq=int(seq),
-                kind=kind,
-                issued_at=now,
-                holder=holder,
-                priority=priority,
-                booking_code=booking_code,
+                kind=draft.kind,
+                issued_at=draft.now,
+                holder=draft.holder,
+                priority=draft.priority,
+                booking_code=draft.booking_code,
                 people_ahead=ahead,
                 wait_minutes=rules.estimate_wait(ahead, [], service.minutes_per_person),
                 kiosk_id=kiosk_id,
                 documents=service.documents,
             )
             db.execute("UPDATE http_leased SET state = ? WHERE ticket_id = ?", (USED, ticket_id))
-            self._put(db, ticket, nik_hash, offline=True, key=key)
-            if booking_code:
-                db.execute("UPDATE http_bookings SET ticket_number = ? WHERE code = ?", (number, booking_code))
+            self._put(db, ticket, draft.nik_hash, offline=True, key=draft.idempotency_key)
+            if draft.booking_code:
+                db.execute("UPDATE http_bookings SET ticket_number = ? WHERE code = ?", (number, draft.booking_code))
             return ticket
 
     def _put(
@@ -281,16 +270,28 @@ class OfflineStore:
         ]
         return sorted(found, key=lambda t: (t.issued_at, t.service_code, t.seq))
 
-    def counts_for(self, nik_hash: str, service_code: str, day: date) -> tuple[int, int]:
-        """(walk-ins of this service, tickets of any kind) this kiosk knows for a NIK hash today."""
+    def counts_for(self, nik_hash: str, service_code: str, day: date) -> NikTickets:
+        """Today's tickets of a NIK hash that this kiosk knows, every kind: its own tickets (online
+        and offline), and the mirror's checked-in bookings (another kiosk's check-ins, as of the
+        last sync). Another kiosk's walk-ins it cannot know: the server lists those at sync."""
         same = total = 0
+        numbers = set()
         for (body,) in self.rows(
             "SELECT body FROM http_tickets WHERE day = ? AND nik_hash = ?", (day.isoformat(), nik_hash)
         ):
             t = json.loads(body)
             total += 1
-            same += t["service_code"] == service_code and t["kind"] == TicketKind.WALK_IN.value
-        return same, total
+            same += t["service_code"] == service_code
+            numbers.add(t["number"])
+        for number, service in self.rows(
+            "SELECT ticket_number, service FROM http_bookings WHERE day = ? AND nik_hash = ? "
+            "AND ticket_number IS NOT NULL",
+            (day.isoformat(), nik_hash),
+        ):
+            if number not in numbers:
+                total += 1
+                same += service == service_code
+        return NikTickets(same_service=same, today=total)
 
     # -- what waits for the server --------------------------------------------------------
 

@@ -22,7 +22,8 @@ from kiosk.core import rules, wire
 from kiosk.core.clock import WIB, Clock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
-from kiosk.core.model import Priority, ServiceQuota, Ticket, TicketKind
+from kiosk.core.model import ServiceQuota, Ticket, TicketDraft, TicketKind, WalkInRequest
+from kiosk.core.ports import SyncSummary
 
 log = logging.getLogger("kiosk.backends.http")
 
@@ -82,55 +83,46 @@ class OfflineMixin:
         service = self.config.service(booking.service_code)
         if service is None:
             raise BadInput(Reason.SERVICE_UNKNOWN, service=booking.service_code)
+        draft = TicketDraft(
+            service=service,
+            now=now.astimezone(WIB),
+            kind=TicketKind.ONLINE,
+            holder=booking.code,
+            nik_hash=booking.nik_hash,
+            idempotency_key=key,
+            booking_code=booking.code,
+        )
         ticket = self.store.issue(
-            service,
-            now.astimezone(WIB).date(),
-            now.astimezone(WIB),
-            TicketKind.ONLINE,
-            booking.code,
-            booking.nik_hash,
-            None,
-            booking.code,
-            key,
-            self.config.site.kiosk_id,
-            self._opening(now),
-            self._issued_before(service.code, now.astimezone(WIB).date()),
+            draft, self.config.site.kiosk_id, self._opening(now), self._issued_before(service.code, draft.day)
         )
         if ticket is None:
             raise SystemFault(Reason.BACKEND_UNREACHABLE, detail="no leased number left")
         log.warning("checked in offline as %s (leased)", ticket.number)
         return ticket
 
-    def _from_lease(
-        self,
-        service_code: str,
-        nik_hash: str,
-        nik_masked: str,
-        priority: Priority | None,
-        now: datetime,
-        key: str,
-        failure: KioskError,
-    ) -> Ticket:
-        now = now.astimezone(WIB)
-        service = self.config.service(service_code)
+    def _from_lease(self, request: WalkInRequest, failure: KioskError) -> Ticket:
+        now = request.now.astimezone(WIB)
+        service = self.config.service(request.service_code)
         free = self.store.free(now.date()).get(service.code if service else "", 0)
         if free == 0:
             raise failure  # no leased number: say what really stopped us, not "quota full"
-        same, today = self.store.counts_for(nik_hash, service.code if service else "", now.date())
-        service = rules.check_walk_in(service, service_code, now, self.config, free, same, today)
+        held = self.store.counts_for(request.nik_hash, service.code if service else "", now.date())
+        service = rules.check_walk_in(service, request.service_code, now, self.config, free, held)
+        # As online: a booking that can still be checked in is checked in, not doubled by a walk-in.
+        mirrored = self.store.bookings_by_nik(request.nik_hash)
+        open_slots = rules.open_slots(mirrored, service, now.date(), self.config.site.code)
+        rules.check_no_open_booking(open_slots, service, now, self.config)
+        draft = TicketDraft(
+            service=service,
+            now=now,
+            kind=TicketKind.WALK_IN,
+            holder=request.nik_masked,
+            nik_hash=request.nik_hash,
+            idempotency_key=request.idempotency_key,
+            priority=request.priority,
+        )
         ticket = self.store.issue(
-            service,
-            now.date(),
-            now,
-            TicketKind.WALK_IN,
-            nik_masked,
-            nik_hash,
-            priority,
-            None,
-            key,
-            self.config.site.kiosk_id,
-            self._opening(now),
-            self._issued_before(service.code, now.date()),
+            draft, self.config.site.kiosk_id, self._opening(now), self._issued_before(service.code, now.date())
         )
         if ticket is None:
             raise failure
@@ -176,6 +168,22 @@ class OfflineMixin:
                 self._sync(top_up)
             finally:
                 self._sync_running = False
+
+    def sync_now(self) -> SyncSummary:
+        """Sync now and say what happened (``kiosk sync``); raises what ``sync`` raises."""
+        with self._sync_lock:  # what is counted is what this sync sends
+            today = self.clock.now().astimezone(WIB).date()
+            payload = self.store.sync_payload()
+            listed = set(self.store.conflicts(today))
+            self.sync()
+            return SyncSummary(
+                sent=len(payload["used"]),
+                released=len(payload["released"]),
+                voided=len(payload["voids"]),
+                new_conflicts=tuple(c for c in self.store.conflicts(today) if c not in listed),
+                unsynced=self.store.unsynced_count(),
+                leased_free=self.store.free(today),
+            )
 
     def _sync(self, top_up: bool) -> None:
         if self.clock.now().astimezone(WIB).time() >= self.config.hours.close:

@@ -1,8 +1,9 @@
-"""Core sub-commands: check-config, import-bookings, checkin, walkin, reprint, quota, report, served."""
+"""Core sub-commands: check-config, import-bookings, checkin, walkin, reprint, quota, report, served, sync."""
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from kiosk.core.usecases import parse_priority
 from kiosk.i18n import translator
 from kiosk.messages import explain
 
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,100}$")  # the API's IdempotencyKeyValue
+
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser("check-config", help="check a config file and list every problem")
@@ -36,6 +39,7 @@ def register(subparsers: Any) -> None:
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--nik")
     who.add_argument("--code")
+    add_key(p)
     p.set_defaults(handler=checkin)
 
     p = subparsers.add_parser("walkin", help="issue a walk-in number")
@@ -43,6 +47,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--service", required=True)
     p.add_argument("--nik", required=True)
     p.add_argument("--priority", choices=("elderly", "disabled", "pregnant"))
+    add_key(p)
     p.set_defaults(handler=walkin)
 
     p = subparsers.add_parser("reprint", help="print a ticket of today again (technician)")
@@ -67,6 +72,28 @@ def register(subparsers: Any) -> None:
     add_config(p)
     p.add_argument("number")
     p.set_defaults(handler=served)
+
+    p = subparsers.add_parser("sync", help="send today's offline tickets of an http kiosk to the server now")
+    add_config(p)
+    p.set_defaults(handler=sync)
+
+
+def idempotency_key(raw: str) -> str:
+    """A key as the booking API takes it (``Idempotency-Key``), so one works on every backend."""
+    if not IDEMPOTENCY_KEY.match(raw):
+        raise argparse.ArgumentTypeError(
+            "8-100 huruf, angka atau . _ : - (misalnya sebuah UUID) / 8-100 letters, digits or . _ : - (e.g. a UUID)"
+        )
+    return raw
+
+
+def add_key(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--key",
+        type=idempotency_key,
+        help="idempotency key: a retry with the same key (after a crash or a lost answer) gives the same "
+        "ticket, printed only if it has not come out yet; never a second number",
+    )
 
 
 def check_config(args: argparse.Namespace) -> int:
@@ -132,7 +159,7 @@ def _show(result: IssueResult, args: argparse.Namespace) -> int:
             )
         problem = (message.title, hint)
     if args.json:
-        data = wire.result_to_dict(result)
+        data = {**wire.result_to_dict(result), "existing": result.existing}  # existing: a retry's ticket
         emit_json({**data, "title": problem[0], "hint": problem[1]} if problem else data)
     else:
         if result.print_problem or not result.printed:
@@ -149,16 +176,16 @@ def checkin(args: argparse.Namespace) -> int:
     kiosk = build_kiosk(config_of(args))
     # --nik means a NIK: "352001450790000A" is bad input, not a booking code to look up.
     if args.nik is not None:
-        result = kiosk.check_in(args.nik, kind="nik")
+        result = kiosk.check_in(args.nik, args.key, kind="nik")
     else:
-        result = kiosk.check_in(args.code, kind="code")
+        result = kiosk.check_in(args.code, args.key, kind="code")
     return _show(result, args)
 
 
 @handles_errors
 def walkin(args: argparse.Namespace) -> int:
     kiosk = build_kiosk(config_of(args))
-    result = kiosk.issue_walk_in(args.service, args.nik, parse_priority(args.priority))
+    result = kiosk.issue_walk_in(args.service, args.nik, parse_priority(args.priority), args.key)
     return _show(result, args)
 
 
@@ -239,3 +266,37 @@ def served(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"{args.number}: tidak ada atau sudah dipanggil / unknown or already served", file=sys.stderr)
     return EXIT_REFUSED
+
+
+@handles_errors
+def sync(args: argparse.Namespace) -> int:
+    """Offline tickets to the server now (they also go at the next online issue, or in the
+    background). Exit 3 when the server listed an offline ticket it keeps otherwise than printed
+    (a per-NIK cap broken, a booking checked in twice) or does not know: a technician looks."""
+    kiosk = build_kiosk(config_of(args), with_printer=False)
+    done = kiosk.sync_now()
+    if done is None:
+        print("sync: hanya untuk backend http / only for the http backend", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.json:
+        emit_json(
+            {
+                "sent": done.sent,
+                "released": done.released,
+                "voided": done.voided,
+                "conflicts": list(done.new_conflicts),
+                "unsynced": done.unsynced,
+                "leased_free": done.leased_free,
+            }
+        )
+    else:
+        print(
+            f"{done.sent} tiket offline terkirim, {done.released} nomor dikembalikan, {done.voided} permintaan "
+            f"dibatalkan / {done.sent} offline tickets sent, {done.released} numbers given back, "
+            f"{done.voided} requests undone"
+        )
+        free = ", ".join(f"{code} {n}" for code, n in sorted(done.leased_free.items())) or "-"
+        print(f"nomor cadangan / leased numbers free: {free}")
+        for listed in done.new_conflicts:
+            print(f"  periksa / check: {listed}", file=sys.stderr)
+    return EXIT_REFUSED if done.new_conflicts else EXIT_OK

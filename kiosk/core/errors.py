@@ -27,6 +27,7 @@ class Reason(StrEnum):
     TICKET_UNKNOWN = "ticket_unknown"
     COUNTER_UNKNOWN = "counter_unknown"
     CALL_UNKNOWN = "call_unknown"
+    KEY_REUSED = "key_reused"  # an idempotency key sent again with another request (kiosk --key)
     # refusals by rule
     BOOKING_NOT_FOUND = "booking_not_found"
     BOOKING_WRONG_DAY = "booking_wrong_day"

@@ -81,6 +81,71 @@ class Ticket:
 
 
 @dataclass(frozen=True)
+class WalkInRequest:
+    """A person asking for a walk-in number, as every backend's ``issue_walk_in`` takes it.
+
+    No raw NIK: its keyed hash (for the caps) and its mask (for the ticket). A known
+    ``idempotency_key`` gives the ticket issued for it earlier, unchanged; a new ticket is
+    stamped ``issued_at=now``.
+    """
+
+    service_code: str
+    nik_hash: str
+    nik_masked: str
+    priority: Priority | None
+    now: datetime
+    idempotency_key: str
+
+
+@dataclass(frozen=True)
+class TicketDraft:
+    """A ticket before its number: for whom, for what and when. The store that numbers it
+    (the day book, or an http kiosk's leased block) adds the number and the place in line."""
+
+    service: Service
+    now: datetime  # in WIB: the ticket's day is this date
+    kind: TicketKind
+    holder: str  # what the ticket may show of the person: masked NIK or booking code
+    nik_hash: str | None  # for the per-NIK caps; None only where no person is known
+    idempotency_key: str
+    priority: Priority | None = None
+    booking_code: str | None = None
+
+    @property
+    def day(self) -> date:
+        return self.now.date()
+
+
+@dataclass(frozen=True)
+class OfflineTicket:
+    """A leased number a kiosk printed while offline, as it reports it at sync: written over the
+    number's placeholder exactly as printed (the person holds that paper)."""
+
+    ticket_id: str
+    number: str
+    kind: TicketKind
+    holder: str
+    nik_hash: str | None
+    priority: Priority | None
+    booking_code: str | None
+    issued_at: str  # ISO 8601 as the kiosk stamped it: a resent sync is told by it, unchanged
+    printed: bool
+    reprints: int
+
+
+@dataclass(frozen=True)
+class NikTickets:
+    """Today's numbers of one person (by NIK hash), as a store counts them for the caps.
+
+    Every ticket counts, whatever its kind: a checked-in booking is a number for its service
+    as much as a walk-in is. The rule that judges these counts is ``rules.check_nik_caps``.
+    """
+
+    same_service: int  # tickets of the service asked for
+    today: int  # tickets of any service
+
+
+@dataclass(frozen=True)
 class ServiceQuota:
     """How a service stands today: ``remaining`` is what walk-ins may still take."""
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
-from kiosk.core.model import Booking, DailyReport, Priority, ServiceQuota, Ticket
+from kiosk.core.model import Booking, DailyReport, NikTickets, ServiceQuota, Ticket, WalkInRequest
 
 
 class BookingBackend(Protocol):
@@ -28,24 +28,16 @@ class BookingBackend(Protocol):
         """Check a booking in and number it, atomically; raises ``Refusal`` by the rules."""
         ...
 
-    def issue_walk_in(
-        self,
-        service_code: str,
-        nik_hash: str,
-        nik_masked: str,
-        priority: Priority | None,
-        now: datetime,
-        idempotency_key: str,
-    ) -> Ticket:
+    def issue_walk_in(self, request: WalkInRequest) -> Ticket:
         """Issue the next walk-in number if quota and caps allow, atomically.
 
-        A new ticket is stamped ``issued_at=now``; a known ``idempotency_key`` returns the
-        ticket issued for it earlier, unchanged (``Kiosk`` tells a retry by that).
+        A new ticket is stamped ``issued_at=request.now``; a known ``idempotency_key`` returns
+        the ticket issued for it earlier, unchanged (``Kiosk`` tells a retry by that).
         """
         ...
 
-    def nik_ticket_counts(self, nik_hash: str, service_code: str, now: datetime) -> tuple[int, int]:
-        """Today's (tickets of this service, tickets of any service) of a NIK hash; read-only.
+    def nik_ticket_counts(self, nik_hash: str, service_code: str, now: datetime) -> NikTickets:
+        """Today's tickets of a NIK hash, of this service and of any service; read-only.
 
         What the issuing transaction counts for the caps, asked earlier so that a refusal comes
         before the person confirms; the transaction still decides.
@@ -79,6 +71,10 @@ class BookingBackend(Protocol):
         """The link to the central server, for the technician; None for a local day book (no link)."""
         ...
 
+    def sync_now(self) -> SyncSummary | None:
+        """Send what was done offline to the central server now; None for a local day book (no server)."""
+        ...
+
 
 @dataclass(frozen=True)
 class BackendStatus:
@@ -92,6 +88,18 @@ class BackendStatus:
     leased_free: dict[str, int] = field(default_factory=dict)  # unused leased numbers per service
     # Offline tickets the server kept otherwise than printed, or did not take: a technician looks.
     conflicts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SyncSummary:
+    """What one sync did, for ``kiosk sync`` and the technician."""
+
+    sent: int  # offline tickets sent to the server (each kept, or listed in ``new_conflicts``)
+    released: int  # unused leased numbers given back
+    voided: int  # requests in doubt undone on the server
+    new_conflicts: tuple[str, ...]  # offline tickets this sync listed: kept otherwise than printed, or unknown
+    unsynced: int  # what still waits (0 after a complete sync)
+    leased_free: dict[str, int] = field(default_factory=dict)  # unused leased numbers per service now
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Domain rules as pure functions: check-in, quota with the no-show release, caps, numbering.
+"""Domain rules as pure functions: check-in, caps per NIK, numbering, people ahead and the wait.
 
 Backends call these inside their own transaction, so that the rule and the write it guards
 happen atomically (see ``kiosk.backends.daybook``).
@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from kiosk.core.clock import WIB
-from kiosk.core.config import Config
+from kiosk.core.config import CapsConfig, Config
 from kiosk.core.errors import BadInput, Reason, Refusal
-from kiosk.core.model import Booking, BookingStatus, Priority, Service
+from kiosk.core.model import Booking, BookingStatus, NikTickets, Priority, Service
 from kiosk.core.nik import ELDERLY_AGE
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,23}$")
@@ -51,27 +51,21 @@ def check_booking(booking: Booking, now: datetime, config: Config) -> None:
         raise Refusal(Reason.TOO_LATE, slot=booking.slot.strftime("%H:%M"))
 
 
-def booking_holds_slot(booking: Booking, now: datetime, config: Config) -> bool:
-    """Whether a booking still takes a slot from today's quota.
+def check_nik_caps(service_name: str, held: NikTickets, caps: CapsConfig) -> None:
+    """The anti-broker rule: one number per NIK per service per day, and a daily cap per NIK.
 
-    Cancelled bookings never do; checked-in ones always do; the rest do until the release
-    time, after which no-shows give their slots to walk-ins.
+    The one implementation, applied to a walk-in online (the day book's issuing transaction),
+    offline (an http kiosk's store and mirror) and at sync (the server judging a walk-in a kiosk
+    printed offline). The storage layers only count (``NikTickets``: every ticket, any kind).
     """
-    if booking.status == BookingStatus.CANCELLED:
-        return False
-    if booking.ticket_number is not None:
-        return True
-    return now.astimezone(WIB).time() < config.hours.release_time
+    if held.same_service >= caps.walk_ins_per_nik_per_service:
+        raise Refusal(Reason.ALREADY_HAS_TICKET, service=service_name)
+    if held.today >= caps.tickets_per_nik_per_day:
+        raise Refusal(Reason.DAILY_CAP, cap=caps.tickets_per_nik_per_day)
 
 
 def check_walk_in(
-    service: Service | None,
-    service_code: str,
-    now: datetime,
-    config: Config,
-    remaining: int,
-    same_service_tickets: int,
-    tickets_today: int,
+    service: Service | None, service_code: str, now: datetime, config: Config, remaining: int, held: NikTickets
 ) -> Service:
     """Raise what refuses a walk-in now, given the counts read in the issuing transaction."""
     if service is None:
@@ -83,10 +77,7 @@ def check_walk_in(
         raise Refusal(
             Reason.CLOSED, open=config.hours.open.strftime("%H:%M"), close=config.hours.close.strftime("%H:%M")
         )
-    if same_service_tickets >= config.caps.walk_ins_per_nik_per_service:
-        raise Refusal(Reason.ALREADY_HAS_TICKET, service=service.name)
-    if tickets_today >= config.caps.tickets_per_nik_per_day:
-        raise Refusal(Reason.DAILY_CAP, cap=config.caps.tickets_per_nik_per_day)
+    check_nik_caps(service.name, held, config.caps)
     if remaining <= 0:
         raise Refusal(Reason.QUOTA_FULL, service=service.name, website=config.site.booking_website)
     return service
@@ -99,6 +90,19 @@ def check_priority(priority: Priority | None, age: int) -> None:
     """
     if priority == Priority.ELDERLY and age < ELDERLY_AGE:
         raise Refusal(Reason.PRIORITY_NOT_ELDERLY)
+
+
+def open_slots(bookings: Sequence[Booking], service: Service, day: date, site: str) -> list[time]:
+    """Slot times of a person's bookings for this service, day and site that can still be checked in."""
+    return [
+        b.slot
+        for b in bookings
+        if b.day == day
+        and b.service_code == service.code
+        and b.site == site
+        and b.status == BookingStatus.BOOKED
+        and not b.checked_in
+    ]
 
 
 def check_no_open_booking(open_slots: Sequence[time], service: Service, now: datetime, config: Config) -> None:

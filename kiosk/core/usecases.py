@@ -27,8 +27,10 @@ from kiosk.core.model import (
     Service,
     ServiceQuota,
     Ticket,
+    TicketKind,
+    WalkInRequest,
 )
-from kiosk.core.ports import BookingBackend, PrinterReadiness, TicketPrinter
+from kiosk.core.ports import BookingBackend, PrinterReadiness, SyncSummary, TicketPrinter
 
 log = logging.getLogger(__name__)
 
@@ -122,9 +124,13 @@ class Kiosk:
                 if exc.reason != Reason.ALREADY_CHECKED_IN:
                     raise
                 raise Refusal(Reason.ALREADY_CHECKED_IN, number=booking.ticket_number, code=booking.code) from None
+            if ticket.booking_code != booking.code:
+                raise BadInput(Reason.KEY_REUSED)  # the key's ticket is another request's: never hand it out
             return self._print(ticket, existing=True)
         self._require_printer()
         ticket = self.backend.check_in(booking.code, self.clock.now(), idempotency_key or new_idempotency_key())
+        if ticket.booking_code != booking.code:
+            raise BadInput(Reason.KEY_REUSED)  # the key's ticket is another request's: never hand it out
         log.info("checked in booking as %s", ticket.number)
         return self._print(ticket)
 
@@ -146,14 +152,17 @@ class Kiosk:
             # theirs, so it is printed (its first paper) instead of "already has a number".
             log.info("walk-in %s asked for again: printing it, its paper did not come out", own.number)
             return self._print(self._restated(own, marked=False), existing=True)
-        ticket = self.backend.issue_walk_in(
-            service.code,
-            nik_hash,
-            nik_rules.mask(number),
-            priority,
-            now,
-            idempotency_key or new_idempotency_key(),
+        request = WalkInRequest(
+            service_code=service.code,
+            nik_hash=nik_hash,
+            nik_masked=nik_rules.mask(number),
+            priority=priority,
+            now=now,
+            idempotency_key=idempotency_key or new_idempotency_key(),
         )
+        ticket = self.backend.issue_walk_in(request)
+        if idempotency_key is not None:
+            self._require_own(ticket, request)
         # Only a caller-supplied key can be a retry. A replay returns the ticket issued earlier:
         # stamped before ``now`` (backends stamp a new ticket with the ``now`` they are given),
         # or already printed, which a new ticket never is. A server may also answer with this
@@ -165,6 +174,19 @@ class Kiosk:
         if ticket.issued_at < now and not ticket.printed:
             ticket = self._restated(ticket, marked=False)
         return self._print(ticket, existing=existing)
+
+    def _require_own(self, ticket: Ticket, request: WalkInRequest) -> None:
+        """A ticket given back for a caller's key must be this request's: a key reused for another
+        person (a script's ``--key``) would hand out someone else's number, a second paper of it.
+
+        A replay is this person's walk-in of this service, and they then hold one of that service.
+        """
+        if (ticket.kind, ticket.service_code, ticket.holder) != (
+            TicketKind.WALK_IN,
+            request.service_code,
+            request.nik_masked,
+        ) or self.backend.nik_ticket_counts(request.nik_hash, request.service_code, request.now).same_service < 1:
+            raise BadInput(Reason.KEY_REUSED)
 
     def precheck_walk_in(self, service_code: str, nik: str, priority: Priority | None = None) -> None:
         """Raise now what ``issue_walk_in`` would refuse, before the person is asked to confirm.
@@ -185,17 +207,10 @@ class Kiosk:
             and self.backend.unprinted_ticket(nik_hash, service.code, now) is not None
         ):
             return  # their own number of this service never came out: ``issue_walk_in`` prints it
-        same_service, tickets_today = self.backend.nik_ticket_counts(nik_hash, service.code if service else "", now)
-        service = rules.check_walk_in(service, service_code, now, self.config, remaining, same_service, tickets_today)
-        open_slots = [
-            b.slot
-            for b in self.backend.find_bookings_by_nik(nik_hash)
-            if b.day == now.date()
-            and b.service_code == service.code
-            and b.site == self.config.site.code
-            and b.status == BookingStatus.BOOKED
-            and not b.checked_in
-        ]
+        held = self.backend.nik_ticket_counts(nik_hash, service.code if service else "", now)
+        service = rules.check_walk_in(service, service_code, now, self.config, remaining, held)
+        bookings = self.backend.find_bookings_by_nik(nik_hash)
+        open_slots = rules.open_slots(bookings, service, now.date(), self.config.site.code)
         rules.check_no_open_booking(open_slots, service, now, self.config)
 
     def reprint(self, number: str, day: date | None = None, technician: bool = False) -> IssueResult:
@@ -316,6 +331,10 @@ class Kiosk:
 
     def daily_report(self, day: date | None = None) -> DailyReport:
         return self.backend.daily_report(day or self.clock.now().date(), self.clock.now())
+
+    def sync_now(self) -> SyncSummary | None:
+        """Send an http kiosk's offline tickets to the server now; None on a local day book."""
+        return self.backend.sync_now()
 
     def tickets_today(self) -> list[Ticket]:
         return self.backend.tickets(self.clock.now().date())

@@ -30,9 +30,10 @@ from typing import Any
 from kiosk.backends.daybook import DayBook
 from kiosk.backends.daybook_writes import TicketWrites
 from kiosk.backends.sqlite_db import Schema
+from kiosk.core import rules
 from kiosk.core.config import Config
 from kiosk.core.errors import Reason, Refusal, SystemFault
-from kiosk.core.model import Ticket, TicketKind
+from kiosk.core.model import OfflineTicket, Priority, Ticket, TicketKind, WalkInRequest
 
 log = logging.getLogger(__name__)
 
@@ -132,15 +133,15 @@ class Ledger:
 
         for index in range(size):
             try:
-                book.issue_walk_in(
-                    service_code,
-                    placeholder_hash(lease_key, index),
-                    "",
-                    None,
-                    now,
-                    f"lease:{lease_key}:{index}",
-                    record,
+                placeholder = WalkInRequest(
+                    service_code=service_code,
+                    nik_hash=placeholder_hash(lease_key, index),
+                    nik_masked="",
+                    priority=None,
+                    now=now,
+                    idempotency_key=f"lease:{lease_key}:{index}",
                 )
+                book.issue_walk_in(placeholder, record)
             except Refusal as exc:
                 if index == 0 and exc.reason != Reason.QUOTA_FULL:
                     raise
@@ -196,8 +197,9 @@ class Ledger:
                     tx.forget_key(f"{kiosk_id}:{key}")
                 outcome.voided.append(key)
             for item in used:
-                if self._fill(tx, kiosk_id, item, outcome):
-                    outcome.used.append(item["ticket_id"])
+                offline = _offline_ticket(item)
+                if self._fill(tx, kiosk_id, offline, outcome):
+                    outcome.used.append(offline.ticket_id)
             for ticket_id in released:
                 lease = tx.db.execute(
                     "SELECT state FROM api_leases WHERE ticket_id = ? AND kiosk_id = ?", (ticket_id, kiosk_id)
@@ -211,11 +213,10 @@ class Ledger:
                 tx.set_printed(ticket_id, flag)
         return outcome
 
-    def _fill(self, tx: TicketWrites, kiosk_id: str, item: dict[str, Any], outcome: SyncOutcome) -> bool:
+    def _fill(self, tx: TicketWrites, kiosk_id: str, offline: OfflineTicket, outcome: SyncOutcome) -> bool:
         """Write a printed offline ticket over its placeholder. A printed number is never refused,
         and never dropped silently: what cannot be kept as printed is listed and logged."""
-        ticket_id = item["ticket_id"]
-        number = str(item.get("number", ""))
+        ticket_id, number = offline.ticket_id, offline.number
         lease = tx.db.execute(
             "SELECT state, day, service FROM api_leases WHERE ticket_id = ? AND kiosk_id = ?", (ticket_id, kiosk_id)
         ).fetchone()
@@ -224,35 +225,34 @@ class Ledger:
             outcome.unknown.append(ticket_id)
             return False
         if lease[0] == USED:
-            stored = tx.holder_of(ticket_id)
-            if stored == (item.get("nik_hash"), item["issued_at"]):
+            if tx.holder_of(ticket_id) == (offline.nik_hash, offline.issued_at):
                 return False  # sent before: already filled in
             log.error("sync from %s: %s is already held by another ticket; listed as a conflict", kiosk_id, number)
             outcome.conflicts.append(number)
             return False
         day, service = date.fromisoformat(lease[1]), str(lease[2])
-        nik_hash = item.get("nik_hash")
-        if nik_hash:
-            same, today = tx.nik_counts(day, nik_hash, service, excluding=ticket_id)
-            caps = self.config.caps
-            walk_in = item["kind"] == TicketKind.WALK_IN.value
-            if (walk_in and same >= caps.walk_ins_per_nik_per_service) or today >= caps.tickets_per_nik_per_day:
-                # Two kiosks apart from the server each served this person: keep the printed
-                # number (the person holds it) and tell the technicians.
-                log.error("sync from %s: %s exceeds a per-NIK cap; kept and listed as a conflict", kiosk_id, number)
+        if offline.nik_hash and offline.kind == TicketKind.WALK_IN:
+            # The caps a walk-in online would have met (rules.check_nik_caps, the one rule), judged
+            # against what the server holds now. Two kiosks apart from the server may each have
+            # served this person: the printed number stands (the person holds it), and it is listed
+            # for the technicians. A check-in meets no per-NIK cap, online or offline.
+            configured = self.config.service(service)
+            try:
+                rules.check_nik_caps(
+                    configured.name if configured else service,
+                    tx.nik_counts(day, offline.nik_hash, service, excluding=ticket_id),
+                    self.config.caps,
+                )
+            except Refusal as exc:
+                log.error(
+                    "sync from %s: %s exceeds a per-NIK cap (%s); kept and listed as a conflict",
+                    kiosk_id,
+                    number,
+                    exc.reason.value,
+                )
                 outcome.conflicts.append(number)
-        tx.fill_offline(
-            ticket_id,
-            item["kind"],
-            item["holder"],
-            nik_hash,
-            item.get("priority"),
-            item.get("booking_code"),
-            item["issued_at"],
-            bool(item["printed"]),
-            int(item["reprints"]),
-        )
-        if item.get("booking_code") and not tx.claim_booking(item["booking_code"], ticket_id):
+        tx.fill_offline(offline)
+        if offline.booking_code and not tx.claim_booking(offline.booking_code, ticket_id):
             log.error("sync from %s: %s checks in a booking already checked in; listed as a conflict", kiosk_id, number)
             outcome.conflicts.append(number)
         tx.db.execute("UPDATE api_leases SET state = ? WHERE ticket_id = ?", (USED, ticket_id))
@@ -304,6 +304,23 @@ class Ledger:
     def remember(self, key: str, body: dict[str, Any]) -> None:
         with self.book.writing() as tx:
             tx.db.execute("INSERT OR IGNORE INTO api_replies (key, body) VALUES (?, ?)", (key, json.dumps(body)))
+
+
+def _offline_ticket(item: dict[str, Any]) -> OfflineTicket:
+    """One ``used`` entry of a sync body (already checked against the API document)."""
+    priority = item.get("priority")
+    return OfflineTicket(
+        ticket_id=str(item["ticket_id"]),
+        number=str(item.get("number", "")),
+        kind=TicketKind(item["kind"]),
+        holder=str(item["holder"]),
+        nik_hash=item.get("nik_hash") or None,
+        priority=Priority(priority) if priority else None,
+        booking_code=item.get("booking_code") or None,
+        issued_at=str(item["issued_at"]),
+        printed=bool(item["printed"]),
+        reprints=int(item["reprints"]),
+    )
 
 
 def _void_key(kiosk_id: str, key: str) -> str:

@@ -21,7 +21,7 @@ from kiosk.core import rules
 from kiosk.core.clock import Clock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, Reason, Refusal
-from kiosk.core.model import Booking, DailyReport, Priority, ServiceQuota, Ticket
+from kiosk.core.model import Booking, DailyReport, Priority, ServiceQuota, Ticket, WalkInRequest
 from kiosk.server.ledger import LeasedNumber, Ledger, SyncOutcome
 
 
@@ -87,17 +87,10 @@ class BookingService:
         """The next number of the day, never a leased one (see the module's docstring)."""
         full_key = f"{kiosk_id}:{key}"
         fresh = not self.ledger.known_key(full_key)
+        request = WalkInRequest(service_code, nik_hash, nik_masked, priority, self.now(), full_key)
         book = self.book(kiosk_id)
         try:
-            ticket = book.issue_walk_in(
-                service_code,
-                nik_hash,
-                nik_masked,
-                priority,
-                self.now(),
-                full_key,
-                self.ledger.refuse_voided(kiosk_id, key),
-            )
+            ticket = book.issue_walk_in(request, self.ledger.refuse_voided(kiosk_id, key))
         except Refusal as exc:
             # The person's number of this service that no kiosk printed (the one that asked never
             # heard the answer): the kiosk prints it instead of refusing (issue 18 item 5).

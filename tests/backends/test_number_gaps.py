@@ -15,12 +15,15 @@ from kiosk.backends.daybook import DayBook
 from kiosk.backends.daybook_schema import MIGRATIONS
 from kiosk.core.clock import FixedClock
 from kiosk.core.config import Config
+from kiosk.core.model import WalkInRequest
 from kiosk.core.nik import NikHasher
 
 
 def _walk_in(book: DayBook, hasher: NikHasher, clock: FixedClock, index: int, service: str = "KTP") -> str:
     nik = make_nik(index)
-    ticket = book.issue_walk_in(service, hasher.hash(nik), "3520**********00", None, clock.now(), f"key-{index}")
+    ticket = book.issue_walk_in(
+        WalkInRequest(service, hasher.hash(nik), "3520**********00", None, clock.now(), f"key-{index}")
+    )
     return ticket.number
 
 

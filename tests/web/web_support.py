@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from kiosk.core import config as config_mod
 from kiosk.core.clock import FixedClock
 from kiosk.core.config import Config
-from kiosk.core.model import Ticket
+from kiosk.core.model import Ticket, WalkInRequest
 from kiosk.core.nik import NikHasher
 from kiosk.demo import made_up_nik
 from kiosk.server.app import BookingApi, create_app, token_hash
@@ -97,12 +97,14 @@ class Hall:
             self.apis[-1]
             .book("MPP-1")
             .issue_walk_in(
-                service,
-                self.hasher.hash(nik),
-                nik[:4] + "*" * 10 + nik[-2:],
-                None,
-                self.clock.now(),
-                f"web-{self.issued}",
+                WalkInRequest(
+                    service,
+                    self.hasher.hash(nik),
+                    nik[:4] + "*" * 10 + nik[-2:],
+                    None,
+                    self.clock.now(),
+                    f"web-{self.issued}",
+                )
             )
         )
 
