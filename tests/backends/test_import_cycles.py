@@ -6,8 +6,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent.parent
 PARTS = ("kiosk/core", "kiosk/backends")
 
@@ -62,10 +60,5 @@ def test_the_graph_sees_the_day_books_imports() -> None:
     assert "kiosk.core.rules" in graph["kiosk.backends.daybook"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CallBook.__init__ imports DayBook to run the day book's migrations; the paper branch's "
-    "open_db/migrate (issue 18 item 9) removes that import. Remove this mark when it is merged.",
-)
 def test_the_core_and_the_backends_import_each_other_in_no_cycle() -> None:
     assert cycles(module_graph()) == []
