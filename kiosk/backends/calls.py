@@ -28,7 +28,7 @@ from kiosk.backends.sqlite_tx import immediate
 from kiosk.core import calling, rules
 from kiosk.core.calling import Call, CallKind, QueueEntry, Step, TicketState
 from kiosk.core.clock import WIB
-from kiosk.core.config import Config, CounterConfig
+from kiosk.core.config import CallingConfig, Config, CounterConfig
 from kiosk.core.errors import BadInput, Reason, Refusal, SystemFault
 from kiosk.core.model import Service
 
@@ -74,6 +74,33 @@ def waiting_entries(db: sqlite3.Connection, day: date, services: Iterable[str] |
         return entries
     wanted = set(services)
     return [e for e in entries if e.service_code in wanted]
+
+
+def priority_in_a_row(db: sqlite3.Connection, day: date, services: Sequence[str], fairness: CallingConfig) -> int:
+    """How many of the latest first calls of ``services`` (any counter) were priority, back to a regular one.
+
+    Only as far back as the fairness rule looks; recalls do not count (the same person again).
+    """
+    limit = fairness.max_priority_in_a_row
+    if not limit or not services:
+        return 0
+    wanted = set(services)
+    rows = db.execute(  # newest first, read lazily: the loop stops at the first regular call
+        "SELECT c.service, t.priority IS NOT NULL FROM calls c JOIN tickets t ON t.id = c.ticket_id "
+        "WHERE c.day = ? AND c.kind = ? ORDER BY c.seq DESC",
+        (day.isoformat(), CallKind.CALL.value),
+    )
+    streak = 0
+    for service, priority in rows:
+        if service not in wanted:
+            continue
+        if not priority:
+            break
+        streak += 1
+        if streak >= limit:
+            break
+    rows.close()
+    return streak
 
 
 def service_minutes(db: sqlite3.Connection, day: date, service_code: str) -> list[float]:
@@ -316,7 +343,10 @@ class CallBook:
         busy = self._current(db, counter, now.date())
         if busy is not None:
             raise Refusal(Reason.COUNTER_BUSY, number=busy.number, counter=counter.name)
-        chosen = calling.pick_next(waiting_entries(db, now.date(), services), services)
+        history = calling.LineHistory(
+            now=now, priority_in_a_row=priority_in_a_row(db, now.date(), services, self.config.calling)
+        )
+        chosen = calling.pick_next(waiting_entries(db, now.date(), services), services, self.config.calling, history)
         if chosen is None:
             raise Refusal(Reason.NOTHING_WAITING, counter=counter.name)
         stamp = now.isoformat()

@@ -214,3 +214,22 @@ def test_the_daily_report_and_its_csv_add_the_counters_figures(
     with csv_path.open(encoding="utf-8") as handle:
         ktp = next(r for r in csv.DictReader(handle) if r["kode_layanan"] == "KTP")
     assert (ktp["dilayani"], ktp["median_tunggu_menit"], ktp["median_layanan_menit"]) == ("1", "12.0", "5.0")
+
+
+def test_a_priority_burst_at_two_counters_lets_a_regular_ticket_through_after_n_priority_calls(
+    kiosk: Kiosk, callbook: CallBook, clock: FixedClock
+) -> None:
+    limit = callbook.config.calling.max_priority_in_a_row
+    assert limit == 3  # the documented default
+    issue(kiosk, 1)  # A-001, regular, first in the hall
+    for index in range(2, 9):  # a burst of seven priority tickets right after it
+        issue(kiosk, index, priority=Priority.ELDERLY)
+    called: list[str] = []
+    counters = ("1", "2")  # both serve KTP: they share the line
+    for turn in range(5):
+        counter = counters[turn % 2]
+        called.append(step(callbook, clock, counter, Step.NEXT).number)
+        step(callbook, clock, counter, Step.DONE)
+    assert called[:limit] == ["A-002", "A-003", "A-004"]
+    assert called[limit] == "A-001"  # after three priority calls in a row, the regular ticket
+    assert called[limit + 1] == "A-005"  # and then priority again
