@@ -53,6 +53,11 @@ class Reason(StrEnum):
     TICKET_FINISHED = "ticket_finished"
     COUNTER_NOT_SERVING = "counter_not_serving"
     TRANSFER_SAME_SERVICE = "transfer_same_service"
+    # refusals of a satisfaction rating (kiosk.core.satisfaction)
+    RATING_INVALID = "rating_invalid"  # not one of the four faces
+    RATING_NOT_DONE = "rating_not_done"  # the ticket is not served (yet)
+    RATING_OTHER_DAY = "rating_other_day"
+    RATING_ALREADY_GIVEN = "rating_already_given"
     # faults
     DATABASE_FAULT = "database_fault"
     BACKEND_UNREACHABLE = "backend_unreachable"
