@@ -166,3 +166,18 @@ def test_a_tap_on_the_tablet_after_a_done_ticket_shows_in_the_report(
     with csv_path.open(encoding="utf-8") as handle:
         ktp = next(r for r in csv.DictReader(handle) if r["kode_layanan"] == "KTP")
     assert (ktp["ikm"], ktp["mutu_ikm"], ktp["jumlah_penilaian"]) == ("100.00", "A", "1")
+
+
+def test_the_phone_page_brings_up_the_faces_when_the_ticket_is_served(
+    hall: Hall, open_page: Callable[..., Page]
+) -> None:
+    ticket = hall.issue("KTP")
+    page = open_page(f"{hall.base}/t/{ticket.id}?refresh=300", width=390, height=844)
+    assert page.query_selector(".faces") is None
+    serve(hall, "2", "phone-browser")
+    page.wait_for_selector(".face-3")  # the page sees "served" and draws the faces by itself
+    page.click(".face-3")
+    page.wait_for_selector("#rating .thanks")
+    assert page.query_selector(".faces") is None
+    assert page.errors == []  # type: ignore[attr-defined]
+    assert report_row(hall, "KTP")["ratings"] == 1
