@@ -76,31 +76,29 @@ def waiting_entries(db: sqlite3.Connection, day: date, services: Iterable[str] |
     return [e for e in entries if e.service_code in wanted]
 
 
-def priority_in_a_row(db: sqlite3.Connection, day: date, services: Sequence[str], fairness: CallingConfig) -> int:
-    """How many of the latest first calls of ``services`` (any counter) were priority, back to a regular one.
-
-    Only as far back as the fairness rule looks; recalls do not count (the same person again).
-    """
+def latest_calls(
+    db: sqlite3.Connection, day: date, services: Sequence[str], fairness: CallingConfig
+) -> tuple[calling.PastCall, ...]:
+    """The latest first calls of ``services`` at any counter, newest first, as far back as the
+    fairness rule looks (``max_priority_in_a_row``); recalls are the same person again, not calls."""
     limit = fairness.max_priority_in_a_row
     if not limit or not services:
-        return 0
+        return ()
     wanted = set(services)
-    rows = db.execute(  # newest first, read lazily: the loop stops at the first regular call
-        "SELECT c.service, t.priority IS NOT NULL FROM calls c JOIN tickets t ON t.id = c.ticket_id "
+    rows = db.execute(  # newest first, read lazily: the loop stops once it has enough
+        "SELECT c.service, c.called_at, t.priority IS NOT NULL FROM calls c JOIN tickets t ON t.id = c.ticket_id "
         "WHERE c.day = ? AND c.kind = ? ORDER BY c.seq DESC",
         (day.isoformat(), CallKind.CALL.value),
     )
-    streak = 0
-    for service, priority in rows:
+    found: list[calling.PastCall] = []
+    for service, called_at, priority in rows:
         if service not in wanted:
             continue
-        if not priority:
-            break
-        streak += 1
-        if streak >= limit:
+        found.append(calling.PastCall(datetime.fromisoformat(called_at), bool(priority)))
+        if not priority or len(found) >= limit:
             break
     rows.close()
-    return streak
+    return tuple(found)
 
 
 def service_minutes(db: sqlite3.Connection, day: date, service_code: str) -> list[float]:
@@ -343,9 +341,7 @@ class CallBook:
         busy = self._current(db, counter, now.date())
         if busy is not None:
             raise Refusal(Reason.COUNTER_BUSY, number=busy.number, counter=counter.name)
-        history = calling.LineHistory(
-            now=now, priority_in_a_row=priority_in_a_row(db, now.date(), services, self.config.calling)
-        )
+        history = calling.LineHistory(now, latest_calls(db, now.date(), services, self.config.calling))
         chosen = calling.pick_next(waiting_entries(db, now.date(), services), services, self.config.calling, history)
         if chosen is None:
             raise Refusal(Reason.NOTHING_WAITING, counter=counter.name)

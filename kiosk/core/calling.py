@@ -6,8 +6,8 @@ The rule, in words (docs/calling.md):
 - A counter calls, over the services it serves, the waiting ticket that comes first by
   ``line_key``: priority tickets first, then in order of issue (``queued_at``; among tickets
   issued at the same instant, the one issued first). Leased numbers nobody holds yet are nobody and are never called.
-- Fairness (``[calling]``, ``Fairness``): after ``max_priority_in_a_row`` priority calls in a row
-  of these services, the first regular ticket goes before the next priority one; a regular ticket
+- Fairness (``[calling]``): after ``max_priority_in_a_row`` priority calls in a row of these
+  services while a regular ticket waited, it goes before the next priority one; a regular ticket
   waiting longer than ``regular_max_wait_minutes`` goes before priority tickets that came after it.
 - ``recall`` calls the counter's current ticket again; ``done`` finishes it as served.
 - ``absent``: the first time, the ticket goes back to waiting at the end of the line of the
@@ -93,15 +93,33 @@ def line_key(entry: QueueEntry) -> tuple[int, datetime, int, str]:
 
 
 @dataclass(frozen=True)
+class PastCall:
+    """A first call of the line, as the fairness rule sees it: when, and whether it was priority."""
+
+    at: datetime
+    priority: bool
+
+
+@dataclass(frozen=True)
 class LineHistory:
     """What the fairness rule needs to know beside the waiting tickets (the store supplies it).
 
-    ``priority_in_a_row``: how many of the latest first calls of these services, at any counter,
-    were priority tickets, counted back to the last regular one.
+    ``latest_calls``: the latest first calls of these services at any counter, newest first (at
+    least ``max_priority_in_a_row`` of them when there are so many; recalls are not calls).
     """
 
     now: datetime
-    priority_in_a_row: int = 0
+    latest_calls: tuple[PastCall, ...] = ()
+
+
+def priority_in_a_row(history: LineHistory, waiting_since: datetime) -> int:
+    """Priority calls in a row, newest first, made while a ticket waiting since ``waiting_since`` waited."""
+    streak = 0
+    for call in history.latest_calls:
+        if not call.priority or call.at < waiting_since:
+            break
+        streak += 1
+    return streak
 
 
 def pick_next(
@@ -114,7 +132,7 @@ def pick_next(
 
     Without ``fairness`` (or ``history``) priority tickets always come first. With it, a regular
     ticket is called before the first priority one when
-    - ``max_priority_in_a_row`` priority calls in a row were made while it could have been called, or
+    - ``max_priority_in_a_row`` priority calls in a row were made while it waited, or
     - it has waited (since ``queued_at``) more than ``regular_max_wait_minutes`` and the priority
       ticket came after it (a priority ticket that waited even longer still goes first).
     A setting of 0 turns its rule off.
@@ -130,7 +148,7 @@ def pick_next(
     if regular is None:
         return first
     limit = fairness.max_priority_in_a_row
-    if limit and history.priority_in_a_row >= limit:
+    if limit and priority_in_a_row(history, regular.queued_at) >= limit:
         return regular
     patience = fairness.regular_max_wait_minutes
     overdue = patience > 0 and history.now - regular.queued_at > timedelta(minutes=patience)

@@ -233,3 +233,18 @@ def test_a_priority_burst_at_two_counters_lets_a_regular_ticket_through_after_n_
     assert called[:limit] == ["A-002", "A-003", "A-004"]
     assert called[limit] == "A-001"  # after three priority calls in a row, the regular ticket
     assert called[limit + 1] == "A-005"  # and then priority again
+
+
+def test_a_regular_ticket_waiting_longer_than_the_limit_goes_before_later_priority_tickets(
+    kiosk: Kiosk, callbook: CallBook, clock: FixedClock
+) -> None:
+    patience = callbook.config.calling.regular_max_wait_minutes
+    issue(kiosk, 1)  # A-001, regular
+    clock.travel(timedelta(minutes=10))
+    issue(kiosk, 2, priority=Priority.PREGNANT)  # A-002, priority, came after it
+    clock.travel(timedelta(minutes=patience - 10 - 1))
+    assert callbook.step("1", Step.NEXT, clock.now(), "patience-1").number == "A-002"  # not yet too long
+    callbook.step("1", Step.DONE, clock.now(), "patience-2")
+    issue(kiosk, 3, priority=Priority.DISABLED)  # A-003, priority, newer still
+    clock.travel(timedelta(minutes=2))  # A-001 has now waited longer than the limit
+    assert callbook.step("1", Step.NEXT, clock.now(), "patience-3").number == "A-001"

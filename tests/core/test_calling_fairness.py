@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from kiosk.core.calling import LineHistory, QueueEntry, pick_next
+from kiosk.core.calling import LineHistory, PastCall, QueueEntry, pick_next
 from kiosk.core.clock import WIB
 from kiosk.core.config import CallingConfig
 
@@ -17,7 +17,11 @@ def entry(number: str, minute: int, priority: bool = False, service: str = "KTP"
 
 
 def at(minute: int, in_a_row: int = 0) -> LineHistory:
-    return LineHistory(now=EIGHT + timedelta(minutes=minute), priority_in_a_row=in_a_row)
+    """The line at ``minute``, after ``in_a_row`` priority calls (a minute apart, the newest a minute
+    ago) that followed a regular call an hour before eight."""
+    now = EIGHT + timedelta(minutes=minute)
+    calls = tuple(PastCall(now - timedelta(minutes=1 + i), True) for i in range(in_a_row))
+    return LineHistory(now=now, latest_calls=(*calls, PastCall(EIGHT - timedelta(hours=1), False)))
 
 
 def chosen(waiting: list[QueueEntry], history: LineHistory, fairness: CallingConfig = DEFAULTS) -> str | None:
@@ -35,6 +39,17 @@ def test_after_n_priority_calls_in_a_row_the_first_regular_ticket_goes_first() -
     waiting = [entry("A-001", 0), entry("A-002", 1), entry("A-003", 2, priority=True)]
     assert chosen(waiting, at(10, in_a_row=3)) == "A-001"
     assert chosen(waiting, at(10, in_a_row=2), CallingConfig(max_priority_in_a_row=2)) == "A-001"
+
+
+def test_priority_calls_made_before_the_regular_ticket_came_do_not_count() -> None:
+    # A quiet morning: three elderly people called before anybody else came. Then a regular and a
+    # priority ticket arrive together: the priority one still goes first.
+    waiting = [entry("A-004", 30), entry("A-005", 30, priority=True)]
+    history = LineHistory(
+        now=EIGHT + timedelta(minutes=31),
+        latest_calls=tuple(PastCall(EIGHT + timedelta(minutes=m), True) for m in (20, 10, 0)),
+    )
+    assert chosen(waiting, history) == "A-005"
 
 
 def test_the_limit_does_nothing_when_no_regular_ticket_waits() -> None:
