@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
+from conftest import write_config
+
+from kiosk.core import config as config_mod
 from kiosk.core.calling import LineHistory, PastCall, QueueEntry, pick_next
 from kiosk.core.clock import WIB
 from kiosk.core.config import CallingConfig
@@ -83,3 +87,8 @@ def test_without_a_history_the_line_is_priority_first() -> None:
 def test_only_the_counters_services_count() -> None:
     waiting = [entry("K-001", 0, service="KK"), entry("A-002", 20, priority=True)]
     assert chosen(waiting, at(300, in_a_row=9)) == "A-002"  # the regular KK ticket is not this counter's
+
+
+def test_the_example_config_documents_the_defaults(tmp_path: Path) -> None:
+    loaded = config_mod.load(write_config(tmp_path))
+    assert loaded.calling == CallingConfig() == CallingConfig(max_priority_in_a_row=3, regular_max_wait_minutes=45)
