@@ -158,13 +158,17 @@ class RatingBook:
             return None
         return Offer(str(row[0]), str(row[1]), str(row[2]), bool(row[3]))
 
-    def rated(self, ticket_id: str) -> bool:
+    def status(self, ticket_id: str, now: datetime) -> str:
+        """``rated``; ``open`` (done today, not rated yet); or ``closed`` (another day, or unknown)."""
         with self._lock:
             try:
-                row = self._db.execute("SELECT 1 FROM ratings WHERE ticket_id = ?", (ticket_id,)).fetchone()
+                rated = self._db.execute("SELECT 1 FROM ratings WHERE ticket_id = ?", (ticket_id,)).fetchone()
+                day = self._db.execute("SELECT day FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
             except sqlite3.DatabaseError as exc:
                 raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
-        return row is not None
+        if rated is not None:
+            return "rated"
+        return "open" if day is not None and day[0] == now.astimezone(WIB).date().isoformat() else "closed"
 
     def indexes(self, day: date) -> dict[str, ServiceIndex]:
         with self._lock:

@@ -100,8 +100,9 @@ class RatingService:
         index = self.book.rate(ticket_id, value, self.clock.now())
         return {"rated": True, "ratings": index.ratings}
 
-    def rated(self, ticket_id: str) -> bool:
-        return self.book.rated(ticket_id)
+    def status(self, ticket_id: str) -> str:
+        """``rated``, ``open`` or ``closed`` (kiosk.backends.ratings.RatingBook.status)."""
+        return self.book.status(ticket_id, self.clock.now())
 
 
 _made = threading.Lock()
@@ -231,7 +232,9 @@ def phone_rating() -> dict[str, Any]:
             return None
         said = request.args.get("said", "")
         problem = _said(said)
-        rated = _service().rated(ticket_id)
-        return {"rated": rated, "thanked": said == "thanks", "problem": problem, **texts()}
+        status = _service().status(ticket_id)
+        if status == "closed" and problem is None:
+            return None  # a ticket of another day: nothing to rate any more
+        return {"rated": status == "rated", "thanked": said == "thanks", "problem": problem, **texts()}
 
     return {"rating_for": rating_for}

@@ -88,6 +88,7 @@ def test_a_ticket_not_yet_done_or_of_another_day_is_refused(hall: Hall) -> None:
     hall.clock.travel(timedelta(days=1))
     late = rate_at(hall, "1", waiting, 4, **JSON)
     assert late.status_code == 409 and "hari lain" in late.json()["text"]
+    assert 'class="faces"' not in requests.get(f"{hall.base}/t/{waiting.id}", timeout=30).text  # not offered
     hall.clock.travel(timedelta(days=-1))
     assert report_row(hall, "KTP")["ratings"] == 0
 
