@@ -144,13 +144,15 @@ class RatingBook:
         since = (now - OFFER_WINDOW).isoformat()
         with self._lock:
             try:
+                # The counter's "done" steps in the order they were taken (the rowid), not by their
+                # time: two tickets finished within the same instant still have a last one.
                 row = self._db.execute(
-                    "SELECT q.ticket_id, t.number, q.service, r.ticket_id IS NOT NULL "
-                    "FROM queue_states q JOIN tickets t ON t.id = q.ticket_id "
-                    "LEFT JOIN ratings r ON r.ticket_id = q.ticket_id "
-                    "WHERE q.day = ? AND q.counter_id = ? AND q.state = ? AND q.finished_at >= ? "
-                    "ORDER BY q.finished_at DESC LIMIT 1",
-                    (now.date().isoformat(), counter_id, TicketState.SERVED.value, since),
+                    "SELECT s.ticket_id, t.number, q.service, r.ticket_id IS NOT NULL "
+                    "FROM call_steps s JOIN queue_states q ON q.ticket_id = s.ticket_id "
+                    "JOIN tickets t ON t.id = s.ticket_id LEFT JOIN ratings r ON r.ticket_id = s.ticket_id "
+                    "WHERE s.day = ? AND s.counter_id = ? AND s.step = 'done' AND s.at >= ? AND q.state = ? "
+                    "ORDER BY s.rowid DESC LIMIT 1",
+                    (now.date().isoformat(), counter_id, since, TicketState.SERVED.value),
                 ).fetchone()
             except sqlite3.DatabaseError as exc:
                 raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None

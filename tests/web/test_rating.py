@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import sqlite3
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -73,6 +74,12 @@ def test_the_counters_tablet_offers_the_ticket_just_done_and_keeps_one_rating(ha
 
     row = report_row(hall, "KTP")
     assert (row["ratings"], row["satisfaction_index"], row["satisfaction_grade"]) == (1, 75.0, "C")
+
+    following = hall.issue("KTP")
+    serve(hall, "1", "tablet-next")
+    page = requests.get(f"{hall.base}/rate/1?said=thanks", timeout=30).text  # a no-script tablet reloads here
+    assert following.number in page and 'class="faces"' in page
+    assert '<section id="thanks" hidden>' in page  # the thanks was for the one before
 
 
 def test_a_ticket_not_yet_done_or_of_another_day_is_refused(hall: Hall) -> None:
@@ -182,3 +189,18 @@ def test_the_phone_page_brings_up_the_faces_when_the_ticket_is_served(
     assert page.query_selector(".faces") is None
     assert page.errors == []  # type: ignore[attr-defined]
     assert report_row(hall, "KTP")["ratings"] == 1
+
+
+def test_two_taps_at_once_on_the_same_ticket_keep_one_rating(hall: Hall) -> None:
+    ticket = hall.issue("KTP")
+    serve(hall, "1", "twice")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(lambda value: rate_at(hall, "1", ticket, value, **JSON), (1, 4)))
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    kept = next(a for a in answers if a.status_code == 200)
+    assert report_row(hall, "KTP")["ratings"] == 1 and kept.json()["ok"] is True
+
+
+def test_an_unknown_counter_gets_a_page_that_says_so(hall: Hall) -> None:
+    answer = requests.get(f"{hall.base}/rate/99", timeout=30)
+    assert answer.status_code == 404 and "Loket tidak dikenal" in answer.text
