@@ -239,6 +239,22 @@ TEXTS: dict[Reason, tuple[str, str]] = {
         N_("Kode booking dan NIK tidak cocok"),
         N_("Periksa lagi kode booking di bukti pendaftaran dan NIK Anda, lalu coba lagi."),
     ),
+    Reason.RATING_INVALID: (
+        N_("Pilihan penilaian tidak dikenal"),
+        N_("Sentuh salah satu dari empat wajah."),
+    ),
+    Reason.RATING_NOT_DONE: (
+        N_("Penilaian dibuka setelah selesai dilayani"),
+        N_("Beri penilaian setelah nomor Anda selesai dilayani di loket."),
+    ),
+    Reason.RATING_OTHER_DAY: (
+        N_("Nomor ini dari hari lain"),
+        N_("Penilaian diberikan pada hari Anda dilayani. Terima kasih."),
+    ),
+    Reason.RATING_ALREADY_GIVEN: (
+        N_("Penilaian untuk nomor ini sudah tercatat"),
+        N_("Setiap nomor menilai satu kali; penilaian pertama yang dipakai. Terima kasih."),
+    ),
     Reason.DATABASE_FAULT: (
         N_("Sistem antrean sedang bermasalah"),
         N_("Tidak ada nomor yang dibuat. Mohon hubungi petugas di meja layanan."),

@@ -1,4 +1,4 @@
-"""Screenshots of the web pages in headless chromium: docs/screenshots/{counter,display,phone}.png.
+"""Screenshots of the web pages in headless chromium: docs/screenshots/{counter,display,phone,rate}.png.
 
 A real server on loopback over a temp day book at 09:00 WIB: tickets issued as the kiosk issues
 them, a few calls made by the counters, then each page photographed the way it is used (the
@@ -72,10 +72,16 @@ def main() -> None:
                 phone = page_of(390, 844, 2)
                 phone.goto(f"{hall.base}/t/{waiting_id}")
                 phone.screenshot(path=str(OUT / "phone.png"), full_page=True)
+
+                hall.step("3", "done").raise_for_status()  # Loket 3's ticket is done: its tablet asks
+                rate = page_of(1024, 768)
+                rate.goto(hall.base + "/rate/3")
+                rate.wait_for_selector(".face-4")
+                rate.screenshot(path=str(OUT / "rate.png"))
                 browser.close()
         finally:
             hall.stop()
-    for name in ("counter", "display", "phone"):
+    for name in ("counter", "display", "phone", "rate"):
         print(OUT / f"{name}.png")
 
 

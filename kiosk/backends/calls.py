@@ -29,7 +29,7 @@ from kiosk.backends.sqlite_tx import immediate
 from kiosk.core import calling, rules
 from kiosk.core.calling import Call, CallKind, QueueEntry, Step, TicketState
 from kiosk.core.clock import WIB
-from kiosk.core.config import Config, CounterConfig
+from kiosk.core.config import CallingConfig, Config, CounterConfig
 from kiosk.core.errors import BadInput, Reason, Refusal, SystemFault
 from kiosk.core.model import Service
 
@@ -75,6 +75,31 @@ def waiting_entries(db: sqlite3.Connection, day: date, services: Iterable[str] |
         return entries
     wanted = set(services)
     return [e for e in entries if e.service_code in wanted]
+
+
+def latest_calls(
+    db: sqlite3.Connection, day: date, services: Sequence[str], fairness: CallingConfig
+) -> tuple[calling.PastCall, ...]:
+    """The latest first calls of ``services`` at any counter, newest first, as far back as the
+    fairness rule looks (``max_priority_in_a_row``); recalls are the same person again, not calls."""
+    limit = fairness.max_priority_in_a_row
+    if not limit or not services:
+        return ()
+    wanted = set(services)
+    rows = db.execute(  # newest first, read lazily: the loop stops once it has enough
+        "SELECT c.service, c.called_at, t.priority IS NOT NULL FROM calls c JOIN tickets t ON t.id = c.ticket_id "
+        "WHERE c.day = ? AND c.kind = ? ORDER BY c.seq DESC",
+        (day.isoformat(), CallKind.CALL.value),
+    )
+    found: list[calling.PastCall] = []
+    for service, called_at, priority in rows:
+        if service not in wanted:
+            continue
+        found.append(calling.PastCall(datetime.fromisoformat(called_at), bool(priority)))
+        if not priority or len(found) >= limit:
+            break
+    rows.close()
+    return tuple(found)
 
 
 def service_minutes(db: sqlite3.Connection, day: date, service_code: str) -> list[float]:
@@ -312,7 +337,8 @@ class CallBook:
         busy = self._current(db, counter, now.date())
         if busy is not None:
             raise Refusal(Reason.COUNTER_BUSY, number=busy.number, counter=counter.name)
-        chosen = calling.pick_next(waiting_entries(db, now.date(), services), services)
+        history = calling.LineHistory(now, latest_calls(db, now.date(), services, self.config.calling))
+        chosen = calling.pick_next(waiting_entries(db, now.date(), services), services, self.config.calling, history)
         if chosen is None:
             raise Refusal(Reason.NOTHING_WAITING, counter=counter.name)
         stamp = now.isoformat()

@@ -20,7 +20,7 @@ from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
 
-from kiosk.backends import calls, daybook_online
+from kiosk.backends import calls, daybook_online, ratings
 from kiosk.backends.daybook_schema import BOOKING_SELECT, SCHEMA, booking_from_row, ticket_from_row
 from kiosk.backends.daybook_schema import TICKET_COLUMNS as _TICKET_COLUMNS
 from kiosk.backends.daybook_writes import TicketWrites, nik_counts
@@ -525,6 +525,7 @@ class DayBook:
         with self._lock:
             try:
                 counted = calls.figures(self._db, self.config, day)  # served, absent, medians: the counters'
+                rated = ratings.indexes(self._db, self.config, day)  # the satisfaction index per service
             except sqlite3.DatabaseError as exc:
                 raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
         for service in self.config.services:
@@ -554,6 +555,9 @@ class DayBook:
                     absent=at_counters.absent,
                     median_wait_minutes=at_counters.median_wait_minutes,
                     median_service_minutes=at_counters.median_service_minutes,
+                    ratings=rated[service.code].ratings,
+                    satisfaction_index=rated[service.code].index,
+                    satisfaction_grade=rated[service.code].grade,
                 )
             )
         return DailyReport(day=day, site=self.config.site.name, rows=tuple(rows))

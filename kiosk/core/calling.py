@@ -6,6 +6,9 @@ The rule, in words (docs/calling.md):
 - A counter calls, over the services it serves, the waiting ticket that comes first by
   ``line_key``: priority tickets first, then in order of issue (``queued_at``; among tickets
   issued at the same instant, the one issued first). Leased numbers nobody holds yet are nobody and are never called.
+- Fairness (``[calling]``): after ``max_priority_in_a_row`` priority calls in a row of these
+  services while a regular ticket waited, it goes before the next priority one; a regular ticket
+  waiting longer than ``regular_max_wait_minutes`` goes before priority tickets that came after it.
 - ``recall`` calls the counter's current ticket again; ``done`` finishes it as served.
 - ``absent``: the first time, the ticket goes back to waiting at the end of the line of the
   moment (``queued_at`` = now; priority stays); the second time it is a no-show, finished.
@@ -17,10 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
-from kiosk.core.config import Config, CounterConfig
+from kiosk.core.config import CallingConfig, Config, CounterConfig
 from kiosk.core.errors import BadInput, Reason, Refusal
 
 
@@ -89,11 +92,69 @@ def line_key(entry: QueueEntry) -> tuple[int, datetime, int, str]:
     return (0 if entry.priority else 1, entry.queued_at, entry.seq, entry.number)
 
 
-def pick_next(waiting: Iterable[QueueEntry], services: Iterable[str]) -> QueueEntry | None:
-    """The ticket a counter serving ``services`` calls next, or None when nobody waits."""
+@dataclass(frozen=True)
+class PastCall:
+    """A first call of the line, as the fairness rule sees it: when, and whether it was priority."""
+
+    at: datetime
+    priority: bool
+
+
+@dataclass(frozen=True)
+class LineHistory:
+    """What the fairness rule needs to know beside the waiting tickets (the store supplies it).
+
+    ``latest_calls``: the latest first calls of these services at any counter, newest first (at
+    least ``max_priority_in_a_row`` of them when there are so many; recalls are not calls).
+    """
+
+    now: datetime
+    latest_calls: tuple[PastCall, ...] = ()
+
+
+def priority_in_a_row(history: LineHistory, waiting_since: datetime) -> int:
+    """Priority calls in a row, newest first, made while a ticket waiting since ``waiting_since`` waited."""
+    streak = 0
+    for call in history.latest_calls:
+        if not call.priority or call.at < waiting_since:
+            break
+        streak += 1
+    return streak
+
+
+def pick_next(
+    waiting: Iterable[QueueEntry],
+    services: Iterable[str],
+    fairness: CallingConfig | None = None,
+    history: LineHistory | None = None,
+) -> QueueEntry | None:
+    """The ticket a counter serving ``services`` calls next, or None when nobody waits.
+
+    Without ``fairness`` (or ``history``) priority tickets always come first. With it, a regular
+    ticket is called before the first priority one when
+    - ``max_priority_in_a_row`` priority calls in a row were made while it waited, or
+    - it has waited (since ``queued_at``) more than ``regular_max_wait_minutes`` and the priority
+      ticket came after it (a priority ticket that waited even longer still goes first).
+    A setting of 0 turns its rule off.
+    """
     wanted = set(services)
     candidates = [e for e in waiting if e.state in WAITING_STATES and e.service_code in wanted]
-    return min(candidates, key=line_key) if candidates else None
+    if not candidates:
+        return None
+    first = min(candidates, key=line_key)
+    if not first.priority or fairness is None or history is None:
+        return first
+    regular = min((e for e in candidates if not e.priority), key=line_key, default=None)
+    if regular is None:
+        return first
+    limit = fairness.max_priority_in_a_row
+    if limit and priority_in_a_row(history, regular.queued_at) >= limit:
+        return regular
+    patience = fairness.regular_max_wait_minutes
+    overdue = patience > 0 and history.now - regular.queued_at > timedelta(minutes=patience)
+    if overdue and (first.queued_at, first.seq) > (regular.queued_at, regular.seq):
+        return regular
+    return first
 
 
 def ahead_of(entry_key: tuple[int, datetime, int, str], waiting: Iterable[QueueEntry]) -> int:

@@ -69,6 +69,11 @@ class Reason(StrEnum):
     BOOKING_FORM_TAMPERED = "booking_form_tampered"
     BOOKING_NOT_CHANGEABLE = "booking_not_changeable"  # checked in, cancelled or its day is past
     BOOKING_NO_MATCH = "booking_no_match"  # code and NIK: never says which of the two is wrong
+    # refusals of a satisfaction rating (kiosk.core.satisfaction)
+    RATING_INVALID = "rating_invalid"  # not one of the four faces
+    RATING_NOT_DONE = "rating_not_done"  # the ticket is not served (yet)
+    RATING_OTHER_DAY = "rating_other_day"
+    RATING_ALREADY_GIVEN = "rating_already_given"
     # faults
     DATABASE_FAULT = "database_fault"
     DAYBOOK_DAMAGED = "daybook_damaged"  # quick_check failed or the schema is unreadable: restore, never issue

@@ -179,6 +179,10 @@ class ReportRow:
     absent: int = 0
     median_wait_minutes: float | None = None  # from issue to the first call
     median_service_minutes: float | None = None  # from the call to "done"
+    # the satisfaction index (kiosk.core.satisfaction): ratings given, index 25-100, grade A-D
+    ratings: int = 0
+    satisfaction_index: float | None = None
+    satisfaction_grade: str | None = None
 
 
 @dataclass(frozen=True)

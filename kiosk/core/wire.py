@@ -153,6 +153,9 @@ def report_from_dict(data: dict[str, Any]) -> DailyReport:
             absent=int(r.get("absent", 0)),
             median_wait_minutes=_minutes(r.get("median_wait_minutes")),
             median_service_minutes=_minutes(r.get("median_service_minutes")),
+            ratings=int(r.get("ratings", 0)),
+            satisfaction_index=_minutes(r.get("satisfaction_index")),
+            satisfaction_grade=None if r.get("satisfaction_grade") is None else str(r["satisfaction_grade"]),
         )
         for r in data["rows"]
     )
@@ -180,6 +183,9 @@ def report_to_dict(report: DailyReport) -> dict[str, Any]:
                 "absent": r.absent,
                 "median_wait_minutes": r.median_wait_minutes,
                 "median_service_minutes": r.median_service_minutes,
+                "ratings": r.ratings,
+                "satisfaction_index": r.satisfaction_index,
+                "satisfaction_grade": r.satisfaction_grade,
             }
             for r in report.rows
         ],

@@ -51,6 +51,9 @@ COUNTER_MEASURES = (("served", "dilayani"), ("absent", "tidak_hadir_dipanggil"))
 # Medians are minutes, not counts: columns after the counts, empty until the counters report calls.
 MEDIANS = (("median_wait_minutes", "median_tunggu_menit"), ("median_service_minutes", "median_layanan_menit"))
 
+# The satisfaction index (Permenpan-RB 14/2017): the 25-100 index, its grade A-D, how many ratings.
+SATISFACTION = ("ikm", "mutu_ikm", "jumlah_penilaian")
+
 CSV_HEADER = [
     "tanggal",
     "lokasi",
@@ -59,6 +62,7 @@ CSV_HEADER = [
     *(m.csv_column for m in MEASURES),
     *(column for _key, column in COUNTER_MEASURES),
     *(column for _key, column in MEDIANS),
+    *SATISFACTION,
 ]
 
 
@@ -94,12 +98,22 @@ def write_csv(report: DailyReport, path: Path) -> None:
         writer.writerow(CSV_HEADER)
         for row in report.rows:
             writer.writerow(
-                [report.day.isoformat(), report.site, row.service_code, row.service_name, *values(row), *counted(row)]
+                [
+                    report.day.isoformat(),
+                    report.site,
+                    row.service_code,
+                    row.service_name,
+                    *values(row),
+                    *counted(row),
+                    *satisfaction(row),
+                ]
             )
         served = [sum(int(getattr(r, key)) for r in report.rows) for key, _column in COUNTER_MEASURES]
+        rated = sum(r.ratings for r in report.rows)
         writer.writerow(
-            [report.day.isoformat(), report.site, "TOTAL", "Semua layanan", *totals(report), *served, "", ""]
-        )
+            [report.day.isoformat(), report.site, "TOTAL", "Semua layanan", *totals(report), *served, "", "", "", "",
+             str(rated)]
+        )  # fmt: skip
     tmp.replace(path)
 
 
@@ -115,6 +129,12 @@ def counted(row: ReportRow) -> list[str]:
         value = getattr(row, key)
         out.append("" if value is None else f"{value:.1f}")
     return out
+
+
+def satisfaction(row: ReportRow) -> list[str]:
+    """The index to two decimals, its grade, and the number of ratings (empty index without ratings)."""
+    index = "" if row.satisfaction_index is None else f"{row.satisfaction_index:.2f}"
+    return [index, row.satisfaction_grade or "", str(row.ratings)]
 
 
 def totals(report: DailyReport) -> list[int]:
@@ -174,9 +194,10 @@ def draw_chart(
     _legend(draw, HEADER_H + 30 + 170 + 24)
     scale_max = max([1, *(v for r in report.rows for v in values(r))])
     y = body_top
+    rated = any(r.ratings for r in report.rows)
     for row in report.rows:
-        y = _service(draw, row, y, scale_max)
-    _footer(draw, height, website, generated_at)
+        y = _service(draw, row, y, scale_max, rated)
+    _footer(draw, height, website, generated_at, rated)
     return image
 
 
@@ -234,7 +255,7 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, face: ImageFont.FreeTypeFont | I
     return "\n".join(fit(draw, line, face, width) for line in lines)
 
 
-def _service(draw: ImageDraw.ImageDraw, row: ReportRow, top: int, scale_max: int) -> int:
+def _service(draw: ImageDraw.ImageDraw, row: ReportRow, top: int, scale_max: int, rated: bool = False) -> int:
     name_face, number_face = font(28, True), font(22, True)
     block = service_height() - SERVICE_GAP
     name = _wrap(draw, row.service_name, name_face, NAME_W - 20)
@@ -248,7 +269,9 @@ def _service(draw: ImageDraw.ImageDraw, row: ReportRow, top: int, scale_max: int
         for index, line in enumerate(lines):
             y = top + (block + box[3]) // 2 + 2 + index * 22
             draw.text((MARGIN, y), fit(draw, line, face, NAME_W - 20), font=face, fill=MUTED)
-    bar_left, bar_right = MARGIN + NAME_W, WIDTH - MARGIN - 60
+    bar_left, bar_right = MARGIN + NAME_W, WIDTH - MARGIN - 60 - (RATING_W if rated else 0)
+    if rated:
+        _satisfaction(draw, row, WIDTH - MARGIN - RATING_W + 24, top)
     y = top
     for measure, value in zip(MEASURES, values(row), strict=True):
         length = round((bar_right - bar_left) * value / scale_max)
@@ -260,7 +283,29 @@ def _service(draw: ImageDraw.ImageDraw, row: ReportRow, top: int, scale_max: int
     return top + service_height()
 
 
-def _footer(draw: ImageDraw.ImageDraw, height: int, website: str, generated_at: datetime | None) -> None:
+RATING_W = 120  # the satisfaction column at the right of the bars, when the day has ratings
+GRADE_COLOURS = {"A": (0, 158, 115), "B": (0, 114, 178), "C": (230, 159, 0), "D": (213, 94, 0)}  # Okabe-Ito
+
+
+def _satisfaction(draw: ImageDraw.ImageDraw, row: ReportRow, left: int, top: int) -> None:
+    """The service's grade in a box, the index and the number of ratings under it ("belum dinilai" without)."""
+    face = font(18)
+    if row.satisfaction_index is None or row.satisfaction_grade is None:
+        draw.multiline_text((left, top + 34), "belum\ndinilai", font=face, fill=MUTED, spacing=4)
+        return
+    colour = GRADE_COLOURS.get(row.satisfaction_grade, MUTED)
+    draw.rounded_rectangle((left, top, left + 56, top + 56), radius=10, fill=colour)
+    letter = font(40, True)
+    width = draw.textlength(row.satisfaction_grade, font=letter)
+    draw.text((left + (56 - width) / 2, top + 3), row.satisfaction_grade, font=letter, fill=PAPER)
+    index = f"{row.satisfaction_index:.2f}".replace(".", ",")
+    draw.text((left, top + 62), f"IKM {index}", font=face, fill=INK)
+    draw.text((left, top + 86), f"{row.ratings} penilaian", font=face, fill=MUTED)
+
+
+def _footer(
+    draw: ImageDraw.ImageDraw, height: int, website: str, generated_at: datetime | None, rated: bool = False
+) -> None:
     top = height - FOOTER_H
     draw.line((MARGIN, top, WIDTH - MARGIN, top), fill=RULE, width=3)
     lines = ["Angka dari kios antrean, tanpa data pribadi."]
@@ -268,9 +313,11 @@ def _footer(draw: ImageDraw.ImageDraw, height: int, website: str, generated_at: 
         lines[0] += f" Dibuat {generated_at.strftime('%d/%m/%Y %H:%M')} WIB."
     if website:
         lines.append(f"Ambil antrean online: {website}")
-    face = font(24)
+    if rated:  # what the grade column is
+        lines.append("IKM: Indeks Kepuasan Masyarakat 25-100, mutu A-D (Permenpan-RB 14/2017)")
+    face, step = (font(24), 34) if len(lines) < 3 else (font(20), 26)
     for index, line in enumerate(lines):
-        draw.text((MARGIN, top + 14 + index * 34), fit(draw, line, face, WIDTH - 2 * MARGIN), font=face, fill=MUTED)
+        draw.text((MARGIN, top + 14 + index * step), fit(draw, line, face, WIDTH - 2 * MARGIN), font=face, fill=MUTED)
 
 
 def export(report: DailyReport, folder: Path) -> Path:

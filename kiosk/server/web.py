@@ -106,3 +106,6 @@ def place_in_line(ticket_id: str) -> tuple[str, int]:
 def register(app: Flask) -> None:
     """Add the pages to the API app; they need no token (the counter page sends its own)."""
     app.register_blueprint(blueprint)
+
+
+from kiosk.server import rating  # noqa: E402, F401  (adds the satisfaction rating pages to this blueprint)

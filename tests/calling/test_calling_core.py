@@ -214,3 +214,37 @@ def test_the_daily_report_and_its_csv_add_the_counters_figures(
     with csv_path.open(encoding="utf-8") as handle:
         ktp = next(r for r in csv.DictReader(handle) if r["kode_layanan"] == "KTP")
     assert (ktp["dilayani"], ktp["median_tunggu_menit"], ktp["median_layanan_menit"]) == ("1", "12.0", "5.0")
+
+
+def test_a_priority_burst_at_two_counters_lets_a_regular_ticket_through_after_n_priority_calls(
+    kiosk: Kiosk, callbook: CallBook, clock: FixedClock
+) -> None:
+    limit = callbook.config.calling.max_priority_in_a_row
+    assert limit == 3  # the documented default
+    issue(kiosk, 1)  # A-001, regular, first in the hall
+    for index in range(2, 9):  # a burst of seven priority tickets right after it
+        issue(kiosk, index, priority=Priority.ELDERLY)
+    called: list[str] = []
+    counters = ("1", "2")  # both serve KTP: they share the line
+    for turn in range(5):
+        counter = counters[turn % 2]
+        called.append(step(callbook, clock, counter, Step.NEXT).number)
+        step(callbook, clock, counter, Step.DONE)
+    assert called[:limit] == ["A-002", "A-003", "A-004"]
+    assert called[limit] == "A-001"  # after three priority calls in a row, the regular ticket
+    assert called[limit + 1] == "A-005"  # and then priority again
+
+
+def test_a_regular_ticket_waiting_longer_than_the_limit_goes_before_later_priority_tickets(
+    kiosk: Kiosk, callbook: CallBook, clock: FixedClock
+) -> None:
+    patience = callbook.config.calling.regular_max_wait_minutes
+    issue(kiosk, 1)  # A-001, regular
+    clock.travel(timedelta(minutes=10))
+    issue(kiosk, 2, priority=Priority.PREGNANT)  # A-002, priority, came after it
+    clock.travel(timedelta(minutes=patience - 10 - 1))
+    assert callbook.step("1", Step.NEXT, clock.now(), "patience-1").number == "A-002"  # not yet too long
+    callbook.step("1", Step.DONE, clock.now(), "patience-2")
+    issue(kiosk, 3, priority=Priority.DISABLED)  # A-003, priority, newer still
+    clock.travel(timedelta(minutes=2))  # A-001 has now waited longer than the limit
+    assert callbook.step("1", Step.NEXT, clock.now(), "patience-3").number == "A-001"

@@ -79,6 +79,9 @@ def test_relative_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
         ({"bottom_edge_mm = 750": "bottom_edge_mm = 1100"}, "ui.mounting.bottom_edge_mm"),  # 120 mm in reach
         ({"visible_height_mm = 952": "visible_height_mm = 0"}, "ui.mounting.visible_height_mm"),
         ({"visible_height_mm = 952": "visible_heigth_mm = 952"}, "ui.mounting.visible_heigth_mm"),
+        ({"max_priority_in_a_row = 3": "max_priority_in_a_row = -1"}, "calling.max_priority_in_a_row"),
+        ({"regular_max_wait_minutes = 45": 'regular_max_wait_minutes = "45"'}, "calling.regular_max_wait_minutes"),
+        ({"[calling]": "[calling]\npriority_ratio = 2"}, "calling.priority_ratio"),
     ],
 )
 def test_each_wrong_key_is_named_in_the_problem(tmp_path: Path, edit: dict[str, str], key: str) -> None:

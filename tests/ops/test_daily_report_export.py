@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -61,7 +62,7 @@ def test_the_csv_has_one_row_per_service_and_a_total(played, tmp_path):
     assert [r["kode_layanan"] for r in rows] == [*(s.code for s in kiosk.config.services), "TOTAL"]
     for line, row in zip(rows, report.rows, strict=False):
         assert line["tanggal"] == "2026-11-30"
-        assert [int(line[c]) for c in CSV_HEADER[4:-2]] == [
+        assert [int(line[c]) for c in CSV_HEADER[4:-5]] == [
             row.bookings,
             row.check_ins,
             row.walk_ins,
@@ -123,3 +124,25 @@ def test_an_unwritable_report_folder_is_a_fault_with_a_message(played, tmp_path,
     code = main(["report", "--config", str(kiosk.config.source), "--date", "2026-11-30", "--out", str(blocker)])
     assert code == 4
     assert "laporan tidak tersimpan" in capsys.readouterr().err
+
+
+def test_the_picture_shows_each_services_satisfaction_grade_beside_its_counts(tmp_path):
+    from kiosk.ops.report_export import GRADE_COLOURS, MARGIN, RATING_W
+
+    rated = ReportRow(
+        "KTP", "Perekaman KTP-el", 5, 4, 3, 1, 1, ratings=3, satisfaction_index=91.67, satisfaction_grade="A"
+    )
+    unrated = ReportRow("KTP", "Perekaman KTP-el", 5, 4, 3, 1, 1)
+
+    def grade_pixels(row: ReportRow, folder: Path) -> int:
+        _, png_path = write_report(DailyReport(day=DAY, site="MPP", rows=(row,)), folder)
+        with Image.open(png_path) as image:
+            column = image.convert("RGB").crop((WIDTH - MARGIN - RATING_W, 0, WIDTH, image.height))
+            colours = column.getcolors(maxcolors=WIDTH * image.height) or []
+            return sum(count for count, colour in colours if colour == GRADE_COLOURS["A"])
+
+    assert grade_pixels(rated, tmp_path / "rated") > 1000  # the grade's box, in the column right of the bars
+    assert grade_pixels(unrated, tmp_path / "unrated") == 0  # no ratings: no column, no grade
+    with (tmp_path / "rated" / "laporan-harian-2026-11-30.csv").open(encoding="utf-8") as handle:
+        line = next(csv.DictReader(handle))
+    assert (line["ikm"], line["mutu_ikm"], line["jumlah_penilaian"]) == ("91.67", "A", "3")

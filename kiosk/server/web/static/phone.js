@@ -36,6 +36,10 @@ async function refresh() {
     const ticket = await request(API, "GET", "/public/tickets/" + encodeURIComponent(TICKET), { timeoutMs: 8000 });
     state.ticket = ticket;
     show(ticket);
+    if (ticket.state === "served" && !document.getElementById("rating")) {
+      location.reload(); // served now: the server draws the rating faces (kiosk.server.rating)
+      return;
+    }
     $("updated").textContent = "Diperbarui pukul " + clockText() + ". Halaman ini memperbarui diri sendiri.";
   } catch (error) {
     const text = error.kind === HTTP && error.title ? error.title : "Server antrean tidak terjangkau; halaman ini mencoba lagi sendiri.";
