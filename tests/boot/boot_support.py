@@ -124,6 +124,13 @@ def debian_mirror() -> str:
     raise BootUnavailable("no Debian bookworm mirror in /etc/apt/sources.list(.d)")
 
 
+def host_apt_options() -> list[str]:
+    """The host apt's proxy and Valid-Until settings, so mmdebstrap reaches the mirror as apt does."""
+    dump = run(["apt-config", "dump"], timeout=60, check=False).stdout
+    wanted = ("Acquire::http::Proxy ", "Acquire::https::Proxy ", "Acquire::Check-Valid-Until ")
+    return [f"--aptopt={line.rstrip(';')}" for line in dump.splitlines() if line.startswith(wanted)]
+
+
 def _digest(*parts: bytes | str) -> str:
     h = hashlib.sha256()
     for part in parts:
@@ -173,7 +180,15 @@ def rootfs() -> Path:
 
     def build(tmp: Path) -> None:
         run(
-            ["mmdebstrap", "--variant=minbase", "--include=" + ",".join(PACKAGES), SUITE, str(tmp), mirror],
+            [
+                "mmdebstrap",
+                "--variant=minbase",
+                "--include=" + ",".join(PACKAGES),
+                *host_apt_options(),
+                SUITE,
+                str(tmp),
+                mirror,
+            ],
             timeout=1800,
         )
 
