@@ -55,12 +55,13 @@ PACKAGES = (
 STALE_S = 3 * 86400  # a cache entry nobody used for this long is removed when a new one is built
 CLEAN_ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}
 
-# docs/deployment.md, sections 3, 5, 7 and 13, run as root inside the container, from /opt/antrian.
+# docs/deployment.md, sections 1 (the time zone), 3, 5, 7 and 13, run as root inside the container, from /opt/antrian.
 # (Section 4's virtualenv is the cached one; the hours are widened so that a walk-in is possible
 # whatever the time of day the suite runs at.)
 INSTALL = """
 set -eu
 cd /opt/antrian
+timedatectl set-timezone Asia/Jakarta
 install -D -m 0644 deploy/sysusers.d/antrian.conf /etc/sysusers.d/antrian.conf
 systemd-sysusers antrian.conf
 install -D -m 0644 deploy/tmpfiles.d/antrian.conf /etc/tmpfiles.d/antrian.conf

@@ -273,3 +273,15 @@ def test_the_journal_holds_no_nik(box):
     patterns = [arg for nik in box.niks for arg in ("-e", nik)]
     on_disk = box.c.exec("sh", "-c", 'exec grep -a -l -F "$@" /var/log/journal/*/*.journal', "sh", *patterns)
     assert (on_disk.returncode, on_disk.stdout) == (1, "")  # grep: 1 = no line matched, 2 = trouble
+
+
+def test_the_days_log_exported_for_a_developer_has_the_kiosks_lines_and_no_nik(box):
+    box.walk_in("KTP")
+    day = datetime.now(WIB).date().isoformat()
+    # docs/deployment.md section 8, as root: kiosk export-log --out <stick>
+    box.c.check("mkdir", "-p", "/mnt/stick")
+    box.c.check("/opt/antrian/.venv/bin/kiosk", "export-log", "--out", "/mnt/stick")  # today, WIB (section 1)
+    exported = box.c.check("cat", f"/mnt/stick/kiosk-log-{day}.txt")
+    assert "first frame drawn" in exported
+    for nik in box.niks:
+        assert nik not in exported
