@@ -20,11 +20,13 @@ needs apt's mirror; afterwards a boot costs seconds.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import hashlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import time
 import uuid
@@ -267,6 +269,13 @@ def venv(root: Path) -> Path:
     return _build_once(CACHE / f"venv-{key}", build)
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM when the test process dies, however it dies (a CI
+    timeout's SIGKILL included). nspawn takes SIGTERM as "power the container off"."""
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG; it survives exec
+
+
 def wait_for(what: str, predicate: Callable[[], object], timeout: float = 120, every: float = 0.5) -> object:
     """Poll until ``predicate`` is truthy; the deadline is generous, never a claim about speed."""
     deadline = time.monotonic() + timeout
@@ -321,7 +330,7 @@ class Container:
         # SYSTEMD_NSPAWN_LOCK=0: several runs share the read-only root at once.
         self.proc = subprocess.Popen(
             cmd, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
-            env={**CLEAN_ENV, "SYSTEMD_NSPAWN_LOCK": "0"},
+            env={**CLEAN_ENV, "SYSTEMD_NSPAWN_LOCK": "0"}, preexec_fn=_die_with_parent,
         )  # fmt: skip
         self.init_pid = int(wait_for("the container's init", self._find_init, timeout=120))  # type: ignore[call-overload]
 
