@@ -7,14 +7,15 @@ has no systemd of its own, so ``machinectl`` and ``systemd-run -M`` cannot).
 What is built once and kept under ``/var/cache/antrian-boot-test`` (``ANTRIAN_BOOT_CACHE``):
 
 - ``rootfs-<hash of the package list>``: the Debian root, never written to afterwards; every
-  boot runs on a tmpfs overlay of it (``--volatile=overlay``), so runs cannot see each other;
-- ``venv-<hash of root, constraints.txt, pyproject.toml>``: ``/opt/antrian/.venv``, made inside
+  run boots an overlay of it whose upper layer is in the run's own folder (``Container``), so
+  runs, also three at once, cannot see each other;
+- ``venv-<hash of root, constraints.txt, pyproject.toml, package folders>``: ``/opt/antrian/.venv``, made inside
   the container from wheels built on the host (``pip wheel``: the container has no index of
   its own), with ``pip install --no-index -e /opt/antrian`` as the deployment guide does.
 
 At boot the worktree is bound read-only at ``/opt/antrian`` (the kiosk cannot change its code)
-and the cached venv at ``/opt/antrian/.venv``. Building from nothing takes about a minute and
-needs apt's mirror; afterwards a boot costs seconds.
+and the cached venv at ``/opt/antrian/.venv``. Building from nothing takes a few minutes and
+needs apt's mirror; afterwards a boot costs seconds. Everything here needs root.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import shutil
 import signal
 import subprocess
 import time
+import tomllib
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -208,6 +210,8 @@ def venv(root: Path) -> Path:
 
     def build(tmp: Path) -> None:
         work = CACHE / f"build-{uuid.uuid4().hex[:8]}"
+        project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+        dependencies, build_requires = project["project"]["dependencies"], project["build-system"]["requires"]
         try:
             wheels, source = work / "wheels", work / "antrian"
             # The host's pip, with the host's index configuration: the container has no index.
@@ -222,9 +226,8 @@ def venv(root: Path) -> Path:
                     str(ROOT / "constraints.txt"),
                     "-w",
                     str(wheels),
-                    str(ROOT),
-                    "setuptools>=68",
-                    "wheel",
+                    *dependencies,
+                    *build_requires,
                 ],
                 timeout=1200,
             )
