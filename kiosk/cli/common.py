@@ -84,3 +84,17 @@ def handles_errors(func: Callable[[argparse.Namespace], int]) -> Callable[[argpa
             return EXIT_FAULT
 
     return wrapper
+
+
+NIK_HELP = "the NIK; - reads it from standard input, which keeps it off the command line (ps, sudo's log, the journal)"
+
+
+def nik_arg(value: str) -> str:
+    """``--nik``: the NIK itself, or ``-`` for one line of standard input.
+
+    A command line is not private: ``ps`` shows it to every user, and sudo, su and runuser put
+    it in the journal (runuser's session line carries it as _CMDLINE, seen in tests/boot).
+    """
+    if value != "-":
+        return value
+    return sys.stdin.readline().strip()

@@ -12,7 +12,7 @@ from kiosk import ticket_text
 from kiosk.backends.daybook import DayBook
 from kiosk.bootstrap import build_importer, build_kiosk
 from kiosk.cli import EXIT_BAD_INPUT, EXIT_FAULT, EXIT_OK, EXIT_REFUSED
-from kiosk.cli.common import add_config, config_of, emit_json, handles_errors
+from kiosk.cli.common import NIK_HELP, add_config, config_of, emit_json, handles_errors, nik_arg
 from kiosk.core import rules, wire
 from kiosk.core.config import ConfigError, load
 from kiosk.core.errors import Reason, SystemFault
@@ -37,7 +37,7 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("checkin", help="check in an online booking and issue its ticket")
     add_config(p)
     who = p.add_mutually_exclusive_group(required=True)
-    who.add_argument("--nik")
+    who.add_argument("--nik", type=nik_arg, help=NIK_HELP)
     who.add_argument("--code")
     add_key(p)
     p.set_defaults(handler=checkin)
@@ -45,7 +45,7 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("walkin", help="issue a walk-in number")
     add_config(p)
     p.add_argument("--service", required=True)
-    p.add_argument("--nik", required=True)
+    p.add_argument("--nik", required=True, type=nik_arg, help=NIK_HELP)
     p.add_argument("--priority", choices=("elderly", "disabled", "pregnant"))
     add_key(p)
     p.set_defaults(handler=walkin)

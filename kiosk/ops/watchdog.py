@@ -5,11 +5,14 @@ thread of their own: when the UI thread hangs, on a stuck callback or a blocking
 pings stop, systemd sees ``WatchdogSec`` pass in silence, kills the kiosk and starts it again.
 A helper thread would keep pinging for a frozen screen.
 
-Wiring in the app (kiosk/ui/app.py), once the home screen is shown::
+Wiring in the app (kiosk/ui/app.py), once the first frame of the home screen is drawn::
 
     notifier = SystemdNotifier()
     notifier.ready()
     self._watchdog = start_watchdog(notifier, Clock.schedule_interval)
+
+``ServerHeartbeat`` is the same promise for ``kiosk serve``: READY=1 once the server answers,
+WATCHDOG=1 after each answer.
 """
 
 from __future__ import annotations

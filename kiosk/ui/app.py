@@ -158,7 +158,6 @@ class KioskApp(App):
         KivyConfig.set("kivy", "exit_on_escape", "0")
         Window.bind(on_request_close=self._on_request_close, on_key_down=self._on_key_down)
         Window.bind(on_touch_down=self._on_any_touch)
-        Window.bind(on_flip=self._first_frame_drawn)
         self._events = [
             Clock.schedule_interval(self._idle_tick, IDLE_TICK_S),
             Clock.schedule_interval(self._clock_tick, 1.0),
@@ -169,10 +168,13 @@ class KioskApp(App):
         self.refresh_status()
 
     def _first_frame_drawn(self, *_args: Any) -> None:
-        """One journal line when the screen first shows something: the boot test looks for it."""
+        """The home screen is on the glass: tell systemd READY=1 and start the watchdog pings."""
         Window.unbind(on_flip=self._first_frame_drawn)
         width, height = Window.size
         log.info("first frame drawn (%dx%d, %s)", width, height, self.manager.current if self.manager else "-")
+        self.notifier.ready()
+        # Pings from the UI clock, from READY on: a frozen UI stops them and systemd restarts it.
+        self._heartbeat = start_watchdog(self.notifier, Clock.schedule_interval)
 
     def on_stop(self) -> None:
         self.crash_guard.uninstall()
@@ -267,9 +269,9 @@ class KioskApp(App):
         self._go_to_start()
         if not self._ready_sent:
             self._ready_sent = True
-            self.notifier.ready()
-            # Pings from the UI clock, from READY on: a frozen UI stops them and systemd restarts it.
-            self._heartbeat = start_watchdog(self.notifier, Clock.schedule_interval)
+            # READY=1 and the watchdog wait for the first frame on the screen (_first_frame_drawn):
+            # a kiosk whose first frame never comes is not ready, and TimeoutStartSec restarts it.
+            Window.bind(on_flip=self._first_frame_drawn)
             # The other screens are built one per tick while home waits for its first person,
             # so no one pays a first-visit cost and the first frame did not wait for them.
             self._events.append(Clock.schedule_interval(self._prebuild_screen, PREBUILD_TICK_S))

@@ -69,6 +69,20 @@ def test_a_walk_in_prints_its_ticket_and_exits_0(config_path: Path, capsys: pyte
     assert "A-001" in out and "3520**********01" in out and "Perekaman KTP-el" in out
 
 
+def test_a_nik_read_from_standard_input_never_appears_on_the_command_line(
+    config_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # sudo, su and runuser log the command line to the journal: "--nik -" keeps the NIK out of it.
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO(NIK_MAN_1945 + "\n"))
+    code, out, _ = run(capsys, "walkin", "--config", config_path, "--service", "KTP", "--nik", "-")
+    assert code == 0
+    assert "A-001" in out and "3520**********01" in out
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO(NIK_MAN_1945 + "\n"))
+    code, _, err = run(capsys, "checkin", "--config", config_path, "--nik", "-")
+    assert code == 3  # the same person, read the same way: no booking today, a refusal, not bad input
+    assert NIK_MAN_1945 not in err
+
+
 def test_json_output_is_machine_readable(config_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     argv = ("walkin", "--config", config_path, "--json", "--service", "KTP", "--nik", NIK_MAN_1945)
     code, out, _ = run(capsys, *argv, "--priority", "elderly")

@@ -104,6 +104,18 @@ def test_the_kiosk_unit_restarts_a_hung_ui_and_runs_as_its_own_user():
         assert f"Environment={variable}" in env
 
 
+def test_the_server_unit_is_ready_once_listening_restarts_a_hung_server_and_runs_as_antrian():
+    service = service_section(DEPLOY / "antrian-server.service")
+    assert service["Type"] == "notify" and service["NotifyAccess"] == "main"
+    assert int(service["WatchdogSec"]) > 0
+    assert service["Restart"] == "always"
+    assert service["User"] == "antrian"
+    assert service["ExecStart"] == "/opt/antrian/.venv/bin/kiosk serve"
+    assert service["StateDirectoryMode"] == "0750"  # the day book's folder stays closed to others
+    text = (DEPLOY / "antrian-server.service").read_text()
+    assert "Environment=ANTRIAN_CONFIG=/etc/antrian/server.toml" in text
+
+
 def test_hardening_leaves_the_screen_touch_and_printers_reachable():
     text = (ROOT / "kiosk.service").read_text()
     service = service_section(ROOT / "kiosk.service")

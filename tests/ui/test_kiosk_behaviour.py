@@ -141,6 +141,13 @@ def test_systemd_hears_ready_once_and_watchdog_pings_from_the_ui_clock(ui, syste
     ui.app._run_prepare()
     assert app is not ui.app
     ui.wait_until(lambda: ui.current == "home")
+    ui.pump(frames=3)  # clock and layout run, but nothing is drawn yet: the screen is still black
+    sock.setblocking(False)
+    with pytest.raises(BlockingIOError):
+        sock.recv(256)  # not READY before the first frame is on the screen
+    sock.setblocking(True)
+    sock.settimeout(5)
+    ui.pump(draw=True)  # the first frame
     messages = []
     ui.wait_until(lambda: messages.append(sock.recv(256).decode()) or "WATCHDOG=1" in messages[-1], what="pings")
     assert messages[0].startswith("READY=1")
