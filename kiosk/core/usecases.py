@@ -113,7 +113,12 @@ class Kiosk:
         booking = self.find_booking(query, kind)
         if booking.ticket_number is not None:
             if idempotency_key is None:
-                raise Refusal(Reason.ALREADY_CHECKED_IN, number=booking.ticket_number, code=booking.code)
+                raise Refusal(
+                    Reason.ALREADY_CHECKED_IN,
+                    number=booking.ticket_number,
+                    code=booking.code,
+                    reprint_left=self.booking_reprint_left(booking),
+                )
             # A retry of a check-in whose answer got lost: the backend returns the ticket it
             # made for this key, or refuses with the number if the key is not the one it knows.
             try:
@@ -220,6 +225,13 @@ class Kiosk:
     def reprint_allowed(self, ticket: Ticket, technician: bool = False) -> bool:
         """Would ``reprint`` print this ticket (for a citizen: the one reprint not used yet)?"""
         return technician or (not ticket.printed and self.printer is not None) or ticket.reprints < CITIZEN_REPRINTS
+
+    def booking_reprint_left(self, booking: Booking) -> bool:
+        """May the citizen still have the ticket of this checked-in booking printed again?"""
+        if booking.ticket_number is None:
+            return False
+        ticket = self.backend.find_ticket(booking.day, booking.ticket_number)
+        return ticket is not None and self.reprint_allowed(ticket)
 
     def unprinted_today(self) -> list[Ticket]:
         """Today's tickets no paper of which is known to have come out, for the technician."""

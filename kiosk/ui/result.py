@@ -154,7 +154,10 @@ class ErrorScreen(KioskScreen):
         self._error = error
         self._query = query
         self.title, self.hint = self.app.explain(error)
-        self.can_reprint = error.reason == Reason.ALREADY_CHECKED_IN and bool(query)
+        # The one reprint, only while it is left: never offered and then refused (issue 17 P8).
+        self.can_reprint = (
+            error.reason == Reason.ALREADY_CHECKED_IN and bool(query) and error.params.get("reprint_left") is not False
+        )
         previous = self.manager.current if self.manager else ""
         if retry is None and previous == "entry" and (isinstance(error, BadInput) or error.reason in ENTRY_CORRECTABLE):
             mode = self.app.screen_named("entry").mode

@@ -165,3 +165,29 @@ def test_the_technician_sees_the_days_unprinted_tickets_and_prints_them_unmarked
     assert NUMBER in job and b"CETAK ULANG" not in job
     [ticket] = ui.tickets()
     assert (ticket.printed, ticket.reprints) == (True, 0)
+
+
+def test_after_the_one_reprint_is_used_no_reprint_is_offered_or_promised(ui: Any) -> None:
+    """Issue 17 P8: "Cetak ulang karcis" with "boleh ... satu kali" was offered, then refused."""
+    ui.type_keys("MGT7K3Q9")  # today's booking: checked in, its ticket out
+    ui.wait_until(lambda: ui.current == "confirm", timeout=60, what="the confirm screen")
+    take_number(ui)
+    ui.tap("finish")
+    ui.settle()
+
+    ui.type_keys("MGT7K3Q9")  # the person comes back: lost the ticket
+    ui.wait_until(lambda: ui.current == "error", timeout=60, what="already checked in")
+    ui.settle()
+    assert ui.find("reprint").opacity == 1 and "satu kali" in ui.find("hint").text
+    ui.tap("reprint")
+    ui.wait_until(lambda: ui.current == "done", timeout=60, what="the reprint")
+    ui.tap("finish")
+    ui.settle()
+
+    ui.type_keys("MGT7K3Q9")  # and once more: the reprint is used
+    ui.wait_until(lambda: ui.current == "error", timeout=60, what="already checked in")
+    ui.settle()
+    assert ui.find("title").text == "Anda sudah mengambil nomor"
+    assert not ui.sees("Cetak ulang karcis") and ui.find("reprint").disabled
+    hint = ui.find("hint").text
+    assert "satu kali" not in hint and "sudah pernah dicetak ulang" in hint and "kepada petugas" in hint
