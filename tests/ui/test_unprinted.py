@@ -191,3 +191,26 @@ def test_after_the_one_reprint_is_used_no_reprint_is_offered_or_promised(ui: Any
     assert not ui.sees("Cetak ulang karcis") and ui.find("reprint").disabled
     hint = ui.find("hint").text
     assert "satu kali" not in hint and "sudah pernah dicetak ulang" in hint and "kepada petugas" in hint
+
+
+def test_cetak_lagi_is_within_reach_in_portrait_and_every_part_is_on_screen_in_landscape(
+    ui: Any, fake: FakePrinter
+) -> None:
+    from test_reach import REACH_HIGH_MM, REACH_LOW_MM, heights_mm
+
+    paper_out_when_the_ticket_comes(ui, fake)
+    low, high = heights_mm(ui.find("print_again"), ui.window.height, ui.config.ui.mounting)
+    assert REACH_LOW_MM <= low and high <= REACH_HIGH_MM, f"Cetak lagi at {low:.0f}-{high:.0f} mm"
+
+    ui.window.size = (1920, 1080)
+    try:
+        ui.pump(3)
+        for widget in ui.visible_widgets():
+            if widget.height > 0 and getattr(widget, "text", "").strip():
+                x, y = widget.to_window(widget.x, widget.y)
+                inside = x >= -1 and y >= -1 and x + widget.width <= 1921 and y + widget.height <= 1081
+                assert inside, f"{widget.text!r} at {(x, y)} size {widget.size}"
+        assert print_again_button(ui) is not None
+    finally:
+        ui.window.size = (1080, 1920)
+        ui.pump(2)
