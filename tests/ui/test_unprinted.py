@@ -214,3 +214,46 @@ def test_cetak_lagi_is_within_reach_in_portrait_and_every_part_is_on_screen_in_l
     finally:
         ui.window.size = (1080, 1920)
         ui.pump(2)
+
+
+def test_a_ticket_the_server_holds_that_the_person_never_saw_is_printed_on_the_screen_flow(
+    ui: Any, fake: FakePrinter, tmp_path: Path
+) -> None:
+    """Issue 18 item 5 on the screen: an http kiosk whose earlier request was numbered on the
+    server, but whose answer never came, prints that number when the person asks again."""
+    import requests
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
+    from api_support import ApiServer, kiosk_config, token_of
+    from conftest import MONDAY_0800, write_config
+
+    from kiosk.backends.http import HttpBackend
+    from kiosk.core import config as config_mod
+    from kiosk.core.clock import FixedClock
+    from kiosk.core.nik import mask
+
+    folder = tmp_path / "server"
+    folder.mkdir()
+    server_config = config_mod.load(write_config(folder, {'kiosk_id = "MPP-1"': 'kiosk_id = "SERVER"'}))
+    server = ApiServer(server_config, FixedClock(MONDAY_0800), 0)
+    server.start()
+    backend = HttpBackend(kiosk_config(tmp_path / "kiosk", server.url), auto_sync=False, clock=ui.clock)
+    try:
+        ui.kiosk.backend = backend
+        body = {"service_code": "KK", "nik_hash": ui.kiosk.hasher.hash(NIK_YOUNG), "nik_masked": mask(NIK_YOUNG)}
+        headers = {"Authorization": f"Bearer {token_of('MPP-1')}", "Idempotency-Key": "answer-never-came"}
+        answer = requests.post(f"{server.url}/walk-ins", json=body, headers=headers, timeout=30)
+        assert answer.status_code == 201, answer.text  # numbered on the server; the kiosk never heard it
+
+        walk_in_to_confirm(ui)  # not refused with "NIK ini sudah mendapat nomor hari ini"
+        take_number(ui)
+        assert (ui.find("number").text, ui.find("title").text) == ("C-001", "Ambil karcis Anda")
+        [job] = fake.wait_for_jobs(1)
+        assert NUMBER in job and b"CETAK ULANG" not in job
+        [held] = server.api.book("").tickets(ui.clock.now().date())
+        assert (held.number, held.printed) == ("C-001", True)
+    finally:
+        server.stop()
+        backend.close()
+        for api in server.apis:
+            api.close()
