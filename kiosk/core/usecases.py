@@ -226,6 +226,18 @@ class Kiosk:
         """Would ``reprint`` print this ticket (for a citizen: the one reprint not used yet)?"""
         return technician or (not ticket.printed and self.printer is not None) or ticket.reprints < CITIZEN_REPRINTS
 
+    @staticmethod
+    def may_print_again(result: IssueResult) -> bool:
+        """May the citizen ask for this ticket again ("Cetak lagi") after it did not come out?
+
+        Not when it came out, nor when the printer holds it (it comes out by itself). A ticket
+        whose paper never came out may always be asked for; a paper that may be out allows the
+        citizen's one reprint, and a failed reprint used it (it is never offered, then refused).
+        """
+        if result.printed or result.print_problem == Reason.PRINTER_HOLDS_TICKET.value:
+            return False
+        return result.ticket.reprinted_at is None or result.ticket.reprints < CITIZEN_REPRINTS
+
     def booking_reprint_left(self, booking: Booking) -> bool:
         """May the citizen still have the ticket of this checked-in booking printed again?"""
         if booking.ticket_number is None:

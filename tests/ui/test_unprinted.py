@@ -257,3 +257,21 @@ def test_a_ticket_the_server_holds_that_the_person_never_saw_is_printed_on_the_s
         backend.close()
         for api in server.apis:
             api.close()
+
+
+def test_when_the_one_reprint_may_not_have_come_out_either_cetak_lagi_is_not_offered_again(
+    ui: Any, fake: FakePrinter
+) -> None:
+    walk_in_to_confirm(ui)
+    fake.lose_answer_after_next_job("close")
+    take_number(ui)
+    fake.wait_idle()
+    fake.lose_answer_after_next_job("close")  # and the reprint's answer is lost too
+    ui.tap("print_again")
+    ui.wait_until(lambda: not ui.app.task_running, timeout=60, what="the reprint")
+    ui.settle()
+    assert ui.current == "done" and ui.find("title").text == "Karcis mungkin sudah keluar"
+    assert print_again_button(ui) is None  # the citizen's one reprint is used: not offered, then refused
+    assert not ui.sees("Cetak lagi") and ui.sees("Tunjukkan nomor ini kepada petugas")
+    fake.wait_idle()
+    assert fake.complete(NUMBER) == 2  # the ticket and its one reprint, nothing more
