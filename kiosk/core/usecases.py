@@ -209,7 +209,8 @@ class Kiosk:
         A ticket no paper of which is known to have come out (its print failed before anything
         went to the printer) gets its first paper: not marked "CETAK ULANG", not counted as the
         reprint, as often as it takes. A ticket that came out, or may have (``printed``), gets a
-        marked reprint, counted.
+        marked reprint, counted once its paper is out or may be (a printer fault that put nothing
+        on paper does not use up the citizen's one reprint).
         """
         day = day or self.clock.now().date()
         ticket = self.backend.find_ticket(day, number)
@@ -219,8 +220,18 @@ class Kiosk:
         if not ticket.printed and self.printer is not None:
             log.info("printing %s, whose paper did not come out before", ticket.number)
             return self._print(self._restated(ticket, marked=False))
-        ticket = self.backend.record_reprint(ticket.id, None if technician else CITIZEN_REPRINTS)
-        return self._print(self._restated(ticket))
+        limit = None if technician else CITIZEN_REPRINTS
+        if limit is not None and ticket.reprints >= limit:
+            raise Refusal(Reason.REPRINT_USED, number=ticket.number)
+        result = self._print(self._restated(replace(ticket, reprints=ticket.reprints + 1)))
+        if result.print_problem == Reason.PRINTER_FAULT.value:
+            # Nothing came out: the citizen's one reprint is not used up by the printer's fault.
+            return replace(result, ticket=replace(result.ticket, reprints=ticket.reprints))
+        try:
+            self.backend.record_reprint(ticket.id, limit)  # counted once its paper is (or may be) out
+        except Refusal as exc:  # another kiosk reprinted it at the same moment: this paper is out anyway
+            log.warning("reprint of %s counted elsewhere first: %s", ticket.number, exc.reason.value)
+        return result
 
     def reprint_allowed(self, ticket: Ticket, technician: bool = False) -> bool:
         """Would ``reprint`` print this ticket (for a citizen: the one reprint not used yet)?"""

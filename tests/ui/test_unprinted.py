@@ -275,3 +275,28 @@ def test_when_the_one_reprint_may_not_have_come_out_either_cetak_lagi_is_not_off
     assert not ui.sees("Cetak lagi") and ui.sees("Tunjukkan nomor ini kepada petugas")
     fake.wait_idle()
     assert fake.complete(NUMBER) == 2  # the ticket and its one reprint, nothing more
+
+
+def test_a_citizens_reprint_that_did_not_come_out_does_not_use_up_the_one_reprint(ui: Any, fake: FakePrinter) -> None:
+    ui.type_keys("MGT7K3Q9")  # today's booking, checked in: its ticket came out
+    ui.wait_until(lambda: ui.current == "confirm", timeout=60, what="the confirm screen")
+    take_number(ui)
+    number = ui.find("number").text
+    ui.tap("finish")
+    ui.settle()
+    ui.type_keys("MGT7K3Q9")  # lost the ticket: asks for the one reprint
+    ui.wait_until(lambda: ui.current == "error", timeout=60, what="already checked in")
+    ui.settle()
+    fake.fault_after_reads("paper_out", 1)  # ready when asked, out of paper for the reprint
+    ui.tap("reprint")
+    ui.wait_until(lambda: ui.current == "done", timeout=60, what="the reprint's result")
+    ui.settle()
+    assert ui.find("title").text == "Karcis gagal dicetak" and print_again_button(ui) is not None
+    assert ui.book.find_ticket(ui.clock.now().date(), number).reprints == 0  # not used up
+
+    fake.state = "ready"
+    ui.tap("print_again")
+    ui.wait_until(lambda: ui.find("title").text == "Ambil karcis Anda", timeout=60, what="the reprint out")
+    fake.wait_idle()
+    assert fake.complete(number.encode()) == 2 and b"CETAK ULANG" in fake.paper[-1]
+    assert ui.book.find_ticket(ui.clock.now().date(), number).reprints == 1
