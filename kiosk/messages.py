@@ -328,6 +328,11 @@ TEXTS: dict[Reason, tuple[str, str]] = {
 }
 
 
+# ALREADY_CHECKED_IN when the one reprint has been used (``reprint_left=False``): none is offered.
+REPRINT_USED_HINT = N_(
+    "Nomor antrean Anda {number}. Karcis ini sudah pernah dicetak ulang. Tunjukkan nomor ini kepada petugas."
+)
+
 # PRINTER_HOLDS_TICKET by the printer's state: what makes the ticket come out by itself.
 HELD_HINTS = {
     "cover_open": N_(
@@ -385,6 +390,8 @@ def explain(error: KioskError, language: str = "id", today: date | None = None) 
             title, hint = PAST_DAY
     if error.reason == Reason.PRINTER_HOLDS_TICKET:
         hint = HELD_HINTS.get(str(error.params.get("state", "")), hint)
+    if error.reason == Reason.ALREADY_CHECKED_IN and error.params.get("reprint_left") is False:
+        hint = REPRINT_USED_HINT
     params = {key: value for key, value in error.params.items() if key not in ("detail", "path")}
     if "address" in params:
         params["address"] = f"({params['address']})" if params["address"] else ""

@@ -146,3 +146,9 @@ def unreachable(detail: str) -> PrinterStatus:
 LABEL_PRINTER = N_("Printer")
 LABEL_STATUS = N_("Status")
 TEST_PAGE_SENT = N_("Halaman uji terkirim ke {label}.")
+# A technician's own page (test page, feed and cut) that did not come out: the technician's
+# words, never the citizen's "show your number to staff" (issue 17 P4).
+PAGE_NOT_PRINTED = N_(
+    "Printer tidak mencetak ({state}). Periksa dengan kiosk printer status, perbaiki, lalu coba lagi."
+)
+PAGE_MAYBE_PRINTED = N_("Printer tidak menjawab setelah menerima perintah: periksa apakah kertas sudah keluar.")

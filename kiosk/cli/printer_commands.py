@@ -15,7 +15,7 @@ from typing import Any
 from kiosk.cli import EXIT_FAULT, EXIT_OK
 from kiosk.cli.common import add_config, config_of, emit_json, handles_errors
 from kiosk.core import rules
-from kiosk.core.errors import BadInput, Reason
+from kiosk.core.errors import BadInput, Reason, SystemFault
 from kiosk.i18n import translator
 
 
@@ -90,6 +90,8 @@ def test_page(args: argparse.Namespace) -> int:
     printer = _printer(args)
     try:
         printer.test_page()
+    except SystemFault as exc:
+        return _page_failed(exc, args)
     finally:
         printer.close()
     _ = translator(args.lang)
@@ -102,9 +104,25 @@ def feed_and_cut(args: argparse.Namespace) -> int:
     printer = _printer(args)
     try:
         printer.feed_and_cut()
+    except SystemFault as exc:
+        return _page_failed(exc, args)
     finally:
         printer.close()
     return EXIT_OK
+
+
+def _page_failed(fault: SystemFault, args: argparse.Namespace) -> int:
+    """The technician's own page did not come out: say so in their words, not a citizen's."""
+    from printer.status import PAGE_MAYBE_PRINTED, PAGE_NOT_PRINTED
+
+    if fault.reason not in (Reason.PRINTER_FAULT, Reason.PRINTER_HOLDS_TICKET, Reason.PRINTER_MAYBE_PRINTED):
+        raise fault
+    _ = translator(args.lang)
+    if fault.reason == Reason.PRINTER_MAYBE_PRINTED:
+        print(_(PAGE_MAYBE_PRINTED), file=sys.stderr)
+    else:
+        print(_(PAGE_NOT_PRINTED).format(state=fault.params.get("state") or "unknown"), file=sys.stderr)
+    return EXIT_FAULT
 
 
 @handles_errors

@@ -115,7 +115,12 @@ class Kiosk:
         booking = self.find_booking(query, kind)
         if booking.ticket_number is not None:
             if idempotency_key is None:
-                raise Refusal(Reason.ALREADY_CHECKED_IN, number=booking.ticket_number, code=booking.code)
+                raise Refusal(
+                    Reason.ALREADY_CHECKED_IN,
+                    number=booking.ticket_number,
+                    code=booking.code,
+                    reprint_left=self.booking_reprint_left(booking),
+                )
             # A retry of a check-in whose answer got lost: the backend returns the ticket it
             # made for this key, or refuses with the number if the key is not the one it knows.
             try:
@@ -219,7 +224,8 @@ class Kiosk:
         A ticket no paper of which is known to have come out (its print failed before anything
         went to the printer) gets its first paper: not marked "CETAK ULANG", not counted as the
         reprint, as often as it takes. A ticket that came out, or may have (``printed``), gets a
-        marked reprint, counted.
+        marked reprint, counted once its paper is out or may be (a printer fault that put nothing
+        on paper does not use up the citizen's one reprint).
         """
         day = day or self.clock.now().date()
         ticket = self.backend.find_ticket(day, number)
@@ -229,12 +235,41 @@ class Kiosk:
         if not ticket.printed and self.printer is not None:
             log.info("printing %s, whose paper did not come out before", ticket.number)
             return self._print(self._restated(ticket, marked=False))
-        ticket = self.backend.record_reprint(ticket.id, None if technician else CITIZEN_REPRINTS)
-        return self._print(self._restated(ticket))
+        limit = None if technician else CITIZEN_REPRINTS
+        if limit is not None and ticket.reprints >= limit:
+            raise Refusal(Reason.REPRINT_USED, number=ticket.number)
+        result = self._print(self._restated(replace(ticket, reprints=ticket.reprints + 1)))
+        if result.print_problem == Reason.PRINTER_FAULT.value:
+            # Nothing came out: the citizen's one reprint is not used up by the printer's fault.
+            return replace(result, ticket=replace(result.ticket, reprints=ticket.reprints))
+        try:
+            self.backend.record_reprint(ticket.id, limit)  # counted once its paper is (or may be) out
+        except Refusal as exc:  # another kiosk reprinted it at the same moment: this paper is out anyway
+            log.warning("reprint of %s counted elsewhere first: %s", ticket.number, exc.reason.value)
+        return result
 
     def reprint_allowed(self, ticket: Ticket, technician: bool = False) -> bool:
         """Would ``reprint`` print this ticket (for a citizen: the one reprint not used yet)?"""
         return technician or (not ticket.printed and self.printer is not None) or ticket.reprints < CITIZEN_REPRINTS
+
+    @staticmethod
+    def may_print_again(result: IssueResult) -> bool:
+        """May the citizen ask for this ticket again ("Cetak lagi") after it did not come out?
+
+        Not when it came out, nor when the printer holds it (it comes out by itself). A ticket
+        whose paper never came out may always be asked for; a paper that may be out allows the
+        citizen's one reprint, and a failed reprint used it (it is never offered, then refused).
+        """
+        if result.printed or result.print_problem == Reason.PRINTER_HOLDS_TICKET.value:
+            return False
+        return result.ticket.reprinted_at is None or result.ticket.reprints < CITIZEN_REPRINTS
+
+    def booking_reprint_left(self, booking: Booking) -> bool:
+        """May the citizen still have the ticket of this checked-in booking printed again?"""
+        if booking.ticket_number is None:
+            return False
+        ticket = self.backend.find_ticket(booking.day, booking.ticket_number)
+        return ticket is not None and self.reprint_allowed(ticket)
 
     def unprinted_today(self) -> list[Ticket]:
         """Today's tickets no paper of which is known to have come out, for the technician."""

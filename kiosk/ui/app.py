@@ -503,18 +503,22 @@ class KioskApp(App):
     def look_up(self, query: str) -> bool:
         """Find today's booking for a NIK or code; confirm it, or explain why not."""
 
-        def found(booking: Any) -> None:
-            if booking.ticket_number is not None:  # already checked in: its number, and the one reprint
-                self.show_error(Refusal(Reason.ALREADY_CHECKED_IN, number=booking.ticket_number), query=query)
+        def look() -> tuple[Any, bool]:
+            booking = self.kiosk.find_booking(query)
+            return booking, booking.ticket_number is not None and self.kiosk.booking_reprint_left(booking)
+
+        def found(answer: tuple[Any, bool]) -> None:
+            booking, reprint_left = answer
+            if booking.ticket_number is not None:  # already checked in: its number, and the reprint if left
+                refusal = Refusal(Reason.ALREADY_CHECKED_IN, number=booking.ticket_number, reprint_left=reprint_left)
+                self.show_error(refusal, query=query)
                 return
             self.go("confirm", booking=booking, query=query)
 
         def refused(error: KioskError) -> None:
             self.show_error(error, query=query)
 
-        return self.run_task(
-            lambda: self.kiosk.find_booking(query), found, refused, self.tr(N_("Mencari pendaftaran ..."))
-        )
+        return self.run_task(look, found, refused, self.tr(N_("Mencari pendaftaran ...")))
 
 
 def _import_screen(target: str) -> type:

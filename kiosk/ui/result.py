@@ -12,6 +12,7 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
 from kiosk.core.errors import BadInput, KioskError, Reason, SystemFault
 from kiosk.core.model import IssueResult, Ticket
+from kiosk.core.usecases import Kiosk
 from kiosk.i18n import N_
 from kiosk.ticket_text import place_in_line
 from kiosk.ui.home import qr_texture
@@ -21,6 +22,7 @@ load_kv("result")
 log = logging.getLogger(__name__)
 
 DONE_RETURN_S = 20  # the number stays up long enough to note it, then home for the next person
+NO_PRINT_AGAIN_HINT = N_("Nomor Anda tetap tercatat. Tunjukkan nomor ini kepada petugas.")
 UNPRINTED_HINT = N_("Nomor Anda tetap tercatat. Sentuh Cetak lagi, atau tunjukkan nomor ini kepada petugas.")
 QR_REASONS = (Reason.QUOTA_FULL, Reason.SERVICE_NOT_WALK_IN, Reason.BOOKING_WRONG_DAY, Reason.BOOKING_CANCELLED)
 
@@ -88,15 +90,15 @@ class DoneScreen(KioskScreen):
         self.preview = CoreImage(BytesIO(preview), ext="png").texture if preview else None
         self.held_title = self.held_hint = ""
         problem = result.print_problem
+        # Not for a held ticket (it comes out by itself), nor after the one reprint was used.
+        self.can_print_again = Kiosk.may_print_again(result)
         if problem in (Reason.PRINTER_HOLDS_TICKET.value, Reason.PRINTER_MAYBE_PRINTED.value):
             said = SystemFault(Reason(problem), state=result.printer_state or "")
             self.held_title, self.held_hint = self.app.explain(said)
-        elif not result.printed:
-            self.held_hint = tr(
-                N_("Nomor Anda tetap tercatat. Sentuh Cetak lagi, atau tunjukkan nomor ini kepada petugas.")
-            )
-        # A held ticket comes out by itself: a second paper would be a second copy of the number.
-        self.can_print_again = not result.printed and problem != Reason.PRINTER_HOLDS_TICKET.value
+            if problem == Reason.PRINTER_MAYBE_PRINTED.value and not self.can_print_again:
+                self.held_hint = tr(NO_PRINT_AGAIN_HINT)  # no "Cetak lagi" to point to
+        elif not result.printed and self.can_print_again:
+            self.held_hint = tr(UNPRINTED_HINT)
 
     def reset(self) -> None:
         self.number = self.service_text = self.wait_text = self.priority_text = ""
@@ -154,7 +156,10 @@ class ErrorScreen(KioskScreen):
         self._error = error
         self._query = query
         self.title, self.hint = self.app.explain(error)
-        self.can_reprint = error.reason == Reason.ALREADY_CHECKED_IN and bool(query)
+        # The one reprint, only while it is left: never offered and then refused (issue 17 P8).
+        self.can_reprint = (
+            error.reason == Reason.ALREADY_CHECKED_IN and bool(query) and error.params.get("reprint_left") is not False
+        )
         previous = self.manager.current if self.manager else ""
         if retry is None and previous == "entry" and (isinstance(error, BadInput) or error.reason in ENTRY_CORRECTABLE):
             mode = self.app.screen_named("entry").mode

@@ -67,3 +67,27 @@ def test_a_number_the_server_holds_for_this_nik_that_nobody_printed_is_printed_i
         assert refused.value.reason == Reason.ALREADY_HAS_TICKET
     finally:
         printer.close()
+
+
+def test_offline_the_kiosk_prints_its_own_unprinted_ticket_when_the_person_asks_again(
+    make_backend: Callable[..., HttpBackend], hasher: NikHasher, server: ApiServer, fake: FakePrinter
+) -> None:
+    backend = make_backend(server.url, lease=3)
+    printer = PrinterService(NetworkTransport(fake.host, fake.port), backend.config.site, "TM-T20II", 80, 10.0)
+    kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=printer)
+    try:
+        backend.sync()  # the leased blocks
+        server.stop()
+        fake.fault_after_reads("paper_out", 1)  # ready when asked, out of paper for the ticket
+        first = kiosk.issue_walk_in("KTP", NIK_YOUNG)
+        assert (first.printed, first.print_problem) == (False, "printer_fault")
+        fake.state = "ready"
+
+        kiosk.precheck_walk_in("KTP", NIK_YOUNG)  # not "already has a number"
+        again = kiosk.issue_walk_in("KTP", NIK_YOUNG)
+        assert (again.ticket.number, again.ticket.id, again.printed) == (first.ticket.number, first.ticket.id, True)
+        [job] = fake.wait_for_jobs(1)
+        assert first.ticket.number.encode() in job and b"CETAK ULANG" not in job
+        assert [t.number for t in backend.tickets(server.clock.now().date())] == [first.ticket.number]
+    finally:
+        printer.close()

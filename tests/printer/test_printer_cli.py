@@ -223,6 +223,17 @@ def test_printer_test_prints_the_self_test_page(
     assert b"HALAMAN UJI PRINTER" in page and b"Profil: TM-T20II" in page and b"\x1d(k" in page
 
 
+@pytest.mark.parametrize("action", ["test", "cut"])
+def test_a_test_page_or_cut_on_paper_out_tells_the_technician_not_the_citizen(
+    tmp_path: Path, fake: FakePrinter, capsys: pytest.CaptureFixture[str], action: str
+) -> None:
+    fake.state = "paper_out"
+    code, _, err = run(capsys, "printer", action, "--config", network_config(tmp_path, fake))
+    assert code == 4
+    assert "Printer tidak mencetak (paper_out)" in err and "kiosk printer status" in err
+    assert "Tunjukkan nomor" not in err and "Karcis" not in err  # issue 17 P4: no citizen's message
+
+
 def test_an_unknown_printer_profile_is_a_config_error_naming_the_key(
     tmp_path: Path, fake: FakePrinter, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -112,7 +112,8 @@ def test_a_ticket_that_fails_to_print_still_shows_its_number(ui):
     ui.wait_until(lambda: ui.current == "done")
     assert ui.sees("Karcis gagal dicetak")
     assert ui.find("number").text == "A-001"
-    assert ui.sees("Tunjukkan nomor ini kepada petugas")
+    assert ui.sees("tunjukkan nomor ini kepada petugas")
+    assert ui.sees("Cetak lagi")  # no dead end: the person can have it printed (issue 17 P1)
     (ticket,) = ui.tickets()
     assert ticket.number == "A-001" and not ticket.printed
 

@@ -165,3 +165,138 @@ def test_the_technician_sees_the_days_unprinted_tickets_and_prints_them_unmarked
     assert NUMBER in job and b"CETAK ULANG" not in job
     [ticket] = ui.tickets()
     assert (ticket.printed, ticket.reprints) == (True, 0)
+
+
+def test_after_the_one_reprint_is_used_no_reprint_is_offered_or_promised(ui: Any) -> None:
+    """Issue 17 P8: "Cetak ulang karcis" with "boleh ... satu kali" was offered, then refused."""
+    ui.type_keys("MGT7K3Q9")  # today's booking: checked in, its ticket out
+    ui.wait_until(lambda: ui.current == "confirm", timeout=60, what="the confirm screen")
+    take_number(ui)
+    ui.tap("finish")
+    ui.settle()
+
+    ui.type_keys("MGT7K3Q9")  # the person comes back: lost the ticket
+    ui.wait_until(lambda: ui.current == "error", timeout=60, what="already checked in")
+    ui.settle()
+    assert ui.find("reprint").opacity == 1 and "satu kali" in ui.find("hint").text
+    ui.tap("reprint")
+    ui.wait_until(lambda: ui.current == "done", timeout=60, what="the reprint")
+    ui.tap("finish")
+    ui.settle()
+
+    ui.type_keys("MGT7K3Q9")  # and once more: the reprint is used
+    ui.wait_until(lambda: ui.current == "error", timeout=60, what="already checked in")
+    ui.settle()
+    assert ui.find("title").text == "Anda sudah mengambil nomor"
+    assert not ui.sees("Cetak ulang karcis") and ui.find("reprint").disabled
+    hint = ui.find("hint").text
+    assert "satu kali" not in hint and "sudah pernah dicetak ulang" in hint and "kepada petugas" in hint
+
+
+def test_cetak_lagi_is_within_reach_in_portrait_and_every_part_is_on_screen_in_landscape(
+    ui: Any, fake: FakePrinter
+) -> None:
+    from test_reach import REACH_HIGH_MM, REACH_LOW_MM, heights_mm
+
+    paper_out_when_the_ticket_comes(ui, fake)
+    low, high = heights_mm(ui.find("print_again"), ui.window.height, ui.config.ui.mounting)
+    assert REACH_LOW_MM <= low and high <= REACH_HIGH_MM, f"Cetak lagi at {low:.0f}-{high:.0f} mm"
+
+    ui.window.size = (1920, 1080)
+    try:
+        ui.pump(3)
+        for widget in ui.visible_widgets():
+            if widget.height > 0 and getattr(widget, "text", "").strip():
+                x, y = widget.to_window(widget.x, widget.y)
+                inside = x >= -1 and y >= -1 and x + widget.width <= 1921 and y + widget.height <= 1081
+                assert inside, f"{widget.text!r} at {(x, y)} size {widget.size}"
+        assert print_again_button(ui) is not None
+    finally:
+        ui.window.size = (1080, 1920)
+        ui.pump(2)
+
+
+def test_a_ticket_the_server_holds_that_the_person_never_saw_is_printed_on_the_screen_flow(
+    ui: Any, fake: FakePrinter, tmp_path: Path
+) -> None:
+    """Issue 18 item 5 on the screen: an http kiosk whose earlier request was numbered on the
+    server, but whose answer never came, prints that number when the person asks again."""
+    import requests
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
+    from api_support import ApiServer, kiosk_config, token_of
+    from conftest import MONDAY_0800, write_config
+
+    from kiosk.backends.http import HttpBackend
+    from kiosk.core import config as config_mod
+    from kiosk.core.clock import FixedClock
+    from kiosk.core.nik import mask
+
+    folder = tmp_path / "server"
+    folder.mkdir()
+    server_config = config_mod.load(write_config(folder, {'kiosk_id = "MPP-1"': 'kiosk_id = "SERVER"'}))
+    server = ApiServer(server_config, FixedClock(MONDAY_0800), 0)
+    server.start()
+    backend = HttpBackend(kiosk_config(tmp_path / "kiosk", server.url), auto_sync=False, clock=ui.clock)
+    try:
+        ui.kiosk.backend = backend
+        body = {"service_code": "KK", "nik_hash": ui.kiosk.hasher.hash(NIK_YOUNG), "nik_masked": mask(NIK_YOUNG)}
+        headers = {"Authorization": f"Bearer {token_of('MPP-1')}", "Idempotency-Key": "answer-never-came"}
+        answer = requests.post(f"{server.url}/walk-ins", json=body, headers=headers, timeout=30)
+        assert answer.status_code == 201, answer.text  # numbered on the server; the kiosk never heard it
+
+        walk_in_to_confirm(ui)  # not refused with "NIK ini sudah mendapat nomor hari ini"
+        take_number(ui)
+        assert (ui.find("number").text, ui.find("title").text) == ("C-001", "Ambil karcis Anda")
+        [job] = fake.wait_for_jobs(1)
+        assert NUMBER in job and b"CETAK ULANG" not in job
+        [held] = server.api.book("").tickets(ui.clock.now().date())
+        assert (held.number, held.printed) == ("C-001", True)
+    finally:
+        server.stop()
+        backend.close()
+        for api in server.apis:
+            api.close()
+
+
+def test_when_the_one_reprint_may_not_have_come_out_either_cetak_lagi_is_not_offered_again(
+    ui: Any, fake: FakePrinter
+) -> None:
+    walk_in_to_confirm(ui)
+    fake.lose_answer_after_next_job("close")
+    take_number(ui)
+    fake.wait_idle()
+    fake.lose_answer_after_next_job("close")  # and the reprint's answer is lost too
+    ui.tap("print_again")
+    ui.wait_until(lambda: not ui.app.task_running, timeout=60, what="the reprint")
+    ui.settle()
+    assert ui.current == "done" and ui.find("title").text == "Karcis mungkin sudah keluar"
+    assert print_again_button(ui) is None  # the citizen's one reprint is used: not offered, then refused
+    assert not ui.sees("Cetak lagi") and ui.sees("Tunjukkan nomor ini kepada petugas")
+    fake.wait_idle()
+    assert fake.complete(NUMBER) == 2  # the ticket and its one reprint, nothing more
+
+
+def test_a_citizens_reprint_that_did_not_come_out_does_not_use_up_the_one_reprint(ui: Any, fake: FakePrinter) -> None:
+    ui.type_keys("MGT7K3Q9")  # today's booking, checked in: its ticket came out
+    ui.wait_until(lambda: ui.current == "confirm", timeout=60, what="the confirm screen")
+    take_number(ui)
+    number = ui.find("number").text
+    ui.tap("finish")
+    ui.settle()
+    ui.type_keys("MGT7K3Q9")  # lost the ticket: asks for the one reprint
+    ui.wait_until(lambda: ui.current == "error", timeout=60, what="already checked in")
+    ui.settle()
+    fake.fault_after_reads("paper_out", 1)  # ready when asked, out of paper for the reprint
+    ui.tap("reprint")
+    ui.wait_until(lambda: ui.current == "done", timeout=60, what="the reprint's result")
+    ui.settle()
+    assert ui.find("title").text == "Karcis gagal dicetak" and print_again_button(ui) is not None
+    assert ui.book.find_ticket(ui.clock.now().date(), number).reprints == 0  # not used up
+
+    fake.state = "ready"
+    ui.tap("print_again")
+    ui.wait_until(lambda: ui.find("title").text == "Ambil karcis Anda", timeout=60, what="the reprint out")
+    fake.wait_idle()
+    assert fake.complete(number.encode()) == 2 and b"CETAK ULANG" in fake.paper[-1]
+    assert ui.book.find_ticket(ui.clock.now().date(), number).reprints == 1
