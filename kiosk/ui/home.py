@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
 import qrcode
-from kivy.core.image import Image as CoreImage
+from kivy.graphics.texture import Texture
 from kivy.metrics import sp
 from kivy.properties import ObjectProperty, StringProperty
 
@@ -19,12 +18,21 @@ load_kv("home")
 
 
 def qr_texture(text: str) -> Any:
-    """A QR code as a Kivy texture, drawn in memory (nothing written to disk)."""
-    image = qrcode.make(text, border=2, box_size=8).get_image().convert("RGB")
-    buffer = BytesIO()
-    image.save(buffer, format="PNG")
-    buffer.seek(0)
-    texture = CoreImage(buffer, ext="png").texture
+    """A QR code as a Kivy texture: one texel per module, straight from the code's matrix.
+
+    No picture in between: going through a PNG and Kivy's image loader made PIL register every
+    image plugin it has, about a third of the kiosk's extra cold start (docs/benchmarks.md).
+    """
+    code = qrcode.QRCode(border=2)
+    code.add_data(text)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    size = len(matrix)
+    dark, light = b"\x00\x00\x00\xff", b"\xff\xff\xff\xff"
+    # RGBA keeps every row 4-byte aligned, as OpenGL unpacks it; Kivy's rows run bottom-up
+    pixels = b"".join(dark if module else light for row in reversed(matrix) for module in row)
+    texture = Texture.create(size=(size, size), colorfmt="rgba")
+    texture.blit_buffer(pixels, colorfmt="rgba", bufferfmt="ubyte")
     texture.mag_filter = "nearest"  # crisp modules when scaled up
     return texture
 

@@ -113,3 +113,19 @@ def test_english_says_reprint_my_ticket_and_disabled_beside_elderly(ui: UI) -> N
         "Disabled",
         "Pregnant",
     ]
+
+
+def test_the_home_qr_holds_the_booking_sites_code_module_for_module(ui: UI) -> None:
+    import qrcode
+
+    code = qrcode.QRCode(border=2)
+    code.add_data(ui.config.site.booking_website)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    texture = ui.screen.qr
+    assert texture.size == (len(matrix), len(matrix))
+    pixels = texture.pixels  # RGBA, bottom row first
+    size = len(matrix)
+    for y, row in enumerate(reversed(matrix)):
+        for x, dark in enumerate(row):
+            assert pixels[(y * size + x) * 4] == (0 if dark else 255), (x, y)
