@@ -129,3 +129,30 @@ def test_the_home_qr_holds_the_booking_sites_code_module_for_module(ui: UI) -> N
     for y, row in enumerate(reversed(matrix)):
         for x, dark in enumerate(row):
             assert pixels[(y * size + x) * 4] == (0 if dark else 255), (x, y)
+
+
+@pytest.mark.ui_options(config={"daily_quota = 40": "daily_quota = 0"})
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+def test_a_refusal_labels_its_qr_and_puts_what_to_do_next_just_above_the_buttons(ui: UI, size: Any) -> None:
+    ui.window.size = size
+    try:
+        ui.tap("walkin")
+        ui.settle()
+        ui.tap(ui.find("Kartu Keluarga"))  # full: the refusal with the booking site's QR
+        ui.wait_until(lambda: ui.current == "error")
+        ui.pump(3)
+        screen = ui.screen
+        qr, label, hint = screen.ids.qr, screen.ids.qr_label, screen.ids.hint
+        assert qr.opacity == 1 and label.opacity == 1
+        assert "Pindai untuk daftar hari lain" in label.text and "antrian-disdukmagetan.com" in label.text
+        assert label.top <= qr.y + 1 and hint.top <= label.y + 1  # QR, its label, then the hint
+        first_button = screen.ids.retry
+        assert first_button.opacity == 1 and 0 <= hint.y - first_button.top <= 40  # right above it
+        shown = [qr, label, hint, first_button, screen.ids.back]
+        for widget in shown:
+            assert widget.x >= 0 and widget.y >= 0 and widget.right <= size[0] and widget.top <= size[1]
+        texts = [w for w in shown if w is not qr]
+        for a, b in zip(texts, texts[1:], strict=False):
+            assert a.y >= b.top - 1 or b.y >= a.top - 1  # nothing overlaps
+    finally:
+        ui.window.size = (1080, 1920)
