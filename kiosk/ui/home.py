@@ -57,12 +57,13 @@ class LanguageButton(BigButton):
         self.foreground = theme.rgba(theme.ON_SELECTED) if selected else theme.rgba(theme.ON_KEY)
 
 
-def slots_text(tr: Translate, quota: ServiceQuota) -> str:
+def slots_text(tr: Translate, quota: ServiceQuota, language: str = "id") -> str:
+    name = quota.service.name_in(language)
     if not quota.service.walk_in:
-        return tr(N_("{service}: hanya online")).format(service=quota.service.name)
+        return tr(N_("{service}: hanya online")).format(service=name)
     if quota.full:
-        return tr(N_("{service}: penuh")).format(service=quota.service.name)
-    return tr(N_("{service}: sisa {count}")).format(service=quota.service.name, count=quota.remaining)
+        return tr(N_("{service}: penuh")).format(service=name)
+    return tr(N_("{service}: sisa {count}")).format(service=name, count=quota.remaining)
 
 
 class HomeScreen(KioskScreen):
@@ -96,7 +97,7 @@ class HomeScreen(KioskScreen):
         if app.quotas_failed and not app.quotas:
             self.slots = app.tr(N_("Sisa nomor belum bisa dimuat. Anda tetap bisa mencoba."))
             return
-        self.slots = "\n".join(slots_text(app.tr, q) for q in app.quotas)
+        self.slots = "\n".join(slots_text(app.tr, q, app.language) for q in app.quotas)
 
     def technician(self) -> None:
         self.app.go("pin")

@@ -156,3 +156,45 @@ def test_a_refusal_labels_its_qr_and_puts_what_to_do_next_just_above_the_buttons
             assert a.y >= b.top - 1 or b.y >= a.top - 1  # nothing overlaps
     finally:
         ui.window.size = (1080, 1920)
+
+
+FAMILY_CARD_IN_ENGLISH = {
+    'name = "Kartu Keluarga"\n': (
+        'name = "Kartu Keluarga"\nname_en = "Family Card"\nname_jv = "Kartu Kulawarga"\n'
+        'documents_en = ["Old Family Card", "Cover letter from the RT/RW"]\n'
+    )
+}
+
+
+@pytest.mark.ui_options(config=FAMILY_CARD_IN_ENGLISH)
+def test_a_service_is_named_and_its_documents_spoken_in_the_persons_language(ui: UI) -> None:
+    from kiosk.i18n import translator
+    from kiosk.ui.voice import prompt_of
+
+    ui.tap("English")
+    assert ui.sees("Family Card: 40 left")
+    ui.tap("walkin")
+    ui.settle()
+    ui.tap(ui.find("Family Card"))
+    ui.press_digits(NIK_YOUNG)
+    ui.tap("next")
+    ui.wait_until(lambda: ui.current == "confirm")
+    assert ui.sees("Family Card") and not ui.sees("Kartu Keluarga")
+    ui.tap("confirm")
+    ui.wait_until(lambda: ui.current == "done")
+    assert ui.find("service").text == "Family Card"
+    said = prompt_of(ui.screen, translator("en"))
+    assert "Old Family Card, Cover letter from the RT/RW" in said
+    ui.app.go_home()
+    ui.tap("Basa Jawa")  # a name in Javanese, no documents in Javanese: the Indonesian ones
+    assert ui.sees("Kartu Kulawarga")
+
+
+def test_a_service_name_in_an_unknown_language_is_reported_by_its_key(tmp_path: Any) -> None:
+    from conftest import write_config
+
+    from kiosk.core import config as config_mod
+
+    path = write_config(tmp_path, {'name = "Kartu Keluarga"\n': 'name = "Kartu Keluarga"\nname_fr = "Livret"\n'})
+    with pytest.raises(config_mod.ConfigError, match=r"services\[\d\]\.name_fr"):
+        config_mod.load(path)
