@@ -45,7 +45,7 @@ from kiosk.ui.idle import PROMPT as IDLE_PROMPT
 from kiosk.ui.idle import TICK_S as IDLE_TICK_S
 from kiosk.ui.idle import TONE_PATH, IdleRule, IdleTimer, warning_length
 from kiosk.ui.lang import Lang
-from kiosk.ui.nonvisual import KEY_TONE_PATH, KeypadControl
+from kiosk.ui.nonvisual import KEY_TONE_PATH, KEYPAD_IDLE_PROMPT, KeypadControl
 from kiosk.ui.scanner import ScannerInput
 from kiosk.ui.tasks import CrashGuard, SidePoll, TaskRunner
 
@@ -447,7 +447,8 @@ class KioskApp(App):
     def _idle_warning_started(self) -> None:
         log.info("idle on %s: asking whether the person is still there", self.manager.current)
         self.play_tone()
-        self.speak(self.tr(IDLE_PROMPT))
+        keypad_in_use = self.keypad is not None and self.keypad.active
+        self.speak(self.tr(KEYPAD_IDLE_PROMPT if keypad_in_use else IDLE_PROMPT))
 
     def _idle_timeout(self) -> None:
         log.info("idle on %s: back home", self.manager.current)

@@ -93,6 +93,8 @@ AT_START = N_("Anda sudah di halaman awal.")
 CANCELLED = N_("Dibatalkan.")
 VOLUME = N_("Suara {percent} persen.")
 WAIT = N_("Mohon tunggu.")
+# the idle warning, for a keypad user
+KEYPAD_IDLE_PROMPT = N_("Masih di sini? Tekan tombol apa saja untuk melanjutkan.")
 
 KEY_TONE_S = 0.07
 KEY_TONE_PATH = ASSETS / "sounds" / "key-tone.wav"

@@ -371,3 +371,16 @@ def test_the_keypad_walks_reach_the_sound_device(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "3 passed" in done.stdout, done.stdout[-2000:]
     assert device.stat().st_size > 0
+
+
+def test_the_idle_warning_tells_a_keypad_user_to_press_a_key_and_a_key_keeps_the_session(ui: UI) -> None:
+    ear = Ear(ui)
+    press(ui, "5", "2")
+    ui.wait_until(lambda: ui.current == "walkin" and not ui.app.busy, TIMEOUT, "the services")
+    press(ui, "1", "3520")
+    ear.skip()
+    ui.monotonic.travel(ui.config.ui.idle_timeout_s - 5)  # into the warning
+    ui.wait_until(lambda: ui.app.idle_left, TIMEOUT, "the idle warning")
+    ear.hears("Tekan tombol apa saja")
+    press(ui, "*")  # any key: still here
+    assert not ui.app.idle_left and ui.current == "walkin" and ui.screen.ids.pad.text == "3520"
