@@ -400,8 +400,8 @@ class KeypadControl:
     def echo(self, pad: Any, value: str) -> None:
         """What a key typed, said back (also for taps on the screen's keys while listening)."""
         app = self.app
-        if not (self.active or app.listening):
-            return
+        if not (self.active or app.listening) or app.manager.current in QUIET_SCREENS:
+            return  # the technician's PIN is never echoed, not even as a count
         tr = app.tr
         if value == "CLR":
             self.say(tr(ALL_DELETED))

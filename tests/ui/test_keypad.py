@@ -384,3 +384,17 @@ def test_the_idle_warning_tells_a_keypad_user_to_press_a_key_and_a_key_keeps_the
     ear.hears("Tekan tombol apa saja")
     press(ui, "*")  # any key: still here
     assert not ui.app.idle_left and ui.current == "walkin" and ui.screen.ids.pad.text == "3520"
+
+
+def test_the_technician_pin_is_never_echoed_even_during_a_spoken_session(ui: UI) -> None:
+    ear = Ear(ui)
+    tones: list[int] = []
+    ui.app.keypad.play_tone = lambda: tones.append(1)
+    press(ui, "5")  # a spoken session, then "Kembali" to the start keeps it
+    ear.hears("Mode suara aktif")
+    ui.app.go("pin")
+    ui.pump(2)
+    ear.skip()
+    ui.press_digits("2468")
+    ui.pump(5)
+    assert tones == [] and ear.said() == []
