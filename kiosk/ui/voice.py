@@ -350,7 +350,13 @@ def attach(app: Any, root: Any) -> Speaker:
         watch(manager.current_screen)
         Clock.schedule_once(speak_if_wanted, 0)
 
+    def busy_changed(_app: Any, busy: bool) -> None:
+        # "Mencari pendaftaran ...": a listener is told the kiosk is working, not left in silence
+        if busy and wanted() and manager.current not in SILENT_SCREENS and app.busy_text:
+            speaker.say(app.busy_text, app.language)
+
     manager.bind(current=screen_changed)
+    app.bind(busy=busy_changed)
     app.bind(language=lambda *_args: Clock.schedule_once(speak_if_wanted, 0))
     if button is not None:
         button.shown = speaker.enabled and manager.current not in SILENT_SCREENS

@@ -398,3 +398,38 @@ def test_the_technician_pin_is_never_echoed_even_during_a_spoken_session(ui: UI)
     ui.press_digits("2468")
     ui.pump(5)
     assert tones == [] and ear.said() == []
+
+
+class SlowBackend:
+    """The day book behind a slow network: a booking lookup waits until the test lets it go."""
+
+    def __init__(self, book: Any) -> None:
+        import threading
+
+        self.book = book
+        self.gate = threading.Event()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.book, name)
+
+    def find_bookings_by_nik(self, nik_hash: str) -> Any:
+        self.gate.wait(TIMEOUT * 2)
+        return self.book.find_bookings_by_nik(nik_hash)
+
+    def release(self) -> None:
+        self.gate.set()
+
+
+@pytest.mark.ui_options(backend=SlowBackend)
+def test_while_the_kiosk_works_a_listener_hears_what_it_is_doing(ui: UI) -> None:
+    ear = Ear(ui)
+    press(ui, "5", "1")
+    ear.hears("Ketik 16 angka NIK Anda")
+    press(ui, NIK_MAN_1945, "enter")
+    assert ui.app.busy
+    ear.hears("Mencari pendaftaran")  # not silence while the backend takes its time
+    press(ui, "1")
+    ear.hears("Mencari pendaftaran")  # a key while busy: what it is still doing
+    ui.kiosk.backend.release()
+    ui.wait_until(lambda: ui.current == "confirm", TIMEOUT, "the booking")
+    ear.hears("Pendaftaran Anda untuk Perekaman KTP-el ditemukan")
