@@ -198,3 +198,19 @@ def test_a_service_name_in_an_unknown_language_is_reported_by_its_key(tmp_path: 
     path = write_config(tmp_path, {'name = "Kartu Keluarga"\n': 'name = "Kartu Keluarga"\nname_fr = "Livret"\n'})
     with pytest.raises(config_mod.ConfigError, match=r"services\[\d\]\.name_fr"):
         config_mod.load(path)
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+def test_a_mistyped_nik_is_explained_between_the_digits_and_the_keys(ui: UI, size: Any) -> None:
+    ui.window.size = size
+    try:
+        ui.tap("booked")
+        ui.press_digits("3520019999990001")  # no such birth date
+        ui.pump(2)
+        screen = ui.screen
+        note, display, pad = screen.ids.note, screen.ids.display, screen.ids.pad
+        assert note.text and note.bold
+        assert display.y >= note.top - 1 and note.y >= pad.top - 1  # digits, what is wrong, keys
+        assert note.y >= 0 and note.top <= size[1]
+    finally:
+        ui.window.size = (1080, 1920)
