@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from kiosk.backends import secret
 from kiosk.backends.daybook import DayBook
@@ -33,6 +36,35 @@ def build_printer(config: Config) -> TicketPrinter:
     from printer.service import build_ticket_printer  # imports python-escpos: only when a printer is wanted
 
     return build_ticket_printer(config)
+
+
+class LazyPrinter:
+    """The configured printer, built on its first use instead of before the window opens.
+
+    Building it imports python-escpos (about 0.1 s, a third of the kiosk's cold start beyond a
+    bare Kivy app). ``kiosk run`` asks for printer status first on the status thread, after
+    the first frame, so that is where the import happens. A build that fails (a wrong
+    profile, an unreadable logo) fails that call and is tried again on the next one: the
+    home screen says the printer has a problem and the log names the key.
+    """
+
+    def __init__(self, build: Callable[[], TicketPrinter]) -> None:
+        self._build = build
+        self._lock = threading.Lock()
+        self._printer: TicketPrinter | None = None
+
+    @property
+    def built(self) -> bool:
+        return self._printer is not None
+
+    def _get(self) -> TicketPrinter:
+        with self._lock:
+            if self._printer is None:
+                self._printer = self._build()
+            return self._printer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._get(), name)
 
 
 def site_key(config: Config, store: object | None = None) -> bytes:
@@ -78,13 +110,18 @@ def build_kiosk(
     printer: TicketPrinter | None = None,
     backend: BookingBackend | None = None,
     with_printer: bool = True,
+    lazy_printer: bool = False,
 ) -> Kiosk:
+    """The use cases over the configured parts; ``lazy_printer``: build the printer on first use
+    (``kiosk run``: not before the first frame)."""
     backend = backend or build_backend(config)
     hasher = build_hasher(config, backend)
+    if printer is None and with_printer:
+        printer = LazyPrinter(lambda: build_printer(config)) if lazy_printer else build_printer(config)
     return Kiosk(
         config=config,
         backend=backend,
         hasher=hasher,
         clock=clock or SystemClock(),
-        printer=printer if printer is not None else (build_printer(config) if with_printer else None),
+        printer=printer,
     )

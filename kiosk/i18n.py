@@ -14,8 +14,6 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-from babel.messages.pofile import read_po
-
 log = logging.getLogger(__name__)
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -33,6 +31,8 @@ def catalogue(language: str) -> dict[str, str]:
     """msgid → translated text for ``language``; empty for Indonesian (the source)."""
     if language == DEFAULT_LANGUAGE:
         return {}
+    from babel.messages.pofile import read_po  # only for a translated language: not on the cold start
+
     table: dict[str, str] = {}
     for path in sorted((TRANSLATIONS / language / "LC_MESSAGES").glob("*.po")):
         with path.open("rb") as handle:

@@ -112,7 +112,7 @@ def start(config: Config, fullscreen: bool, size: str | None) -> int:
         from kiosk.bootstrap import build_kiosk
         from kiosk.ui.app import KioskApp  # opens the window: SDL is initialised from here on
 
-        app = KioskApp(build_kiosk(config), config)
+        app = KioskApp(build_kiosk(config, lazy_printer=True), config)
         received = stop_on_signals(app)
         app.run()
     finally:

@@ -414,6 +414,16 @@ def parse(data: dict[str, Any], base: Path) -> Config:
                 documents=service_r.strings("documents"),
                 walk_in=service_r.flag("walk_in", True),
                 minutes_per_person=service_r.integer("minutes_per_person", 6, minimum=1, maximum=240),
+                local_names=tuple(
+                    (language, name)
+                    for language in LANGUAGES[1:]
+                    if (name := service_r.text(f"name_{language}", "").strip())
+                ),
+                local_documents=tuple(
+                    (language, documents)
+                    for language in LANGUAGES[1:]
+                    if (documents := service_r.strings(f"documents_{language}"))
+                ),
             )
         )
         service_r.finish()

@@ -34,6 +34,18 @@ class Service:
     documents: tuple[str, ...] = ()
     walk_in: bool = True
     minutes_per_person: int = 6
+    # The name and documents in other languages (config ``name_en``, ``documents_jv`` ...), as
+    # (language, text) pairs: a frozen dataclass keeps no dict. Without one: the Indonesian.
+    local_names: tuple[tuple[str, str], ...] = ()
+    local_documents: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def name_in(self, language: str) -> str:
+        """The service's name for a person reading ``language``."""
+        return dict(self.local_names).get(language, self.name)
+
+    def documents_in(self, language: str) -> tuple[str, ...]:
+        """The documents to bring, for a person reading ``language``."""
+        return dict(self.local_documents).get(language, self.documents)
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ from kiosk.ui.idle import PROMPT as IDLE_PROMPT
 from kiosk.ui.idle import TICK_S as IDLE_TICK_S
 from kiosk.ui.idle import TONE_PATH, IdleRule, IdleTimer, warning_length
 from kiosk.ui.lang import Lang
-from kiosk.ui.nonvisual import KEY_TONE_PATH, KeypadControl
+from kiosk.ui.nonvisual import KEY_TONE_PATH, KEYPAD_IDLE_PROMPT, KeypadControl
 from kiosk.ui.scanner import ScannerInput
 from kiosk.ui.tasks import CrashGuard, SidePoll, TaskRunner
 
@@ -125,6 +125,8 @@ class KioskApp(App):
         self.keypad: KeypadControl | None = None  # the USB numeric keypad (kiosk.ui.nonvisual); built with the window
         self._key_tone: Any = None
         self._last_touch_screen: Any = None
+        self._status_held = False  # True from on_start until the first frame is drawn
+        self._warmed_up = False
 
     # -- Kivy life cycle ------------------------------------------------------------------
 
@@ -164,8 +166,11 @@ class KioskApp(App):
             Clock.schedule_interval(lambda _dt: self.refresh_status(), STATUS_POLL_S),
         ]
         self._clock_tick(0)
+        # The first status poll waits for the first frame: it builds the printer (python-escpos)
+        # on its thread, and a thread importing competes with the UI thread for the GIL.
+        self._status_held = True
         self.go_home()
-        self.refresh_status()
+        Clock.schedule_once(self._after_first_frame, -1)  # -1: in the first frame, before it is drawn
 
     def _first_frame_drawn(self, *_args: Any) -> None:
         """The home screen is on the glass: tell systemd READY=1 and start the watchdog pings."""
@@ -359,14 +364,38 @@ class KioskApp(App):
     @property
     def _polling(self) -> bool:
         """A status poll is asked or on its way (the test harness and screenshots wait for it)."""
-        return self.status_poll.in_flight
+        return self._status_held or self.status_poll.in_flight
+
+    def _warm_up(self) -> None:
+        """What the cold start left out, loaded on the status thread before anyone taps: the other
+        languages' catalogues (a language button) and PIL's image plugins (the ticket picture)."""
+        self._warmed_up = True
+        try:
+            for language in i18n.LANGUAGES:
+                i18n.catalogue(language)
+            from PIL import Image
+
+            Image.init()
+        except Exception:  # noqa: BLE001 - only a head start: the same work happens again when needed
+            log.exception("warming up failed")
+
+    def _after_first_frame(self, _dt: float) -> None:
+        def release(_dt: float) -> None:  # the next tick: the first frame is on the screen
+            self._status_held = False
+            self.refresh_status()
+
+        Clock.schedule_once(release, 0)
 
     def refresh_status(self) -> None:
         """Ask for printer readiness and slots left on a side thread; the UI shows the answer."""
+        if self._status_held:
+            return  # asked once the first frame is drawn
         self.status_poll.ask()
 
     def _poll_status(self) -> tuple[Any, KioskError | None, list[Any] | None]:
         """On the side thread: the printer's readiness (or why not) and today's quotas (or None)."""
+        if not self._warmed_up:
+            self._warm_up()
         kiosk = self.kiosk
         problem: KioskError | None = None
         quotas: list[Any] | None = None
@@ -428,7 +457,8 @@ class KioskApp(App):
     def _idle_warning_started(self) -> None:
         log.info("idle on %s: asking whether the person is still there", self.manager.current)
         self.play_tone()
-        self.speak(self.tr(IDLE_PROMPT))
+        keypad_in_use = self.keypad is not None and self.keypad.active
+        self.speak(self.tr(KEYPAD_IDLE_PROMPT if keypad_in_use else IDLE_PROMPT))
 
     def _idle_timeout(self) -> None:
         log.info("idle on %s: back home", self.manager.current)

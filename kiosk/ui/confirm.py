@@ -59,7 +59,7 @@ class ConfirmScreen(KioskScreen):
             self.person = mask_name(booking.name)
             self.nik_shown = booking.nik_masked
             configured = self.app.config.service(booking.service_code)
-            self.service_text = configured.name if configured else booking.service_code
+            self.service_text = configured.name_in(self.app.language) if configured else booking.service_code
             self.detail = tr(N_("Jadwal pukul {slot} · kode {code}")).format(
                 slot=booking.slot.strftime("%H:%M"), code=booking.code
             )
@@ -70,7 +70,7 @@ class ConfirmScreen(KioskScreen):
             self._priority = priority
             self.person = ""
             self.nik_shown = nik_rules.mask(nik)
-            self.service_text = service.name
+            self.service_text = service.name_in(self.app.language)
             self.detail = tr(PRIORITY_NAMES[priority]) if priority else tr(N_("Antrean biasa"))
 
     def reset(self) -> None:

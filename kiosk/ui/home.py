@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
 import qrcode
-from kivy.core.image import Image as CoreImage
+from kivy.graphics.texture import Texture
 from kivy.metrics import sp
 from kivy.properties import ObjectProperty, StringProperty
 
@@ -19,12 +18,21 @@ load_kv("home")
 
 
 def qr_texture(text: str) -> Any:
-    """A QR code as a Kivy texture, drawn in memory (nothing written to disk)."""
-    image = qrcode.make(text, border=2, box_size=8).get_image().convert("RGB")
-    buffer = BytesIO()
-    image.save(buffer, format="PNG")
-    buffer.seek(0)
-    texture = CoreImage(buffer, ext="png").texture
+    """A QR code as a Kivy texture: one texel per module, straight from the code's matrix.
+
+    No picture in between: going through a PNG and Kivy's image loader made PIL register every
+    image plugin it has, about a third of the kiosk's extra cold start (docs/benchmarks.md).
+    """
+    code = qrcode.QRCode(border=2)
+    code.add_data(text)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    size = len(matrix)
+    dark, light = b"\x00\x00\x00\xff", b"\xff\xff\xff\xff"
+    # RGBA keeps every row 4-byte aligned, as OpenGL unpacks it; Kivy's rows run bottom-up
+    pixels = b"".join(dark if module else light for row in reversed(matrix) for module in row)
+    texture = Texture.create(size=(size, size), colorfmt="rgba")
+    texture.blit_buffer(pixels, colorfmt="rgba", bufferfmt="ubyte")
     texture.mag_filter = "nearest"  # crisp modules when scaled up
     return texture
 
@@ -49,12 +57,13 @@ class LanguageButton(BigButton):
         self.foreground = theme.rgba(theme.ON_SELECTED) if selected else theme.rgba(theme.ON_KEY)
 
 
-def slots_text(tr: Translate, quota: ServiceQuota) -> str:
+def slots_text(tr: Translate, quota: ServiceQuota, language: str = "id") -> str:
+    name = quota.service.name_in(language)
     if not quota.service.walk_in:
-        return tr(N_("{service}: hanya online")).format(service=quota.service.name)
+        return tr(N_("{service}: hanya online")).format(service=name)
     if quota.full:
-        return tr(N_("{service}: penuh")).format(service=quota.service.name)
-    return tr(N_("{service}: sisa {count}")).format(service=quota.service.name, count=quota.remaining)
+        return tr(N_("{service}: penuh")).format(service=name)
+    return tr(N_("{service}: sisa {count}")).format(service=name, count=quota.remaining)
 
 
 class HomeScreen(KioskScreen):
@@ -88,7 +97,7 @@ class HomeScreen(KioskScreen):
         if app.quotas_failed and not app.quotas:
             self.slots = app.tr(N_("Sisa nomor belum bisa dimuat. Anda tetap bisa mencoba."))
             return
-        self.slots = "\n".join(slots_text(app.tr, q) for q in app.quotas)
+        self.slots = "\n".join(slots_text(app.tr, q, app.language) for q in app.quotas)
 
     def technician(self) -> None:
         self.app.go("pin")

@@ -93,6 +93,8 @@ AT_START = N_("Anda sudah di halaman awal.")
 CANCELLED = N_("Dibatalkan.")
 VOLUME = N_("Suara {percent} persen.")
 WAIT = N_("Mohon tunggu.")
+# the idle warning, for a keypad user
+KEYPAD_IDLE_PROMPT = N_("Masih di sini? Tekan tombol apa saja untuk melanjutkan.")
 
 KEY_TONE_S = 0.07
 KEY_TONE_PATH = ASSETS / "sounds" / "key-tone.wav"
@@ -398,8 +400,8 @@ class KeypadControl:
     def echo(self, pad: Any, value: str) -> None:
         """What a key typed, said back (also for taps on the screen's keys while listening)."""
         app = self.app
-        if not (self.active or app.listening):
-            return
+        if not (self.active or app.listening) or app.manager.current in QUIET_SCREENS:
+            return  # the technician's PIN is never echoed, not even as a count
         tr = app.tr
         if value == "CLR":
             self.say(tr(ALL_DELETED))

@@ -83,7 +83,8 @@ class DoneScreen(KioskScreen):
         ticket = result.ticket
         self._ticket = ticket
         self.number = ticket.number
-        self.service_text = ticket.service_name
+        configured = self.app.config.service(ticket.service_code)  # its name in this person's language
+        self.service_text = configured.name_in(self.app.language) if configured else ticket.service_name
         self.printed = result.printed
         self.wait_text = place_in_line(ticket, tr)  # the same words as on the ticket
         self.priority_text = tr(N_("Antrean prioritas")) if ticket.priority else ""

@@ -237,11 +237,13 @@ def prompt_of(screen: Any, tr: Callable[[str], str]) -> str:
 
 def documents_prompt(screen: Any, tr: Callable[[str], str]) -> str:
     """The documents to bring for the service on the done screen, as printed on the ticket."""
-    config = getattr(getattr(screen, "app", None), "config", None)
-    service = next((s for s in getattr(config, "services", ()) if s.name == screen.service_text), None)
-    if service is None or not service.documents:
+    app = getattr(screen, "app", None)
+    language = getattr(app, "language", "id")
+    services = getattr(getattr(app, "config", None), "services", ())
+    service = next((s for s in services if screen.service_text in (s.name, s.name_in(language))), None)
+    if service is None or not service.documents_in(language):
         return ""
-    return tr(DOCUMENTS_TO_BRING).format(documents=", ".join(service.documents))
+    return tr(DOCUMENTS_TO_BRING).format(documents=", ".join(service.documents_in(language)))
 
 
 class ListenButton(BigButton):
@@ -348,7 +350,13 @@ def attach(app: Any, root: Any) -> Speaker:
         watch(manager.current_screen)
         Clock.schedule_once(speak_if_wanted, 0)
 
+    def busy_changed(_app: Any, busy: bool) -> None:
+        # "Mencari pendaftaran ...": a listener is told the kiosk is working, not left in silence
+        if busy and wanted() and manager.current not in SILENT_SCREENS and app.busy_text:
+            speaker.say(app.busy_text, app.language)
+
     manager.bind(current=screen_changed)
+    app.bind(busy=busy_changed)
     app.bind(language=lambda *_args: Clock.schedule_once(speak_if_wanted, 0))
     if button is not None:
         button.shown = speaker.enabled and manager.current not in SILENT_SCREENS

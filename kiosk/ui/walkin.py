@@ -127,7 +127,8 @@ class WalkInScreen(KioskScreen):
         service = tile.quota.service
         if tile.quota.full:
             website = self.app.config.site.booking_website
-            full = Refusal(Reason.QUOTA_FULL, service=service.name, website=website.split("://")[-1])
+            name = service.name_in(self.app.language)
+            full = Refusal(Reason.QUOTA_FULL, service=name, website=website.split("://")[-1])
             self.app.show_error(full, retry=(*TO_SERVICES, N_("Pilih layanan lain")))
             return
         self.chosen = service

@@ -113,3 +113,104 @@ def test_english_says_reprint_my_ticket_and_disabled_beside_elderly(ui: UI) -> N
         "Disabled",
         "Pregnant",
     ]
+
+
+def test_the_home_qr_holds_the_booking_sites_code_module_for_module(ui: UI) -> None:
+    import qrcode
+
+    code = qrcode.QRCode(border=2)
+    code.add_data(ui.config.site.booking_website)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    texture = ui.screen.qr
+    assert texture.size == (len(matrix), len(matrix))
+    pixels = texture.pixels  # RGBA, bottom row first
+    size = len(matrix)
+    for y, row in enumerate(reversed(matrix)):
+        for x, dark in enumerate(row):
+            assert pixels[(y * size + x) * 4] == (0 if dark else 255), (x, y)
+
+
+@pytest.mark.ui_options(config={"daily_quota = 40": "daily_quota = 0"})
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+def test_a_refusal_labels_its_qr_and_puts_what_to_do_next_just_above_the_buttons(ui: UI, size: Any) -> None:
+    ui.window.size = size
+    try:
+        ui.tap("walkin")
+        ui.settle()
+        ui.tap(ui.find("Kartu Keluarga"))  # full: the refusal with the booking site's QR
+        ui.wait_until(lambda: ui.current == "error")
+        ui.pump(3)
+        screen = ui.screen
+        qr, label, hint = screen.ids.qr, screen.ids.qr_label, screen.ids.hint
+        assert qr.opacity == 1 and label.opacity == 1
+        assert "Pindai untuk daftar hari lain" in label.text and "antrian-disdukmagetan.com" in label.text
+        assert label.top <= qr.y + 1 and hint.top <= label.y + 1  # QR, its label, then the hint
+        first_button = screen.ids.retry
+        assert first_button.opacity == 1 and 0 <= hint.y - first_button.top <= 40  # right above it
+        shown = [qr, label, hint, first_button, screen.ids.back]
+        for widget in shown:
+            assert widget.x >= 0 and widget.y >= 0 and widget.right <= size[0] and widget.top <= size[1]
+        texts = [w for w in shown if w is not qr]
+        for a, b in zip(texts, texts[1:], strict=False):
+            assert a.y >= b.top - 1 or b.y >= a.top - 1  # nothing overlaps
+    finally:
+        ui.window.size = (1080, 1920)
+
+
+FAMILY_CARD_IN_ENGLISH = {
+    'name = "Kartu Keluarga"\n': (
+        'name = "Kartu Keluarga"\nname_en = "Family Card"\nname_jv = "Kartu Kulawarga"\n'
+        'documents_en = ["Old Family Card", "Cover letter from the RT/RW"]\n'
+    )
+}
+
+
+@pytest.mark.ui_options(config=FAMILY_CARD_IN_ENGLISH)
+def test_a_service_is_named_and_its_documents_spoken_in_the_persons_language(ui: UI) -> None:
+    from kiosk.i18n import translator
+    from kiosk.ui.voice import prompt_of
+
+    ui.tap("English")
+    assert ui.sees("Family Card: 40 left")
+    ui.tap("walkin")
+    ui.settle()
+    ui.tap(ui.find("Family Card"))
+    ui.press_digits(NIK_YOUNG)
+    ui.tap("next")
+    ui.wait_until(lambda: ui.current == "confirm")
+    assert ui.sees("Family Card") and not ui.sees("Kartu Keluarga")
+    ui.tap("confirm")
+    ui.wait_until(lambda: ui.current == "done")
+    assert ui.find("service").text == "Family Card"
+    said = prompt_of(ui.screen, translator("en"))
+    assert "Old Family Card, Cover letter from the RT/RW" in said
+    ui.app.go_home()
+    ui.tap("Basa Jawa")  # a name in Javanese, no documents in Javanese: the Indonesian ones
+    assert ui.sees("Kartu Kulawarga")
+
+
+def test_a_service_name_in_an_unknown_language_is_reported_by_its_key(tmp_path: Any) -> None:
+    from conftest import write_config
+
+    from kiosk.core import config as config_mod
+
+    path = write_config(tmp_path, {'name = "Kartu Keluarga"\n': 'name = "Kartu Keluarga"\nname_fr = "Livret"\n'})
+    with pytest.raises(config_mod.ConfigError, match=r"services\[\d\]\.name_fr"):
+        config_mod.load(path)
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+def test_a_mistyped_nik_is_explained_between_the_digits_and_the_keys(ui: UI, size: Any) -> None:
+    ui.window.size = size
+    try:
+        ui.tap("booked")
+        ui.press_digits("3520019999990001")  # no such birth date
+        ui.pump(2)
+        screen = ui.screen
+        note, display, pad = screen.ids.note, screen.ids.display, screen.ids.pad
+        assert note.text and note.bold
+        assert display.y >= note.top - 1 and note.y >= pad.top - 1  # digits, what is wrong, keys
+        assert note.y >= 0 and note.top <= size[1]
+    finally:
+        ui.window.size = (1080, 1920)

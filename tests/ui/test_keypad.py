@@ -371,3 +371,65 @@ def test_the_keypad_walks_reach_the_sound_device(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "3 passed" in done.stdout, done.stdout[-2000:]
     assert device.stat().st_size > 0
+
+
+def test_the_idle_warning_tells_a_keypad_user_to_press_a_key_and_a_key_keeps_the_session(ui: UI) -> None:
+    ear = Ear(ui)
+    press(ui, "5", "2")
+    ui.wait_until(lambda: ui.current == "walkin" and not ui.app.busy, TIMEOUT, "the services")
+    press(ui, "1", "3520")
+    ear.skip()
+    ui.monotonic.travel(ui.config.ui.idle_timeout_s - 5)  # into the warning
+    ui.wait_until(lambda: ui.app.idle_left, TIMEOUT, "the idle warning")
+    ear.hears("Tekan tombol apa saja")
+    press(ui, "*")  # any key: still here
+    assert not ui.app.idle_left and ui.current == "walkin" and ui.screen.ids.pad.text == "3520"
+
+
+def test_the_technician_pin_is_never_echoed_even_during_a_spoken_session(ui: UI) -> None:
+    ear = Ear(ui)
+    tones: list[int] = []
+    ui.app.keypad.play_tone = lambda: tones.append(1)
+    press(ui, "5")  # a spoken session, then "Kembali" to the start keeps it
+    ear.hears("Mode suara aktif")
+    ui.app.go("pin")
+    ui.pump(2)
+    ear.skip()
+    ui.press_digits("2468")
+    ui.pump(5)
+    assert tones == [] and ear.said() == []
+
+
+class SlowBackend:
+    """The day book behind a slow network: a booking lookup waits until the test lets it go."""
+
+    def __init__(self, book: Any) -> None:
+        import threading
+
+        self.book = book
+        self.gate = threading.Event()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.book, name)
+
+    def find_bookings_by_nik(self, nik_hash: str) -> Any:
+        self.gate.wait(TIMEOUT * 2)
+        return self.book.find_bookings_by_nik(nik_hash)
+
+    def release(self) -> None:
+        self.gate.set()
+
+
+@pytest.mark.ui_options(backend=SlowBackend)
+def test_while_the_kiosk_works_a_listener_hears_what_it_is_doing(ui: UI) -> None:
+    ear = Ear(ui)
+    press(ui, "5", "1")
+    ear.hears("Ketik 16 angka NIK Anda")
+    press(ui, NIK_MAN_1945, "enter")
+    assert ui.app.busy
+    ear.hears("Mencari pendaftaran")  # not silence while the backend takes its time
+    press(ui, "1")
+    ear.hears("Mencari pendaftaran")  # a key while busy: what it is still doing
+    ui.kiosk.backend.release()
+    ui.wait_until(lambda: ui.current == "confirm", TIMEOUT, "the booking")
+    ear.hears("Pendaftaran Anda untuk Perekaman KTP-el ditemukan")
