@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # libmtdev1: Kivy's input provider; xvfb/xauth: a virtual screen; systemd: systemd-analyze verify;
 # fonts-dejavu-core: the ticket preview font; gettext: msgfmt for translators; libusb-1.0-0: USB printers (pyusb);
 # espeak-ng: offline speech (prompts, hall announcements); sox: measuring WAVs; chromium(-driver): web page tests.
-APT_PACKAGES=(libmtdev1 xvfb xauth systemd fonts-dejavu-core libgl1-mesa-dri libegl1 gettext libusb-1.0-0 espeak-ng sox chromium chromium-driver)
+APT_PACKAGES=(libmtdev1 xvfb xauth systemd fonts-dejavu-core libgl1-mesa-dri libegl1 gettext libusb-1.0-0 espeak-ng sox chromium chromium-driver libfuse2 fuse)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

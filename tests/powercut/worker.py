@@ -1,0 +1,56 @@
+"""A kiosk in its own process on the power-cut file system: walk-ins in a loop, each number told.
+
+Usage: python worker.py CONFIG FIRST_NIK_INDEX [--weak]
+Builds the kiosk as ``kiosk run`` does (site secret, day book, preview printer: the ticket
+spool), prints ``READY``, then one line per number once ``issue_walk_in`` returned (the person
+has been told it), and ``FAIL reason`` at the first error. ``--weak`` opens every SQLite file
+with ``synchronous = NORMAL``: the harness must catch that.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from kiosk import bootstrap
+from kiosk.backends import daybook, sqlite_db
+from kiosk.core import config as config_mod
+from kiosk.core.clock import WIB, FixedClock
+from kiosk.core.errors import KioskError
+from kiosk.demo import made_up_nik
+
+SERVICES = ("KTP", "CETAK", "KK", "AKTA")
+
+
+def main() -> int:
+    config_path, first = Path(sys.argv[1]), int(sys.argv[2])
+    if "--weak" in sys.argv:
+        strong = sqlite_db.open_db
+
+        def weak(path: Path, *, check: bool = True):  # type: ignore[no-untyped-def]
+            db = strong(path, check=check)
+            db.execute("PRAGMA synchronous = NORMAL")
+            return db
+
+        daybook.open_db = weak  # type: ignore[assignment]
+    try:
+        config = config_mod.load(config_path)
+        kiosk = bootstrap.build_kiosk(config, clock=FixedClock(datetime(2026, 11, 30, 8, 0, tzinfo=WIB)))
+    except (KioskError, OSError) as exc:
+        print(f"FAIL start {exc} {getattr(exc, 'params', '')}", flush=True)
+        return 1
+    print("READY", flush=True)
+    index = first
+    while True:
+        try:
+            result = kiosk.issue_walk_in(SERVICES[index % len(SERVICES)], made_up_nik(index))
+        except (KioskError, OSError) as exc:
+            print(f"FAIL issue {exc}", flush=True)
+            return 1
+        print(result.ticket.number, flush=True)
+        index += 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
