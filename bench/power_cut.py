@@ -3,6 +3,7 @@
     python -m bench.power_cut              # 300 cuts, a random seed (printed)
     python -m bench.power_cut 300 12345    # cuts, seed
     python -m bench.power_cut 60 7 weak    # the same with synchronous = NORMAL: must find losses
+    python -m bench.power_cut 40 7 http    # an HTTP kiosk, its server away in some rounds
 
 Each cut: every number told must survive, none be told twice, the kiosk come back by itself,
 integrity_check be ok. Figures go to docs/benchmarks.md ("Power cuts").
@@ -24,10 +25,13 @@ import harness  # noqa: E402
 CUTS = 100  # in make bench; the documented run used 300
 
 
-def _run(cuts: int, seed: int, weak: bool) -> tuple[harness.Figures, float]:
+def _run(cuts: int, seed: int, weak: bool, http: bool = False) -> tuple[harness.Figures, float]:
     with tempfile.TemporaryDirectory(prefix="antrian-powercut-") as folder:
         started = time.monotonic()
-        figures = harness.run(Path(folder), cuts, seed, weak=weak, log=lambda line: None)
+        if http:
+            figures = harness.run_http(Path(folder), cuts, seed, log=lambda line: None)
+        else:
+            figures = harness.run(Path(folder), cuts, seed, weak=weak, log=lambda line: None)
         return figures, time.monotonic() - started
 
 
@@ -59,7 +63,8 @@ def main() -> int:
     cuts = int(sys.argv[1]) if len(sys.argv) > 1 else 300
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else random.randrange(1 << 30)
     weak = len(sys.argv) > 3 and sys.argv[3] == "weak"
-    figures, seconds = _run(cuts, seed, weak)
+    http = len(sys.argv) > 3 and sys.argv[3] == "http"
+    figures, seconds = _run(cuts, seed, weak, http)
     print(figures.line() + f" in {seconds:.0f} s" + (" (synchronous = NORMAL)" if weak else ""))
     for kind in ("lost", "reissued", "not_back", "damaged"):
         for item in getattr(figures, kind)[:10]:

@@ -45,6 +45,7 @@ class Figures:
     not_back: list[str] = field(default_factory=list)
     damaged: list[str] = field(default_factory=list)
     fresh_sites: int = 0
+    told_offline: int = 0  # an HTTP kiosk's numbers from its leases, the server away
 
     @property
     def clean(self) -> bool:
@@ -54,7 +55,7 @@ class Figures:
         return (
             f"seed {self.seed}: {self.cuts} cuts ({self.fresh_sites} on a fresh site), {self.told} numbers told, "
             f"{len(self.lost)} lost, {len(self.reissued)} reissued, {len(self.not_back)} kiosks not back, "
-            f"{len(self.damaged)} damaged"
+            f"{len(self.damaged)} damaged" + (f"; {self.told_offline} told offline" if self.told_offline else "")
         )
 
 
@@ -132,7 +133,7 @@ class Kiosk:
 
     @property
     def told(self) -> list[str]:
-        return [line for line in self.lines if line[:1].isalpha() and "-" in line and not line.startswith("FAIL")]
+        return [line for line in self.lines if line[:1].isalpha() and "-" in line and " " not in line]
 
 
 def _mounted(mount: Path) -> bool:
@@ -230,3 +231,128 @@ def run(
             break
     figures.reissued += sorted(n for n, count in told.items() if count > 1)
     return figures
+
+
+# -- an HTTP kiosk: its offline store on the cut disk, the server (the truth) beside it --------
+
+
+def write_http_config(folder: Path, mount: Path, url: str) -> Path:
+    path = write_config(folder, mount)
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('kind = "sqlite"', 'kind = "http"', 1)
+    text = text.replace(f'path = "{mount}/daybook.sqlite3"', f'path = "{mount}/offline.sqlite3"\nurl = "{url}"', 1)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _server_numbers(server_folder: Path, scratch: Path) -> set[str]:
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    for name in ("daybook.sqlite3", "daybook.sqlite3-wal"):
+        if (server_folder / name).exists():
+            shutil.copy(server_folder / name, scratch / name)
+    db = sqlite3.connect(scratch / "daybook.sqlite3")
+    try:
+        return {str(row[0]) for row in db.execute("SELECT number FROM tickets WHERE holder != ''")}
+    finally:
+        db.close()
+
+
+def run_http(folder: Path, cuts: int, seed: int, log: Callable[[str], object] = print) -> Figures:
+    """Cuts under an HTTP kiosk whose server is up in some rounds and away in others.
+
+    Numbers told while the server is away come from the kiosk's leases and live only in its
+    offline store until a sync: they must survive every cut and reach the server at the end.
+    """
+    sys.path.insert(0, str(ROOT / "tests" / "api"))
+    from api_support import free_port, token_of
+    from server_process import ServerProcess
+
+    rng = random.Random(seed)
+    figures = Figures(seed)
+    state, mount, control = folder / "disk", folder / "mnt", folder / "control"
+    for place in (state, mount, control):
+        place.mkdir(parents=True, exist_ok=True)
+    server = ServerProcess(folder / "server", free_port())
+    server.start()
+    shutil.copy(folder / "server" / "site.secret", state / "site.secret")  # one site, one secret
+    config = write_http_config(folder, mount, server.url)
+    os.environ["ANTRIAN_TOKEN"] = token_of("MPP-1")
+    told: Counter[str] = Counter()
+    next_nik = 0
+    try:
+        for round_ in range(cuts + 1):
+            final = round_ == cuts
+            up = final or round_ == 0 or rng.random() < 0.5
+            if up and server.process is None:
+                server.start()
+            elif not up and server.process is not None:
+                server.kill()
+            cut_at = 10**9 if final else rng.randint(1, 300)
+            filesystem = Mount(state, mount, control, cut_at, rng.randrange(1 << 30))
+            kiosk = Kiosk(config, next_nik, weak=False)
+            try:
+                _wait(
+                    lambda: filesystem.cut or kiosk.process.poll() is not None or (final and len(kiosk.told) >= 3),
+                    "cut",
+                )
+            finally:
+                cut = filesystem.cut
+                kiosk.kill()
+                filesystem.stop()
+            next_nik += len(kiosk.lines) + 1
+            if not (kiosk.lines and kiosk.lines[0] == "READY") and not cut:
+                figures.not_back.append(f"round {round_}: {' | '.join(kiosk.lines[:2]) or 'no answer'}")
+            if not final:
+                figures.cuts += 1
+            for number in kiosk.told:
+                told[number] += 1
+            figures.told += len(kiosk.told)
+            verdict, _ = _check_disk_file(state, folder / "scratch", "offline.sqlite3")
+            if verdict != "ok":
+                figures.damaged.append(f"round {round_}: {verdict[:200]}")
+            offline = "" if up else " (offline, from leases)"
+            log(f"http round {round_}: cut at {cut_at}, told {len(kiosk.told)}{offline}")
+            if not up:
+                figures.told_offline += len(kiosk.told)
+        # The last kiosk synced what it issued offline: every told number is now on the server.
+        _sync(config, state, folder)
+        held = _server_numbers(folder / "server", folder / "scratch-server")
+    finally:
+        server.kill()
+    figures.lost = sorted(set(told) - held)
+    figures.reissued = sorted(n for n, count in told.items() if count > 1)
+    return figures
+
+
+def _check_disk_file(state: Path, scratch: Path, name: str) -> tuple[str, set[str]]:
+    shutil.rmtree(scratch, ignore_errors=True)
+    shutil.copytree(state, scratch)
+    path = scratch / name
+    if not path.exists():
+        return "ok", set()
+    db = sqlite3.connect(path)
+    try:
+        return "; ".join(str(row[0]) for row in db.execute("PRAGMA integrity_check").fetchall()), set()
+    except sqlite3.DatabaseError as exc:
+        return str(exc), set()
+    finally:
+        db.close()
+
+
+def _sync(config: Path, state: Path, folder: Path) -> None:
+    """Mount once more without a cut and let a kiosk sync everything it holds."""
+    filesystem = Mount(state, folder / "mnt", folder / "control", 10**9, 0)
+    try:
+        done = subprocess.run(
+            [sys.executable, str(HERE / "worker.py"), str(config), "0", "--sync"],
+            capture_output=True,
+            text=True,
+            timeout=PATIENCE_S,
+            cwd=HERE,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"final sync failed: {done.stdout[-300:]} {done.stderr[-500:]}")
+    finally:
+        filesystem.stop()

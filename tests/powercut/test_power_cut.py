@@ -44,3 +44,15 @@ def test_the_harness_finds_the_loss_when_the_day_book_commits_with_synchronous_n
     figures = harness.run(tmp_path, WEAK_CUTS, _seed(), weak=True, until=lambda f: bool(f.lost or f.reissued))
     print(figures.line())
     assert figures.lost or figures.reissued, figures.line()
+
+
+HTTP_CUTS = 4
+
+
+def test_power_cuts_under_an_http_kiosk_keep_every_number_it_told_offline(tmp_path: Path) -> None:
+    figures = harness.run_http(tmp_path, HTTP_CUTS, _seed())
+    print(figures.line())
+    assert figures.lost == [], figures.line()
+    assert figures.reissued == [], figures.line()
+    assert figures.not_back == [], figures.line()
+    assert figures.damaged == [], figures.line()

@@ -15,12 +15,16 @@ from pathlib import Path
 
 from kiosk import bootstrap
 from kiosk.backends import daybook, sqlite_db
+from kiosk.core import clock as clock_mod
 from kiosk.core import config as config_mod
 from kiosk.core.clock import WIB, FixedClock
 from kiosk.core.errors import KioskError
 from kiosk.demo import made_up_nik
 
 SERVICES = ("KTP", "CETAK", "KK", "AKTA")
+MONDAY_0800 = datetime(2026, 11, 30, 8, 0, tzinfo=WIB)
+# Every clock of the kiosk (the HTTP backend's closing-time check too) reads Monday 08:00 WIB.
+clock_mod.SystemClock.now = lambda self: MONDAY_0800  # type: ignore[method-assign]
 
 
 def main() -> int:
@@ -36,11 +40,22 @@ def main() -> int:
         daybook.open_db = weak  # type: ignore[assignment]
     try:
         config = config_mod.load(config_path)
-        kiosk = bootstrap.build_kiosk(config, clock=FixedClock(datetime(2026, 11, 30, 8, 0, tzinfo=WIB)))
+        kiosk = bootstrap.build_kiosk(config, clock=FixedClock(MONDAY_0800))
     except (KioskError, OSError) as exc:
         print(f"FAIL start {exc} {getattr(exc, 'params', '')}", flush=True)
         return 1
     print("READY", flush=True)
+    if "--sync" in sys.argv:  # an HTTP kiosk: hand everything issued offline to the server, then stop
+        backend = kiosk.backend
+        backend.sync()  # type: ignore[attr-defined]
+        unsynced = backend.status().unsynced  # type: ignore[attr-defined]
+        print(f"UNSYNCED {unsynced}", flush=True)
+        return 0 if unsynced == 0 else 1
+    if config.backend.kind == "http":  # take leases while the server answers: offline rounds use them
+        try:
+            kiosk.backend.sync()  # type: ignore[attr-defined]
+        except (KioskError, OSError) as exc:
+            print(f"NOTE no sync {exc}", flush=True)
     index = first
     while True:
         try:
