@@ -19,7 +19,7 @@ sys.path.insert(0, str(HERE))
 
 import harness  # noqa: E402
 
-CUTS = 12
+CUTS = 9
 WEAK_CUTS = 30
 
 
