@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 # fonts-dejavu-core: the ticket preview font; gettext: msgfmt for translators; libusb-1.0-0: USB printers (pyusb);
 # espeak-ng: offline speech (prompts, hall announcements); sox: measuring WAVs; chromium(-driver): web page tests.
 # systemd-container, mmdebstrap: the boot test (tests/boot) boots the units under a real systemd in a container.
-APT_PACKAGES=(libmtdev1 xvfb xauth systemd fonts-dejavu-core libgl1-mesa-dri libegl1 gettext libusb-1.0-0 espeak-ng sox chromium chromium-driver systemd-container mmdebstrap)
+# libfuse2, fuse: the power-cut test (tests/powercut) mounts a LazyFS-style FUSE layer (fusepy needs libfuse2).
+APT_PACKAGES=(libmtdev1 xvfb xauth systemd fonts-dejavu-core libgl1-mesa-dri libegl1 gettext libusb-1.0-0 espeak-ng sox chromium chromium-driver systemd-container mmdebstrap libfuse2 fuse)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
