@@ -36,6 +36,7 @@ from kiosk.core.model import Service
 OPEN_WINDOW = timedelta(minutes=30)
 RECENT_SERVICES = 10  # the median service time is over the last this many served tickets
 DISPLAY_CALLS = 10
+CATCH_UP_CALLS = 2000  # a bound on one answer, far above a day's calls at one office
 LAST_ROW = 2**62
 
 _ENTRY_SELECT = (
@@ -449,6 +450,11 @@ class CallBook:
         ).fetchone()
         return self._call(row) if row else None
 
+    def last_seq(self, day: date) -> int:
+        """The ``seq`` of the day's newest call (0 before the first): cheap, for a waiting display."""
+        rows = self._read("SELECT COALESCE(MAX(seq), 0) FROM calls WHERE day = ?", (day.isoformat(),))
+        return int(rows[0][0])
+
     def find_call(self, call_id: str) -> Call | None:
         rows = self._read(self._CALL_SELECT + "WHERE c.call_id = ?", (call_id,))
         return self._call(rows[0]) if rows else None
@@ -471,13 +477,23 @@ class CallBook:
                 raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
         return CounterView(counter, call, {code: counts.get(code, 0) for code in counter.services})
 
-    def display(self, now: datetime, limit: int = DISPLAY_CALLS) -> DisplayView:
+    def display(self, now: datetime, limit: int = DISPLAY_CALLS, after_seq: int | None = None) -> DisplayView:
+        """The day's newest ``limit`` calls, newest first, and every call after ``after_seq`` too.
+
+        A display that was cut off asks with the last ``seq`` it saw and gets every call made
+        meanwhile, however many (up to a day's worth, ``CATCH_UP_CALLS``), so none is skipped.
+        """
         day = now.astimezone(WIB).date()
         with self._lock:
             try:
                 rows = self._db.execute(
                     self._CALL_SELECT + "WHERE c.day = ? ORDER BY c.seq DESC LIMIT ?", (day.isoformat(), limit)
                 ).fetchall()
+                if after_seq is not None and len(rows) == limit and int(rows[-1][1]) > after_seq + 1:
+                    rows = self._db.execute(
+                        self._CALL_SELECT + "WHERE c.day = ? AND c.seq > ? ORDER BY c.seq DESC LIMIT ?",
+                        (day.isoformat(), after_seq, max(limit, CATCH_UP_CALLS)),
+                    ).fetchall()
                 counts = self._waiting_counts(self._db, day)
             except sqlite3.DatabaseError as exc:
                 raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None

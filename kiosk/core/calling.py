@@ -141,6 +141,12 @@ def announcement_text(number: str, counter_name: str) -> str:
     return f"Nomor antrean {spoken}, silakan ke {counter_name}"
 
 
+def short_announcement_text(number: str, counter_name: str) -> str:
+    """The short form, for calls spoken one after another in a burst: "A nol nol satu, Loket 1"."""
+    spoken = " ".join(DIGITS.get(ch, ch) for ch in number.replace("-", ""))
+    return f"{spoken}, {counter_name}"
+
+
 DIGITS = {
     "0": "nol",
     "1": "satu",

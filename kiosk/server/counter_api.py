@@ -206,9 +206,26 @@ def counter(counter_id: str) -> Any:
     return service_of(_app()).counter(counter_id)
 
 
+AFTER = re.compile(r"^(\d{4}-\d{2}-\d{2}):(\d{1,9})$")
+
+
 @blueprint.get("/v1/display")
 def display() -> Any:
-    return service_of(_app()).display()
+    """The hall's calls; ``after=DAY:SEQ`` adds every call since, ``wait=S`` makes it a long poll."""
+    after = None
+    raw_after = request.args.get("after", "")
+    if raw_after:
+        matched = AFTER.match(raw_after)
+        if matched is None:
+            raise Invalid([{"field": "after", "problem": f"must match {AFTER.pattern}"}])
+        after = (matched.group(1), int(matched.group(2)))  # a day that is not today: all of today's are new
+    try:
+        wait_s = int(request.args.get("wait", "0") or 0)
+    except ValueError:
+        raise Invalid([{"field": "wait", "problem": "whole seconds"}]) from None
+    if not 0 <= wait_s <= 60:
+        raise Invalid([{"field": "wait", "problem": "0 to 60 seconds"}])
+    return service_of(_app()).display(after, wait_s)
 
 
 @blueprint.get("/v1/public/tickets/<ticket_id>")
@@ -226,7 +243,7 @@ def announcement(call_id: str) -> Any:
     if not CALL_ID.match(call_id):
         raise BadInput(Reason.CALL_UNKNOWN)
     try:
-        path = service_of(_app()).announcement(call_id)
+        path = service_of(_app()).announcement(call_id, short=request.args.get("form") == "short")
     except SpeechUnavailable:
         return problem(503, "speech_unavailable", SPEECH_UNAVAILABLE)
     response = send_file(path, mimetype="audio/wav", max_age=86400)

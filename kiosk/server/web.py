@@ -21,10 +21,11 @@ from kiosk.i18n import N_
 
 HERE = Path(__file__).resolve().parent / "web"
 TICKET_ID = re.compile(r"^[0-9a-f-]{36}$")
-# Same origin only; the TV and the counters never load anything from elsewhere.
+# Same origin only; the TV and the counters never load anything from elsewhere. The display
+# plays announcements it fetched ahead of their turn from blob: URLs it made itself.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "media-src 'self'; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+    "media-src 'self' blob:; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 
 # What the phone page says for each state of the ticket (kiosk.core.calling.TicketState values).
