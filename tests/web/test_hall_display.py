@@ -37,6 +37,7 @@ def test_a_counter_calls_and_the_display_shows_the_number_and_speaks_it_to_its_e
 
     display.wait_for_function(f"document.getElementById('now-number').textContent === {ticket.number!r}")
     assert display.inner_text("#now-counter") == "Loket 1"
+    assert display.evaluate("window.hallDisplay.state.longPolls") >= 1  # the server pushed it (long poll)
     display.wait_for_function(
         "window.hallDisplay.announcer.events.some(e => e.type === 'ended' && e.part === 'announcement')"
     )
