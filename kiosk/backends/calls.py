@@ -38,6 +38,7 @@ RECENT_SERVICES = 10  # the median service time is over the last this many serve
 DISPLAY_CALLS = 10
 CATCH_UP_CALLS = 2000  # a bound on one answer, far above a day's calls at one office
 LAST_ROW = 2**62
+TAKE_BACK = "take_back"  # the step a counter records when it puts a no-show back in line
 
 _ENTRY_SELECT = (
     "SELECT t.id, t.number, COALESCE(q.service, t.service), t.priority IS NOT NULL, "
@@ -157,6 +158,7 @@ class CounterView:
     counter: CounterConfig
     current: Call | None
     waiting: dict[str, int]
+    line: tuple[QueueEntry, ...] = ()  # the tickets waiting for the counter's services, in calling order
 
 
 @dataclass(frozen=True)
@@ -287,6 +289,53 @@ class CallBook:
                 ),
             )
             return call
+
+    def take_back(self, counter_id: str, number: str, now: datetime, key: str) -> Call:
+        """A no-show who came back: the ticket waits again, at the head of its service's line.
+
+        Audited like every step (``call_steps``, step ``take_back``, with the counter and time);
+        a known ``key`` replays its first answer. Priority tickets waiting still go first.
+        """
+        now = now.astimezone(WIB)
+        counter = calling.counter_of(self.config, counter_id)
+        full_key = f"{counter.id}:{key}"
+        day = now.date()
+        with self._write() as db:
+            known = db.execute("SELECT answer FROM call_steps WHERE key = ?", (full_key,)).fetchone()
+            if known is not None:
+                return call_from_dict(json.loads(known[0]))
+            row = db.execute(
+                _ENTRY_SELECT + "WHERE t.day = ? AND t.number = ? AND t.holder <> ''", (day.isoformat(), number)
+            ).fetchone()
+            if row is None:
+                raise BadInput(Reason.TICKET_UNKNOWN)
+            entry = _entry(row)
+            last = self._last_call(db, entry.ticket_id)
+            if entry.state != TicketState.NO_SHOW or last is None:
+                raise Refusal(Reason.NOT_A_NO_SHOW, number=entry.number)
+            line = [e for e in waiting_entries(db, day, (entry.service_code,)) if e.priority == entry.priority]
+            head = min((e.queued_at for e in line), default=now)
+            stamp = now.isoformat()
+            db.execute(
+                "UPDATE queue_states SET state = ?, counter_id = NULL, called_at = NULL, finished_at = NULL, "
+                "queued_at = ?, updated_at = ? WHERE ticket_id = ?",
+                (TicketState.WAITING.value, min(head - timedelta(seconds=1), now).isoformat(), stamp, entry.ticket_id),
+            )
+            call = replace(last, state=TicketState.WAITING)
+            db.execute(
+                "INSERT INTO call_steps (key, day, counter_id, step, ticket_id, at, answer) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    full_key,
+                    day.isoformat(),
+                    counter.id,
+                    TAKE_BACK,
+                    entry.ticket_id,
+                    stamp,
+                    json.dumps(call_to_dict(call)),
+                ),
+            )
+            return call  # fmt: skip
 
     def _current(self, db: sqlite3.Connection, counter: CounterConfig, day: date) -> QueueEntry | None:
         row = db.execute(
@@ -473,9 +522,10 @@ class CallBook:
                 current = self._current(self._db, counter, day)
                 call = self._last_call(self._db, current.ticket_id) if current else None
                 counts = self._waiting_counts(self._db, day)
+                line = sorted(waiting_entries(self._db, day, counter.services), key=calling.line_key)
             except sqlite3.DatabaseError as exc:
                 raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
-        return CounterView(counter, call, {code: counts.get(code, 0) for code in counter.services})
+        return CounterView(counter, call, {code: counts.get(code, 0) for code in counter.services}, tuple(line))
 
     def display(self, now: datetime, limit: int = DISPLAY_CALLS, after_seq: int | None = None) -> DisplayView:
         """The day's newest ``limit`` calls, newest first, and every call after ``after_seq`` too.

@@ -53,6 +53,7 @@ class Reason(StrEnum):
     TICKET_FINISHED = "ticket_finished"
     COUNTER_NOT_SERVING = "counter_not_serving"
     TRANSFER_SAME_SERVICE = "transfer_same_service"
+    NOT_A_NO_SHOW = "not_a_no_show"  # take-back of a ticket that was not called twice without showing
     # faults
     DATABASE_FAULT = "database_fault"
     BACKEND_UNREACHABLE = "backend_unreachable"

@@ -201,6 +201,19 @@ def transfer(counter_id: str) -> Any:
     )
 
 
+TICKET_NUMBER = re.compile(r"^[A-Za-z]{1,3}-?[0-9]{1,4}$")
+
+
+@blueprint.post("/v1/counters/<counter_id>/take-back")
+def take_back(counter_id: str) -> Any:
+    """A no-show who came back, by the number on their ticket ("A-005" or "a005")."""
+    number = _body({"number": TICKET_NUMBER}, required=("number",))["number"].upper()
+    if "-" not in number:
+        letters = number.rstrip("0123456789")
+        number = f"{letters}-{int(number[len(letters) :]):03d}"
+    return service_of(_app()).take_back(counter_id, number, g.counter_key)
+
+
 @blueprint.get("/v1/counters/<counter_id>")
 def counter(counter_id: str) -> Any:
     return service_of(_app()).counter(counter_id)

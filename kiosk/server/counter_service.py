@@ -98,7 +98,15 @@ class CounterService:
             "counter": {"id": view.counter.id, "name": view.counter.name, "services": list(view.counter.services)},
             "current": call_to_dict(view.current) if view.current else None,
             "waiting": view.waiting,
+            # Numbers only (no name, no NIK): what the clerk needs to see who is next.
+            "line": [{"number": e.number, "service": e.service_code, "priority": e.priority} for e in view.line],
         }
+
+    def take_back(self, counter_id: str, number: str, key: str) -> dict[str, Any]:
+        """Put a no-show who came back at the head of their service's line (audited in call_steps)."""
+        call = self.calls.take_back(counter_id, number, self.clock.now(), key)
+        log.warning("counter %s: took back no-show %s", counter_id, call.number)
+        return {"call": call_to_dict(call)}
 
     # -- the hall -------------------------------------------------------------------------
 
