@@ -178,6 +178,7 @@ class PublicTicket:
     serving: str | None
     ahead: int
     wait_minutes: int
+    counter_name: str | None = None  # where to go, while the ticket is called
 
 
 @dataclass(frozen=True)
@@ -582,7 +583,12 @@ class CallBook:
             serving=None if serving_row is None else str(serving_row[0]),
             ahead=ahead,
             wait_minutes=wait,
+            counter_name=self._counter_name(entry.counter_id) if state == TicketState.CALLED else None,
         )
+
+    def _counter_name(self, counter_id: str | None) -> str | None:
+        counter = self.config.counter(counter_id) if counter_id else None
+        return counter.name if counter else counter_id
 
     def figures(self, day: date) -> dict[str, ServiceFigures]:
         with self._lock:

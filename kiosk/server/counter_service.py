@@ -162,6 +162,7 @@ class CounterService:
             "serving": found.serving,
             "ahead": found.ahead,
             "wait_minutes": found.wait_minutes,
+            "counter_name": found.counter_name,
         }
 
     def announcement(self, call_id: str, short: bool = False) -> Path:
