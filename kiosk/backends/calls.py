@@ -113,6 +113,36 @@ def counters_open(db: sqlite3.Connection, config: Config, day: date, service_cod
     return len({str(r[0]) for r in rows} & set(serving))
 
 
+def counter_capacity(db: sqlite3.Connection, config: Config, day: date, service_code: str, now: datetime) -> float:
+    """How many counters' worth of work a service gets now (0.0 when no counter serving it works).
+
+    Each open counter serving the service counts once over all the services it serves: it calls
+    the first waiting ticket over all of them, so its time is shared in proportion to who waits
+    for each (evenly when nobody waits). Counted in full for each service, a counter serving two
+    made every estimate of both too short by half.
+    """
+    serving = [c for c in config.counters if service_code in c.services]
+    if not serving:
+        return 0.0
+    since = (now - OPEN_WINDOW).isoformat()
+    rows = db.execute(
+        "SELECT counter_id FROM call_steps WHERE day = ? AND at >= ? "
+        "UNION SELECT counter_id FROM queue_states WHERE day = ? AND state = ?",
+        (day.isoformat(), since, day.isoformat(), TicketState.CALLED.value),
+    ).fetchall()
+    working = {str(r[0]) for r in rows}
+    waiting: dict[str, int] = {}
+    for entry in waiting_entries(db, day):
+        waiting[entry.service_code] = waiting.get(entry.service_code, 0) + 1
+    capacity = 0.0
+    for counter in serving:
+        if counter.id not in working:
+            continue
+        over_all = sum(waiting.get(code, 0) for code in counter.services)
+        capacity += waiting.get(service_code, 0) / over_all if over_all else 1 / len(counter.services)
+    return capacity
+
+
 def _calls_reported(db: sqlite3.Connection, day: date, service_code: str) -> bool:
     row = db.execute(
         "SELECT EXISTS (SELECT 1 FROM queue_states WHERE day = ? AND service = ?) "
@@ -142,7 +172,7 @@ def estimate(
         ahead = rules.people_ahead(ahead, 0, first, now, service.minutes_per_person)
     minutes = service_minutes(db, day, service.code) or legacy_intervals(db, day, service.code)
     wait = rules.estimate_wait(
-        ahead, minutes, service.minutes_per_person, counters_open(db, config, day, service.code, now)
+        ahead, minutes, service.minutes_per_person, counter_capacity(db, config, day, service.code, now)
     )
     return ahead, wait
 
