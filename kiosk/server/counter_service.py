@@ -34,7 +34,7 @@ COUNTER_ROLE = "counter"
 LONG_POLL_MAX_S = 8.0  # short: a pinned thread is freed soon, a dead connection noticed soon
 LONG_POLL_CHECK_S = 1.0
 # The short form is read a little faster: it is said many times in a row during a burst.
-SHORT_VOICE = tts.Voice("id", words_per_minute=180)
+SHORT_VOICE = tts.Voice("id", words_per_minute=185)
 FULL_VOICE = tts.Voice("id")
 
 
@@ -168,7 +168,7 @@ class CounterService:
     def announcement(self, call_id: str, short: bool = False) -> Path:
         """The WAV of a call's announcement (rendered once, then cached); raises SpeechUnavailable.
 
-        ``short``: "A nol nol satu, Loket 1", for calls said one after another in a burst.
+        ``short``: "A nol nol satu Loket 1", for calls said one after another in a burst.
         """
         call = self.calls.find_call(call_id)
         if call is None:

@@ -165,7 +165,7 @@ def test_the_short_form_of_an_announcement_is_shorter_than_the_full_sentence(ser
         assert spoken.status_code == 200
         with wave.open(BytesIO(spoken.content)) as audio:
             lengths[form] = audio.getnframes() / audio.getframerate()
-    assert 1.0 < lengths["short"] < lengths["full"] / 2  # "A nol nol satu, Loket 1", not the sentence
+    assert 1.0 < lengths["short"] < lengths["full"] / 2  # "A nol nol satu Loket 1", not the sentence
 
 
 def test_a_stale_counter_page_is_told_and_acts_on_nobody_else(server: Server, kiosk: Kiosk) -> None:

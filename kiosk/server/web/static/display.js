@@ -4,7 +4,7 @@
 //
 // Keeping up with a burst: a call alone is spoken in full (chime, "Nomor antrean A, nol, nol,
 // satu, silakan ke Loket 1"). When calls are waiting to be spoken, the group gets one chime and
-// then each call its short form ("A nol nol satu, Loket 1"); a recall is always said in full.
+// then each call its short form ("A nol nol satu Loket 1"); a recall is always said in full.
 // The big number is the one being spoken (the newest when the hall is quiet), marked as such.
 //
 // Never a silent skip: each call's audio (both forms) is fetched the moment the call arrives,
