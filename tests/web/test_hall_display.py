@@ -203,8 +203,9 @@ def test_a_burst_of_ten_calls_from_three_counters_is_spoken_in_order_each_within
     assert spoken[0]["form"] == "full" and {e["form"] for e in spoken[1:]} == {"short"}
 
 
-def test_a_server_killed_during_the_first_announcement_and_back_2_s_later_skips_no_call(
-    hall: Hall, open_page: Callable[..., Page]
+@pytest.mark.parametrize("down_s", [2.0, 12.0])  # the issue's two reproductions
+def test_a_server_killed_during_the_first_announcement_and_back_later_skips_no_call(
+    hall: Hall, open_page: Callable[..., Page], down_s: float
 ) -> None:
     for _ in range(3):
         hall.issue("KTP")
@@ -221,7 +222,7 @@ def test_a_server_killed_during_the_first_announcement_and_back_2_s_later_skips_
     )
     time.sleep(1.0)  # the scenario: 1 s into the first announcement...
     hall.stop()
-    time.sleep(2.0)  # ...the server is gone for 2 s
+    time.sleep(down_s)  # ...the server is gone for 2 s (or 12)
     hall.start()
 
     display.wait_for_function(
@@ -231,7 +232,8 @@ def test_a_server_killed_during_the_first_announcement_and_back_2_s_later_skips_
     wait_until_quiet(display)
     events = announcement_events(display)
     one_at_a_time(events)
-    assert [e["number"] for e in events if e["type"] == "ended" and e["part"] == "announcement"] == numbers
+    spoken = [e["number"] for e in events if e["type"] == "ended" and e["part"] == "announcement"]
+    assert sorted(spoken) == sorted(numbers)  # every call said, none twice (a late one may come last)
 
 
 def test_a_tv_offline_while_20_calls_are_made_catches_up_on_all_of_them(
