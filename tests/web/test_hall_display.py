@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -261,3 +262,29 @@ def test_a_tv_offline_while_20_calls_are_made_catches_up_on_all_of_them(
     events = announcement_events(display)
     assert [e["number"] for e in events if e["type"] == "queued"] == numbers
     assert [e["number"] for e in announced(events)] == numbers
+
+
+def test_a_display_asleep_for_an_hour_shows_the_calls_it_missed_but_does_not_say_them_an_hour_late(
+    hall: Hall, open_page: Callable[..., Page]
+) -> None:
+    tickets = [hall.issue("KTP") for _ in range(3)]
+    display = open_display(open_page, hall)
+    display.context.set_offline(True)
+    display.wait_for_selector("#connection:not([hidden])", timeout=WAIT_MS * 2)
+    for i in range(2):
+        if i:
+            assert hall.post("1", "done", f"asleep-done-{i}").status_code == 200
+        assert hall.post("1", "next", f"asleep-next-{i}").status_code == 200
+    hall.clock.travel(timedelta(hours=1))
+    display.context.set_offline(False)
+
+    display.wait_for_function("window.hallDisplay.announcer.events.filter(e => e.type === 'stale').length === 2")
+    assert display.inner_text("#now-number") == tickets[1].number  # shown
+    assert [e["type"] for e in announcement_events(display)] == ["stale", "stale"]  # not said
+
+    assert hall.post("1", "done", "asleep-done-2").status_code == 200
+    assert hall.post("1", "next", "awake-next").status_code == 200  # a call made now is said as always
+    display.wait_for_function(
+        "window.hallDisplay.announcer.events.some(e => e.type === 'ended' && e.part === 'announcement')"
+    )
+    assert [e["number"] for e in announced(announcement_events(display))] == [tickets[2].number]
