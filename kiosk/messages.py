@@ -116,7 +116,11 @@ TEXTS: dict[Reason, tuple[str, str]] = {
     ),
     Reason.ALREADY_HAS_TICKET: (
         N_("NIK ini sudah mendapat nomor hari ini"),
-        N_("Satu NIK mendapat satu nomor per layanan per hari. Gunakan nomor yang sudah Anda terima."),
+        N_(
+            "Satu NIK mendapat satu nomor per layanan per hari. Gunakan nomor yang sudah Anda terima. "
+            "Bila nomor Anda terlewat dipanggil, tunjukkan tiket Anda ke petugas loket: nomor Anda bisa "
+            "dikembalikan ke antrean."
+        ),
     ),
     Reason.DAILY_CAP: (
         N_("Batas nomor per NIK hari ini tercapai"),
@@ -177,6 +181,13 @@ TEXTS: dict[Reason, tuple[str, str]] = {
     Reason.COUNTER_NOT_SERVING: (
         N_("Loket ini tidak melayani layanan itu"),
         N_("{counter} tidak melayani {service}. Pilih layanan loket ini, atau pindahkan nomor ke layanan itu."),
+    ),
+    Reason.NOT_A_NO_SHOW: (
+        N_("Nomor ini tidak perlu dikembalikan"),
+        N_(
+            "Nomor {number} masih di antrean atau sudah dilayani. Hanya nomor yang dua kali dipanggil "
+            "tanpa hadir bisa dikembalikan ke antrean."
+        ),
     ),
     Reason.TRANSFER_SAME_SERVICE: (
         N_("Nomor sudah di layanan itu"),

@@ -25,7 +25,7 @@ def busy_morning(hall: HallServer) -> str:
     """Tickets and calls of a morning; returns the id of a ticket still waiting (for the phone)."""
     n = 0
     waiting_id = ""
-    for service, count in (("KTP", 9), ("KK", 5), ("CETAK", 4), ("AKTA", 2)):
+    for service, count in (("KTP", 12), ("KK", 8), ("CETAK", 4), ("AKTA", 6)):
         for _ in range(count):
             n += 1
             ticket = hall.issue(service, n)
@@ -61,6 +61,27 @@ def main() -> None:
                 display.wait_for_timeout(3500)  # let the arrival flash end
                 display.screenshot(path=str(OUT / "display.png"))
 
+                # A burst: six calls in a row from three counters, the voice in the short form; the
+                # number being said (not the newest) is the big one, marked.
+                burst = page_of(1920, 1080)
+                burst.goto(hall.base + "/display")
+                burst.wait_for_function("document.getElementById('display').dataset.connection === 'ok'")
+                for i in range(6):
+                    counter_id = ("1", "2", "3")[i % 3]
+                    hall.step(counter_id, "done")
+                    hall.step(counter_id, "next").raise_for_status()
+                burst.wait_for_function(
+                    "window.hallDisplay.announcer.events.filter(e => e.type === 'play' && e.part === 'announcement'"
+                    " && e.form === 'short').length >= 2",
+                    timeout=120_000,
+                )
+                burst.wait_for_timeout(1200)  # let the arrival flash end
+                burst.screenshot(path=str(OUT / "display_burst.png"))
+                burst.close()
+
+                from kiosk.core.model import Priority
+
+                hall.issue("CETAK", 99, Priority.ELDERLY)  # comes in after the calls: first in line, marked
                 counter = page_of(1280, 800)
                 counter.goto(hall.base + "/counter")
                 counter.fill("#counter-id", "1")
@@ -81,7 +102,7 @@ def main() -> None:
                 browser.close()
         finally:
             hall.stop()
-    for name in ("counter", "display", "phone", "rate"):
+    for name in ("counter", "display", "display_burst", "phone", "rate"):
         print(OUT / f"{name}.png")
 
 

@@ -37,7 +37,9 @@ from kiosk.core.model import Service
 OPEN_WINDOW = timedelta(minutes=30)
 RECENT_SERVICES = 10  # the median service time is over the last this many served tickets
 DISPLAY_CALLS = 10
+CATCH_UP_CALLS = 2000  # a bound on one answer, far above a day's calls at one office
 LAST_ROW = 2**62
+TAKE_BACK = "take_back"  # the step a counter records when it puts a no-show back in line
 
 _ENTRY_SELECT = (
     "SELECT t.id, t.number, COALESCE(q.service, t.service), t.priority IS NOT NULL, "
@@ -137,6 +139,36 @@ def counters_open(db: sqlite3.Connection, config: Config, day: date, service_cod
     return len({str(r[0]) for r in rows} & set(serving))
 
 
+def counter_capacity(db: sqlite3.Connection, config: Config, day: date, service_code: str, now: datetime) -> float:
+    """How many counters' worth of work a service gets now (0.0 when no counter serving it works).
+
+    Each open counter serving the service counts once over all the services it serves: it calls
+    the first waiting ticket over all of them, so its time is shared in proportion to who waits
+    for each (evenly when nobody waits). Counted in full for each service, a counter serving two
+    made every estimate of both too short by half.
+    """
+    serving = [c for c in config.counters if service_code in c.services]
+    if not serving:
+        return 0.0
+    since = (now - OPEN_WINDOW).isoformat()
+    rows = db.execute(
+        "SELECT counter_id FROM call_steps WHERE day = ? AND at >= ? "
+        "UNION SELECT counter_id FROM queue_states WHERE day = ? AND state = ?",
+        (day.isoformat(), since, day.isoformat(), TicketState.CALLED.value),
+    ).fetchall()
+    working = {str(r[0]) for r in rows}
+    waiting: dict[str, int] = {}
+    for entry in waiting_entries(db, day):
+        waiting[entry.service_code] = waiting.get(entry.service_code, 0) + 1
+    capacity = 0.0
+    for counter in serving:
+        if counter.id not in working:
+            continue
+        over_all = sum(waiting.get(code, 0) for code in counter.services)
+        capacity += waiting.get(service_code, 0) / over_all if over_all else 1 / len(counter.services)
+    return capacity
+
+
 def _calls_reported(db: sqlite3.Connection, day: date, service_code: str) -> bool:
     row = db.execute(
         "SELECT EXISTS (SELECT 1 FROM queue_states WHERE day = ? AND service = ?) "
@@ -166,7 +198,7 @@ def estimate(
         ahead = rules.people_ahead(ahead, 0, first, now, service.minutes_per_person)
     minutes = service_minutes(db, day, service.code) or legacy_intervals(db, day, service.code)
     wait = rules.estimate_wait(
-        ahead, minutes, service.minutes_per_person, counters_open(db, config, day, service.code, now)
+        ahead, minutes, service.minutes_per_person, counter_capacity(db, config, day, service.code, now)
     )
     return ahead, wait
 
@@ -182,6 +214,7 @@ class CounterView:
     counter: CounterConfig
     current: Call | None
     waiting: dict[str, int]
+    line: tuple[QueueEntry, ...] = ()  # the tickets waiting for the counter's services, in calling order
 
 
 @dataclass(frozen=True)
@@ -201,6 +234,7 @@ class PublicTicket:
     serving: str | None
     ahead: int
     wait_minutes: int
+    counter_name: str | None = None  # where to go, while the ticket is called
 
 
 @dataclass(frozen=True)
@@ -307,6 +341,53 @@ class CallBook:
                 ),
             )
             return call
+
+    def take_back(self, counter_id: str, number: str, now: datetime, key: str) -> Call:
+        """A no-show who came back: the ticket waits again, at the head of its service's line.
+
+        Audited like every step (``call_steps``, step ``take_back``, with the counter and time);
+        a known ``key`` replays its first answer. Priority tickets waiting still go first.
+        """
+        now = now.astimezone(WIB)
+        counter = calling.counter_of(self.config, counter_id)
+        full_key = f"{counter.id}:{key}"
+        day = now.date()
+        with self._write() as db:
+            known = db.execute("SELECT answer FROM call_steps WHERE key = ?", (full_key,)).fetchone()
+            if known is not None:
+                return call_from_dict(json.loads(known[0]))
+            row = db.execute(
+                _ENTRY_SELECT + "WHERE t.day = ? AND t.number = ? AND t.holder <> ''", (day.isoformat(), number)
+            ).fetchone()
+            if row is None:
+                raise BadInput(Reason.TICKET_UNKNOWN)
+            entry = _entry(row)
+            last = self._last_call(db, entry.ticket_id)
+            if entry.state != TicketState.NO_SHOW or last is None:
+                raise Refusal(Reason.NOT_A_NO_SHOW, number=entry.number)
+            line = [e for e in waiting_entries(db, day, (entry.service_code,)) if e.priority == entry.priority]
+            head = min((e.queued_at for e in line), default=now)
+            stamp = now.isoformat()
+            db.execute(
+                "UPDATE queue_states SET state = ?, counter_id = NULL, called_at = NULL, finished_at = NULL, "
+                "queued_at = ?, updated_at = ? WHERE ticket_id = ?",
+                (TicketState.WAITING.value, min(head - timedelta(seconds=1), now).isoformat(), stamp, entry.ticket_id),
+            )
+            call = replace(last, state=TicketState.WAITING)
+            db.execute(
+                "INSERT INTO call_steps (key, day, counter_id, step, ticket_id, at, answer) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    full_key,
+                    day.isoformat(),
+                    counter.id,
+                    TAKE_BACK,
+                    entry.ticket_id,
+                    stamp,
+                    json.dumps(call_to_dict(call)),
+                ),
+            )
+            return call  # fmt: skip
 
     def _current(self, db: sqlite3.Connection, counter: CounterConfig, day: date) -> QueueEntry | None:
         row = db.execute(
@@ -471,6 +552,11 @@ class CallBook:
         ).fetchone()
         return self._call(row) if row else None
 
+    def last_seq(self, day: date) -> int:
+        """The ``seq`` of the day's newest call (0 before the first): cheap, for a waiting display."""
+        rows = self._read("SELECT COALESCE(MAX(seq), 0) FROM calls WHERE day = ?", (day.isoformat(),))
+        return int(rows[0][0])
+
     def find_call(self, call_id: str) -> Call | None:
         rows = self._read(self._CALL_SELECT + "WHERE c.call_id = ?", (call_id,))
         return self._call(rows[0]) if rows else None
@@ -489,17 +575,28 @@ class CallBook:
                 current = self._current(self._db, counter, day)
                 call = self._last_call(self._db, current.ticket_id) if current else None
                 counts = self._waiting_counts(self._db, day)
+                line = sorted(waiting_entries(self._db, day, counter.services), key=calling.line_key)
             except sqlite3.DatabaseError as exc:
                 raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
-        return CounterView(counter, call, {code: counts.get(code, 0) for code in counter.services})
+        return CounterView(counter, call, {code: counts.get(code, 0) for code in counter.services}, tuple(line))
 
-    def display(self, now: datetime, limit: int = DISPLAY_CALLS) -> DisplayView:
+    def display(self, now: datetime, limit: int = DISPLAY_CALLS, after_seq: int | None = None) -> DisplayView:
+        """The day's newest ``limit`` calls, newest first, and every call after ``after_seq`` too.
+
+        A display that was cut off asks with the last ``seq`` it saw and gets every call made
+        meanwhile, however many (up to a day's worth, ``CATCH_UP_CALLS``), so none is skipped.
+        """
         day = now.astimezone(WIB).date()
         with self._lock:
             try:
                 rows = self._db.execute(
                     self._CALL_SELECT + "WHERE c.day = ? ORDER BY c.seq DESC LIMIT ?", (day.isoformat(), limit)
                 ).fetchall()
+                if after_seq is not None and len(rows) == limit and int(rows[-1][1]) > after_seq + 1:
+                    rows = self._db.execute(
+                        self._CALL_SELECT + "WHERE c.day = ? AND c.seq > ? ORDER BY c.seq DESC LIMIT ?",
+                        (day.isoformat(), after_seq, max(limit, CATCH_UP_CALLS)),
+                    ).fetchall()
                 counts = self._waiting_counts(self._db, day)
             except sqlite3.DatabaseError as exc:
                 raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
@@ -538,7 +635,12 @@ class CallBook:
             serving=None if serving_row is None else str(serving_row[0]),
             ahead=ahead,
             wait_minutes=wait,
+            counter_name=self._counter_name(entry.counter_id) if state == TicketState.CALLED else None,
         )
+
+    def _counter_name(self, counter_id: str | None) -> str | None:
+        counter = self.config.counter(counter_id) if counter_id else None
+        return counter.name if counter else counter_id
 
     def figures(self, day: date) -> dict[str, ServiceFigures]:
         with self._lock:

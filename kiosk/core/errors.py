@@ -74,6 +74,7 @@ class Reason(StrEnum):
     RATING_NOT_DONE = "rating_not_done"  # the ticket is not served (yet)
     RATING_OTHER_DAY = "rating_other_day"
     RATING_ALREADY_GIVEN = "rating_already_given"
+    NOT_A_NO_SHOW = "not_a_no_show"  # take-back of a ticket that was not called twice without showing
     # faults
     DATABASE_FAULT = "database_fault"
     DAYBOOK_DAMAGED = "daybook_damaged"  # quick_check failed or the schema is unreadable: restore, never issue

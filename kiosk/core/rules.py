@@ -136,22 +136,36 @@ def people_ahead(
     return max(0, waiting - int(elapsed_minutes // minutes_per_person))
 
 
-MIN_SERVICES_FOR_PACE = 2  # until this many service times are known today, the configured pace
+PACE_BLEND_SERVICES = 10  # from this many known service times on, the observed pace alone
+
+
+def pace_minutes(service_minutes: Sequence[float], default_minutes: int) -> float:
+    """Minutes per person: the configured pace blended with the observed median.
+
+    Each known service time (up to ``PACE_BLEND_SERVICES``) moves a tenth of the weight from the
+    configured pace to the median of what was observed, so two quick services in the morning
+    do not turn a 138-minute estimate into 4 minutes (issue 16), and a day that runs slower
+    or faster than configured is followed within about ten services.
+    """
+    known = min(len(service_minutes), PACE_BLEND_SERVICES)
+    if known == 0:
+        return float(default_minutes)
+    observed = statistics.median(service_minutes)
+    return (known * observed + (PACE_BLEND_SERVICES - known) * default_minutes) / PACE_BLEND_SERVICES
 
 
 def estimate_wait(
-    people_ahead: int, service_minutes: Sequence[float], default_minutes: int, counters_open: int = 1
+    people_ahead: int, service_minutes: Sequence[float], default_minutes: int, counters_open: float = 1
 ) -> int:
-    """Minutes to wait: median service time × people ahead ÷ counters open for the service.
+    """Minutes to wait: minutes per person (``pace_minutes``) × people ahead ÷ counters at work.
 
     ``service_minutes`` are the recent service times of the service (minutes at the counter,
-    from the call to "done"). Until there are ``MIN_SERVICES_FOR_PACE`` of them the service's
-    configured minutes per person stand in. No counter open counts as one: someone will open.
+    from the call to "done"). ``counters_open`` is the counters' worth of work the service gets:
+    a counter serving two services counts once over both, so it may be a fraction. None open
+    counts as one: someone will open.
     """
-    minutes_each = float(default_minutes)
-    if len(service_minutes) >= MIN_SERVICES_FOR_PACE:
-        minutes_each = statistics.median(service_minutes)
-    return round(people_ahead * minutes_each / max(1, counters_open))
+    capacity = counters_open if counters_open > 0 else 1.0
+    return round(people_ahead * pace_minutes(service_minutes, default_minutes) / capacity)
 
 
 def normalize_code(raw: str) -> str:

@@ -201,14 +201,44 @@ def transfer(counter_id: str) -> Any:
     )
 
 
+TICKET_NUMBER = re.compile(r"^[A-Za-z]{1,3}-?[0-9]{1,4}$")
+
+
+@blueprint.post("/v1/counters/<counter_id>/take-back")
+def take_back(counter_id: str) -> Any:
+    """A no-show who came back, by the number on their ticket ("A-005" or "a005")."""
+    number = _body({"number": TICKET_NUMBER}, required=("number",))["number"].upper()
+    if "-" not in number:
+        letters = number.rstrip("0123456789")
+        number = f"{letters}-{int(number[len(letters) :]):03d}"
+    return service_of(_app()).take_back(counter_id, number, g.counter_key)
+
+
 @blueprint.get("/v1/counters/<counter_id>")
 def counter(counter_id: str) -> Any:
     return service_of(_app()).counter(counter_id)
 
 
+AFTER = re.compile(r"^(\d{4}-\d{2}-\d{2}):(\d{1,9})$")
+
+
 @blueprint.get("/v1/display")
 def display() -> Any:
-    return service_of(_app()).display()
+    """The hall's calls; ``after=DAY:SEQ`` adds every call since, ``wait=S`` makes it a long poll."""
+    after = None
+    raw_after = request.args.get("after", "")
+    if raw_after:
+        matched = AFTER.match(raw_after)
+        if matched is None:
+            raise Invalid([{"field": "after", "problem": f"must match {AFTER.pattern}"}])
+        after = (matched.group(1), int(matched.group(2)))  # a day that is not today: all of today's are new
+    try:
+        wait_s = int(request.args.get("wait", "0") or 0)
+    except ValueError:
+        raise Invalid([{"field": "wait", "problem": "whole seconds"}]) from None
+    if not 0 <= wait_s <= 60:
+        raise Invalid([{"field": "wait", "problem": "0 to 60 seconds"}])
+    return service_of(_app()).display(after, wait_s)
 
 
 @blueprint.get("/v1/public/tickets/<ticket_id>")
@@ -226,7 +256,7 @@ def announcement(call_id: str) -> Any:
     if not CALL_ID.match(call_id):
         raise BadInput(Reason.CALL_UNKNOWN)
     try:
-        path = service_of(_app()).announcement(call_id)
+        path = service_of(_app()).announcement(call_id, short=request.args.get("form") == "short")
     except SpeechUnavailable:
         return problem(503, "speech_unavailable", SPEECH_UNAVAILABLE)
     response = send_file(path, mimetype="audio/wav", max_age=86400)

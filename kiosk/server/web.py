@@ -15,26 +15,46 @@ import re
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, render_template
+from flask import Blueprint, Flask, Response, current_app, render_template, request
 
-from kiosk.i18n import N_
+from kiosk.core.clock import WIB
+from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, N_, translator
 
 HERE = Path(__file__).resolve().parent / "web"
 TICKET_ID = re.compile(r"^[0-9a-f-]{36}$")
-# Same origin only; the TV and the counters never load anything from elsewhere.
+# Same origin only; the TV and the counters never load anything from elsewhere. The display
+# plays announcements it fetched ahead of their turn from blob: URLs it made itself.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "media-src 'self'; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+    "media-src 'self' blob:; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 
 # What the phone page says for each state of the ticket (kiosk.core.calling.TicketState values).
-# The pages are in Indonesian only (the hall and its staff are); the catalogue has the English.
+# The counter and hall pages are in Indonesian (the hall and its staff are); the phone page, a
+# citizen's own, is in Indonesian, English or Basa Jawa (?lang=, else the phone's language).
 STATE_TEXT = {
     "waiting": N_("Menunggu giliran. Tetap di ruang tunggu."),
     "absent": N_("Anda dipanggil tetapi tidak ada. Nomor Anda menunggu lagi; tetap di ruang tunggu."),
-    "called": N_("Nomor Anda dipanggil. Silakan ke loket sekarang."),
+    "called": N_("Nomor Anda dipanggil. Silakan ke {counter} sekarang."),
     "served": N_("Selesai dilayani. Terima kasih."),
-    "no_show": N_("Nomor Anda dua kali dipanggil tanpa hadir. Tanyakan ke petugas informasi."),
+    "no_show": N_(
+        "Nomor Anda dua kali dipanggil tanpa hadir. Tunjukkan tiket ini ke petugas loket: nomor Anda bisa "
+        "dikembalikan ke antrean."
+    ),
+}
+PHONE_TEXT = {
+    "your_number": N_("Nomor Anda"),
+    "serving": N_("Nomor yang sedang dilayani"),
+    "ahead": N_("Orang di depan Anda"),
+    "wait": N_("Perkiraan menunggu"),
+    "soon": N_("sebentar lagi"),
+    "minutes": N_("sekitar {minutes} menit"),
+    "updated": N_("Diperbarui pukul {time}. Halaman ini memperbarui diri sendiri."),
+    "unreachable": N_(
+        "Server antrean tidak terjangkau; halaman ini mencoba lagi sendiri. Terakhir diperbarui pukul {time}."
+    ),
+    "number": N_("Nomor {number}"),
+    "counter": N_("loket"),
 }
 TICKET_UNKNOWN = N_("Tiket ini tidak ditemukan. Periksa kode QR di tiket, atau tanyakan ke petugas informasi.")
 NOT_LOADED = N_("Data antrean belum bisa dimuat; halaman ini mencoba lagi sendiri.")
@@ -85,21 +105,53 @@ def public_ticket(ticket_id: str) -> tuple[int, dict[str, Any]]:
     return answer.status_code, body if isinstance(body, dict) else {}
 
 
+def phone_language() -> str:
+    """``?lang=id|en|jv``, else the best of the phone's languages, else Indonesian."""
+    asked = request.args.get("lang", "")
+    if asked in LANGUAGES:
+        return asked
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def phone_texts(language: str) -> tuple[dict[str, str], dict[str, str]]:
+    _ = translator(language)
+    return {k: _(v) for k, v in STATE_TEXT.items()}, {k: _(v) for k, v in PHONE_TEXT.items()}
+
+
+def updated_now() -> str:
+    clock = current_app.extensions["antrian_counters"].clock
+    return str(clock.now().astimezone(WIB).strftime("%H.%M"))
+
+
 @blueprint.get("/t/<ticket_id>")
 def place_in_line(ticket_id: str) -> tuple[str, int]:
+    language = phone_language()
+    states, texts = phone_texts(language)
+    _ = translator(language)
+
     def page(shown_id: str, ticket: dict[str, Any] | None, problem: str | None, status: int) -> tuple[str, int]:
-        html = render_template("phone.html", ticket_id=shown_id, ticket=ticket, problem=problem, states=STATE_TEXT)
+        html = render_template(
+            "phone.html",
+            ticket_id=shown_id,
+            ticket=ticket,
+            problem=problem,
+            states=states,
+            texts=texts,
+            language=language,
+            languages=LANGUAGE_NAMES,
+            updated=texts["updated"].format(time=updated_now()) if ticket else "",
+        )
         return html, status
 
     if not TICKET_ID.match(ticket_id):
-        return page("", None, TICKET_UNKNOWN, 404)
+        return page("", None, _(TICKET_UNKNOWN), 404)
     status, body = public_ticket(ticket_id)
     if status == 200:
         return page(ticket_id, body, None, 200)
     if status == 404:
-        return page("", None, TICKET_UNKNOWN, 404)
+        return page("", None, _(TICKET_UNKNOWN), 404)
     # The server is up but cannot answer now (day book busy): the script keeps trying.
-    title = str(body.get("title") or NOT_LOADED)
+    title = str(body.get("title") or _(NOT_LOADED))
     return page(ticket_id, None, title, 200)
 
 

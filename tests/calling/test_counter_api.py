@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import uuid
 import wave
 from io import BytesIO
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 import yaml
 from calling_support import (  # noqa: F401  (fixtures)
     Server,
@@ -121,6 +123,49 @@ def test_an_announcement_is_a_wav_of_the_number_and_the_counter(server: Server, 
     with wave.open(BytesIO(spoken.content)) as audio:
         assert audio.getnframes() / audio.getframerate() > 2.0  # a whole sentence, not a click
     assert server.get(f"/announcements/{uuid.uuid4()}.wav").status_code == 404
+
+
+def test_a_display_back_after_a_gap_gets_every_call_since_the_last_it_saw_not_only_ten(
+    server: Server, kiosk: Kiosk
+) -> None:
+    for n in range(15):
+        kiosk.issue_walk_in("KTP", make_nik(n + 1))
+    seqs = []
+    for _ in range(15):
+        server.call("1", "done")
+        seqs.append(server.call("1", "next").json()["call"]["seq"])
+    day = server.get("/display").json()["day"]
+    assert len(server.get("/display").json()["calls"]) == 10  # the hall's history: the newest ten
+    caught_up = server.get(f"/display?after={day}:{seqs[1]}")
+    conforms(caught_up.json(), "/display", "get")
+    assert sorted(c["seq"] for c in caught_up.json()["calls"]) == seqs[2:]  # thirteen: every one since
+    assert server.get("/display?after=yesterday:3").status_code == 422
+    assert len(server.get("/display?after=2000-01-01:99").json()["calls"]) == 15  # another day: all of today's
+
+
+def test_a_waiting_display_is_answered_as_soon_as_a_counter_calls(server: Server, kiosk: Kiosk) -> None:
+    kiosk.issue_walk_in("KTP", make_nik(1))
+    day = server.get("/display").json()["day"]
+    answers: list[requests.Response] = []
+    waiting = threading.Thread(target=lambda: answers.append(server.get(f"/display?after={day}:0&wait=20")))
+    waiting.start()
+    called = server.call("1", "next").json()["call"]
+    waiting.join(timeout=60)
+    assert answers and answers[0].json().get("long_poll") is True, answers[0].text
+    assert [c["call_id"] for c in answers[0].json()["calls"]] == [called["call_id"]]
+
+
+@pytest.mark.skipif(not tts.available(), reason="espeak-ng is not installed")
+def test_the_short_form_of_an_announcement_is_shorter_than_the_full_sentence(server: Server, kiosk: Kiosk) -> None:
+    kiosk.issue_walk_in("KTP", make_nik(1))
+    call = server.call("1", "next").json()["call"]
+    lengths = {}
+    for form in ("full", "short"):
+        spoken = server.get(f"/announcements/{call['call_id']}.wav?form={form}")
+        assert spoken.status_code == 200
+        with wave.open(BytesIO(spoken.content)) as audio:
+            lengths[form] = audio.getnframes() / audio.getframerate()
+    assert 1.0 < lengths["short"] < lengths["full"] / 2  # "A nol nol satu Loket 1", not the sentence
 
 
 def test_a_stale_counter_page_is_told_and_acts_on_nobody_else(server: Server, kiosk: Kiosk) -> None:

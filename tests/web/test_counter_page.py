@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 
 import requests
 from playwright.sync_api import Page, Route
 from web_support import Hall, browser, counter_token, hall, open_page, sign_in
+
+from kiosk.core.model import Priority
 
 __all__ = ["browser", "hall", "open_page"]
 
@@ -53,8 +56,7 @@ def test_a_click_whose_answer_was_lost_is_sent_again_with_the_same_key_and_calls
 
     page.route("**/v1/counters/1/next", lose_the_answer)
     page.click("button[data-action=next]")
-    page.wait_for_function("document.getElementById('message').textContent.includes('Server tidak terjangkau')")
-    assert page.inner_text("#message") == "Server tidak terjangkau; coba lagi."
+    page.wait_for_function("document.getElementById('message').textContent === 'Server tidak terjangkau; coba lagi.'")
 
     page.click("button[data-action=next]")
     page.wait_for_function("document.getElementById('message').textContent.includes('dipanggil')")
@@ -116,3 +118,101 @@ def test_transfer_moves_the_current_ticket_to_the_chosen_service(hall: Hall, ope
     page.wait_for_function("document.getElementById('message').textContent.includes('dialihkan')")
     assert "Kartu Keluarga" in page.inner_text("#message")
     page.wait_for_function("document.querySelector('#waiting tr[data-service=KK] .count').textContent === '1'")
+
+
+def test_enter_in_the_transfer_dialog_submits_the_transfer(hall: Hall, open_page: Callable[..., Page]) -> None:
+    ticket = hall.issue("KTP")
+    page = open_page(hall.base + "/counter")
+    sign_in(page, "2")
+    page.keyboard.press("n")
+    page.wait_for_function(f"document.getElementById('counter-app').dataset.current === {ticket.number!r}")
+
+    page.keyboard.press("a")
+    page.wait_for_selector("#transfer-dialog[open]")
+    page.select_option("#transfer-service", "KK")  # the focus stays on the <select>
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('message').textContent.includes('dialihkan')")
+    assert page.is_hidden("#transfer-dialog")
+    page.wait_for_function("document.querySelector('#waiting tr[data-service=KK] .count').textContent === '1'")
+
+
+def test_the_second_absent_tells_the_clerk_it_is_now_a_no_show(hall: Hall, open_page: Callable[..., Page]) -> None:
+    ticket = hall.issue("KTP")
+    page = open_page(hall.base + "/counter")
+    sign_in(page, "1")
+    for press, expected in (("n", "dipanggil"), ("t", "sekali lagi"), ("n", "dipanggil"), ("t", "TIDAK DATANG")):
+        page.wait_for_function("document.getElementById('counter-app').dataset.busy === ''")
+        page.evaluate("document.getElementById('message').textContent = ''")
+        page.keyboard.press(press)
+        page.wait_for_function(f"document.getElementById('message').textContent.includes({expected!r})")
+    assert ticket.number in page.inner_text("#message")
+    assert "kedua" in page.inner_text("#message")
+
+
+def test_the_unreachable_server_message_goes_when_the_connection_is_back(
+    hall: Hall, open_page: Callable[..., Page]
+) -> None:
+    hall.issue("KTP")
+    page = open_page(hall.base + "/counter?refresh=500")
+    sign_in(page, "1")
+    page.route("**/v1/counters/1/next", lambda route: route.abort("connectionreset"))
+    page.click("button[data-action=next]")
+    page.wait_for_function("document.getElementById('message').textContent.includes('Server tidak terjangkau')")
+    page.unroute("**/v1/counters/1/next")
+    # The page's own refresh reaches the server again: the red line must not stay.
+    page.wait_for_function("!document.getElementById('message').textContent.includes('Server tidak terjangkau')")
+    assert "error" not in (page.get_attribute("#message", "class") or "")
+
+
+def test_the_counter_page_lists_the_waiting_numbers_in_calling_order_with_priority_marked(
+    hall: Hall, open_page: Callable[..., Page]
+) -> None:
+    first = hall.issue("KTP")
+    other = hall.issue("KK")  # Loket 1 does not serve KK: not in its list
+    elderly = hall.issue("CETAK", Priority.ELDERLY)
+    page = open_page(hall.base + "/counter")
+    sign_in(page, "1")  # Loket 1: KTP and CETAK
+    page.wait_for_function("document.querySelectorAll('#line li').length === 2")
+    assert page.eval_on_selector_all("#line li", "items => items.map(i => i.textContent)") == [
+        elderly.number,
+        first.number,
+    ]
+    assert page.get_attribute("#line li:first-child", "class") == "priority"
+    assert other.number not in page.inner_text("#line")
+    html = requests.get(hall.base + "/v1/counters/1", headers=auth("1"), timeout=30).text
+    assert "nik" not in html.lower() and first.holder not in html  # numbers only
+
+
+def auth(counter_id: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {counter_token(counter_id)}"}
+
+
+def test_a_no_show_who_comes_back_is_taken_back_at_the_head_of_the_line_and_audited(
+    hall: Hall, open_page: Callable[..., Page]
+) -> None:
+    missed, second, third = hall.issue("KTP"), hall.issue("KTP"), hall.issue("KTP")
+    for i, step in enumerate(("next", "absent", "next", "absent")):  # called twice, never came: a no-show
+        assert hall.post("1", step, f"take-back-{i}").status_code == 200
+    assert requests.get(f"{hall.base}/v1/public/tickets/{missed.id}", timeout=30).json()["state"] == "no_show"
+    page = open_page(hall.base + "/counter")
+    sign_in(page, "1")
+    page.wait_for_function("document.querySelectorAll('#line li').length === 2")
+
+    page.keyboard.press("k")
+    page.wait_for_selector("#take-back-dialog[open]")
+    page.keyboard.type(missed.number.replace("-", "").lower())  # "a001", as a clerk might type it
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('message').textContent.includes('kembali ke antrean')")
+    page.wait_for_function("document.querySelectorAll('#line li').length === 3")
+    order = page.eval_on_selector_all("#line li", "items => items.map(i => i.textContent)")
+    assert order == [missed.number, second.number, third.number]  # at the head of the line
+    with sqlite3.connect(hall.config.backend.path) as db:
+        audit = db.execute("SELECT counter_id, step FROM call_steps WHERE ticket_id = ? ORDER BY at", (missed.id,))
+        assert ("1", "take_back") in audit.fetchall()
+
+    page.keyboard.press("k")  # a ticket that is not a no-show is told, and nothing changes
+    page.keyboard.type(second.number)
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('message').classList.contains('error')")
+    assert "tidak perlu dikembalikan" in page.inner_text("#message")
+    assert page.errors == []  # type: ignore[attr-defined]

@@ -37,8 +37,41 @@ def test_the_phone_page_changes_by_itself_after_a_counter_calls(hall: Hall, open
 
     assert hall.post("2", "next", "phone-next-2").status_code == 200
     page.wait_for_function("document.getElementById('phone').dataset.state === 'called'")
-    assert "Silakan ke loket" in page.inner_text("#state")
+    assert "Silakan ke Loket 2 sekarang" in page.inner_text("#state")  # which counter, by name
+    assert page.is_hidden("#ahead")  # no "0 ahead" while called
+
+    assert hall.post("2", "done", "phone-done-2").status_code == 200
+    page.wait_for_function("document.getElementById('phone').dataset.state === 'served'")
+    assert page.inner_text("#state").startswith("Selesai dilayani")
+    assert page.is_hidden("#ahead") and page.is_hidden("#wait")
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_the_phone_page_speaks_the_citizens_language_indonesian_english_or_basa_jawa(hall: Hall) -> None:
+    ticket = hall.issue("KTP")
+    pages = {
+        "id": requests.get(f"{hall.base}/t/{ticket.id}", timeout=30).text,
+        "en": requests.get(f"{hall.base}/t/{ticket.id}?lang=en", timeout=30).text,
+        "jv": requests.get(f"{hall.base}/t/{ticket.id}?lang=jv", timeout=30).text,
+        "phone": requests.get(f"{hall.base}/t/{ticket.id}", headers={"Accept-Language": "en-GB"}, timeout=30).text,
+    }
+    assert "Orang di depan Anda" in pages["id"] and '<html lang="id">' in pages["id"]
+    assert "People ahead of you" in pages["en"] and "Waiting for your turn" in pages["en"]
+    assert "Tiyang ing ngajeng Panjenengan" in pages["jv"] and '<html lang="jv">' in pages["jv"]
+    assert "People ahead of you" in pages["phone"]  # the phone's own language when none is chosen
+    for html in pages.values():
+        assert "Diperbarui pukul" in html or "Updated at" in html or "Dipunenggalaken" in html  # when it last updated
+
+
+def test_coming_back_to_the_tab_refreshes_the_phone_page_at_once(hall: Hall, open_page: Callable[..., Page]) -> None:
+    hall.issue("KTP")
+    ticket = hall.issue("KTP")
+    page = open_page(f"{hall.base}/t/{ticket.id}?refresh=3600000", **PHONE)  # its own timer would wait an hour
+    assert page.inner_text("#ahead") == "1"
+    assert hall.post("1", "next", "phone-visible").status_code == 200
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # the tab is shown again
+    page.wait_for_function("document.getElementById('ahead').textContent === '0'")
+    assert "Diperbarui pukul" in page.inner_text("#updated")
 
 
 def test_an_unknown_ticket_gets_a_page_that_says_what_to_do(hall: Hall) -> None:

@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from kiosk.core import config as config_mod
 from kiosk.core.clock import FixedClock
 from kiosk.core.config import Config
-from kiosk.core.model import Ticket, WalkInRequest
+from kiosk.core.model import Priority, Ticket, WalkInRequest
 from kiosk.core.nik import NikHasher
 from kiosk.demo import made_up_nik
 from kiosk.server.app import BookingApi, create_app, token_hash
@@ -89,7 +89,7 @@ class Hall:
         self.stop()
         self.start()
 
-    def issue(self, service: str = "KTP") -> Ticket:
+    def issue(self, service: str = "KTP", priority: Priority | None = None) -> Ticket:
         """A walk-in ticket, issued by the day book as a kiosk would."""
         self.issued += 1
         nik = made_up_nik(self.issued)
@@ -101,7 +101,7 @@ class Hall:
                     service,
                     self.hasher.hash(nik),
                     nik[:4] + "*" * 10 + nik[-2:],
-                    None,
+                    priority,
                     self.clock.now(),
                     f"web-{self.issued}",
                 )

@@ -18,6 +18,8 @@ const MESSAGES = {
   nothingWaiting: "Tidak ada yang menunggu untuk layanan loket ini.",
   failed: "Langkah ini tidak bisa dilakukan sekarang. Coba lagi, atau hubungi teknisi.",
   pickService: "Pilih layanan tujuan dulu.",
+  back: "Sambungan ke server kembali. Tekan lagi langkah tadi bila belum terjadi; tidak akan dobel.",
+  typeNumber: "Ketik nomor di tiket orang itu dulu, mis. A-005.",
 };
 
 const $ = (id) => document.getElementById(id);
@@ -27,6 +29,8 @@ const el = {
   connection: $("connection"), message: $("message"), number: $("current-number"),
   service: $("current-service"), state: $("current-state"), waiting: $("waiting"),
   dialog: $("transfer-dialog"), transferService: $("transfer-service"), transferForm: $("transfer-form"),
+  line: $("line"), lineEmpty: $("line-empty"),
+  takeBack: $("take-back-dialog"), takeBackForm: $("take-back-form"), takeBackNumber: $("take-back-number"),
 };
 const buttons = Array.from(document.querySelectorAll("button[data-action]"));
 
@@ -36,7 +40,9 @@ const state = {
   counter: null,
   current: null,
   waiting: {},
+  line: [], // the tickets waiting for this counter's services, in calling order: {number, service, priority}
   services: {},
+  networkMessage: false, // the message shown is "Server tidak terjangkau": it goes when the server is back
   pending: null, // {action, bodyText, key}: a step sent without an answer; retried with the same key
   busy: false,
   reachable: true,
@@ -52,7 +58,8 @@ function loadSession() {
   return null;
 }
 
-function say(text, kind = "") {
+function say(text, kind = "", network = false) {
+  state.networkMessage = network;
   el.message.textContent = text;
   el.message.className = "message" + (kind ? " " + kind : "");
 }
@@ -89,6 +96,18 @@ function render() {
     count.className = "count";
     count.textContent = String(state.waiting[code] ?? 0);
   }
+  el.line.replaceChildren(...state.line.map((ticket) => {
+    const item = document.createElement("li");
+    item.textContent = ticket.number;
+    item.dataset.service = ticket.service;
+    if (ticket.priority) {
+      item.className = "priority";
+      item.title = "Prioritas";
+      item.setAttribute("aria-label", ticket.number + ", prioritas");
+    }
+    return item;
+  }));
+  el.lineEmpty.hidden = state.line.length > 0;
   for (const button of buttons) {
     button.disabled = state.busy || (button.hasAttribute("data-needs-current") && !current);
   }
@@ -121,7 +140,10 @@ async function refresh() {
     state.counter = data.counter || state.counter;
     state.current = data.current || null;
     state.waiting = data.waiting || {};
+    state.line = Array.isArray(data.line) ? data.line : [];
     state.reachable = true;
+    // The connection is back: the red line must not stay. A step still unanswered is safe to send again.
+    if (state.networkMessage) say(state.pending ? MESSAGES.back : "");
   } catch (error) {
     if (error.kind === HTTP && error.status === 401) return signOut(MESSAGES.signedOut);
     state.reachable = error.kind !== NETWORK;
@@ -145,6 +167,7 @@ async function signIn(counterId, token) {
     state.counter = data.counter;
     state.current = data.current || null;
     state.waiting = data.waiting || {};
+    state.line = Array.isArray(data.line) ? data.line : [];
     await loadServices();
     showDesk(true);
     say("");
@@ -161,7 +184,11 @@ function doneText(action, call, body) {
   switch (action) {
     case "next": return "Nomor " + number + " dipanggil. Tunggu orangnya datang.";
     case "recall": return "Nomor " + number + " dipanggil ulang.";
-    case "absent": return "Nomor " + number + " dicatat tidak hadir.";
+    case "absent":
+      return call && call.state === "no_show"
+        ? "Nomor " + number + " tidak hadir untuk kedua kalinya: sekarang dicatat TIDAK DATANG dan tidak dipanggil lagi."
+        : "Nomor " + number + " dicatat tidak hadir. Nomor ini kembali menunggu dan akan dipanggil sekali lagi.";
+    case "take-back": return "Nomor " + number + " kembali ke antrean, paling depan.";
     case "done": return "Nomor " + number + " selesai dilayani.";
     case "transfer": return "Nomor " + number + " dialihkan ke " + serviceName(body.service) + ".";
     default: return "";
@@ -188,7 +215,10 @@ async function act(action, body = {}) {
   } catch (error) {
     if (error.kind === NETWORK) {
       state.reachable = false;
-      say(MESSAGES.network, "error"); // the same click again resends the same key
+      say(MESSAGES.network, "error", true); // the same click again resends the same key
+      state.busy = false;
+      render();
+      return; // the periodic refresh tells when the server is back
     } else {
       state.pending = null;
       if (error.status === 401) { state.busy = false; return signOut(MESSAGES.signedOut); }
@@ -227,6 +257,25 @@ el.signinForm.addEventListener("submit", (event) => {
 });
 $("signout").addEventListener("click", () => signOut(""));
 $("transfer-cancel").addEventListener("click", () => el.dialog.close());
+// Enter anywhere in the dialog submits it: on the <select> it would open the list instead.
+el.dialog.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || event.target instanceof HTMLButtonElement) return;
+  event.preventDefault();
+  el.transferForm.requestSubmit();
+});
+function openTakeBack() {
+  el.takeBackNumber.value = "";
+  el.takeBack.showModal();
+  el.takeBackNumber.focus();
+}
+$("take-back-cancel").addEventListener("click", () => el.takeBack.close());
+el.takeBackForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const number = el.takeBackNumber.value.trim().toUpperCase();
+  if (!number) return say(MESSAGES.typeNumber, "error");
+  el.takeBack.close();
+  act("take-back", { number });
+});
 el.transferForm.addEventListener("submit", (event) => {
   event.preventDefault();
   const service = el.transferService.value;
@@ -238,12 +287,13 @@ for (const button of buttons) {
   button.addEventListener("click", () => {
     const action = button.dataset.action;
     if (action === "transfer") openTransfer();
+    else if (action === "take-back") openTakeBack();
     else if (action === "next") act("next");
     else if (state.current) act(action, { ticket_id: state.current.ticket_id }); // the ticket this page shows
   });
 }
 document.addEventListener("keydown", (event) => {
-  if (el.desk.hidden || el.dialog.open || event.ctrlKey || event.altKey || event.metaKey) return;
+  if (el.desk.hidden || el.dialog.open || el.takeBack.open || event.ctrlKey || event.altKey || event.metaKey) return;
   if (event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) return;
   const button = buttons.find((b) => b.dataset.key === event.key.toLowerCase());
   if (button && !button.disabled) {

@@ -1,12 +1,22 @@
-// The hall display: polls GET /v1/display, shows the newest call huge, the five before it and
-// who is waiting, and speaks every new call through one queue: chime, then the announcement,
-// one at a time on one <audio> element. A new call waits for the one being spoken to end (it
-// never cuts it off, unlike NovoSGA panel-app #78); a recall is a new call and is spoken again.
+// The hall display: shows the calls and speaks every one of them, one at a time on one <audio>
+// element. A new call waits for the one being spoken to end (it never cuts it off, unlike
+// NovoSGA panel-app #78); a recall is a new call and is spoken again.
 //
-// Which calls are new: each call has a (day, seq) key, seq counting the day's calls. The page
-// remembers the highest key it has seen. On load it announces nothing (what was called before
-// the TV came on is history); after a lost connection it announces every call made meanwhile
-// that the server still lists (the newest ten), and never one it had already seen.
+// Keeping up with a burst: a call alone is spoken in full (chime, "Nomor antrean A, nol, nol,
+// satu, silakan ke Loket 1"). When calls are waiting to be spoken, the group gets one chime and
+// then each call its short form ("A nol nol satu Loket 1"); a recall is always said in full.
+// The big number is the one being spoken (the newest when the hall is quiet), marked as such.
+//
+// Never a silent skip: each call's audio (both forms) is fetched the moment the call arrives,
+// kept as a blob, and fetched again with backoff until it comes. A call whose audio is still
+// missing at its turn is shown and chimed, and spoken as soon as its audio arrives.
+//
+// Which calls are new: each call has a (day, seq) key. The page remembers the highest it has
+// seen and asks the server for every call after it (`after=DAY:SEQ`, no limit of ten), as a long
+// poll (`wait`): a call reaches the TV as soon as it is made. If the server does not wait, the
+// page polls every POLL_MS. On load it announces nothing (what was called before the TV came on
+// is history); a call older than STALE_MS when first seen (a TV asleep for an hour) is shown,
+// not spoken.
 import { clockText, request } from "./api.js";
 
 const root = document.getElementById("display");
@@ -14,9 +24,13 @@ const API = root.dataset.api;
 const CHIME = root.dataset.chime;
 const params = new URLSearchParams(location.search);
 const POLL_MS = Number(params.get("poll") || root.dataset.pollMs || 250);
+const LONG_POLL_S = Number(params.get("wait") ?? root.dataset.waitS ?? 8); // 0: plain polling
 const SOUND = params.get("sound") !== "off";
 const HISTORY = 5;
 const PART_TIMEOUT_MS = 30000; // an element that never says "ended" must not stop the queue
+const AUDIO_WAIT_MS = 3000; // at its turn, how long a call waits for audio still on its way
+const STALE_MS = 10 * 60 * 1000;
+const RETRY_MAX_MS = 15000;
 
 const $ = (id) => document.getElementById(id);
 const audio = $("announcer");
@@ -29,16 +43,76 @@ function after(a, b) {
   return a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
 }
 
+// One sound file, fetched as soon as it is known and again with backoff until it comes.
+class Clip {
+  constructor(src, onReady) {
+    this.src = src;
+    this.url = null; // a blob: URL once fetched
+    this.tries = 0;
+    this.gone = false; // the server does not know it (404): nothing to retry
+    this.onReady = onReady;
+    this.listeners = [];
+    this.load();
+  }
+
+  async load() {
+    try {
+      const answer = await fetch(this.src);
+      if (answer.ok) {
+        this.url = URL.createObjectURL(await answer.blob());
+        this.changed();
+        if (this.onReady) this.onReady(this);
+        return;
+      }
+      if (answer.status === 404) {
+        this.gone = true;
+        this.changed();
+        return;
+      }
+    } catch (error) { /* the server is out of reach: try again below */ }
+    this.tries += 1;
+    this.changed();
+    setTimeout(() => this.load(), Math.min(RETRY_MAX_MS, 500 * 2 ** Math.min(this.tries - 1, 5)));
+  }
+
+  changed() {
+    for (const listener of this.listeners.splice(0)) listener();
+  }
+
+  // Resolves when the clip is here, gone, has failed `tries` more times, or after `ms`.
+  settle(ms, tries = 2) {
+    const until = this.tries + tries;
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      const check = () => {
+        if (this.url || this.gone || this.tries >= until) {
+          clearTimeout(timer);
+          resolve();
+        } else {
+          this.listeners.push(check);
+        }
+      };
+      check();
+    });
+  }
+}
+
 export class Announcer {
-  constructor(element, chimeUrl, urlOf, onChange) {
+  constructor(element, chimeUrl, urlOf, onChange, shownNow = () => false) {
     this.audio = element;
+    this.chime = new Clip(chimeUrl);
     this.chimeUrl = chimeUrl;
-    this.urlOf = urlOf;
+    this.urlOf = urlOf; // (call, form) -> URL of its WAV
     this.onChange = onChange;
+    this.shownNow = shownNow; // (call) -> is its number on screen, marked as being spoken
     this.queue = [];
     this.speaking = null;
-    this.events = []; // {type: queued|play|ended|error|timeout, part: chime|announcement, seq, number}
-    this.blocked = null; // resolves when a tap allows sound (autoplay refused)
+    this.running = false;
+    this.inGroup = false;
+    this.clips = new Map(); // call_id -> {full, short}
+    this.owed = new Map(); // call_id -> call whose voice is still owed (no audio at its turn)
+    // {type: queued|play|ended|error|timeout|stale, part: chime|announcement, seq, number, form, duration, shown}
+    this.events = [];
   }
 
   get idle() {
@@ -46,30 +120,78 @@ export class Announcer {
   }
 
   enqueue(call) {
+    this.fetchVoice(call);
     this.queue.push(call);
     this.record("queued", "", call);
-    if (this.speaking === null) this.run();
+    if (!this.running) this.run();
   }
 
-  record(type, part, call) {
-    this.events.push({ type, part, seq: call.seq, number: call.number, kind: call.kind, at: performance.now() });
+  // Both forms at once, as the call arrives: by its turn the audio is here, server or not.
+  fetchVoice(call) {
+    if (this.clips.has(call.call_id)) return this.clips.get(call.call_id);
+    const ready = () => {
+      const owed = this.owed.get(call.call_id);
+      if (owed) {
+        this.owed.delete(call.call_id);
+        this.enqueue({ ...owed, late: true });
+      }
+    };
+    const clips = { full: new Clip(this.urlOf(call, "full"), ready) };
+    clips.short = call.kind === "recall" ? clips.full : new Clip(this.urlOf(call, "short"), ready);
+    this.clips.set(call.call_id, clips);
+    return clips;
+  }
+
+  record(type, part, call, extra = {}) {
+    this.events.push({
+      type, part, seq: call.seq, number: call.number, kind: call.kind, late: Boolean(call.late),
+      at: performance.now(), ...extra,
+    });
   }
 
   async run() {
+    this.running = true;
     while (this.queue.length) {
       const call = this.queue.shift();
+      const alone = !this.inGroup && this.queue.length === 0;
       this.speaking = call;
       this.onChange();
-      await this.play(this.chimeUrl, "chime", call);
-      await this.play(this.urlOf(call), "announcement", call);
+      let form = "full";
+      if (alone) {
+        await this.play(this.chime.url || this.chimeUrl, "chime", call);
+      } else {
+        if (!this.inGroup) {
+          this.inGroup = true; // one chime for the whole group
+          await this.play(this.chime.url || this.chimeUrl, "chime", call);
+        }
+        if (call.kind !== "recall") form = "short";
+      }
+      const src = await this.voice(call, form);
+      if (src) {
+        await this.play(src.url, "announcement", call, src.form);
+      } else {
+        // Shown and chimed; its voice comes when its audio does (Clip retries), never skipped.
+        this.record("error", "announcement", call, { form });
+        this.owed.set(call.call_id, call);
+      }
     }
+    this.inGroup = false;
     this.speaking = null;
+    this.running = false;
     this.onChange();
+  }
+
+  async voice(call, form) {
+    const clips = this.fetchVoice(call);
+    const other = form === "full" ? "short" : "full";
+    const pick = () => (clips[form].url ? { url: clips[form].url, form } : clips[other].url ? { url: clips[other].url, form: other } : null);
+    if (!pick()) await Promise.race([clips[form].settle(AUDIO_WAIT_MS), clips[other].settle(AUDIO_WAIT_MS)]);
+    return pick();
   }
 
   // Plays one file to its end; resolves on ended, on an error (the number stays on screen), or
   // after a generous time-out. Never starts the next part before this one is over.
-  play(src, part, call) {
+  play(src, part, call, form = "") {
     return new Promise((resolve) => {
       const element = this.audio;
       let timer = null;
@@ -82,12 +204,12 @@ export class Announcer {
         element.removeEventListener("error", onError);
         element.removeEventListener("playing", onPlaying);
         clearTimeout(timer);
-        this.record(type, part, call);
+        this.record(type, part, call, { form });
         resolve();
       };
       const onEnded = () => finish("ended");
       const onError = () => finish("error");
-      const onPlaying = () => this.record("play", part, call);
+      const onPlaying = () => this.record("play", part, call, { form, duration: element.duration, shown: this.shownNow(call) });
       element.addEventListener("ended", onEnded);
       element.addEventListener("error", onError);
       element.addEventListener("playing", onPlaying, { once: true });
@@ -120,10 +242,18 @@ const state = {
   lastKey: null, // highest (day, seq) seen; null until the first answer
   connection: "connecting", // connecting | ok | reconnecting
   polls: 0,
+  longPolls: 0,
   failures: 0,
   shownAt: {}, // seq -> performance.now() when its number was first on screen (bench)
+  nowSeq: null,
 };
-const announcer = new Announcer(audio, CHIME, (call) => API + "/announcements/" + encodeURIComponent(call.call_id) + ".wav", render);
+const announcer = new Announcer(
+  audio,
+  CHIME,
+  (call, form) => API + "/announcements/" + encodeURIComponent(call.call_id) + ".wav" + (form === "short" ? "?form=short" : ""),
+  render,
+  (call) => root.dataset.speakingNumber === call.number && $("now-number").textContent === call.number,
+);
 window.hallDisplay = { state, announcer };
 
 function text(id, value) {
@@ -132,28 +262,38 @@ function text(id, value) {
 }
 
 function render() {
+  const speaking = announcer.speaking;
   const newest = state.calls[0] || null;
-  text("now-number", newest ? newest.number : "–");
-  text("now-counter", newest ? newest.counter_name : "\u00a0");
-  text("now-service", newest ? state.services[newest.service] || newest.service : "\u00a0");
-  root.dataset.number = newest ? newest.number : "";
-  root.dataset.seq = newest ? String(newest.seq) : "";
-  if (newest && !(newest.seq in state.shownAt)) state.shownAt[newest.seq] = performance.now();
+  const now = speaking || newest; // the number being said is the big one, newest or not
+  text("now-number", now ? now.number : "–");
+  text("now-counter", now ? now.counter_name : "\u00a0");
+  text("now-service", now ? state.services[now.service] || now.service : "\u00a0");
+  const box = root.querySelector(".now");
+  box.classList.toggle("speaking", Boolean(speaking));
+  $("now-speaking").hidden = !speaking;
+  root.dataset.number = now ? now.number : "";
+  root.dataset.seq = now ? String(now.seq) : "";
+  root.dataset.speakingNumber = speaking ? speaking.number : "";
+  if (now && now.seq !== state.nowSeq) {
+    state.nowSeq = now.seq;
+    box.classList.remove("flash");
+    void box.offsetWidth; // restart the animation
+    box.classList.add("flash");
+  }
 
-  const list = $("history");
-  const seen = new Set(newest ? [newest.ticket_id] : []);
+  const seen = new Set(now ? [now.ticket_id] : []);
   const items = [];
-  for (const call of state.calls.slice(1)) {
+  for (const call of state.calls) {
     if (seen.has(call.ticket_id)) continue; // a recall is one line, not two
     seen.add(call.ticket_id);
     items.push(call);
     if (items.length === HISTORY) break;
   }
-  const speaking = announcer.speaking;
-  list.replaceChildren(...items.map((call) => {
+  const stamp = performance.now();
+  for (const call of now ? [now, ...items] : items) if (!(call.seq in state.shownAt)) state.shownAt[call.seq] = stamp;
+  $("history").replaceChildren(...items.map((call) => {
     const item = document.createElement("li");
     item.dataset.seq = String(call.seq);
-    if (speaking && speaking.ticket_id === call.ticket_id) item.className = "speaking";
     const number = document.createElement("span");
     number.textContent = call.number;
     const to = document.createElement("span");
@@ -163,8 +303,7 @@ function render() {
     return item;
   }));
 
-  const waiting = $("waiting");
-  waiting.replaceChildren(...Object.entries(state.waiting).map(([code, count]) => {
+  $("waiting").replaceChildren(...Object.entries(state.waiting).map(([code, count]) => {
     const item = document.createElement("li");
     item.dataset.service = code;
     item.append(state.services[code] || code);
@@ -187,29 +326,39 @@ function take(data) {
   for (const call of calls) {
     if (state.lastKey === null || after(keyOf(call), state.lastKey)) state.lastKey = keyOf(call);
   }
-  if (state.lastKey === null) state.lastKey = ["", 0];
-  const changed = fresh.length > 0 && (!state.calls[0] || calls[0].call_id !== state.calls[0].call_id);
+  if (state.lastKey === null) state.lastKey = [String(data.day || ""), 0];
   state.calls = calls;
   state.waiting = data.waiting || {};
   state.services = data.services || state.services;
-  if (changed) {
-    const now = root.querySelector(".now");
-    now.classList.remove("flash");
-    void now.offsetWidth; // restart the animation
-    now.classList.add("flash");
-  }
   render();
-  if (SOUND) for (const call of fresh) announcer.enqueue(call);
+  const serverNow = Date.parse(data.now || "");
+  for (const call of fresh) {
+    if (!SOUND) continue;
+    if (serverNow - Date.parse(call.called_at) > STALE_MS) announcer.record("stale", "", call); // shown, not said an hour late
+    else announcer.enqueue(call);
+  }
+}
+
+function query() {
+  if (state.lastKey === null || !state.lastKey[0]) return "";
+  const wait = LONG_POLL_S > 0 && state.connection === "ok" ? "&wait=" + LONG_POLL_S : "";
+  return "?after=" + encodeURIComponent(state.lastKey[0] + ":" + state.lastKey[1]) + wait;
 }
 
 async function poll() {
   const started = performance.now();
   let wait = POLL_MS;
   try {
-    take(await request(API, "GET", "/display", { timeoutMs: 5000 }));
+    const data = await request(API, "GET", "/display" + query(), { timeoutMs: (LONG_POLL_S + 10) * 1000 });
+    take(data);
     state.failures = 0;
     state.connection = "ok";
-    wait = Math.max(0, POLL_MS - (performance.now() - started)); // one poll every POLL_MS, not POLL_MS + answer time
+    if (data.long_poll) {
+      state.longPolls += 1;
+      wait = 0; // the server waited for a call: ask again at once
+    } else {
+      wait = Math.max(0, POLL_MS - (performance.now() - started)); // one poll every POLL_MS
+    }
   } catch (error) {
     state.failures += 1;
     state.connection = state.lastKey === null && state.failures < 2 ? "connecting" : "reconnecting";
