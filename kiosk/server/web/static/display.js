@@ -52,6 +52,7 @@ class Clip {
     this.gone = false; // the server does not know it (404): nothing to retry
     this.onReady = onReady;
     this.listeners = [];
+    this.born = performance.now();
     this.load();
   }
 
@@ -71,6 +72,13 @@ class Clip {
       }
     } catch (error) { /* the server is out of reach: try again below */ }
     this.tries += 1;
+    if (performance.now() - this.born > STALE_MS) {
+      // Ten minutes on, the call is history: said now it would only mislead (and a day of
+      // calls retrying against a server without espeak-ng would be a load of its own).
+      this.gone = true;
+      this.changed();
+      return;
+    }
     this.changed();
     setTimeout(() => this.load(), Math.min(RETRY_MAX_MS, 500 * 2 ** Math.min(this.tries - 1, 5)));
   }
