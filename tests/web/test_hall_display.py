@@ -201,7 +201,6 @@ def test_a_burst_of_ten_calls_from_three_counters_is_spoken_in_order_each_within
     made_at = {first_seq + i: i * BURST_SPACING_S for i in range(BURST_CALLS)}
     late = {seq: round(s, 1) for seq, s in audio_time_to_speech(events, made_at).items() if s > SPOKEN_WITHIN_S}
     assert late == {}, late
-    assert spoken[0]["form"] == "full" and {e["form"] for e in spoken[1:]} == {"short"}
 
 
 @pytest.mark.parametrize("down_s", [2.0, 12.0])  # the two reproductions
