@@ -1,8 +1,10 @@
-"""The one place that builds the object graph from the config: backend, hasher, clock, printer."""
+"""The one place that builds the object graph from the config: backend, hasher, clock, printer,
+a counter's calling and the technician's PIN gate."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.backends import secret
 from kiosk.backends.daybook import DayBook
@@ -12,8 +14,12 @@ from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.config import Config
 from kiosk.core.errors import Reason, Refusal
 from kiosk.core.nik import NikHasher
-from kiosk.core.ports import BookingBackend, TicketPrinter
+from kiosk.core.pin import PinGate
+from kiosk.core.ports import BookingBackend, CallingBackend, TicketPrinter
 from kiosk.core.usecases import Kiosk
+
+if TYPE_CHECKING:
+    from kiosk.backends.calls import CallBook
 
 
 def load_config(path: Path) -> Config:
@@ -88,3 +94,29 @@ def build_kiosk(
         clock=clock or SystemClock(),
         printer=printer if printer is not None else (build_printer(config) if with_printer else None),
     )
+
+
+def build_call_book(config: Config) -> CallBook:
+    """The calls on this machine's day book (the server's counters, or an embedded site's)."""
+    from kiosk.backends.calls import CallBook
+
+    return CallBook(config.backend.path, config)
+
+
+def build_calls(config: Config, token_file: Path | None = None, clock: Clock | None = None) -> CallingBackend:
+    """A counter's calling: through the API with the counter's own token (``token_file`` or
+    ``$ANTRIAN_COUNTER_TOKEN``) on an http site, else on the local day book."""
+    if config.backend.kind == "http":
+        from kiosk.backends.http_calls import HttpCalls, read_counter_token
+
+        return HttpCalls(config, read_counter_token(token_file))
+    from kiosk.backends.local_calls import LocalCalls
+
+    return LocalCalls(build_call_book(config), clock or SystemClock())
+
+
+def build_pin_gate(config: Config, clock: Clock) -> PinGate:
+    """The technician's PIN gate; its lockout is kept in a file, so a restart does not reset it."""
+    from kiosk.backends.pin_lock import FileLockStore, lock_path
+
+    return PinGate(config.technician_pin_hash, clock, FileLockStore(lock_path(config)))

@@ -1,14 +1,12 @@
 """The service layer of the counters and the hall: what the routes of ``counter_api`` call.
 
-It owns the server's ``CallBook`` (the calls on the shared day book), the counter tokens and the
-announcement cache. Answers are plain data in the shapes of docs/api/openapi.yaml; no answer
+It owns the server's ``CallBook`` (the calls on the shared day book) and the announcement cache;
+who may call is ``kiosk.server.tokens``. Answers are plain data in the shapes of docs/api/openapi.yaml; no answer
 carries a NIK, a name or a booking code.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 from pathlib import Path
 from typing import Any
@@ -23,45 +21,17 @@ from kiosk.speech import tts
 
 log = logging.getLogger(__name__)
 
-COUNTER_ROLE = "counter"
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def load_counter_tokens(path: Path) -> dict[str, str]:
-    """``counter id -> sha256 hex`` from the tokens file lines ``ID HEX counter``.
-
-    Lines without the ``counter`` role are kiosk tokens (``kiosk.server.app.load_tokens``).
-    """
-    tokens: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split("#", 1)[0].split()
-        if len(parts) == 3 and parts[2] == COUNTER_ROLE:
-            tokens[parts[0]] = parts[1].lower()
-    return tokens
+COUNTER_ROLE = "counter"  # the role in the tokens file (kiosk.server.tokens)
 
 
 class CounterService:
     """Calling, the counter's view, the display, the phone page and the spoken announcements."""
 
-    def __init__(self, config: Config, clock: Clock, counter_tokens: dict[str, str]) -> None:
+    def __init__(self, config: Config, clock: Clock, calls: CallBook) -> None:
         self.config = config
         self.clock = clock
-        self.calls = CallBook(config.backend.path, config)
+        self.calls = calls
         self.speech_dir = config.backend.path.parent / "announcements"
-        self.set_tokens(counter_tokens)
-
-    def set_tokens(self, counter_tokens: dict[str, str]) -> None:
-        self._tokens = {digest: counter for counter, digest in counter_tokens.items()}
-
-    def counter_of_token(self, token: str) -> str | None:
-        digest = token_hash(token)
-        for known, counter in self._tokens.items():
-            if hmac.compare_digest(known, digest):
-                return counter
-        return None
 
     def close(self) -> None:
         self.calls.close()

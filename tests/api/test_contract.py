@@ -17,7 +17,7 @@ from schema_check import problems
 from kiosk.core.nik import NikHasher, mask
 from kiosk.server.contract import Contract, Violation, flask_rule_to_template
 
-SPEC_FILE = Path(__file__).resolve().parents[2] / "docs" / "api" / "openapi.yaml"
+SPEC_FILE = Path(__file__).resolve().parents[2] / "kiosk" / "server" / "openapi.yaml"
 
 
 @pytest.fixture
