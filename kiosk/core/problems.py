@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
+from kiosk.core.privacy import looks_like_nik
 
 PROBLEM_TYPE = "tag:antrian.disdukcapil.magetan,2026:problem/"
 
@@ -83,7 +84,9 @@ def safe_params(error: KioskError) -> dict[str, Any]:
     """What a client needs for its message; a fault's details (paths, errno) stay on the server."""
     if isinstance(error, SystemFault):
         return {}
-    return {k: v if isinstance(v, (int, str)) else str(v) for k, v in error.params.items()}
+    safe = {k: v if isinstance(v, (int, str)) else str(v) for k, v in error.params.items()}
+    # Whatever a rule put there, a value that could be a NIK never goes back over the wire.
+    return {k: v for k, v in safe.items() if not (isinstance(v, str) and looks_like_nik(v))}
 
 
 def reason_of(code: object) -> Reason | None:

@@ -114,6 +114,14 @@ def keep_the_contract() -> Response | None:
     if operation.max_body_bytes is not None:  # a whole offline morning travels in one sync
         request.max_content_length = max(operation.max_body_bytes, api.config.server.max_body_bytes)
     raw = request.get_data(cache=True) if operation.body is not None else b""
+    if raw.strip() and request.mimetype != "application/json":
+        # A form post or text/plain from another site's page must not pass for a JSON call.
+        return problem(
+            415,
+            "request_invalid",
+            "Send the request body as application/json",
+            errors=[{"field": "Content-Type", "problem": "must be application/json"}],
+        )
     headers = {name.lower(): value for name, value in request.headers.items()}
     checked = api.contract.check(operation, request.view_args or {}, request.args, headers, raw)
     g.body = checked.body if isinstance(checked.body, dict) else {}
