@@ -20,6 +20,7 @@ from kiosk.core.usecases import Kiosk
 
 if TYPE_CHECKING:
     from kiosk.backends.calls import CallBook
+    from kiosk.core.office import OfficeDesk
 
 
 def load_config(path: Path) -> Config:
@@ -111,8 +112,10 @@ def build_calls(config: Config, token_file: Path | None = None, clock: Clock | N
 
         return HttpCalls(config, read_counter_token(token_file))
     from kiosk.backends.local_calls import LocalCalls
+    from kiosk.backends.office_book import OfficeBook
 
-    return LocalCalls(build_call_book(config), clock or SystemClock())
+    office = OfficeBook(DayBook(config.backend.path, config))
+    return LocalCalls(build_call_book(config), clock or SystemClock(), office.overrides, office.close)
 
 
 def build_pin_gate(config: Config, clock: Clock) -> PinGate:
@@ -120,3 +123,23 @@ def build_pin_gate(config: Config, clock: Clock) -> PinGate:
     from kiosk.backends.pin_lock import FileLockStore, lock_path
 
     return PinGate(config.technician_pin_hash, clock, FileLockStore(lock_path(config)))
+
+
+def build_office_desk(config: Config, token_file: Path | None = None, clock: Clock | None = None) -> OfficeDesk:
+    """The supervisor's desk: on this machine's day book, or through the API on an http site
+    (the server's desk checks and audits there; ``HttpOffice`` has the desk's methods)."""
+    from kiosk.core.office import OfficeDesk
+
+    if config.backend.kind == "http":
+        from kiosk.backends.http_office import HttpOffice
+
+        return HttpOffice(config, token_file)  # type: ignore[return-value]
+    from kiosk.backends.office_book import OfficeBook
+
+    return OfficeDesk(config, OfficeBook(DayBook(config.backend.path, config)), clock or SystemClock())
+
+
+def close_office_desk(desk: OfficeDesk) -> None:
+    close = getattr(desk.store, "close", None)
+    if close is not None:
+        close()

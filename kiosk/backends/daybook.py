@@ -24,6 +24,7 @@ from kiosk.backends import calls
 from kiosk.backends.daybook_schema import BOOKING_SELECT, MIGRATIONS, booking_from_row, ticket_from_row
 from kiosk.backends.daybook_schema import TICKET_COLUMNS as _TICKET_COLUMNS
 from kiosk.backends.daybook_writes import TicketWrites
+from kiosk.backends.office_book import read_overrides
 from kiosk.backends.sqlite_tx import immediate
 from kiosk.core import rules
 from kiosk.core.clock import WIB
@@ -298,6 +299,9 @@ class DayBook:
             service = self.config.service(booking.service_code)
             if service is None:
                 raise BadInput(Reason.SERVICE_UNKNOWN, service=booking.service_code)
+            today = read_overrides(db, now.date())  # the office's changes to today
+            today.check_open(service, self.config)
+            service = today.effective(service)
             # Before the release time a booking holds its own slot; after it, walk-ins may have
             # taken the released slots, and the quota still caps every number of the day.
             issued = db.execute(
@@ -342,6 +346,10 @@ class DayBook:
                 if then is not None:
                     then(TicketWrites(db), replayed)
                 return replayed
+            if service is not None:
+                today = read_overrides(db, now.date())  # the office's changes to today
+                today.check_open(service, self.config)
+                service = today.effective(service)
             remaining = self._quota(db, service, now).remaining if service else 0
             # A checked-in booking is a number for its service too: the message promises one
             # number per NIK per service per day, so a broker cannot add a walk-in on top.
@@ -397,7 +405,8 @@ class DayBook:
         now = now.astimezone(WIB)
         with self._lock:
             try:
-                return [self._quota(self._db, service, now) for service in self.config.services]
+                today = read_overrides(self._db, now.date())
+                return [self._quota(self._db, today.effective(service), now) for service in self.config.services]
             except sqlite3.DatabaseError as exc:
                 raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
 

@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "kiosk.cli.server_commands",
     "kiosk.cli.speech_commands",
     "kiosk.cli.call_commands",
+    "kiosk.cli.office_commands",
 )
 
 Handler = Callable[[argparse.Namespace], int]

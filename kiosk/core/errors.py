@@ -53,6 +53,12 @@ class Reason(StrEnum):
     TICKET_FINISHED = "ticket_finished"
     COUNTER_NOT_SERVING = "counter_not_serving"
     TRANSFER_SAME_SERVICE = "transfer_same_service"
+    # the office's decisions of the day (kiosk.core.office)
+    SERVICE_CLOSED = "service_closed"  # closed for today by the office, with its reason
+    COUNTER_PAUSED = "counter_paused"
+    QUOTA_BELOW_ISSUED = "quota_below_issued"
+    LAST_OPEN_COUNTER = "last_open_counter"  # pausing it leaves a service with no counter: confirm
+    NOTICE_TOO_LONG = "notice_too_long"
     # faults
     DATABASE_FAULT = "database_fault"
     BACKEND_UNREACHABLE = "backend_unreachable"

@@ -30,6 +30,7 @@ _BAD_INPUT = frozenset(
         Reason.TICKET_UNKNOWN,
         Reason.COUNTER_UNKNOWN,
         Reason.CALL_UNKNOWN,
+        Reason.NOTICE_TOO_LONG,
     }
 )
 _FAULTS = frozenset(

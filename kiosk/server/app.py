@@ -21,10 +21,12 @@ from flask import Flask
 from kiosk import bootstrap
 from kiosk.backends import secret
 from kiosk.backends.daybook import DayBook
+from kiosk.backends.office_book import OfficeBook
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.config import Config
+from kiosk.core.office import OfficeDesk
 from kiosk.core.problems import PROBLEM_TYPE
-from kiosk.server import counter_api, guard, kiosk_api, web
+from kiosk.server import counter_api, guard, kiosk_api, office_api, web
 from kiosk.server.contract import Contract, with_service_codes
 from kiosk.server.counter_service import CounterService
 from kiosk.server.ledger import Ledger
@@ -62,7 +64,8 @@ class BookingApi:
         self.clock = clock
         self.tokens = tokens
         self.service = BookingService(config, clock)
-        self.counters = CounterService(config, clock, bootstrap.build_call_book(config))
+        self.office = OfficeDesk(config, OfficeBook(self.book("")), clock)
+        self.counters = CounterService(config, clock, bootstrap.build_call_book(config), self.office.store.overrides)
         # The server's own day book holds NIK hashes too: its secret is checked against it here,
         # and every kiosk that sends its fingerprint must have been keyed with the same one.
         self.key_fingerprint = secret.fingerprint(bootstrap.site_key(config, self.book("")))
@@ -107,5 +110,6 @@ def create_app(
     guard.init_app(app)
     app.register_blueprint(kiosk_api.blueprint)
     app.register_blueprint(counter_api.blueprint)
+    app.register_blueprint(office_api.blueprint)
     app.register_blueprint(web.blueprint)
     return app

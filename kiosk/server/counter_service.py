@@ -8,15 +8,18 @@ carries a NIK, a name or a booking code.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from kiosk.backends.calls import CallBook, call_to_dict
 from kiosk.core import calling
 from kiosk.core.calling import Step
-from kiosk.core.clock import Clock
+from kiosk.core.clock import WIB, Clock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, Reason
+from kiosk.core.office import DayOverrides
 from kiosk.speech import tts
 
 log = logging.getLogger(__name__)
@@ -27,10 +30,13 @@ COUNTER_ROLE = "counter"  # the role in the tokens file (kiosk.server.tokens)
 class CounterService:
     """Calling, the counter's view, the display, the phone page and the spoken announcements."""
 
-    def __init__(self, config: Config, clock: Clock, calls: CallBook) -> None:
+    def __init__(
+        self, config: Config, clock: Clock, calls: CallBook, overrides: Callable[[date], DayOverrides] | None = None
+    ) -> None:
         self.config = config
         self.clock = clock
         self.calls = calls
+        self.overrides = overrides  # the office's changes to a day: a paused counter calls nobody
         self.speech_dir = config.backend.path.parent / "announcements"
 
     def close(self) -> None:
@@ -41,7 +47,10 @@ class CounterService:
     def step(
         self, counter_id: str, step: Step, key: str, ticket_id: str | None = None, service: str | None = None
     ) -> dict[str, Any]:
-        call = self.calls.step(counter_id, step, self.clock.now(), key, ticket_id, service)
+        now = self.clock.now()
+        if step == Step.NEXT and self.overrides is not None:
+            self.overrides(now.astimezone(WIB).date()).check_can_call(counter_id)
+        call = self.calls.step(counter_id, step, now, key, ticket_id, service)
         log.info("counter %s: %s %s", counter_id, step.value, call.number)
         return {"call": call_to_dict(call)}
 

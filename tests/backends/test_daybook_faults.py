@@ -31,7 +31,12 @@ def test_pages_damaged_inside_a_valid_file_give_a_database_fault_not_a_crash(
     path.write_bytes(bytes(data))
     damaged = bytes(data)
 
-    book = DayBook(path, config)
+    try:
+        book = DayBook(path, config)
+    except SystemFault as exc:  # the schema itself spans a damaged page: refused at open, same fault
+        assert exc.reason == Reason.DATABASE_FAULT
+        assert path.read_bytes() == damaged
+        return
     kiosk = Kiosk(config=config, backend=book, hasher=hasher, clock=clock)  # type: ignore[arg-type]
     for call in (
         lambda: kiosk.issue_walk_in("KTP", NIK_MAN_1945),
