@@ -231,6 +231,14 @@ TEXTS: dict[Reason, tuple[str, str]] = {
         N_("Pengumuman terlalu panjang"),
         N_("Layar kios memuat paling banyak {limit} huruf; pengumuman ini {length}. Persingkat lalu kirim lagi."),
     ),
+    Reason.REFER_TO_DESK: (
+        N_("Nomor antrean tidak bisa diambil di kios"),
+        N_("Silakan ke meja informasi; petugas akan membantu Anda."),
+    ),
+    Reason.TICKET_OTHER_DAY: (
+        N_("Tiket ini bukan tiket hari ini"),
+        N_("Pilih tiket {number} dari antrean hari ini."),
+    ),
     Reason.UNEXPECTED: (
         N_("Terjadi kesalahan pada kios"),
         N_("Periksa di daftar antrean apakah nomor sudah tercatat sebelum mencoba lagi, atau hubungi teknisi."),

@@ -301,6 +301,7 @@ class DayBook:
                 raise BadInput(Reason.SERVICE_UNKNOWN, service=booking.service_code)
             today = read_overrides(db, now.date())  # the office's changes to today
             today.check_open(service, self.config)
+            today.check_not_referred(booking.nik_hash)
             service = today.effective(service)
             # Before the release time a booking holds its own slot; after it, walk-ins may have
             # taken the released slots, and the quota still caps every number of the day.
@@ -349,6 +350,7 @@ class DayBook:
             if service is not None:
                 today = read_overrides(db, now.date())  # the office's changes to today
                 today.check_open(service, self.config)
+                today.check_not_referred(nik_hash)
                 service = today.effective(service)
             remaining = self._quota(db, service, now).remaining if service else 0
             # A checked-in booking is a number for its service too: the message promises one

@@ -86,5 +86,9 @@ class HttpOffice:
         until_text = until.isoformat(timespec="minutes") if until else None
         self._call("POST", "/notice", {"text": text, "text_en": text_en, "text_jv": text_jv, "until": until_text})
 
+    def refer_to_desk(self, who: str, ticket: str, days: int, why: str = "") -> str:
+        self._call("POST", "/referrals", {"ticket": ticket, "days": days, "why": why})
+        return ticket
+
     def status(self) -> dict[str, Any]:
         return self._call("GET", "/status")

@@ -7,6 +7,7 @@ book, which reads today's overrides under the same lock as the numbers it issues
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -15,6 +16,9 @@ from kiosk.core.office import AuditEntry, DayOverrides, overrides_from_rows
 
 if TYPE_CHECKING:
     from kiosk.backends.daybook import DayBook
+
+
+DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
 
 def read_overrides(db: sqlite3.Connection, day: date) -> DayOverrides:
@@ -52,6 +56,38 @@ class OfficeBook:
                 "INSERT INTO office_audit (day, at, who, action, target, detail, why) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (day.isoformat(), entry.at.isoformat(), entry.who, entry.action, entry.target, entry.detail, entry.why),
             )
+
+    def change_days(self, days: list[date], key: str, value: str, entry: AuditEntry) -> None:
+        with self.book.writing() as tx:
+            for day in days:
+                tx.db.execute(
+                    "INSERT INTO office_overrides (day, key, value) VALUES (?, ?, ?) "
+                    "ON CONFLICT (day, key) DO UPDATE SET value = excluded.value",
+                    (day.isoformat(), key, value),
+                )
+            tx.db.execute(
+                "INSERT INTO office_audit (day, at, who, action, target, detail, why) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    entry.at.date().isoformat(),
+                    entry.at.isoformat(),
+                    entry.who,
+                    entry.action,
+                    entry.target,
+                    entry.detail,
+                    entry.why,
+                ),
+            )
+
+    def ticket_holder(self, ticket: str, day: date) -> tuple[date, str, str] | None:
+        rows = self.book.query("SELECT day, number, nik_hash FROM tickets WHERE id = ?", (ticket,))
+        if not rows:
+            rows = self.book.query(
+                "SELECT day, number, nik_hash FROM tickets WHERE day = ? AND number = ?",
+                (day.isoformat(), ticket.strip().upper()),
+            )
+        if not rows or not rows[0][2] or not DIGEST.match(str(rows[0][2])):
+            return None  # unknown, or a leased number nobody holds yet
+        return date.fromisoformat(str(rows[0][0])), str(rows[0][1]), str(rows[0][2])
 
     def audit(self, day: date) -> list[AuditEntry]:
         rows = self.book.query(

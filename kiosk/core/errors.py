@@ -59,6 +59,8 @@ class Reason(StrEnum):
     QUOTA_BELOW_ISSUED = "quota_below_issued"
     LAST_OPEN_COUNTER = "last_open_counter"  # pausing it leaves a service with no counter: confirm
     NOTICE_TOO_LONG = "notice_too_long"
+    REFER_TO_DESK = "refer_to_desk"  # the office listed this NIK for a while: the information desk helps
+    TICKET_OTHER_DAY = "ticket_other_day"  # an office action needs a ticket of today
     # faults
     DATABASE_FAULT = "database_fault"
     BACKEND_UNREACHABLE = "backend_unreachable"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from kiosk.core.clock import WIB, Clock
@@ -19,6 +19,7 @@ from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, Reason, Refusal
 from kiosk.core.model import Service
 
+MAX_REFER_DAYS = 90
 NOTICE_MAX_CHARS = 120  # what the kiosk's home-screen banner shows on two lines
 REASON_MAX_CHARS = 160
 
@@ -42,6 +43,7 @@ class DayOverrides:
     quotas: Mapping[str, int] = field(default_factory=dict)  # service code -> today's quota
     paused: Mapping[str, str] = field(default_factory=dict)  # counter id -> paused since (ISO time)
     notice: Notice | None = None
+    referred: frozenset[str] = frozenset()  # NIK hashes sent to the information desk (broker list)
 
     def effective(self, service: Service) -> Service:
         """The service as today runs it: the office's quota in place of the config's."""
@@ -53,6 +55,11 @@ class DayOverrides:
         reason = self.closed.get(service.code)
         if reason is not None:
             raise Refusal(Reason.SERVICE_CLOSED, service=service.name, why=reason, website=config.site.booking_website)
+
+    def check_not_referred(self, nik_hash: str | None) -> None:
+        """A NIK the office listed gets no number at a kiosk; the information desk sees the person."""
+        if nik_hash and nik_hash in self.referred:
+            raise Refusal(Reason.REFER_TO_DESK)
 
     def check_can_call(self, counter_id: str) -> None:
         if counter_id in self.paused:
@@ -83,6 +90,15 @@ class OfficeStore(Protocol):
         ...
 
     def audit(self, day: date) -> list[AuditEntry]: ...
+
+    def ticket_holder(self, ticket: str, day: date) -> tuple[date, str, str] | None:
+        """(day, number, NIK hash) of a ticket by id, or by number on ``day``; None if unknown or
+        held by nobody. The hash goes no further than the store."""
+        ...
+
+    def change_days(self, days: list[date], key: str, value: str, entry: AuditEntry) -> None:
+        """Set one override on several days and append one audit line, in one transaction."""
+        ...
 
 
 class OfficeDesk:
@@ -156,6 +172,22 @@ class OfficeDesk:
         value = notice_to_text(Notice(texts[0], texts[1], texts[2], until))
         self._change(who, "notice", "kiosk", "notice", value, texts[0])
 
+    def refer_to_desk(self, who: str, ticket: str, days: int, why: str = "") -> str:
+        """Put the NIK of one of today's tickets on the broker list for ``days`` days, from
+        today; the supervisor names the ticket, never the NIK. Returns the ticket's number."""
+        today = self._now().date()
+        found = self.store.ticket_holder(ticket, today)
+        if found is None:
+            raise BadInput(Reason.TICKET_UNKNOWN, number=ticket[:20])
+        day, number, nik_hash = found
+        if day != today:
+            raise Refusal(Reason.TICKET_OTHER_DAY, number=number)
+        days = max(1, min(days, MAX_REFER_DAYS))
+        now = self._now()
+        entry = AuditEntry(now, who, "refer-to-desk", number, f"{days} days", why)
+        self.store.change_days([today + timedelta(days=d) for d in range(days)], f"referred:{nik_hash}", number, entry)
+        return number
+
     def clear_notice(self, who: str) -> None:
         self._change(who, "notice-cleared", "kiosk", "notice", None)
 
@@ -189,6 +221,7 @@ class OfficeDesk:
                 "text_jv": notice.text_jv,
                 "until": notice.until.isoformat(timespec="minutes") if notice.until else None,
             },
+            "referred_today": len(today.referred),
             "audit": [
                 {
                     "at": e.at.isoformat(),
@@ -226,6 +259,7 @@ def overrides_from_rows(rows: list[tuple[str, str]]) -> DayOverrides:
     closed: dict[str, str] = {}
     quotas: dict[str, int] = {}
     paused: dict[str, str] = {}
+    referred: set[str] = set()
     notice: Notice | None = None
     for key, value in rows:
         kind, _, target = key.partition(":")
@@ -237,4 +271,6 @@ def overrides_from_rows(rows: list[tuple[str, str]]) -> DayOverrides:
             paused[target] = value
         elif kind == "notice":
             notice = notice_from_text(value)
-    return DayOverrides(closed, quotas, paused, notice)
+        elif kind == "referred":
+            referred.add(target)
+    return DayOverrides(closed, quotas, paused, notice, frozenset(referred))

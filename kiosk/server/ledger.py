@@ -29,6 +29,7 @@ from typing import Any
 
 from kiosk.backends.daybook import DayBook
 from kiosk.backends.daybook_writes import TicketWrites
+from kiosk.backends.office_book import read_overrides
 from kiosk.core.clock import WIB
 from kiosk.core.config import Config
 from kiosk.core.errors import Reason, Refusal, SystemFault
@@ -253,6 +254,11 @@ class Ledger:
             outcome.conflicts.append(number)
             stamp = now if now is not None and now.date() == day else datetime.combine(day, time(0), WIB)
             item = {**item, "issued_at": stamp.astimezone(WIB).isoformat()}
+        if service in read_overrides(tx.db, day).closed:
+            # Printed offline before the kiosk knew the office closed the service: the person holds
+            # it, so it stands, and the supervisor sees it in the list.
+            log.warning("sync from %s: %s was issued offline in a service closed today; kept", kiosk_id, number)
+            outcome.conflicts.append(number)
         nik_hash = item.get("nik_hash")
         if nik_hash:
             same, today = tx.nik_counts(day, nik_hash, service, excluding=ticket_id)

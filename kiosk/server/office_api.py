@@ -72,3 +72,10 @@ def notice() -> Any:
     until = time.fromisoformat(body["until"]) if body.get("until") else None
     _desk().post_notice(_who(), str(body["text"]), until, str(body.get("text_en", "")), str(body.get("text_jv", "")))
     return _desk().status()
+
+
+@blueprint.post("/referrals")
+def refer_to_desk() -> Any:
+    body = guard.body()
+    _desk().refer_to_desk(_who(), str(body["ticket"]), int(body["days"]), str(body.get("why", "")))
+    return _desk().status()

@@ -107,3 +107,14 @@ def test_a_void_never_deletes_a_ticket_a_counter_has_already_called(server: ApiS
         assert calls.counter_view("1", server.clock.now()).current is not None
     finally:
         calls.close()
+
+
+def test_a_ticket_issued_offline_in_a_service_closed_meanwhile_stands_and_sync_lists_it(server: ApiServer) -> None:
+    number = leased_number(server)  # the kiosk holds it before the office closes KTP
+    server.api.office.close_service("kasi", "KTP", "Blangko KTP-el habis hari ini")
+    answer = send(server, "POST", "/sync", {"used": [offline_walk_in(number)]})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["used"] == [number["ticket_id"]] and answer.json()["conflicts"] == [number["number"]]
+    day = server.clock.now().date().isoformat()
+    assert send(server, "GET", f"/tickets/{day}/{number['number']}").json()["holder"] == "3520**********04"
+    assert send(server, "POST", "/walk-ins", {**WALK_IN, "nik_hash": "c" * 64}).json()["code"] == "service_closed"

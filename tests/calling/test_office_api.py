@@ -95,3 +95,21 @@ def test_a_notice_too_long_for_the_banner_is_refused_and_a_nik_in_it_never_store
     assert with_nik.status_code == 422 and nik not in with_nik.text
     posted = server.post("/office/notice", office, {"text": "Loket 2 istirahat sampai 13.00", "until": "13:00"})
     assert posted.status_code == 200 and posted.json()["notice"]["until"] == "13:00"
+
+
+def test_a_supervisor_sends_a_tickets_holder_to_the_desk_without_ever_seeing_a_nik(
+    server: Server, office: str, kiosk: Kiosk
+) -> None:
+    nik = make_nik(7)
+    issued = kiosk.issue_walk_in("KTP", nik).ticket
+    answer = server.post(
+        "/office/referrals", office, {"ticket": issued.number, "days": 5, "why": "ambil nomor berulang"}
+    )
+    assert answer.status_code == 200 and answer.json()["referred_today"] == 1
+    listed = server.get("/office/status", office).text
+    assert nik not in listed and kiosk.hasher.hash(nik) not in listed
+    refused = server.post(
+        "/walk-ins", kiosk_token(), {**WALK_IN, "service_code": "KK", "nik_hash": kiosk.hasher.hash(nik)}
+    )
+    assert refused.status_code == 409 and refused.json()["code"] == "refer_to_desk"
+    assert server.post("/office/referrals", office, {"ticket": "Z-999", "days": 5}).status_code == 404

@@ -4,6 +4,7 @@ refused at the kiosk with its reason, opens again, and today's quota changes wha
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,36 @@ def test_pausing_the_last_open_counter_of_a_service_asks_to_confirm(
     assert run(capsys, "office", "resume", "--counter", paused[0], "--config", config_path)[0] == 0
     code, _, err = run(capsys, "call", "next", "--counter", paused[0], "--config", config_path)
     assert "istirahat" not in err
+
+
+def test_a_ticket_holder_sent_to_the_desk_gets_no_number_and_is_never_told_the_word_calo(
+    config_path: Path, capsys: pytest.CaptureFixture[str], monday_morning: FixedClock
+) -> None:
+    code, out, _ = walk_in(capsys, config_path, 1, "--json")
+    number = json.loads(out)["ticket"]["number"]
+    code, out, _ = run(capsys, "office", "refer-to-desk", number, "--days", "3", "--config", config_path)
+    assert code == 0 and number in out
+    for language, words in (("id", "meja informasi"), ("en", "information desk"), ("jv", "meja informasi")):
+        code, _, err = run(
+            capsys, "walkin", "--config", config_path, "--service", "KK", "--nik", make_nik(1), "--lang", language
+        )
+        assert code == 3 and words in err and "calo" not in err.lower()
+    assert run(capsys, "walkin", "--config", config_path, "--service", "KK", "--nik", make_nik(2))[0] == 0
+    status = json.loads(run(capsys, "office", "status", "--json", "--config", config_path)[1])
+    assert status["referred_today"] == 1 and make_nik(1) not in json.dumps(status)
+    assert status["audit"][-1]["target"] == number and status["audit"][-1]["detail"] == "3 days"
+
+
+def test_the_desk_list_holds_for_its_days_and_a_ticket_of_another_day_is_refused(
+    config_path: Path, capsys: pytest.CaptureFixture[str], monday_morning: FixedClock
+) -> None:
+    code, out, _ = walk_in(capsys, config_path, 1, "--json")
+    ticket = json.loads(out)["ticket"]
+    assert run(capsys, "office", "refer-to-desk", ticket["number"], "--days", "2", "--config", config_path)[0] == 0
+    monday_morning.current = monday_morning.current + timedelta(days=1)
+    code, _, err = walk_in(capsys, config_path, 1)
+    assert code == 3 and "meja informasi" in err  # day 2 of 2
+    code, _, err = run(capsys, "office", "refer-to-desk", ticket["id"], "--config", config_path)
+    assert code == 3 and "bukan tiket hari ini" in err
+    monday_morning.current = monday_morning.current + timedelta(days=1)
+    assert walk_in(capsys, config_path, 1)[0] == 0  # the list ended: the config's rules again
