@@ -18,6 +18,7 @@ from kiosk.backends.http import _transport_failure, api_session, read_problem
 from kiosk.core import problems
 from kiosk.core.config import Config
 from kiosk.core.errors import Reason, SystemFault
+from kiosk.core.office import notice_texts
 from kiosk.ops.logging import hide_secret
 
 TOKEN_ENV = "ANTRIAN_OFFICE_TOKEN"
@@ -83,6 +84,7 @@ class HttpOffice:
         self._call("POST", f"/counters/{quote(counter_id, safe='')}/resume")
 
     def post_notice(self, who: str, text: str, until: time | None = None, text_en: str = "", text_jv: str = "") -> None:
+        text, text_en, text_jv = notice_texts(text, text_en, text_jv)  # the banner's limit, said here
         until_text = until.isoformat(timespec="minutes") if until else None
         self._call("POST", "/notice", {"text": text, "text_en": text_en, "text_jv": text_jv, "until": until_text})
 

@@ -165,10 +165,7 @@ class OfficeDesk:
         self._change(who, "resume", counter_id, f"paused:{counter_id}", None)
 
     def post_notice(self, who: str, text: str, until: time | None = None, text_en: str = "", text_jv: str = "") -> None:
-        texts = [" ".join(t.split()) for t in (text, text_en, text_jv)]
-        longest = max(len(t) for t in texts)
-        if not texts[0] or longest > NOTICE_MAX_CHARS:
-            raise BadInput(Reason.NOTICE_TOO_LONG, limit=NOTICE_MAX_CHARS, length=longest)
+        texts = notice_texts(text, text_en, text_jv)
         value = notice_to_text(Notice(texts[0], texts[1], texts[2], until))
         self._change(who, "notice", "kiosk", "notice", value, texts[0])
 
@@ -234,6 +231,15 @@ class OfficeDesk:
                 for e in self.store.audit(now.date())
             ],
         }
+
+
+def notice_texts(text: str, text_en: str = "", text_jv: str = "") -> list[str]:
+    """The notice's texts as shown (spaces folded); each must fit the kiosk's banner."""
+    texts = [" ".join(t.split()) for t in (text, text_en, text_jv)]
+    longest = max(len(t) for t in texts)
+    if not texts[0] or longest > NOTICE_MAX_CHARS:
+        raise BadInput(Reason.NOTICE_TOO_LONG, limit=NOTICE_MAX_CHARS, length=longest)
+    return texts
 
 
 def notice_to_text(notice: Notice) -> str:
