@@ -4,6 +4,7 @@ change counts at the very next number a kiosk asks for."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,36 @@ def test_a_supervisor_sends_a_tickets_holder_to_the_desk_without_ever_seeing_a_n
     )
     assert refused.status_code == 409 and refused.json()["code"] == "refer_to_desk"
     assert server.post("/office/referrals", office, {"ticket": "Z-999", "days": 5}).status_code == 404
+
+
+def test_kiosk_office_through_the_api_acts_as_the_token_holder_and_says_the_same_refusals(
+    server: Server, office: str, kiosk: Kiosk, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from calling_support import write_site
+
+    from kiosk.cli import main
+
+    kiosk.issue_walk_in("KTP", make_nik(1))
+    cfg = write_site(tmp_path / "office-pc", {'kind = "sqlite"': f'kind = "http"\nurl = "{server.url}"'})
+    token = tmp_path / "office-pc" / "office.token"
+    token.write_text(office + "\n", encoding="utf-8")
+
+    def run(*argv: str | Path) -> tuple[int, str, str]:
+        code = main(["office", *[str(a) for a in argv], "--config", str(cfg), "--token-file", str(token)])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    assert run("close-service", "KTP", "--reason", "Blangko habis")[0] == 0
+    assert server.post("/walk-ins", kiosk_token(), WALK_IN).json()["code"] == "service_closed"
+    code, _, err = run("quota", "KTP", "0")
+    assert code == 3 and "1 nomor" in err
+    code, _, err = run("notice", "x" * 130)
+    assert code == 2 and "120" in err
+    code, out, _ = run("status", "--json")
+    audit = json.loads(out)["audit"]
+    assert code == 0 and [(e["who"], e["action"]) for e in audit] == [("kasi", "close-service")]
+    kiosk_token_file = tmp_path / "office-pc" / "office.token"
+    kiosk_token_file.write_text(kiosk_token() + "\n", encoding="utf-8")
+    code, _, err = run("open-service", "KTP")
+    assert code == 4  # a kiosk's token is no supervisor's: nothing changed
+    assert server.post("/walk-ins", kiosk_token(), WALK_IN).json()["code"] == "service_closed"
