@@ -408,7 +408,13 @@ class DayBook:
         with self._lock:
             try:
                 today = read_overrides(self._db, now.date())
-                return [self._quota(self._db, today.effective(service), now) for service in self.config.services]
+                return [
+                    replace(
+                        self._quota(self._db, today.effective(service), now),
+                        closed_reason=today.closed.get(service.code),
+                    )
+                    for service in self.config.services
+                ]
             except sqlite3.DatabaseError as exc:
                 raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
 
