@@ -20,7 +20,7 @@ from kiosk.core.usecases import Kiosk
 
 if TYPE_CHECKING:
     from kiosk.backends.calls import CallBook
-    from kiosk.core.office import OfficeDesk
+    from kiosk.core.office import OfficeActions
 
 
 def load_config(path: Path) -> Config:
@@ -125,21 +125,14 @@ def build_pin_gate(config: Config, clock: Clock) -> PinGate:
     return PinGate(config.technician_pin_hash, clock, FileLockStore(lock_path(config)))
 
 
-def build_office_desk(config: Config, token_file: Path | None = None, clock: Clock | None = None) -> OfficeDesk:
+def build_office_desk(config: Config, token_file: Path | None = None, clock: Clock | None = None) -> OfficeActions:
     """The supervisor's desk: on this machine's day book, or through the API on an http site
-    (the server's desk checks and audits there; ``HttpOffice`` has the desk's methods)."""
-    from kiosk.core.office import OfficeDesk
-
+    (where the server's desk checks and audits)."""
     if config.backend.kind == "http":
         from kiosk.backends.http_office import HttpOffice
 
-        return HttpOffice(config, token_file)  # type: ignore[return-value]
+        return HttpOffice(config, token_file)
     from kiosk.backends.office_book import OfficeBook
+    from kiosk.core.office import OfficeDesk
 
     return OfficeDesk(config, OfficeBook(DayBook(config.backend.path, config)), clock or SystemClock())
-
-
-def close_office_desk(desk: OfficeDesk) -> None:
-    close = getattr(desk.store, "close", None)
-    if close is not None:
-        close()

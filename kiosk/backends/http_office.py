@@ -44,7 +44,6 @@ class HttpOffice:
         self.base = config.backend.url.rstrip("/") + "/office"
         self.timeout = (config.backend.connect_timeout_s, config.backend.read_timeout_s)
         self.session = api_session(config, read_office_token(token_file), "antrian-office")
-        self.store = self  # bootstrap.close_office_desk closes what the desk holds
 
     def close(self) -> None:
         self.session.close()

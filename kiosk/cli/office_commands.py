@@ -19,7 +19,7 @@ from typing import Any
 from kiosk import bootstrap
 from kiosk.cli import EXIT_BAD_INPUT, EXIT_OK
 from kiosk.cli.common import add_config, config_of, emit_json, handles_errors
-from kiosk.core.office import OfficeDesk
+from kiosk.core.office import OfficeActions
 from kiosk.i18n import N_, translator
 
 DONE = {
@@ -91,7 +91,7 @@ def office(args: argparse.Namespace) -> int:
         except ValueError:
             print("--until: HH:MM", file=sys_stderr())
             return EXIT_BAD_INPUT
-    desk: OfficeDesk = bootstrap.build_office_desk(config, args.token_file)
+    desk: OfficeActions = bootstrap.build_office_desk(config, args.token_file)
     who = _who()
     try:
         if args.action == "status":
@@ -111,7 +111,7 @@ def office(args: argparse.Namespace) -> int:
         elif args.action == "refer-to-desk":
             desk.refer_to_desk(who, args.ticket, args.days, args.why)
     finally:
-        bootstrap.close_office_desk(desk)
+        desk.close()
     target = getattr(args, "service", None) or getattr(args, "counter", None) or getattr(args, "ticket", "")
     if args.json:
         emit_json({"done": args.action, "target": str(target).upper() if args.action.endswith("service") else target})

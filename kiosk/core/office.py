@@ -101,6 +101,30 @@ class OfficeStore(Protocol):
         ...
 
 
+class OfficeActions(Protocol):
+    """What a supervisor can do: ``OfficeDesk`` here, or ``HttpOffice`` through the API."""
+
+    def close_service(self, who: str, code: str, reason: str) -> None: ...
+
+    def open_service(self, who: str, code: str) -> None: ...
+
+    def set_quota(self, who: str, code: str, quota: int, why: str = "") -> None: ...
+
+    def pause(self, who: str, counter_id: str, force: bool = False, why: str = "") -> None: ...
+
+    def resume(self, who: str, counter_id: str) -> None: ...
+
+    def post_notice(
+        self, who: str, text: str, until: time | None = None, text_en: str = "", text_jv: str = ""
+    ) -> None: ...
+
+    def refer_to_desk(self, who: str, ticket: str, days: int, why: str = "") -> str: ...
+
+    def status(self) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...
+
+
 class OfficeDesk:
     """What a supervisor can do to today, checked by the rules, each change audited."""
 
@@ -184,6 +208,11 @@ class OfficeDesk:
         entry = AuditEntry(now, who, "refer-to-desk", number, f"{days} days", why)
         self.store.change_days([today + timedelta(days=d) for d in range(days)], f"referred:{nik_hash}", number, entry)
         return number
+
+    def close(self) -> None:
+        close = getattr(self.store, "close", None)
+        if close is not None:
+            close()
 
     def clear_notice(self, who: str) -> None:
         self._change(who, "notice-cleared", "kiosk", "notice", None)
