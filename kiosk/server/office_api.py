@@ -10,14 +10,24 @@ from __future__ import annotations
 from datetime import time
 from typing import Any
 
-from flask import Blueprint, current_app
+from flask import Blueprint, Response, current_app
 
+from kiosk.core.errors import KioskError
 from kiosk.core.office import OfficeDesk
+from kiosk.messages import explain
 from kiosk.server import guard
+from kiosk.server.answers import of_error
 from kiosk.server.tokens import Role
 
 blueprint = Blueprint("office_api", __name__, url_prefix="/v1/office")
 guard.requires(blueprint, Role.OFFICE)
+
+
+@blueprint.errorhandler(KioskError)
+def kiosk_error(error: KioskError) -> Response:
+    """As the counters' routes: an Indonesian title that says what to do next (the /office page shows it)."""
+    message = explain(error, "id")
+    return of_error(error, f"{message.title}. {message.hint}", message.hint)
 
 
 def _desk() -> OfficeDesk:
