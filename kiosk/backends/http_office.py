@@ -91,5 +91,9 @@ class HttpOffice:
         self._call("POST", "/referrals", {"ticket": ticket, "days": days, "why": why})
         return ticket
 
+    def set_counter_services(self, who: str, counter_id: str, codes: list[str], why: str = "") -> None:
+        body = {"services": [c.upper() for c in codes], "why": why}
+        self._call("POST", f"/counters/{quote(counter_id, safe='')}/services", body)
+
     def status(self) -> dict[str, Any]:
         return self._call("GET", "/status")

@@ -29,6 +29,7 @@ DONE = {
     "notice": N_("Pengumuman dipasang di kios."),
     "pause": N_("Loket {target} istirahat; panggilannya ke loket lain."),
     "resume": N_("Loket {target} melayani lagi."),
+    "counter-services": N_("Loket {target} hari ini melayani {value}."),
     "refer-to-desk": N_("Pemilik tiket {target} diarahkan ke meja informasi selama {value} hari."),
 }
 OPEN = N_("buka")
@@ -67,6 +68,10 @@ def register(subparsers: Any) -> None:
         if name == "pause":
             s.add_argument("--force", action="store_true", help="pause even the last open counter of a service")
             s.add_argument("--why", default="")
+    s = action("counter-services", "the services a counter calls today")
+    s.add_argument("--counter", required=True)
+    s.add_argument("services", help="service codes, comma-separated, e.g. KTP,KK")
+    s.add_argument("--why", default="")
     s = action("refer-to-desk", "send the holder of one of today's tickets to the information desk for N days")
     s.add_argument("ticket", help="today's ticket number (A-012) or ticket id; never a NIK")
     s.add_argument("--days", type=int, default=30)
@@ -108,16 +113,20 @@ def office(args: argparse.Namespace) -> int:
             desk.pause(who, args.counter, args.force, args.why)
         elif args.action == "resume":
             desk.resume(who, args.counter)
+        elif args.action == "counter-services":
+            desk.set_counter_services(who, args.counter, [c.strip() for c in args.services.split(",")], args.why)
         elif args.action == "refer-to-desk":
             desk.refer_to_desk(who, args.ticket, args.days, args.why)
     finally:
         desk.close()
     target = getattr(args, "service", None) or getattr(args, "counter", None) or getattr(args, "ticket", "")
+    if args.action == "counter-services":
+        target = args.counter
     if args.json:
         emit_json({"done": args.action, "target": str(target).upper() if args.action.endswith("service") else target})
     else:
         _ = translator(args.lang)
-        value = getattr(args, "quota", None) or getattr(args, "days", "")
+        value = getattr(args, "quota", None) or getattr(args, "days", None) or getattr(args, "services", "")
         print(_(DONE[args.action]).format(target=target, value=value))
     return EXIT_OK
 

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from kiosk.core.clock import WIB, Clock
-from kiosk.core.config import Config
+from kiosk.core.config import Config, CounterConfig
 from kiosk.core.errors import BadInput, Reason, Refusal
 from kiosk.core.model import Service
 
@@ -44,6 +44,12 @@ class DayOverrides:
     paused: Mapping[str, str] = field(default_factory=dict)  # counter id -> paused since (ISO time)
     notice: Notice | None = None
     referred: frozenset[str] = frozenset()  # NIK hashes sent to the information desk (broker list)
+    services: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # counter id -> today's services
+
+    def counter(self, counter: CounterConfig) -> CounterConfig:
+        """The counter as today runs it: the office's services in place of the config's."""
+        today = self.services.get(counter.id)
+        return counter if today is None else replace(counter, services=today)
 
     def effective(self, service: Service) -> Service:
         """The service as today runs it: the office's quota in place of the config's."""
@@ -120,6 +126,8 @@ class OfficeActions(Protocol):
 
     def refer_to_desk(self, who: str, ticket: str, days: int, why: str = "") -> str: ...
 
+    def set_counter_services(self, who: str, counter_id: str, codes: list[str], why: str = "") -> None: ...
+
     def status(self) -> dict[str, Any]: ...
 
     def close(self) -> None: ...
@@ -172,11 +180,10 @@ class OfficeDesk:
         self._counter(counter_id)
         today = self.store.overrides(self._now().date())
         if not force:
-            for code in next(c.services for c in self.config.counters if c.id == counter_id):
+            counters = [today.counter(c) for c in self.config.counters]
+            for code in next(c.services for c in counters if c.id == counter_id):
                 others = [
-                    c.id
-                    for c in self.config.counters
-                    if c.id != counter_id and code in c.services and c.id not in today.paused
+                    c.id for c in counters if c.id != counter_id and code in c.services and c.id not in today.paused
                 ]
                 if not others:
                     service = self.config.service(code)
@@ -187,6 +194,14 @@ class OfficeDesk:
     def resume(self, who: str, counter_id: str) -> None:
         self._counter(counter_id)
         self._change(who, "resume", counter_id, f"paused:{counter_id}", None)
+
+    def set_counter_services(self, who: str, counter_id: str, codes: list[str], why: str = "") -> None:
+        """The services a counter calls today (the config's again tomorrow)."""
+        self._counter(counter_id)
+        services = tuple(dict.fromkeys(self._service(code).code for code in codes))
+        if not services:
+            raise BadInput(Reason.SERVICE_UNKNOWN, service="")
+        self._change(who, "counter-services", counter_id, f"services:{counter_id}", ",".join(services), why)
 
     def post_notice(self, who: str, text: str, until: time | None = None, text_en: str = "", text_jv: str = "") -> None:
         texts = notice_texts(text, text_en, text_jv)
@@ -237,7 +252,13 @@ class OfficeDesk:
                 for s in self.config.services
             ],
             "counters": [
-                {"id": c.id, "name": c.name, "paused_since": today.paused.get(c.id)} for c in self.config.counters
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "paused_since": today.paused.get(c.id),
+                    "services": list(today.counter(c).services),
+                }
+                for c in self.config.counters
             ],
             "notice": None
             if notice is None
@@ -295,6 +316,7 @@ def overrides_from_rows(rows: list[tuple[str, str]]) -> DayOverrides:
     quotas: dict[str, int] = {}
     paused: dict[str, str] = {}
     referred: set[str] = set()
+    services: dict[str, tuple[str, ...]] = {}
     notice: Notice | None = None
     for key, value in rows:
         kind, _, target = key.partition(":")
@@ -308,4 +330,6 @@ def overrides_from_rows(rows: list[tuple[str, str]]) -> DayOverrides:
             notice = notice_from_text(value)
         elif kind == "referred":
             referred.add(target)
-    return DayOverrides(closed, quotas, paused, notice, frozenset(referred))
+        elif kind == "services":
+            services[target] = tuple(code for code in value.split(",") if code)
+    return DayOverrides(closed, quotas, paused, notice, frozenset(referred), services)

@@ -76,6 +76,13 @@ def resume(counter_id: str) -> Any:
     return _desk().status()
 
 
+@blueprint.post("/counters/<counter_id>/services")
+def counter_services(counter_id: str) -> Any:
+    body = guard.body()
+    _desk().set_counter_services(_who(), counter_id, [str(c) for c in body["services"]], str(body.get("why", "")))
+    return _desk().status()
+
+
 @blueprint.post("/notice")
 def notice() -> Any:
     body = guard.body()

@@ -139,3 +139,21 @@ def test_the_desk_list_holds_for_its_days_and_a_ticket_of_another_day_is_refused
     assert code == 3 and "bukan tiket hari ini" in err
     monday_morning.current = monday_morning.current + timedelta(days=1)
     assert walk_in(capsys, config_path, 1)[0] == 0  # the list ended: the config's rules again
+
+
+def test_a_counter_serves_the_services_the_office_gives_it_for_today_only(
+    config_path: Path, capsys: pytest.CaptureFixture[str], monday_morning: FixedClock
+) -> None:
+    assert walk_in(capsys, config_path, 1)[0] == 0  # KTP: Loket 3 (AKTA, PINDAH, KK) does not serve it
+    code, _, err = run(capsys, "call", "next", "--counter", "3", "--config", config_path)
+    assert code == 3 and "Tidak ada yang menunggu" in err
+    code, out, _ = run(capsys, "office", "counter-services", "KTP,kk", "--counter", "3", "--config", config_path)
+    assert code == 0 and "KTP,kk" in out
+    code, out, _ = run(capsys, "call", "status", "--counter", "3", "--config", config_path, "--json")
+    assert json.loads(out)["counter"]["services"] == ["KTP", "KK"]
+    code, out, _ = run(capsys, "call", "next", "--counter", "3", "--config", config_path)
+    assert code == 0 and out.startswith("A-001")
+    assert run(capsys, "office", "counter-services", "PASPOR", "--counter", "3", "--config", config_path)[0] == 2
+    monday_morning.current = monday_morning.current + timedelta(days=1)
+    code, out, _ = run(capsys, "call", "status", "--counter", "3", "--config", config_path, "--json")
+    assert json.loads(out)["counter"]["services"] == ["AKTA", "PINDAH", "KK"]  # the config again
