@@ -212,11 +212,11 @@ TEXTS: dict[Reason, tuple[str, str]] = {
         N_("Kios ini memakai site.secret lain dari data antrean. Teknisi: salin site.secret yang sama ke kios ini."),
     ),
     Reason.SERVICE_CLOSED: (
-        N_("Layanan {service} ditutup hari ini"),
+        N_("Layanan ini ditutup hari ini"),
         N_("{why}. Silakan datang lagi besok, atau daftar untuk hari lain di {website}."),
     ),
     Reason.COUNTER_PAUSED: (
-        N_("Loket {counter} sedang istirahat"),
+        N_("Loket ini sedang istirahat"),
         N_("Lanjutkan loket dulu (kiosk office resume), atau panggil dari loket lain."),
     ),
     Reason.QUOTA_BELOW_ISSUED: (
@@ -224,7 +224,7 @@ TEXTS: dict[Reason, tuple[str, str]] = {
         N_("Hari ini {issued} nomor {service} sudah keluar. Pilih kuota {issued} atau lebih."),
     ),
     Reason.LAST_OPEN_COUNTER: (
-        N_("Ini loket terakhir yang melayani {service}"),
+        N_("Ini loket terakhir untuk sebuah layanan"),
         N_("Bila loket ini istirahat, tidak ada yang memanggil {service}. Ulangi dengan --force bila memang begitu."),
     ),
     Reason.NOTICE_TOO_LONG: (

@@ -64,6 +64,7 @@ def test_a_ticket_held_by_a_printer_with_its_cover_open_says_it_will_come_out_no
     ui.tap(ui.find("Kartu Keluarga"))
     ui.press_digits(NIK_YOUNG)
     ui.tap("next")
+    ui.wait_until(lambda: ui.current == "confirm")  # the NIK check runs on a side thread first
     ui.tap("confirm")
     ui.wait_until(lambda: ui.current == "done", timeout=30, what="the done screen")
     assert ui.find("number").text == "C-001"
