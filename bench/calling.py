@@ -34,7 +34,7 @@ TARGET_P99_MS = 500.0  # the issue's target for a call reaching the display; the
 
 
 def _site(folder: Path) -> Path:
-    from kiosk.server.counter_service import token_hash
+    from kiosk.server.tokens import token_hash
 
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "site.secret").write_bytes(b"bench-secret-of-at-least-16-bytes")

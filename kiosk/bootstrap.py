@@ -1,11 +1,12 @@
-"""The one place that builds the object graph from the config: backend, hasher, clock, printer."""
+"""The one place that builds the object graph from the config: backend, hasher, clock, printer,
+a counter's calling and the technician's PIN gate."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.backends import secret
 from kiosk.backends.daybook import DayBook
@@ -15,8 +16,13 @@ from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.config import Config
 from kiosk.core.errors import Reason, Refusal
 from kiosk.core.nik import NikHasher
-from kiosk.core.ports import BookingBackend, TicketPrinter
+from kiosk.core.pin import PinGate
+from kiosk.core.ports import BookingBackend, CallingBackend, TicketPrinter
 from kiosk.core.usecases import Kiosk
+
+if TYPE_CHECKING:
+    from kiosk.backends.calls import CallBook
+    from kiosk.core.office import OfficeActions
 
 
 def load_config(path: Path) -> Config:
@@ -125,3 +131,44 @@ def build_kiosk(
         clock=clock or SystemClock(),
         printer=printer,
     )
+
+
+def build_call_book(config: Config) -> CallBook:
+    """The calls on this machine's day book (the server's counters, or an embedded site's)."""
+    from kiosk.backends.calls import CallBook
+
+    return CallBook(config.backend.path, config)
+
+
+def build_calls(config: Config, token_file: Path | None = None, clock: Clock | None = None) -> CallingBackend:
+    """A counter's calling: through the API with the counter's own token (``token_file`` or
+    ``$ANTRIAN_COUNTER_TOKEN``) on an http site, else on the local day book."""
+    if config.backend.kind == "http":
+        from kiosk.backends.http_calls import HttpCalls, read_counter_token
+
+        return HttpCalls(config, read_counter_token(token_file))
+    from kiosk.backends.local_calls import LocalCalls
+    from kiosk.backends.office_book import OfficeBook
+
+    office = OfficeBook(DayBook(config.backend.path, config))
+    return LocalCalls(build_call_book(config), clock or SystemClock(), office.overrides, office.close)
+
+
+def build_pin_gate(config: Config, clock: Clock) -> PinGate:
+    """The technician's PIN gate; its lockout is kept in a file, so a restart does not reset it."""
+    from kiosk.backends.pin_lock import FileLockStore, lock_path
+
+    return PinGate(config.technician_pin_hash, clock, FileLockStore(lock_path(config)))
+
+
+def build_office_desk(config: Config, token_file: Path | None = None, clock: Clock | None = None) -> OfficeActions:
+    """The supervisor's desk: on this machine's day book, or through the API on an http site
+    (where the server's desk checks and audits)."""
+    if config.backend.kind == "http":
+        from kiosk.backends.http_office import HttpOffice
+
+        return HttpOffice(config, token_file)
+    from kiosk.backends.office_book import OfficeBook
+    from kiosk.core.office import OfficeDesk
+
+    return OfficeDesk(config, OfficeBook(DayBook(config.backend.path, config)), clock or SystemClock())

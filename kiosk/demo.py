@@ -74,7 +74,8 @@ def write_demo(folder: Path, now: datetime | None = None) -> Path:
 
 def write_counter_tokens(path: Path) -> None:
     """The demo's tokens file: one line per counter (``kiosk serve`` reads it)."""
-    from kiosk.server.counter_service import COUNTER_ROLE, token_hash
+    from kiosk.server.counter_service import COUNTER_ROLE
+    from kiosk.server.tokens import token_hash
 
     lines = [f"{counter} {token_hash(token)} {COUNTER_ROLE}" for counter, token in DEMO_COUNTER_TOKENS.items()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

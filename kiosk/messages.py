@@ -332,6 +332,34 @@ TEXTS: dict[Reason, tuple[str, str]] = {
         N_("Kunci situs kios tidak cocok"),
         N_("Kios ini memakai site.secret lain dari data antrean. Teknisi: salin site.secret yang sama ke kios ini."),
     ),
+    Reason.SERVICE_CLOSED: (
+        N_("Layanan ini ditutup hari ini"),
+        N_("{why}. Silakan datang lagi besok, atau daftar untuk hari lain di {website}."),
+    ),
+    Reason.COUNTER_PAUSED: (
+        N_("Loket ini sedang istirahat"),
+        N_("Lanjutkan loket dulu (kiosk office resume), atau panggil dari loket lain."),
+    ),
+    Reason.QUOTA_BELOW_ISSUED: (
+        N_("Kuota tidak bisa di bawah nomor yang sudah keluar"),
+        N_("Hari ini {issued} nomor {service} sudah keluar. Pilih kuota {issued} atau lebih."),
+    ),
+    Reason.LAST_OPEN_COUNTER: (
+        N_("Ini loket terakhir untuk sebuah layanan"),
+        N_("Bila loket ini istirahat, tidak ada yang memanggil {service}. Ulangi dengan --force bila memang begitu."),
+    ),
+    Reason.NOTICE_TOO_LONG: (
+        N_("Pengumuman terlalu panjang"),
+        N_("Layar kios memuat paling banyak {limit} huruf; pengumuman ini {length}. Persingkat lalu kirim lagi."),
+    ),
+    Reason.REFER_TO_DESK: (
+        N_("Nomor antrean tidak bisa diambil di kios"),
+        N_("Silakan ke meja informasi; petugas akan membantu Anda."),
+    ),
+    Reason.TICKET_OTHER_DAY: (
+        N_("Tiket ini bukan tiket hari ini"),
+        N_("Pilih tiket {number} dari antrean hari ini."),
+    ),
     Reason.UNEXPECTED: (
         N_("Terjadi kesalahan pada kios"),
         N_("Periksa di daftar antrean apakah nomor sudah tercatat sebelum mencoba lagi, atau hubungi teknisi."),

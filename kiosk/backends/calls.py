@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.backends.daybook_schema import SCHEMA
+from kiosk.backends.office_book import read_overrides
 from kiosk.backends.sqlite_db import migrate, open_db
 from kiosk.backends.sqlite_tx import immediate
 from kiosk.core import calling, rules
@@ -322,6 +323,7 @@ class CallBook:
             known = db.execute("SELECT answer FROM call_steps WHERE key = ?", (full_key,)).fetchone()
             if known is not None:
                 return call_from_dict(json.loads(known[0]))
+            counter = read_overrides(db, now.date()).counter(counter)  # the office may change its services today
             if step == Step.NEXT:
                 call = self._next(db, counter, now, service_code)
             else:
@@ -572,6 +574,7 @@ class CallBook:
         day = now.astimezone(WIB).date()
         with self._lock:
             try:
+                counter = read_overrides(self._db, day).counter(counter)  # today's services
                 current = self._current(self._db, counter, day)
                 call = self._last_call(self._db, current.ticket_id) if current else None
                 counts = self._waiting_counts(self._db, day)

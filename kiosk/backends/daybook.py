@@ -25,6 +25,7 @@ from kiosk.backends.daybook_schema import BOOKING_SELECT, SCHEMA, booking_from_r
 from kiosk.backends.daybook_schema import TICKET_COLUMNS as _TICKET_COLUMNS
 from kiosk.backends.daybook_writes import TicketWrites, nik_counts
 from kiosk.backends.issue_marks import IssueMarks, marks_path
+from kiosk.backends.office_book import read_overrides
 from kiosk.backends.sqlite_db import Schema, migrate, open_db
 from kiosk.backends.sqlite_tx import immediate
 from kiosk.core import rules
@@ -351,6 +352,10 @@ class DayBook:
             service = self.config.service(booking.service_code)
             if service is None:
                 raise BadInput(Reason.SERVICE_UNKNOWN, service=booking.service_code)
+            today = read_overrides(db, now.date())  # the office's changes to today
+            today.check_open(service, self.config)
+            today.check_not_referred(booking.nik_hash)
+            service = today.effective(service)
             # Before the release time a booking holds its own slot; after it, walk-ins may have
             # taken the released slots, and the quota still caps every number of the day.
             issued = db.execute(
@@ -386,6 +391,11 @@ class DayBook:
                 if then is not None:
                     then(TicketWrites(db), replayed)
                 return replayed
+            if service is not None:
+                today = read_overrides(db, now.date())  # the office's changes to today
+                today.check_open(service, self.config)
+                today.check_not_referred(request.nik_hash)
+                service = today.effective(service)
             remaining = self._quota(db, service, now).remaining if service else 0
             held = nik_counts(db, now.date(), request.nik_hash, service.code if service else "")
             service = rules.check_walk_in(service, request.service_code, now, self.config, remaining, held)
@@ -452,7 +462,14 @@ class DayBook:
         now = now.astimezone(WIB)
         with self._lock:
             try:
-                return [self._quota(self._db, service, now) for service in self.config.services]
+                today = read_overrides(self._db, now.date())
+                return [
+                    replace(
+                        self._quota(self._db, today.effective(service), now),
+                        closed_reason=today.closed.get(service.code),
+                    )
+                    for service in self.config.services
+                ]
             except sqlite3.DatabaseError as exc:
                 raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
 

@@ -117,6 +117,26 @@ MIGRATIONS: tuple[str, ...] = (
     );
     INSERT INTO number_marks (day, service, seq) SELECT day, service, MAX(seq) FROM tickets GROUP BY day, service;
     """,
+    # The office's changes to one day (kiosk.core.office) and who made each, when and why:
+    # written only by kiosk.backends.office_book; the issuing rules read office_overrides.
+    """
+    CREATE TABLE office_overrides (
+        day TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (day, key)
+    );
+    CREATE TABLE office_audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        day TEXT NOT NULL,
+        at TEXT NOT NULL,
+        who TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        why TEXT NOT NULL
+    );
+    """,
 )
 
 SCHEMA = Schema(DAYBOOK, MIGRATIONS)

@@ -1,4 +1,4 @@
-"""The HTTP booking backend: the office's booking API (docs/api/openapi.yaml), with an offline mirror.
+"""The HTTP booking backend: the office's booking API (kiosk/server/openapi.yaml), with an offline mirror.
 
 One ``requests.Session`` with connect and read timeouts and TLS verification. Retries only
 where they are safe: GETs, and POSTs, which always carry an ``Idempotency-Key`` so a repeat
@@ -32,7 +32,7 @@ from urllib3.util.retry import Retry
 
 from kiosk.backends.offline import OfflineStore
 from kiosk.backends.offline_sync import OfflineMixin
-from kiosk.core import wire
+from kiosk.core import problems, wire
 from kiosk.core.clock import WIB, Clock, SystemClock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
@@ -47,7 +47,6 @@ RETRY_OFFLINE_AFTER_S = 5.0
 IN_DOUBT = frozenset(
     {"timeout", "dropped", "connection", "request"}
 )  # while offline, ask the server again at most this often
-_REASONS = {r.value: r for r in Reason}
 
 
 def read_problem(response: requests.Response) -> tuple[Reason | None, str | None, dict[str, Any]]:
@@ -59,8 +58,7 @@ def read_problem(response: requests.Response) -> tuple[Reason | None, str | None
     code = data.get("code") if isinstance(data, dict) else None
     params = data.get("params") if isinstance(data, dict) else None
     safe = {str(k): v for k, v in params.items()} if isinstance(params, dict) else {}
-    reason = _REASONS.get(code) if isinstance(code, str) else None
-    return reason, code if isinstance(code, str) else None, safe
+    return problems.reason_of(code), code if isinstance(code, str) else None, safe
 
 
 def api_session(config: Config, token: str, user_agent: str) -> requests.Session:
@@ -189,19 +187,14 @@ class HttpBackend(OfflineMixin):
         self._failed_at = monotonic_time.monotonic()
 
     def _problem(self, response: requests.Response, method: str, template: str) -> KioskError:
-        reason, code, params = read_problem(response)
+        _reason, code, params = read_problem(response)
         status = response.status_code
-        if reason is not None and reason not in (Reason.BACKEND_UNREACHABLE, Reason.BACKEND_FAULT):
-            if status == 404:
-                return BadInput(reason, **params) if reason == Reason.TICKET_UNKNOWN else Refusal(reason, **params)
-            if status == 409:
-                return Refusal(reason, **params)
-            if status in (400, 422):
-                return BadInput(reason, **params)
-            if status >= 500:
-                self.last_error = f"{method} {template}: {status} {reason.value}"
+        error = problems.error_from(status, code, params)
+        if error is not None:
+            if isinstance(error, SystemFault):
+                self.last_error = f"{method} {template}: {status} {error.reason.value}"
                 log.error("booking server fault: %s", self.last_error)
-                return SystemFault(reason)
+            return error
         self.last_error = f"{method} {template}: HTTP {status} {str(code or '')[:40]}".strip()
         if status == 401:
             log.error("booking server refused this kiosk's token: %s", self.last_error)

@@ -1,4 +1,4 @@
-"""The counters' steps through the booking API (docs/api/openapi.yaml), for ``kiosk call`` on http.
+"""The counters' steps through the booking API (kiosk/server/openapi.yaml), for ``kiosk call`` on http.
 
 Same transport habits as ``kiosk.backends.http``: one ``requests`` session, connect and read
 timeouts, TLS verification, retries of POSTs only with their Idempotency-Key (so a repeat gives
@@ -17,9 +17,10 @@ import requests
 
 from kiosk.backends.calls import call_from_dict
 from kiosk.backends.http import _transport_failure, api_session, read_problem
+from kiosk.core import problems
 from kiosk.core.calling import Call, Step
 from kiosk.core.config import Config
-from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
+from kiosk.core.errors import KioskError, Reason, SystemFault
 from kiosk.ops.logging import hide_secret
 
 log = logging.getLogger(__name__)
@@ -72,15 +73,11 @@ class HttpCalls:
 
     @staticmethod
     def _problem(response: requests.Response) -> KioskError:
-        reason, _code, params = read_problem(response)
+        _reason, code, params = read_problem(response)
         status = response.status_code
         if status in (401, 403):
             return SystemFault(Reason.COUNTER_TOKEN_REFUSED, status=status)
-        if reason is not None and status == 409:
-            return Refusal(reason, **params)
-        if reason is not None and status in (404, 422):
-            return BadInput(reason, **params)
-        return SystemFault(Reason.BACKEND_FAULT, status=status)
+        return problems.error_from(status, code, params) or SystemFault(Reason.BACKEND_FAULT, status=status)
 
     def step(
         self,

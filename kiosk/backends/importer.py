@@ -207,8 +207,10 @@ class _RowError(Exception):
     pass
 
 
-_DIGIT_RUN = re.compile(r"\d[\d .-]{5,}\d")
-_NIK_RUN = re.compile(r"\d(?:[ .-]?\d){15}")  # 16 digits, also written in groups
+_DIGIT_RUN = re.compile(r"\d[\d\W_]{5,}\d")
+# 16 digits, also written in groups with any separators between them (``3520_0145``, ``3520/0145``,
+# double spaces): anything that is neither a letter nor a digit may separate them.
+_NIK_RUN = re.compile(r"\d(?:[\W_]*\d){15}")
 
 
 def _shown(value: str) -> str:

@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "kiosk.cli.speech_commands",
     "kiosk.cli.call_commands",
     "kiosk.cli.daybook_commands",
+    "kiosk.cli.office_commands",
 )
 
 Handler = Callable[[argparse.Namespace], int]

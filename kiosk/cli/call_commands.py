@@ -13,11 +13,13 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from kiosk import bootstrap
 from kiosk.cli import EXIT_OK
 from kiosk.cli.common import add_config, config_of, emit_json, handles_errors
 from kiosk.core.calling import Call, Step
 from kiosk.core.clock import SystemClock
-from kiosk.core.config import Config
+from kiosk.core.errors import BadInput, Reason
+from kiosk.core.ports import CallingBackend
 from kiosk.i18n import N_, translator
 
 STATES = {
@@ -53,35 +55,21 @@ def register(subparsers: Any) -> None:
         s.set_defaults(handler=call)
 
     p = subparsers.add_parser("counter-token", help="make a new bearer token for one counter (loket)")
+    add_config(p, json_flag=False)
     p.add_argument("counter_id", help="the counter's [[counters]] id, e.g. 1")
     p.set_defaults(handler=counter_token)
-
-
-def _client(config: Config, args: argparse.Namespace) -> Any:
-    if config.backend.kind == "http":
-        from kiosk.backends.http_calls import HttpCalls, read_counter_token
-
-        return HttpCalls(config, read_counter_token(args.token_file))
-    from kiosk.backends.calls import CallBook
-
-    return CallBook(config.backend.path, config)
 
 
 @handles_errors
 def call(args: argparse.Namespace) -> int:
     config = config_of(args)
-    client = _client(config, args)
+    client = bootstrap.build_calls(config, args.token_file, SystemClock())
     try:
         if args.step == "status":
-            return _status(client, config, args)
+            return _status(client, args)
         step = Step(args.step)
         key = args.key or str(uuid.uuid4())
-        ticket = getattr(args, "ticket", None)
-        service = getattr(args, "service", None)
-        if config.backend.kind == "http":
-            done: Call = client.step(args.counter, step, key, ticket, service)
-        else:
-            done = client.step(args.counter, step, SystemClock().now(), key, ticket, service)
+        done: Call = client.step(args.counter, step, key, getattr(args, "ticket", None), getattr(args, "service", None))
     finally:
         client.close()
     from kiosk.backends.calls import call_to_dict
@@ -94,18 +82,8 @@ def call(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _status(client: Any, config: Config, args: argparse.Namespace) -> int:
-    if config.backend.kind == "http":
-        view = client.counter(args.counter)
-    else:
-        from kiosk.backends.calls import call_to_dict
-
-        found = client.counter_view(args.counter, SystemClock().now())
-        view = {
-            "counter": {"id": found.counter.id, "name": found.counter.name, "services": list(found.counter.services)},
-            "current": call_to_dict(found.current) if found.current else None,
-            "waiting": found.waiting,
-        }
+def _status(client: CallingBackend, args: argparse.Namespace) -> int:
+    view = client.counter(args.counter)
     if args.json:
         emit_json(view)
         return EXIT_OK
@@ -117,10 +95,18 @@ def _status(client: Any, config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@handles_errors
 def counter_token(args: argparse.Namespace) -> int:
-    """Print a new counter token and the line for the server's tokens file (role ``counter``)."""
+    """Print a new counter token and the line for the server's tokens file (role ``counter``).
+
+    Only for a counter of the config: a token for a counter nobody configured would sign in as nobody.
+    """
     from kiosk.cli.server_commands import print_new_token
     from kiosk.server.counter_service import COUNTER_ROLE
+
+    config = config_of(args)
+    if all(c.id != args.counter_id for c in config.counters):
+        raise BadInput(Reason.COUNTER_UNKNOWN, counter=args.counter_id[:20])
 
     heading = f"token untuk loket / token for counter {args.counter_id}: sign in on /counter or --token-file"
     return print_new_token("counter_id", args.counter_id, heading, COUNTER_ROLE)

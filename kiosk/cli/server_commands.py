@@ -1,4 +1,9 @@
-"""Server sub-commands: ``kiosk serve`` (the booking API for several kiosks) and ``kiosk server-token``."""
+"""Server sub-commands: ``kiosk serve`` (the booking API for several kiosks), ``kiosk server-token``
+(a kiosk's token) and ``kiosk office-token`` (a supervisor's token).
+
+Tokens are lines of ``server.tokens_file`` (``kiosk.server.tokens``); the running server reads
+the file again when it changes, so a token added or removed counts at once.
+"""
 
 from __future__ import annotations
 
@@ -27,11 +32,19 @@ def register(subparsers: Any) -> None:
     p.add_argument("kiosk_id", help="the kiosk's [site].kiosk_id, e.g. MPP-2")
     p.set_defaults(handler=server_token)
 
+    p = subparsers.add_parser(
+        "office-token", help="make a new bearer token for a supervisor (runs the day; cannot issue or call)"
+    )
+    add_config(p, json_flag=False)
+    p.add_argument("name", help="who holds it, e.g. kasi-pelayanan")
+    p.set_defaults(handler=office_token)
+
 
 @handles_errors
 def serve(args: argparse.Namespace) -> int:
-    from kiosk.server.app import create_app, load_tokens
+    from kiosk.server.app import create_app
     from kiosk.server.run import serve_forever
+    from kiosk.server.tokens import TokenStore
 
     config = config_of(args)
     if getattr(args, "only", None) == "book":
@@ -45,7 +58,9 @@ def serve(args: argparse.Namespace) -> int:
         )
         return EXIT_BAD_INPUT
     try:
-        tokens = load_tokens(tokens_file)
+        if not tokens_file.is_file():
+            raise OSError(f"{tokens_file}: no such file")
+        tokens = TokenStore(tokens_file)
     except (OSError, ValueError) as exc:
         print(f"server.tokens_file: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -89,9 +104,19 @@ def server_token(args: argparse.Namespace) -> int:
     )
 
 
+@handles_errors
+def office_token(args: argparse.Namespace) -> int:
+    """A supervisor's token: office operations only (``kiosk office ...``, the /office page)."""
+    from kiosk.server.tokens import Role
+
+    config_of(args)  # a broken config is reported before a token is made for it
+    heading = f"token untuk kantor / token for the office ({args.name}): sign in on /office or --token-file"
+    return print_new_token("name", args.name, heading, Role.OFFICE.value)
+
+
 def print_new_token(what: str, name: str, heading: str, role: str = "") -> int:
     """A fresh bearer token for ``name`` and its line for server.tokens_file (only its hash is stored)."""
-    from kiosk.server.app import token_hash
+    from kiosk.server.tokens import Role, token_line
 
     if not name or any(c.isspace() or c == "#" for c in name):
         print(f"{what}: tanpa spasi atau # / no spaces or #", file=sys.stderr)
@@ -100,5 +125,5 @@ def print_new_token(what: str, name: str, heading: str, role: str = "") -> int:
     print(f"# {heading}")
     print(token)
     print("# baris untuk server.tokens_file / line for the server's tokens file:")
-    print(f"{name} {token_hash(token)}" + (f" {role}" if role else ""))
+    print(token_line(name, token, Role(role or Role.KIOSK.value)))
     return EXIT_OK

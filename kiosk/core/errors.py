@@ -75,6 +75,14 @@ class Reason(StrEnum):
     RATING_OTHER_DAY = "rating_other_day"
     RATING_ALREADY_GIVEN = "rating_already_given"
     NOT_A_NO_SHOW = "not_a_no_show"  # take-back of a ticket that was not called twice without showing
+    # the office's decisions of the day (kiosk.core.office)
+    SERVICE_CLOSED = "service_closed"  # closed for today by the office, with its reason
+    COUNTER_PAUSED = "counter_paused"
+    QUOTA_BELOW_ISSUED = "quota_below_issued"
+    LAST_OPEN_COUNTER = "last_open_counter"  # pausing it leaves a service with no counter: confirm
+    NOTICE_TOO_LONG = "notice_too_long"
+    REFER_TO_DESK = "refer_to_desk"  # the office listed this NIK for a while: the information desk helps
+    TICKET_OTHER_DAY = "ticket_other_day"  # an office action needs a ticket of today
     # faults
     DATABASE_FAULT = "database_fault"
     DAYBOOK_DAMAGED = "daybook_damaged"  # quick_check failed or the schema is unreadable: restore, never issue

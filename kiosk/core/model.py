@@ -165,10 +165,11 @@ class ServiceQuota:
     bookings_valid: int
     walk_ins_issued: int
     checked_in: int = 0
+    closed_reason: str | None = None  # closed for today by the office (kiosk.core.office), and why
 
     @property
     def remaining(self) -> int:
-        if not self.service.walk_in:
+        if not self.service.walk_in or self.closed_reason is not None:
             return 0
         return max(0, self.service.daily_quota - self.bookings_valid - self.walk_ins_issued)
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
+from kiosk.core.calling import Call, Step
 from kiosk.core.model import Booking, DailyReport, NikTickets, ServiceQuota, Ticket, WalkInRequest
 
 
@@ -185,3 +186,19 @@ class NoBrokerList:
 
     def is_listed(self, nik_hash: str) -> bool:
         return False
+
+
+class CallingBackend(Protocol):
+    """A counter's calling: the local day book (``LocalCalls``) or the API (``HttpCalls``)."""
+
+    def step(
+        self, counter_id: str, step: Step, key: str, ticket_id: str | None = None, service_code: str | None = None
+    ) -> Call:
+        """One step at a counter; the same ``key`` repeats the same step, never a second one."""
+        ...
+
+    def counter(self, counter_id: str) -> dict[str, Any]:
+        """The counter's view as plain data: ``counter``, ``current`` (a call or None), ``waiting``."""
+        ...
+
+    def close(self) -> None: ...

@@ -5,6 +5,7 @@ Bookings travel with their masked NIK only; the keyed hash never leaves the back
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
 
@@ -118,11 +119,13 @@ def quota_to_dict(quota: ServiceQuota) -> dict[str, Any]:
         "walk_ins_issued": quota.walk_ins_issued,
         "checked_in": quota.checked_in,
         "remaining": quota.remaining,
+        "closed_reason": quota.closed_reason,
     }
 
 
 def quota_from_dict(data: dict[str, Any], service: Service | None = None) -> ServiceQuota:
-    """Inverse of ``quota_to_dict``; ``service`` (the kiosk's own configuration) wins if given."""
+    """Inverse of ``quota_to_dict``; ``service`` (the kiosk's own configuration) wins if given,
+    but for today's quota, which the office may have changed on the server."""
     if service is None:
         service = Service(
             code=str(data["code"]),
@@ -131,11 +134,15 @@ def quota_from_dict(data: dict[str, Any], service: Service | None = None) -> Ser
             daily_quota=int(data["daily_quota"]),
             walk_in=bool(data["walk_in"]),
         )
+    elif int(data["daily_quota"]) != service.daily_quota:
+        service = replace(service, daily_quota=int(data["daily_quota"]))  # the office changed today's quota
+    closed = data.get("closed_reason")
     return ServiceQuota(
         service=service,
         bookings_valid=int(data["bookings_valid"]),
         walk_ins_issued=int(data["walk_ins_issued"]),
         checked_in=int(data.get("checked_in", 0)),
+        closed_reason=str(closed) if closed is not None else None,
     )
 
 

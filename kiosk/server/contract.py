@@ -26,9 +26,12 @@ from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from kiosk.core.privacy import looks_like_nik
+
 SPEC_URI = "urn:antrian:openapi"
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 _TEMPLATE_PARAM = re.compile(r"\{([^}]+)\}")
+HIDDEN = "(hidden)"
 _FLASK_PARAM = re.compile(r"<(?:[^:>]+:)?([^>]+)>")
 
 
@@ -70,6 +73,8 @@ def _shape(template: str) -> str:
 def _field(path: Iterable[str | int], prefix: str = "") -> str:
     out = prefix
     for part in path:
+        if isinstance(part, str) and looks_like_nik(part):
+            part = HIDDEN  # a field named with a NIK: the answer never repeats it
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(body)"
 
@@ -380,7 +385,7 @@ def _violation(found: list[tuple[str, ValidationError, Any, dict[str, Any] | Non
         marker = declared or (error.schema.get("x-problem") if isinstance(error.schema, dict) else None)
         if isinstance(marker, dict) and isinstance(value, str):
             domain.add((str(marker["code"]), int(marker.get("status", 422)), str(marker.get("param", ""))))
-            if marker.get("param") and not re.search(r"[0-9]{16}", value):
+            if marker.get("param") and not looks_like_nik(value):
                 params[str(marker["param"])] = value[:20]
         else:
             domain.add(("", 0, ""))

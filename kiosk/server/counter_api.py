@@ -1,4 +1,4 @@
-"""The counters' and the hall's routes of the API (docs/api/openapi.yaml), as one blueprint.
+"""The counters' and the hall's routes of the API (kiosk/server/openapi.yaml), as one blueprint.
 
 Counter routes (``/v1/counters/{id}...``) take a counter token for that counter: a kiosk token
 cannot call, and a counter token is unknown to the kiosk routes, so it cannot issue numbers.
@@ -16,22 +16,24 @@ from typing import Any
 from flask import Blueprint, Flask, Response, g, request, send_file
 
 from kiosk.core.calling import Step
-from kiosk.core.errors import BadInput, KioskError, Reason, Refusal
+from kiosk.core.errors import BadInput, KioskError, Reason
 from kiosk.i18n import N_
 from kiosk.messages import explain
-from kiosk.server.counter_service import CounterService, load_counter_tokens
+from kiosk.server.answers import of_error, problem
+from kiosk.server.counter_service import CounterService
+from kiosk.server.tokens import Role
 from kiosk.speech.tts import SpeechUnavailable
 
 PREFIXES = ("/v1/counters/", "/v1/display", "/v1/announcements/", "/v1/public/")
-# The same shapes as docs/api/openapi.yaml; checked here too, so the routes stand on their own.
+# The same shapes as kiosk/server/openapi.yaml; checked here too, so the routes stand on their own.
 SERVICE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 TICKET_ID = re.compile(r"^[0-9a-f-]{36}$")
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,100}$")
 CALL_ID = re.compile(r"^[0-9a-f-]{36}$")
-NOT_FOUND = (Reason.COUNTER_UNKNOWN, Reason.TICKET_UNKNOWN, Reason.CALL_UNKNOWN)
 
 # What a counter page or the hall shows for a refused request (Indonesian; the catalogue has English).
 KIOSK_TOKEN_CANNOT_CALL = N_("Token kios tidak boleh memanggil nomor. Masuk dengan token loket.")
+OFFICE_TOKEN_CANNOT_CALL = N_("Token kantor tidak boleh memanggil nomor. Masuk dengan token loket.")
 COUNTER_TOKEN_UNKNOWN = N_("Token loket tidak dikenal. Masuk lagi dengan token loket Anda.")
 OTHER_COUNTER = N_("Token ini untuk loket {counter}. Masuk dengan token loket {wanted}.")
 REQUEST_INVALID = N_("Permintaan tidak sesuai. Muat ulang halaman lalu coba lagi.")
@@ -59,40 +61,10 @@ def service_of(app: Flask) -> CounterService:
     return service
 
 
-def register(app: Flask, config: Any, clock: Any) -> CounterService:
-    """Mount the routes on ``app``; counter tokens come from ``server.tokens_file`` (role ``counter``)."""
-    tokens_file = config.server.tokens_file
-    tokens = load_counter_tokens(tokens_file) if tokens_file is not None and tokens_file.is_file() else {}
-    service = CounterService(config, clock, tokens)
-    app.extensions["antrian_counters"] = service
-    app.register_blueprint(blueprint)
-    return service
-
-
-def problem(status: int, code: str, title: str, detail: str = "", **extra: Any) -> Response:
-    from kiosk.server.app import PROBLEM_TYPE
-
-    body = {"type": PROBLEM_TYPE + code, "title": title, "status": status, "code": code, **extra}
-    if detail:
-        body["detail"] = detail
-    return Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json")
-
-
 @blueprint.errorhandler(KioskError)
 def kiosk_error(error: KioskError) -> Response:
     message = explain(error, "id")
-    if error.reason in NOT_FOUND:
-        status = 404
-    elif isinstance(error, BadInput):
-        status = 422
-    elif isinstance(error, Refusal):
-        status = 409
-    else:
-        status = 503
-    params = {}
-    if isinstance(error, (BadInput, Refusal)):
-        params = {k: v if isinstance(v, (int, str)) else str(v) for k, v in error.params.items()}
-    return problem(status, error.reason.value, f"{message.title}. {message.hint}", message.hint, params=params)
+    return of_error(error, f"{message.title}. {message.hint}", message.hint)
 
 
 @blueprint.errorhandler(Invalid)
@@ -101,15 +73,16 @@ def invalid(error: Invalid) -> Response:
 
 
 def _counter_token(counter_id: str) -> Response | None:
-    header = request.headers.get("Authorization", "")
-    token = header[len("Bearer ") :].strip() if header.startswith("Bearer ") else ""
-    service = service_of(_app())
-    counter = service.counter_of_token(token) if token else None
-    if counter is None:
-        kiosk_api = _app().extensions.get("antrian")
-        if token and kiosk_api is not None and kiosk_api.kiosk_of(header) is not None:
-            return problem(403, "forbidden", KIOSK_TOKEN_CANNOT_CALL)
+    app = _app()
+    who = app.extensions["antrian"].tokens.who_by_header(request.headers.get("Authorization"))
+    if who is not None and who.role is Role.KIOSK:
+        return problem(403, "forbidden", KIOSK_TOKEN_CANNOT_CALL)
+    if who is not None and who.role is Role.OFFICE:
+        return problem(403, "forbidden", OFFICE_TOKEN_CANNOT_CALL)
+    # A token for a counter the config does not have signs in as nobody.
+    if who is None or all(c.id != who.name for c in app.extensions["antrian"].config.counters):
         return problem(401, "unauthorized", COUNTER_TOKEN_UNKNOWN)
+    counter = who.name
     if counter != counter_id:
         return problem(403, "forbidden", OTHER_COUNTER.format(counter=counter, wanted=counter_id[:20]))
     return None

@@ -1,17 +1,16 @@
 """The service layer of the counters and the hall: what the routes of ``counter_api`` call.
 
-It owns the server's ``CallBook`` (the calls on the shared day book), the counter tokens and the
-announcement cache. Answers are plain data in the shapes of docs/api/openapi.yaml; no answer
+It owns the server's ``CallBook`` (the calls on the shared day book) and the announcement cache;
+who may call is ``kiosk.server.tokens``. Answers are plain data in the shapes of kiosk/server/openapi.yaml; no answer
 carries a NIK, a name or a booking code.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,11 +21,12 @@ from kiosk.core.calling import Step
 from kiosk.core.clock import WIB, Clock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, Reason
+from kiosk.core.office import DayOverrides
 from kiosk.speech import tts, wavtrim
 
 log = logging.getLogger(__name__)
 
-COUNTER_ROLE = "counter"
+COUNTER_ROLE = "counter"  # the role in the tokens file (kiosk.server.tokens)
 # A display's long poll: it waits at most this long for a call, and at most this share of the
 # server's worker threads may be waiting at once (waitress runs one request per thread: a display
 # beyond that gets an answer at once and polls). Out-of-process calls (``kiosk call`` on the same
@@ -38,45 +38,20 @@ SHORT_VOICE = tts.Voice("id", words_per_minute=185)
 FULL_VOICE = tts.Voice("id")
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def load_counter_tokens(path: Path) -> dict[str, str]:
-    """``counter id -> sha256 hex`` from the tokens file lines ``ID HEX counter``.
-
-    Lines without the ``counter`` role are kiosk tokens (``kiosk.server.app.load_tokens``).
-    """
-    tokens: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split("#", 1)[0].split()
-        if len(parts) == 3 and parts[2] == COUNTER_ROLE:
-            tokens[parts[0]] = parts[1].lower()
-    return tokens
-
-
 class CounterService:
     """Calling, the counter's view, the display, the phone page and the spoken announcements."""
 
-    def __init__(self, config: Config, clock: Clock, counter_tokens: dict[str, str]) -> None:
+    def __init__(
+        self, config: Config, clock: Clock, calls: CallBook, overrides: Callable[[date], DayOverrides] | None = None
+    ) -> None:
         self.config = config
         self.clock = clock
-        self.calls = CallBook(config.backend.path, config)
+        self.calls = calls
+        self.overrides = overrides  # the office's changes to a day: a paused counter calls nobody
         self.speech_dir = config.backend.path.parent / "announcements"
-        self.set_tokens(counter_tokens)
         self._new_call = threading.Condition()
         self._waiters = 0
         self.max_waiters = max(1, config.server.threads // 4)
-
-    def set_tokens(self, counter_tokens: dict[str, str]) -> None:
-        self._tokens = {digest: counter for counter, digest in counter_tokens.items()}
-
-    def counter_of_token(self, token: str) -> str | None:
-        digest = token_hash(token)
-        for known, counter in self._tokens.items():
-            if hmac.compare_digest(known, digest):
-                return counter
-        return None
 
     def close(self) -> None:
         self.calls.close()
@@ -86,7 +61,10 @@ class CounterService:
     def step(
         self, counter_id: str, step: Step, key: str, ticket_id: str | None = None, service: str | None = None
     ) -> dict[str, Any]:
-        call = self.calls.step(counter_id, step, self.clock.now(), key, ticket_id, service)
+        now = self.clock.now()
+        if step == Step.NEXT and self.overrides is not None:
+            self.overrides(now.astimezone(WIB).date()).check_can_call(counter_id)
+        call = self.calls.step(counter_id, step, now, key, ticket_id, service)
         with self._new_call:
             self._new_call.notify_all()  # the displays waiting in a long poll answer now
         log.info("counter %s: %s %s", counter_id, step.value, call.number)

@@ -23,14 +23,16 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
 from typing import Any
 
 from kiosk.backends.daybook import DayBook
 from kiosk.backends.daybook_writes import TicketWrites
+from kiosk.backends.office_book import read_overrides
 from kiosk.backends.sqlite_db import Schema
 from kiosk.core import rules
+from kiosk.core.clock import WIB
 from kiosk.core.config import Config
 from kiosk.core.errors import Reason, Refusal, SystemFault
 from kiosk.core.model import OfflineTicket, Priority, Ticket, TicketKind, WalkInRequest
@@ -169,8 +171,11 @@ class Ledger:
         released: list[str],
         voids: list[str],
         printed: list[tuple[str, bool]],
+        now: datetime | None = None,
     ) -> SyncOutcome:
         """Apply what a kiosk did offline, in one transaction; every part may be sent again safely.
+
+        ``now`` (the server's clock) stands in for an issue time that is not on its number's day.
 
         Voids come first: a request whose answer was lost must not keep its booking checked in
         before the offline ticket that replaced it claims the booking.
@@ -189,7 +194,17 @@ class Ledger:
                 lease = tx.db.execute(
                     "SELECT lease_key FROM api_leases WHERE ticket_id = ? AND state = ?", (ticket_id, USED)
                 ).fetchone()
-                if lease is None:
+                called = tx.db.execute(
+                    "SELECT t.number FROM tickets t WHERE t.id = ? AND EXISTS "
+                    "(SELECT 1 FROM calls c WHERE c.ticket_id = t.id)",
+                    (ticket_id,),
+                ).fetchone()
+                if called is not None:
+                    # A counter already called it: deleting it would pull a number from under a
+                    # counter and the hall. It stays (a no-show if nobody comes) and is listed.
+                    log.error("sync from %s: void of %s, already called at a counter; kept", kiosk_id, called[0])
+                    outcome.conflicts.append(str(called[0]))
+                elif lease is None:
                     tx.delete(ticket_id)
                 else:  # a leased number filled online by an older server: back to the kiosk's block
                     tx.unfill(ticket_id, placeholder_hash(f"unfilled:{ticket_id}", 0))
@@ -198,7 +213,7 @@ class Ledger:
                 outcome.voided.append(key)
             for item in used:
                 offline = _offline_ticket(item)
-                if self._fill(tx, kiosk_id, offline, outcome):
+                if self._fill(tx, kiosk_id, offline, outcome, now):
                     outcome.used.append(offline.ticket_id)
             for ticket_id in released:
                 lease = tx.db.execute(
@@ -213,7 +228,9 @@ class Ledger:
                 tx.set_printed(ticket_id, flag)
         return outcome
 
-    def _fill(self, tx: TicketWrites, kiosk_id: str, offline: OfflineTicket, outcome: SyncOutcome) -> bool:
+    def _fill(
+        self, tx: TicketWrites, kiosk_id: str, offline: OfflineTicket, outcome: SyncOutcome, now: datetime | None
+    ) -> bool:
         """Write a printed offline ticket over its placeholder. A printed number is never refused,
         and never dropped silently: what cannot be kept as printed is listed and logged."""
         ticket_id, number = offline.ticket_id, offline.number
@@ -224,13 +241,30 @@ class Ledger:
             log.error("sync from %s: %s is no number leased to this kiosk; listed as unknown", kiosk_id, number)
             outcome.unknown.append(ticket_id)
             return False
+        off_day = datetime.fromisoformat(offline.issued_at).date() != date.fromisoformat(lease[1])
         if lease[0] == USED:
-            if tx.holder_of(ticket_id) == (offline.nik_hash, offline.issued_at):
-                return False  # sent before: already filled in
+            stored = tx.holder_of(ticket_id)
+            if stored == (offline.nik_hash, offline.issued_at) or (
+                off_day and stored is not None and stored[0] == offline.nik_hash
+            ):
+                return False  # sent before: already filled in (an off-day time was replaced then)
             log.error("sync from %s: %s is already held by another ticket; listed as a conflict", kiosk_id, number)
             outcome.conflicts.append(number)
             return False
         day, service = date.fromisoformat(lease[1]), str(lease[2])
+        if off_day:
+            # A number leased for this day cannot have been printed on another: the kiosk's clock
+            # is wrong. The person holds the number, so it stands, at the time it reached the
+            # server, and the technician sees it.
+            log.error("sync from %s: %s carries an issue time off its day; kept and listed", kiosk_id, number)
+            outcome.conflicts.append(number)
+            stamp = now if now is not None and now.date() == day else datetime.combine(day, time(0), WIB)
+            offline = replace(offline, issued_at=stamp.astimezone(WIB).isoformat())
+        if service in read_overrides(tx.db, day).closed:
+            # Printed offline before the kiosk knew the office closed the service: the person holds
+            # it, so it stands, and the supervisor sees it in the list.
+            log.warning("sync from %s: %s was issued offline in a service closed today; kept", kiosk_id, number)
+            outcome.conflicts.append(number)
         if offline.nik_hash and offline.kind == TicketKind.WALK_IN:
             # The caps a walk-in online would have met (rules.check_nik_caps, the one rule), judged
             # against what the server holds now. Two kiosks apart from the server may each have

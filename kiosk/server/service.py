@@ -157,5 +157,5 @@ class BookingService:
         printed: list[tuple[str, bool]],
     ) -> tuple[SyncOutcome, list[LeasedNumber]]:
         """Apply a kiosk's offline work; with the numbers it still holds today."""
-        outcome = self.ledger.sync(kiosk_id, used, released, voids, printed)
+        outcome = self.ledger.sync(kiosk_id, used, released, voids, printed, self.now())
         return outcome, self.ledger.held(self.today(), kiosk_id)

@@ -94,6 +94,11 @@ def display() -> str:
     return render_template("display.html")
 
 
+@blueprint.get("/office")
+def office() -> str:
+    return render_template("office.html")
+
+
 def public_ticket(ticket_id: str) -> tuple[int, dict[str, Any]]:
     """The API's own public answer for a ticket (status, JSON body), asked in this process."""
     with current_app.test_client() as client:

@@ -16,7 +16,7 @@ from kivy.clock import Clock
 from kivy.factory import Factory
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
-from kiosk.backends.pin_lock import FileLockStore, lock_path
+from kiosk import bootstrap
 from kiosk.core.errors import KioskError, Reason, SystemFault
 from kiosk.core.pin import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinGate, PinOutcome, PinResult
 from kiosk.i18n import N_, Translate
@@ -38,8 +38,7 @@ EXIT_QUESTION = N_("Tutup aplikasi kios? Warga tidak bisa mengambil nomor sampai
 def pin_gate(app: KioskApp) -> PinGate:
     """The app's one PIN gate, built on first use from the config and the kiosk's clock."""
     if app.technician_gate is None:
-        store = FileLockStore(lock_path(app.config))
-        app.technician_gate = PinGate(app.config.technician_pin_hash, app.kiosk.clock, store)
+        app.technician_gate = bootstrap.build_pin_gate(app.config, app.kiosk.clock)
     return app.technician_gate
 
 

@@ -1,5 +1,5 @@
 # ruff: noqa: F811  (pytest fixtures are imported from api_support and named as parameters)
-"""The server keeps the contract in docs/api/openapi.yaml: same document, same routes, same shapes."""
+"""The server keeps the contract in kiosk/server/openapi.yaml: same document, same routes, same shapes."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from schema_check import problems
 from kiosk.core.nik import NikHasher, mask
 from kiosk.server.contract import Contract, Violation, flask_rule_to_template
 
-SPEC_FILE = Path(__file__).resolve().parents[2] / "docs" / "api" / "openapi.yaml"
+SPEC_FILE = Path(__file__).resolve().parents[2] / "kiosk" / "server" / "openapi.yaml"
 
 
 @pytest.fixture

@@ -19,13 +19,17 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from api_support import ApiServer, hasher, server, token_of  # noqa: F401  (fixtures)
+from api_support import KIOSKS, ApiServer, hasher, server, token_of  # noqa: F401  (fixtures)
+
+from kiosk.server.tokens import TokenStore, token_hash
 
 SEED = 20261130
 MAX_EXAMPLES = 5
 
 
-def run_schemathesis(server: ApiServer, report: Path) -> subprocess.CompletedProcess[str]:
+def run_schemathesis(
+    server: ApiServer, report: Path, token: str | None = None, only: list[str] | None = None
+) -> subprocess.CompletedProcess[str]:
     command = [
         str(Path(sys.executable).with_name("st")),
         "--config-file",
@@ -53,13 +57,14 @@ def run_schemathesis(server: ApiServer, report: Path) -> subprocess.CompletedPro
         "ndjson",
         "--report-ndjson-path",
         str(report),
+        *(only or []),
     ]
     print(f"schemathesis seed {SEED}, {MAX_EXAMPLES} examples per operation")
     env = {
         **os.environ,
         "SCHEMATHESIS_HOOKS": "fuzz_hooks",
         "PYTHONPATH": str(Path(__file__).parent),
-        "ANTRIAN_FUZZ_TOKEN": token_of("MPP-3"),
+        "ANTRIAN_FUZZ_TOKEN": token or token_of("MPP-3"),
     }
     # Its crash cache goes to the working directory: keep it out of the repository.
     return subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, env=env, cwd=report.parent)
@@ -110,4 +115,25 @@ def test_every_operation_of_the_document_survives_the_fuzzer_with_no_server_erro
     assert set(found["operations"]) == documented - {"GET /openapi.json"}
     assert found["cases"] > 10 * len(documented)
     assert found["by_phase"].get("stateful", 0) > 0
+    assert found["server_errors"] == 0 and found["failed_checks"] == 0
+
+
+def test_the_office_operations_survive_the_fuzzer_with_a_supervisor_token(server: ApiServer, tmp_path: Path) -> None:
+    """The office's operations with the token that may use them: every rule's refusal is documented."""
+    office = "office-token-for-the-fuzzer-0123456789"
+    tokens = tmp_path / "tokens"
+    tokens.write_text(f"kasi {token_hash(office)} office\n", encoding="utf-8")
+    server.api.tokens = TokenStore(tokens, {k: token_hash(token_of(k)) for k in KIOSKS})
+    report = tmp_path / "events.ndjson"
+    done = run_schemathesis(server, report, office, ["--include-path-regex", "^/office"])
+    print(done.stdout)
+    events = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines() if line.strip()]
+    found = figures(events)
+    print("schemathesis figures (office):", {**found, "operations": len(found["operations"])})
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+    spec: dict[str, Any] = server.api.spec  # type: ignore[assignment]
+    office_operations = {
+        f"{m.upper()} {path}" for path, item in spec["paths"].items() if path.startswith("/office") for m in item
+    }
+    assert set(found["operations"]) == office_operations and found["answers"].get("2xx", 0) > 0
     assert found["server_errors"] == 0 and found["failed_checks"] == 0

@@ -53,6 +53,33 @@ def test_a_nik_typed_into_a_free_text_column_refuses_the_row_and_never_reaches_t
     assert NIK_WOMAN_1990.encode() not in stored
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "_".join(NIK_MAN_1945[i : i + 4] for i in range(0, 16, 4)),
+        "/".join(NIK_MAN_1945[i : i + 4] for i in range(0, 16, 4)),
+        "  ".join(NIK_MAN_1945[i : i + 4] for i in range(0, 16, 4)),
+        "--".join(NIK_MAN_1945[i : i + 4] for i in range(0, 16, 4)),
+        f"{NIK_MAN_1945[:6]} . {NIK_MAN_1945[6:12]}_/{NIK_MAN_1945[12:]}",
+    ],
+    ids=["underscores", "slashes", "double-spaces", "double-dashes", "mixed"],
+)
+def test_a_nik_written_with_any_separators_in_a_free_text_column_never_reaches_the_day_book(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], written: str
+) -> None:
+    config_path = write_config(tmp_path)
+    export = tmp_path / "export.csv"
+    row = f"MGT7K3Q9,{NIK_WOMAN_1990},Siti {written},KTP,2026-11-30,08:00,MPP,booked"
+    good = f"MGT4P2X8,{NIK_MAN_1945},Budi Santoso,CETAK,2026-11-30,08:20,MPP,booked"
+    export.write_text(HEADER + row + "\n" + good + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "import-bookings", "--config", config_path, export)
+    assert code == 0 and "1 baru" in out and "1 baris bermasalah" in out
+    assert "baris/line 2: kolom name berisi 16 angka" in err
+    assert written not in err + out
+    stored = b"".join(p.read_bytes() for p in tmp_path.glob("daybook.sqlite3*"))
+    assert written.encode() not in stored and NIK_MAN_1945[:4].encode() + b"_" not in stored
+
+
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

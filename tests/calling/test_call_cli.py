@@ -109,8 +109,17 @@ def test_with_the_server_gone_the_cli_says_so_and_nothing_is_called(
         book.close()
 
 
-def test_counter_token_prints_a_token_and_its_line_with_the_counter_role(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "counter-token", "2")
+def test_counter_token_prints_a_token_and_its_line_with_the_counter_role(
+    site_config: Config, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "counter-token", "2", "--config", site_config.source)
     lines = [line for line in out.splitlines() if not line.startswith("#")]
     assert code == 0 and lines[1].split()[0] == "2" and lines[1].split()[2] == "counter"
-    assert run(capsys, "counter-token", "a b")[0] == 2
+    assert run(capsys, "counter-token", "a b", "--config", site_config.source)[0] == 2
+
+
+def test_counter_token_refuses_a_counter_the_config_does_not_have(
+    site_config: Config, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "counter-token", "99", "--config", site_config.source)
+    assert code == 2 and out == "" and "Loket 99 tidak ada" in err

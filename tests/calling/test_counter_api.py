@@ -31,7 +31,7 @@ from kiosk.speech import tts
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "api"))
 from schema_check import problems  # noqa: E402
 
-SPEC = yaml.safe_load((Path(__file__).resolve().parents[2] / "docs" / "api" / "openapi.yaml").read_text("utf-8"))
+SPEC = yaml.safe_load((Path(__file__).resolve().parents[2] / "kiosk" / "server" / "openapi.yaml").read_text("utf-8"))
 
 
 def conforms(answer: Any, path: str, method: str, status: str = "200") -> None:

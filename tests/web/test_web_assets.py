@@ -17,7 +17,7 @@ REFERENCE = re.compile(r"""(?:src|href|data-chime)="([^"]+)"|url\("?([^")]+)"?\)
 
 def test_every_page_loads_only_assets_of_this_server(hall: Hall) -> None:
     seen: set[str] = set()
-    for page in ("/", "/counter", "/display", "/rate/1"):
+    for page in ("/", "/counter", "/display", "/rate/1", "/office"):
         answer = requests.get(hall.base + page, timeout=30)
         assert answer.status_code == 200, page
         assert "default-src 'self'" in answer.headers["Content-Security-Policy"]

@@ -1,0 +1,99 @@
+"""The supervisor's desk through the API (``/v1/office/...``), for ``kiosk office`` on an http site.
+
+Same methods as ``kiosk.core.office.OfficeDesk``: the server's desk checks and audits each change
+(as its token's holder); problem answers become the same errors as on a local day book.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from kiosk.backends.http import _transport_failure, api_session, read_problem
+from kiosk.core import problems
+from kiosk.core.config import Config
+from kiosk.core.errors import Reason, SystemFault
+from kiosk.core.office import notice_texts
+from kiosk.ops.logging import hide_secret
+
+TOKEN_ENV = "ANTRIAN_OFFICE_TOKEN"
+
+
+def read_office_token(token_file: Path | None) -> str:
+    if token_file is not None:
+        try:
+            token = token_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise SystemFault(Reason.CONFIG_INVALID, path=str(token_file), detail=exc.strerror) from None
+    else:
+        token = os.environ.get(TOKEN_ENV, "").strip()
+    if not token:
+        raise SystemFault(Reason.CONFIG_INVALID, detail=f"no token in --token-file or ${TOKEN_ENV}")
+    hide_secret(token)
+    return token
+
+
+class HttpOffice:
+    def __init__(self, config: Config, token_file: Path | None) -> None:
+        self.config = config
+        self.base = config.backend.url.rstrip("/") + "/office"
+        self.timeout = (config.backend.connect_timeout_s, config.backend.read_timeout_s)
+        self.session = api_session(config, read_office_token(token_file), "antrian-office")
+
+    def close(self) -> None:
+        self.session.close()
+
+    def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        try:
+            response = self.session.request(
+                method, self.base + path, json=body, timeout=self.timeout, allow_redirects=False
+            )
+        except requests.exceptions.RequestException as exc:
+            kind, _what = _transport_failure(exc, self.timeout)
+            raise SystemFault(Reason.BACKEND_UNREACHABLE, detail=kind) from None
+        if response.status_code >= 400:
+            _reason, code, params = read_problem(response)
+            raise problems.error_from(response.status_code, code, params) or SystemFault(
+                Reason.BACKEND_FAULT, status=response.status_code, detail=str(code or "")[:40]
+            )
+        try:
+            data: dict[str, Any] = response.json()
+        except ValueError:
+            raise SystemFault(Reason.BACKEND_FAULT, detail="malformed") from None
+        return data
+
+    def close_service(self, who: str, code: str, reason: str) -> None:
+        self._call("POST", f"/services/{quote(code.upper(), safe='')}/close", {"reason": reason})
+
+    def open_service(self, who: str, code: str) -> None:
+        self._call("POST", f"/services/{quote(code.upper(), safe='')}/open")
+
+    def set_quota(self, who: str, code: str, quota: int, why: str = "") -> None:
+        self._call("POST", f"/services/{quote(code.upper(), safe='')}/quota", {"quota": quota, "why": why})
+
+    def pause(self, who: str, counter_id: str, force: bool = False, why: str = "") -> None:
+        self._call("POST", f"/counters/{quote(counter_id, safe='')}/pause", {"force": force, "why": why})
+
+    def resume(self, who: str, counter_id: str) -> None:
+        self._call("POST", f"/counters/{quote(counter_id, safe='')}/resume")
+
+    def post_notice(self, who: str, text: str, until: time | None = None, text_en: str = "", text_jv: str = "") -> None:
+        text, text_en, text_jv = notice_texts(text, text_en, text_jv)  # the banner's limit, said here
+        until_text = until.isoformat(timespec="minutes") if until else None
+        self._call("POST", "/notice", {"text": text, "text_en": text_en, "text_jv": text_jv, "until": until_text})
+
+    def refer_to_desk(self, who: str, ticket: str, days: int, why: str = "") -> str:
+        self._call("POST", "/referrals", {"ticket": ticket, "days": days, "why": why})
+        return ticket
+
+    def set_counter_services(self, who: str, counter_id: str, codes: list[str], why: str = "") -> None:
+        body = {"services": [c.upper() for c in codes], "why": why}
+        self._call("POST", f"/counters/{quote(counter_id, safe='')}/services", body)
+
+    def status(self) -> dict[str, Any]:
+        return self._call("GET", "/status")

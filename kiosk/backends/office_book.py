@@ -1,0 +1,103 @@
+"""The office's overrides of a day and their audit log, in the day book's file.
+
+The only writer of ``office_overrides`` and ``office_audit`` (their migration is in
+``kiosk.backends.daybook_schema``). ``read_overrides`` is for the issuing transaction of the day
+book, which reads today's overrides under the same lock as the numbers it issues.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from kiosk.core.office import AuditEntry, DayOverrides, overrides_from_rows
+
+if TYPE_CHECKING:
+    from kiosk.backends.daybook import DayBook
+
+
+DIGEST = re.compile(r"^[0-9a-f]{64}$")
+
+
+def read_overrides(db: sqlite3.Connection, day: date) -> DayOverrides:
+    rows = db.execute("SELECT key, value FROM office_overrides WHERE day = ?", (day.isoformat(),)).fetchall()
+    return overrides_from_rows([(str(k), str(v)) for k, v in rows])
+
+
+class OfficeBook:
+    """``OfficeStore`` over a day book."""
+
+    def __init__(self, book: DayBook) -> None:
+        self.book = book
+
+    def overrides(self, day: date) -> DayOverrides:
+        rows = self.book.query("SELECT key, value FROM office_overrides WHERE day = ?", (day.isoformat(),))
+        return overrides_from_rows([(str(k), str(v)) for k, v in rows])
+
+    def issued(self, day: date, service_code: str) -> int:
+        rows = self.book.query(
+            "SELECT COUNT(*) FROM tickets WHERE day = ? AND service = ?", (day.isoformat(), service_code)
+        )
+        return int(str(rows[0][0]))
+
+    def change(self, day: date, key: str, value: str | None, entry: AuditEntry) -> None:
+        with self.book.writing() as tx:
+            if value is None:
+                tx.db.execute("DELETE FROM office_overrides WHERE day = ? AND key = ?", (day.isoformat(), key))
+            else:
+                tx.db.execute(
+                    "INSERT INTO office_overrides (day, key, value) VALUES (?, ?, ?) "
+                    "ON CONFLICT (day, key) DO UPDATE SET value = excluded.value",
+                    (day.isoformat(), key, value),
+                )
+            tx.db.execute(
+                "INSERT INTO office_audit (day, at, who, action, target, detail, why) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (day.isoformat(), entry.at.isoformat(), entry.who, entry.action, entry.target, entry.detail, entry.why),
+            )
+
+    def change_days(self, days: list[date], key: str, value: str, entry: AuditEntry) -> None:
+        with self.book.writing() as tx:
+            for day in days:
+                tx.db.execute(
+                    "INSERT INTO office_overrides (day, key, value) VALUES (?, ?, ?) "
+                    "ON CONFLICT (day, key) DO UPDATE SET value = excluded.value",
+                    (day.isoformat(), key, value),
+                )
+            tx.db.execute(
+                "INSERT INTO office_audit (day, at, who, action, target, detail, why) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    entry.at.date().isoformat(),
+                    entry.at.isoformat(),
+                    entry.who,
+                    entry.action,
+                    entry.target,
+                    entry.detail,
+                    entry.why,
+                ),
+            )
+
+    def ticket_holder(self, ticket: str, day: date) -> tuple[date, str, str] | None:
+        rows = self.book.query("SELECT day, number, nik_hash FROM tickets WHERE id = ?", (ticket,))
+        if not rows:
+            rows = self.book.query(
+                "SELECT day, number, nik_hash FROM tickets WHERE day = ? AND number = ?",
+                (day.isoformat(), ticket.strip().upper()),
+            )
+        if not rows or not rows[0][2] or not DIGEST.match(str(rows[0][2])):
+            return None  # unknown, or a leased number nobody holds yet
+        return date.fromisoformat(str(rows[0][0])), str(rows[0][1]), str(rows[0][2])
+
+    def audit(self, day: date) -> list[AuditEntry]:
+        rows = self.book.query(
+            "SELECT at, who, action, target, detail, why FROM office_audit WHERE day = ? ORDER BY id",
+            (day.isoformat(),),
+        )
+        return [
+            AuditEntry(datetime.fromisoformat(str(r[0])), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]))
+            for r in rows
+        ]
+
+    def close(self) -> None:
+        self.book.close()

@@ -1,0 +1,335 @@
+"""The office's decisions of the day: closed services, changed quotas, paused counters, a notice.
+
+The config is the default of every day; ``DayOverrides`` is what the office changed for one day
+(kept in the day book by ``kiosk.backends.office_book``). The issuing rules read it in their own
+transaction (``check_open``, ``effective``), so a change counts at the next number.
+``OfficeDesk`` is the service layer every entry point (CLI, API) goes through: it checks a change
+against the rules and has it written together with its audit line (who, when, what, why).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any, Protocol
+
+from kiosk.core.clock import WIB, Clock
+from kiosk.core.config import Config, CounterConfig
+from kiosk.core.errors import BadInput, Reason, Refusal
+from kiosk.core.model import Service
+
+MAX_REFER_DAYS = 90
+NOTICE_MAX_CHARS = 120  # what the kiosk's home-screen banner shows on two lines
+REASON_MAX_CHARS = 160
+
+
+@dataclass(frozen=True)
+class Notice:
+    text: str
+    text_en: str = ""
+    text_jv: str = ""
+    until: time | None = None  # shown until this time of its day; None: all day
+
+    def shown_at(self, now: datetime) -> bool:
+        return self.until is None or now.astimezone(WIB).time() < self.until
+
+
+@dataclass(frozen=True)
+class DayOverrides:
+    """One day's changes to the config; empty on a new day."""
+
+    closed: Mapping[str, str] = field(default_factory=dict)  # service code -> the reason given
+    quotas: Mapping[str, int] = field(default_factory=dict)  # service code -> today's quota
+    paused: Mapping[str, str] = field(default_factory=dict)  # counter id -> paused since (ISO time)
+    notice: Notice | None = None
+    referred: frozenset[str] = frozenset()  # NIK hashes sent to the information desk (broker list)
+    services: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # counter id -> today's services
+
+    def counter(self, counter: CounterConfig) -> CounterConfig:
+        """The counter as today runs it: the office's services in place of the config's."""
+        today = self.services.get(counter.id)
+        return counter if today is None else replace(counter, services=today)
+
+    def effective(self, service: Service) -> Service:
+        """The service as today runs it: the office's quota in place of the config's."""
+        quota = self.quotas.get(service.code)
+        return service if quota is None else replace(service, daily_quota=quota)
+
+    def check_open(self, service: Service, config: Config) -> None:
+        """Refuse a number of a service the office closed today, with its reason."""
+        reason = self.closed.get(service.code)
+        if reason is not None:
+            raise Refusal(Reason.SERVICE_CLOSED, service=service.name, why=reason, website=config.site.booking_website)
+
+    def check_not_referred(self, nik_hash: str | None) -> None:
+        """A NIK the office listed gets no number at a kiosk; the information desk sees the person."""
+        if nik_hash and nik_hash in self.referred:
+            raise Refusal(Reason.REFER_TO_DESK)
+
+    def check_can_call(self, counter_id: str) -> None:
+        if counter_id in self.paused:
+            raise Refusal(Reason.COUNTER_PAUSED, counter=counter_id)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    who: str
+    action: str
+    target: str
+    detail: str
+    why: str
+
+
+class OfficeStore(Protocol):
+    """Where a day's overrides and the audit log live (the day book, or the API)."""
+
+    def overrides(self, day: date) -> DayOverrides: ...
+
+    def issued(self, day: date, service_code: str) -> int:
+        """Numbers of this service already issued that day (every kind)."""
+        ...
+
+    def change(self, day: date, key: str, value: str | None, entry: AuditEntry) -> None:
+        """Set (or, with None, remove) one override and append its audit line, in one transaction."""
+        ...
+
+    def audit(self, day: date) -> list[AuditEntry]: ...
+
+    def ticket_holder(self, ticket: str, day: date) -> tuple[date, str, str] | None:
+        """(day, number, NIK hash) of a ticket by id, or by number on ``day``; None if unknown or
+        held by nobody. The hash goes no further than the store."""
+        ...
+
+    def change_days(self, days: list[date], key: str, value: str, entry: AuditEntry) -> None:
+        """Set one override on several days and append one audit line, in one transaction."""
+        ...
+
+
+class OfficeActions(Protocol):
+    """What a supervisor can do: ``OfficeDesk`` here, or ``HttpOffice`` through the API."""
+
+    def close_service(self, who: str, code: str, reason: str) -> None: ...
+
+    def open_service(self, who: str, code: str) -> None: ...
+
+    def set_quota(self, who: str, code: str, quota: int, why: str = "") -> None: ...
+
+    def pause(self, who: str, counter_id: str, force: bool = False, why: str = "") -> None: ...
+
+    def resume(self, who: str, counter_id: str) -> None: ...
+
+    def post_notice(
+        self, who: str, text: str, until: time | None = None, text_en: str = "", text_jv: str = ""
+    ) -> None: ...
+
+    def refer_to_desk(self, who: str, ticket: str, days: int, why: str = "") -> str: ...
+
+    def set_counter_services(self, who: str, counter_id: str, codes: list[str], why: str = "") -> None: ...
+
+    def status(self) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...
+
+
+class OfficeDesk:
+    """What a supervisor can do to today, checked by the rules, each change audited."""
+
+    def __init__(self, config: Config, store: OfficeStore, clock: Clock) -> None:
+        self.config = config
+        self.store = store
+        self.clock = clock
+
+    def _now(self) -> datetime:
+        return self.clock.now().astimezone(WIB)
+
+    def _service(self, code: str) -> Service:
+        service = self.config.service(code)
+        if service is None:
+            raise BadInput(Reason.SERVICE_UNKNOWN, service=code[:20])
+        return service
+
+    def _counter(self, counter_id: str) -> None:
+        if all(c.id != counter_id for c in self.config.counters):
+            raise BadInput(Reason.COUNTER_UNKNOWN, counter=counter_id[:20])
+
+    def _change(self, who: str, action: str, target: str, key: str, value: str | None, why: str = "") -> None:
+        now = self._now()
+        detail = "" if value is None else value
+        self.store.change(now.date(), key, value, AuditEntry(now, who, action, target, detail, why))
+
+    def close_service(self, who: str, code: str, reason: str) -> None:
+        service = self._service(code)
+        reason = " ".join(reason.split()).rstrip(". ")[:REASON_MAX_CHARS]
+        self._change(who, "close-service", service.code, f"closed:{service.code}", reason, reason)
+
+    def open_service(self, who: str, code: str) -> None:
+        service = self._service(code)
+        self._change(who, "open-service", service.code, f"closed:{service.code}", None)
+
+    def set_quota(self, who: str, code: str, quota: int, why: str = "") -> None:
+        service = self._service(code)
+        day = self._now().date()
+        issued = self.store.issued(day, service.code)
+        if quota < issued:
+            raise Refusal(Reason.QUOTA_BELOW_ISSUED, service=service.name, issued=issued)
+        self._change(who, "quota", service.code, f"quota:{service.code}", str(quota), why)
+
+    def pause(self, who: str, counter_id: str, force: bool = False, why: str = "") -> None:
+        self._counter(counter_id)
+        today = self.store.overrides(self._now().date())
+        if not force:
+            counters = [today.counter(c) for c in self.config.counters]
+            for code in next(c.services for c in counters if c.id == counter_id):
+                others = [
+                    c.id for c in counters if c.id != counter_id and code in c.services and c.id not in today.paused
+                ]
+                if not others:
+                    service = self.config.service(code)
+                    raise Refusal(Reason.LAST_OPEN_COUNTER, service=service.name if service else code)
+        since = self._now().time().isoformat(timespec="minutes")
+        self._change(who, "pause", counter_id, f"paused:{counter_id}", since, why)
+
+    def resume(self, who: str, counter_id: str) -> None:
+        self._counter(counter_id)
+        self._change(who, "resume", counter_id, f"paused:{counter_id}", None)
+
+    def set_counter_services(self, who: str, counter_id: str, codes: list[str], why: str = "") -> None:
+        """The services a counter calls today (the config's again tomorrow)."""
+        self._counter(counter_id)
+        services = tuple(dict.fromkeys(self._service(code).code for code in codes))
+        if not services:
+            raise BadInput(Reason.SERVICE_UNKNOWN, service="")
+        self._change(who, "counter-services", counter_id, f"services:{counter_id}", ",".join(services), why)
+
+    def post_notice(self, who: str, text: str, until: time | None = None, text_en: str = "", text_jv: str = "") -> None:
+        texts = notice_texts(text, text_en, text_jv)
+        value = notice_to_text(Notice(texts[0], texts[1], texts[2], until))
+        self._change(who, "notice", "kiosk", "notice", value, texts[0])
+
+    def refer_to_desk(self, who: str, ticket: str, days: int, why: str = "") -> str:
+        """Put the NIK of one of today's tickets on the broker list for ``days`` days, from
+        today; the supervisor names the ticket, never the NIK. Returns the ticket's number."""
+        today = self._now().date()
+        found = self.store.ticket_holder(ticket, today)
+        if found is None:
+            raise BadInput(Reason.TICKET_UNKNOWN, number=ticket[:20])
+        day, number, nik_hash = found
+        if day != today:
+            raise Refusal(Reason.TICKET_OTHER_DAY, number=number)
+        days = max(1, min(days, MAX_REFER_DAYS))
+        now = self._now()
+        entry = AuditEntry(now, who, "refer-to-desk", number, f"{days} days", why)
+        self.store.change_days([today + timedelta(days=d) for d in range(days)], f"referred:{nik_hash}", number, entry)
+        return number
+
+    def close(self) -> None:
+        close = getattr(self.store, "close", None)
+        if close is not None:
+            close()
+
+    def clear_notice(self, who: str) -> None:
+        self._change(who, "notice-cleared", "kiosk", "notice", None)
+
+    def status(self) -> dict[str, Any]:
+        """Today as the office runs it, for ``kiosk office status`` and the API."""
+        now = self._now()
+        today = self.store.overrides(now.date())
+        notice = today.notice if today.notice is not None and today.notice.shown_at(now) else None
+        return {
+            "day": now.date().isoformat(),
+            "services": [
+                {
+                    "code": s.code,
+                    "name": s.name,
+                    "open": s.code not in today.closed,
+                    "closed_reason": today.closed.get(s.code),
+                    "quota": today.effective(s).daily_quota,
+                    "configured_quota": s.daily_quota,
+                    "issued": self.store.issued(now.date(), s.code),
+                }
+                for s in self.config.services
+            ],
+            "counters": [
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "paused_since": today.paused.get(c.id),
+                    "services": list(today.counter(c).services),
+                }
+                for c in self.config.counters
+            ],
+            "notice": None
+            if notice is None
+            else {
+                "text": notice.text,
+                "text_en": notice.text_en,
+                "text_jv": notice.text_jv,
+                "until": notice.until.isoformat(timespec="minutes") if notice.until else None,
+            },
+            "referred_today": len(today.referred),
+            "audit": [
+                {
+                    "at": e.at.isoformat(),
+                    "who": e.who,
+                    "action": e.action,
+                    "target": e.target,
+                    "detail": e.detail,
+                    "why": e.why,
+                }
+                for e in self.store.audit(now.date())
+            ],
+        }
+
+
+def notice_texts(text: str, text_en: str = "", text_jv: str = "") -> list[str]:
+    """The notice's texts as shown (spaces folded); each must fit the kiosk's banner."""
+    texts = [" ".join(t.split()) for t in (text, text_en, text_jv)]
+    longest = max(len(t) for t in texts)
+    if not texts[0] or longest > NOTICE_MAX_CHARS:
+        raise BadInput(Reason.NOTICE_TOO_LONG, limit=NOTICE_MAX_CHARS, length=longest)
+    return texts
+
+
+def notice_to_text(notice: Notice) -> str:
+    import json
+
+    until = notice.until.isoformat(timespec="minutes") if notice.until else None
+    return json.dumps({"id": notice.text, "en": notice.text_en, "jv": notice.text_jv, "until": until})
+
+
+def notice_from_text(text: str) -> Notice | None:
+    import json
+
+    try:
+        data = json.loads(text)
+        until = time.fromisoformat(data["until"]) if data.get("until") else None
+        return Notice(str(data["id"]), str(data.get("en") or ""), str(data.get("jv") or ""), until)
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def overrides_from_rows(rows: list[tuple[str, str]]) -> DayOverrides:
+    """A day's overrides from its ``(key, value)`` rows."""
+    closed: dict[str, str] = {}
+    quotas: dict[str, int] = {}
+    paused: dict[str, str] = {}
+    referred: set[str] = set()
+    services: dict[str, tuple[str, ...]] = {}
+    notice: Notice | None = None
+    for key, value in rows:
+        kind, _, target = key.partition(":")
+        if kind == "closed":
+            closed[target] = value
+        elif kind == "quota" and value.isdigit():
+            quotas[target] = int(value)
+        elif kind == "paused":
+            paused[target] = value
+        elif kind == "notice":
+            notice = notice_from_text(value)
+        elif kind == "referred":
+            referred.add(target)
+        elif kind == "services":
+            services[target] = tuple(code for code in value.split(",") if code)
+    return DayOverrides(closed, quotas, paused, notice, frozenset(referred), services)

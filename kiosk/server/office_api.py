@@ -1,0 +1,98 @@
+"""The office's routes of the API (kiosk/server/openapi.yaml, ``/office/...``), as one blueprint.
+
+Every route needs a supervisor's token (``guard.requires``: kiosk and counter tokens get 403).
+Each change goes through ``OfficeDesk`` (the rules and the audit log) and answers with today's
+status, so the page or the CLI shows what the office now runs.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+from flask import Blueprint, Response, current_app
+
+from kiosk.core.errors import KioskError
+from kiosk.core.office import OfficeDesk
+from kiosk.messages import explain
+from kiosk.server import guard
+from kiosk.server.answers import of_error
+from kiosk.server.tokens import Role
+
+blueprint = Blueprint("office_api", __name__, url_prefix="/v1/office")
+guard.requires(blueprint, Role.OFFICE)
+
+
+@blueprint.errorhandler(KioskError)
+def kiosk_error(error: KioskError) -> Response:
+    """As the counters' routes: an Indonesian title that says what to do next (the /office page shows it)."""
+    message = explain(error, "id")
+    return of_error(error, f"{message.title}. {message.hint}", message.hint)
+
+
+def _desk() -> OfficeDesk:
+    desk: OfficeDesk = current_app.extensions["antrian"].office
+    return desk
+
+
+def _who() -> str:
+    return guard.principal().name
+
+
+@blueprint.get("/status")
+def status() -> Any:
+    return _desk().status()
+
+
+@blueprint.post("/services/<service_code>/close")
+def close_service(service_code: str) -> Any:
+    _desk().close_service(_who(), service_code, str(guard.body()["reason"]))
+    return _desk().status()
+
+
+@blueprint.post("/services/<service_code>/open")
+def open_service(service_code: str) -> Any:
+    _desk().open_service(_who(), service_code)
+    return _desk().status()
+
+
+@blueprint.post("/services/<service_code>/quota")
+def quota(service_code: str) -> Any:
+    body = guard.body()
+    _desk().set_quota(_who(), service_code, int(body["quota"]), str(body.get("why", "")))
+    return _desk().status()
+
+
+@blueprint.post("/counters/<counter_id>/pause")
+def pause(counter_id: str) -> Any:
+    body = guard.body()
+    _desk().pause(_who(), counter_id, bool(body.get("force", False)), str(body.get("why", "")))
+    return _desk().status()
+
+
+@blueprint.post("/counters/<counter_id>/resume")
+def resume(counter_id: str) -> Any:
+    _desk().resume(_who(), counter_id)
+    return _desk().status()
+
+
+@blueprint.post("/counters/<counter_id>/services")
+def counter_services(counter_id: str) -> Any:
+    body = guard.body()
+    _desk().set_counter_services(_who(), counter_id, [str(c) for c in body["services"]], str(body.get("why", "")))
+    return _desk().status()
+
+
+@blueprint.post("/notice")
+def notice() -> Any:
+    body = guard.body()
+    until = time.fromisoformat(body["until"]) if body.get("until") else None
+    _desk().post_notice(_who(), str(body["text"]), until, str(body.get("text_en", "")), str(body.get("text_jv", "")))
+    return _desk().status()
+
+
+@blueprint.post("/referrals")
+def refer_to_desk() -> Any:
+    body = guard.body()
+    _desk().refer_to_desk(_who(), str(body["ticket"]), int(body["days"]), str(body.get("why", "")))
+    return _desk().status()

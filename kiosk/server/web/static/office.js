@@ -1,0 +1,191 @@
+// The office page: a supervisor signs in with an office token, sees today as the office runs it
+// (services, quotas, counters, the notice, the audit log) and changes it. Every change is one
+// call to /v1/office/...; the server checks it, audits it and answers with the new status.
+import { ApiError, NETWORK, request } from "./api.js";
+
+const app = document.getElementById("office-app");
+const API = app.dataset.api;
+const STORE = "antrian.office";
+const REFRESH_MS = Number(new URLSearchParams(location.search).get("refresh") || 5000);
+
+const MESSAGES = {
+  network: "Server tidak terjangkau; coba lagi.",
+  unauthorized: "Token kantor salah atau sudah dicabut. Masuk lagi dengan token yang benar.",
+  forbidden: "Token ini bukan token kantor. Masuk dengan token kantor.",
+  reasonNeeded: "Tulis alasan penutupan; warga membacanya di kios.",
+  done: "Tersimpan.",
+  confirmLast: "Ini loket terakhir untuk salah satu layanannya. Tetap istirahatkan?",
+};
+const ACTIONS = {
+  "close-service": "tutup layanan", "open-service": "buka layanan", quota: "ubah kuota",
+  pause: "loket istirahat", resume: "loket melayani lagi", notice: "pengumuman", "refer-to-desk": "ke meja informasi",
+};
+
+const $ = (id) => document.getElementById(id);
+const state = { token: null, status: null, busy: false };
+window.officePage = state;
+
+function say(text, kind = "") {
+  $("message").textContent = text;
+  $("message").className = "message" + (kind ? " " + kind : "");
+}
+
+function errorText(error) {
+  if (!(error instanceof ApiError) || error.kind === NETWORK) return MESSAGES.network;
+  if (error.status === 401) return MESSAGES.unauthorized;
+  if (error.status === 403) return MESSAGES.forbidden;
+  return error.title || MESSAGES.network;
+}
+
+function cell(row, text) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  row.appendChild(td);
+  return td;
+}
+
+function button(text, onClick) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = "small";
+  b.textContent = text;
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+function render() {
+  const status = state.status;
+  if (!status) return;
+  $("office-title").textContent = "Hari ini, " + status.day;
+  const services = $("services").tBodies[0];
+  services.replaceChildren();
+  for (const s of status.services) {
+    const row = services.insertRow();
+    row.dataset.service = s.code;
+    cell(row, s.code + " · " + s.name);
+    cell(row, s.issued + " / " + s.quota);
+    cell(row, s.open ? "Buka" : "Tutup: " + s.closed_reason).className = s.open ? "" : "closed";
+    const actions = cell(row, "");
+    if (s.open) {
+      const reason = document.createElement("input");
+      reason.placeholder = "Alasan";
+      reason.maxLength = 160;
+      reason.className = "reason";
+      reason.setAttribute("aria-label", "Alasan menutup " + s.code);
+      actions.append(reason, button("Tutup hari ini", () => {
+        if (!reason.value.trim()) return say(MESSAGES.reasonNeeded, "error");
+        change("/office/services/" + s.code + "/close", { reason: reason.value.trim() });
+      }));
+    } else {
+      actions.append(button("Buka lagi", () => change("/office/services/" + s.code + "/open")));
+    }
+    const quota = document.createElement("input");
+    quota.type = "number";
+    quota.min = "0";
+    quota.value = String(s.quota);
+    quota.className = "quota";
+    quota.setAttribute("aria-label", "Kuota " + s.code);
+    actions.append(quota, button("Ubah kuota", () => change("/office/services/" + s.code + "/quota", { quota: Number(quota.value) })));
+  }
+  const counters = $("counters").tBodies[0];
+  counters.replaceChildren();
+  for (const c of status.counters) {
+    const row = counters.insertRow();
+    row.dataset.counter = c.id;
+    cell(row, c.name);
+    cell(row, c.paused_since ? "Istirahat sejak " + c.paused_since : "Melayani");
+    const actions = cell(row, "");
+    if (c.paused_since) actions.append(button("Lanjutkan", () => change("/office/counters/" + c.id + "/resume")));
+    else actions.append(button("Istirahat", () => pause(c.id)));
+  }
+  $("notice-now").textContent = status.notice
+    ? "Sekarang: " + status.notice.text + (status.notice.until ? " (sampai " + status.notice.until + ")" : "")
+    : "Belum ada pengumuman.";
+  const audit = $("audit").tBodies[0];
+  audit.replaceChildren();
+  for (const e of status.audit.slice().reverse()) {
+    const row = audit.insertRow();
+    cell(row, e.at.slice(11, 16));
+    cell(row, e.who);
+    cell(row, ACTIONS[e.action] || e.action);
+    cell(row, e.target + (e.action === "quota" ? " → " + e.detail : ""));
+    cell(row, e.why);
+  }
+}
+
+async function call(method, path, body) {
+  return request(API, method, path, { token: state.token, body });
+}
+
+async function refresh() {
+  if (!state.token) return;
+  try {
+    state.status = await call("GET", "/office/status");
+    $("connection").textContent = "Terhubung";
+    render();
+  } catch (error) {
+    $("connection").textContent = errorText(error);
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) signOut(errorText(error));
+  }
+}
+
+// One change; the refusal (or null) is returned, never thrown: a click handler has nobody to catch it.
+async function change(path, body = {}) {
+  if (state.busy) return null;
+  state.busy = true;
+  try {
+    state.status = await call("POST", path, body);
+    render();
+    say(MESSAGES.done, "ok");
+    return null;
+  } catch (error) {
+    say(errorText(error), "error");
+    return error;
+  } finally {
+    state.busy = false;
+  }
+}
+
+async function pause(counterId) {
+  const refused = await change("/office/counters/" + counterId + "/pause", {});
+  if (refused instanceof ApiError && refused.code === "last_open_counter" && window.confirm(MESSAGES.confirmLast)) {
+    await change("/office/counters/" + counterId + "/pause", { force: true });
+  }
+}
+
+function signOut(text = "") {
+  state.token = null;
+  sessionStorage.removeItem(STORE);
+  $("desk").hidden = true;
+  $("signin").hidden = false;
+  $("signin-message").textContent = text;
+}
+
+async function signIn(token) {
+  state.token = token;
+  try {
+    state.status = await call("GET", "/office/status");
+  } catch (error) {
+    signOut(errorText(error));
+    return;
+  }
+  sessionStorage.setItem(STORE, token);
+  $("signin").hidden = true;
+  $("desk").hidden = false;
+  render();
+}
+
+$("signin-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  signIn($("office-token").value.trim());
+});
+$("signout").addEventListener("click", () => signOut());
+$("notice-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const until = $("notice-until").value;
+  change("/office/notice", { text: $("notice-text").value.trim(), until: until || null });
+});
+
+const saved = sessionStorage.getItem(STORE);
+if (saved) signIn(saved);
+setInterval(() => { if (!state.busy) refresh(); }, REFRESH_MS);

@@ -1,0 +1,43 @@
+# ruff: noqa: F811  (pytest fixtures are imported from api_support and named as parameters)
+"""An online http kiosk sees the office's changes at its next status poll and obeys them at its
+next number; the kiosk's screen text for the refusal is the server's reason, in its language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from api_support import MONDAY_0800, NIK_YOUNG, ApiServer, hasher, kiosk_config, server  # noqa: F401
+
+from kiosk.backends.http import HttpBackend
+from kiosk.core.clock import FixedClock
+from kiosk.core.errors import Reason, Refusal
+from kiosk.core.nik import NikHasher
+from kiosk.core.usecases import Kiosk
+from kiosk.messages import explain
+
+
+def test_an_online_kiosk_sees_a_closed_service_and_a_new_quota_and_obeys_them(
+    server: ApiServer, hasher: NikHasher, tmp_path: Path
+) -> None:
+    config = kiosk_config(tmp_path / "kiosk", server.url)
+    backend = HttpBackend(config, auto_sync=False, clock=FixedClock(MONDAY_0800))
+    kiosk = Kiosk(config=config, backend=backend, hasher=hasher, clock=FixedClock(MONDAY_0800), printer=None)
+    try:
+        before = {q.service.code: q for q in kiosk.quotas()}
+        assert before["KTP"].closed_reason is None and before["KTP"].remaining > 0
+        desk = server.api.office
+        desk.close_service("kasi", "KTP", "Blangko KTP-el habis hari ini")
+        desk.set_quota("kasi", "KK", 7)
+        seen = {q.service.code: q for q in kiosk.quotas()}  # what the home screen's next poll gets
+        assert seen["KTP"].closed_reason == "Blangko KTP-el habis hari ini" and seen["KTP"].remaining == 0
+        assert seen["KK"].service.daily_quota == 7
+        with pytest.raises(Refusal) as refused:
+            kiosk.issue_walk_in("KTP", NIK_YOUNG)
+        assert refused.value.reason == Reason.SERVICE_CLOSED
+        message = explain(refused.value, "jv")
+        assert "Blangko KTP-el habis hari ini" in message.hint and "dipuntutup" in message.title
+        desk.open_service("kasi", "KTP")
+        assert kiosk.issue_walk_in("KTP", NIK_YOUNG).ticket.number.startswith("A-")
+    finally:
+        backend.close()

@@ -1,0 +1,81 @@
+"""The /office page in a real chromium: a supervisor closes a service with a reason, a kiosk is
+refused at once with it, a quota below what is issued is refused saying how many, and a counter
+is paused; every change is in the page's log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import requests
+from playwright.sync_api import Page
+from web_support import Hall, browser, hall, open_page, token_of
+
+from kiosk.server.tokens import token_hash
+
+__all__ = ["browser", "hall", "open_page"]
+
+OFFICE_TOKEN = "office-token-kasi-web-0123456789"
+
+
+def sign_in_office(hall: Hall, page: Page) -> None:
+    tokens = hall.config.server.tokens_file
+    assert tokens is not None
+    tokens.write_text(tokens.read_text("utf-8") + f"kasi {token_hash(OFFICE_TOKEN)} office\n", "utf-8")
+    page.fill("#office-token", OFFICE_TOKEN)
+    page.click("#signin-button")
+    page.wait_for_selector("#desk:not([hidden])")
+
+
+def walk_in(hall: Hall, nik_hash: str) -> requests.Response:
+    body = {"service_code": "KTP", "nik_hash": nik_hash, "nik_masked": "3520**********01"}
+    headers = {"Authorization": f"Bearer {token_of('MPP-1')}", "Idempotency-Key": "web-" + nik_hash[:20]}
+    return requests.post(hall.base + "/v1/walk-ins", json=body, headers=headers, timeout=30)
+
+
+def test_a_supervisor_closes_a_service_and_a_kiosk_is_refused_with_the_reason(
+    hall: Hall, open_page: Callable[..., Page]
+) -> None:
+    hall.issue("KTP")
+    page = open_page(hall.base + "/office?refresh=1000")
+    sign_in_office(hall, page)
+    row = "#services tr[data-service=KTP]"
+    assert page.inner_text(f"{row} td:nth-child(2)") == "1 / 60"
+
+    page.fill(f"{row} input.reason", "Blangko KTP-el habis hari ini")
+    page.click(f"{row} button:has-text('Tutup hari ini')")
+    page.wait_for_function("document.querySelector('#services tr[data-service=KTP] td.closed') !== null")
+    assert "Blangko KTP-el habis hari ini" in page.inner_text(f"{row} td.closed")
+    refused = walk_in(hall, "e" * 64)
+    assert refused.status_code == 409 and refused.json()["params"]["why"] == "Blangko KTP-el habis hari ini"
+
+    page.fill(f"{row} input.quota", "0")
+    page.click(f"{row} button:has-text('Ubah kuota')")
+    page.wait_for_function("document.getElementById('message').textContent.includes('sudah keluar')")
+    assert "Hari ini 1 nomor" in page.inner_text("#message")
+
+    page.click(f"{row} button:has-text('Buka lagi')")
+    page.wait_for_function("document.querySelector('#services tr[data-service=KTP] td.closed') === null")
+    assert walk_in(hall, "f" * 64).status_code == 201
+    page.wait_for_function("document.querySelectorAll('#audit tbody tr').length === 2")
+    log = page.inner_text("#audit")
+    assert "tutup layanan" in log and "buka layanan" in log and "kasi" in log
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_pausing_the_last_counter_of_a_service_asks_first(hall: Hall, open_page: Callable[..., Page]) -> None:
+    page = open_page(hall.base + "/office")
+    sign_in_office(hall, page)
+    asked: list[str] = []
+
+    def answer(dialog: object) -> None:
+        asked.append(dialog.message)  # type: ignore[attr-defined]
+        dialog.accept()  # type: ignore[attr-defined]
+
+    page.on("dialog", answer)
+    page.click("#counters tr[data-counter='3'] button:has-text('Istirahat')")  # Loket 3 alone serves AKTA
+    page.wait_for_function("document.querySelector(\"#counters tr[data-counter='3']\").innerText.includes('sejak')")
+    assert asked and "loket terakhir" in asked[0]
+    status = requests.get(
+        hall.base + "/v1/office/status", headers={"Authorization": f"Bearer {OFFICE_TOKEN}"}, timeout=30
+    ).json()
+    assert next(c for c in status["counters"] if c["id"] == "3")["paused_since"] == "08:00"
