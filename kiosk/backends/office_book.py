@@ -9,13 +9,24 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from contextlib import AbstractContextManager
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from kiosk.backends.daybook_writes import TicketWrites
 from kiosk.core.office import AuditEntry, DayOverrides, overrides_from_rows
 
-if TYPE_CHECKING:
-    from kiosk.backends.daybook import DayBook
+
+class DayBookFile(Protocol):
+    """What the office's store needs of the day book (``DayBook``): reads and one write
+    transaction on its file. A protocol, so the day book, which reads the overrides while it
+    issues, and this module do not import each other."""
+
+    def query(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]: ...
+
+    def writing(self) -> AbstractContextManager[TicketWrites]: ...
+
+    def close(self) -> None: ...
 
 
 DIGEST = re.compile(r"^[0-9a-f]{64}$")
@@ -29,7 +40,7 @@ def read_overrides(db: sqlite3.Connection, day: date) -> DayOverrides:
 class OfficeBook:
     """``OfficeStore`` over a day book."""
 
-    def __init__(self, book: DayBook) -> None:
+    def __init__(self, book: DayBookFile) -> None:
         self.book = book
 
     def overrides(self, day: date) -> DayOverrides:
