@@ -1,4 +1,4 @@
-"""The counters' steps through the booking API (docs/api/openapi.yaml), for ``kiosk call`` on http.
+"""The counters' steps through the booking API (kiosk/server/openapi.yaml), for ``kiosk call`` on http.
 
 Same transport habits as ``kiosk.backends.http``: one ``requests`` session, connect and read
 timeouts, TLS verification, retries of POSTs only with their Idempotency-Key (so a repeat gives

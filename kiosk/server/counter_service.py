@@ -1,7 +1,7 @@
 """The service layer of the counters and the hall: what the routes of ``counter_api`` call.
 
 It owns the server's ``CallBook`` (the calls on the shared day book) and the announcement cache;
-who may call is ``kiosk.server.tokens``. Answers are plain data in the shapes of docs/api/openapi.yaml; no answer
+who may call is ``kiosk.server.tokens``. Answers are plain data in the shapes of kiosk/server/openapi.yaml; no answer
 carries a NIK, a name or a booking code.
 """
 

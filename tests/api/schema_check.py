@@ -1,4 +1,4 @@
-"""Answers checked against docs/api/openapi.yaml by a real JSON Schema validator (2020-12, formats on)."""
+"""Answers checked against kiosk/server/openapi.yaml by a real JSON Schema validator (2020-12, formats on)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 # ruff: noqa: F811  (pytest fixtures are imported from api_support and named as parameters)
-"""The server keeps the contract in docs/api/openapi.yaml: same document, same routes, same shapes."""
+"""The server keeps the contract in kiosk/server/openapi.yaml: same document, same routes, same shapes."""
 
 from __future__ import annotations
 
