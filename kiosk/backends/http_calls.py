@@ -91,7 +91,7 @@ class HttpCalls:
         if ticket_id:
             body["ticket_id"] = ticket_id
         if service_code:
-            body["service"] = service_code
+            body["service"] = service_code.strip().upper()  # the document lists the configured codes
         data = self._call("POST", f"/counters/{counter_id}/{step.value}", body, key)
         try:
             return call_from_dict(data["call"])

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import datetime
 from importlib import resources
 from typing import Any
 
@@ -63,6 +64,7 @@ class BookingApi:
         self.config = config
         self.clock = clock
         self.tokens = tokens
+        self.seen: dict[str, datetime] = {}  # kiosk id -> its last request (since this server started)
         self.service = BookingService(config, clock)
         self.office = OfficeDesk(config, OfficeBook(self.book("")), clock)
         self.counters = CounterService(config, clock, bootstrap.build_call_book(config), self.office.store.overrides)

@@ -79,6 +79,7 @@ def authenticate() -> Response | None:
             log.error("kiosk %s is keyed with another site secret: refused", who.name)
             return problem(503, Reason.SECRET_MISMATCH.value, "This kiosk's site.secret is not the server's")
         g.kiosk = who.name
+        api.seen[who.name] = api.clock.now()  # for the office: when each kiosk last asked anything
     g.principal = who
     return None
 

@@ -7,7 +7,7 @@ status, so the page or the CLI shows what the office now runs.
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, current_app
@@ -39,48 +39,71 @@ def _who() -> str:
     return guard.principal().name
 
 
+ONLINE_WITHIN = timedelta(minutes=2)  # a kiosk polls its status far more often than this
+
+
+def _status() -> dict[str, Any]:
+    """The desk's status with the kiosks: when each last asked the server (since it started).
+
+    Every kiosk of the tokens file is listed, so one that never asked shows as never seen, not as fine.
+    """
+    api = current_app.extensions["antrian"]
+    answer = _desk().status()
+    now = api.clock.now()
+    kiosks = sorted(set(api.tokens.names(Role.KIOSK)) | set(api.seen))
+    answer["kiosks"] = [
+        {
+            "id": kiosk,
+            "last_seen": api.seen[kiosk].isoformat() if kiosk in api.seen else None,
+            "online": kiosk in api.seen and now - api.seen[kiosk] <= ONLINE_WITHIN,
+        }
+        for kiosk in kiosks
+    ]
+    return answer
+
+
 @blueprint.get("/status")
 def status() -> Any:
-    return _desk().status()
+    return _status()
 
 
 @blueprint.post("/services/<service_code>/close")
 def close_service(service_code: str) -> Any:
     _desk().close_service(_who(), service_code, str(guard.body()["reason"]))
-    return _desk().status()
+    return _status()
 
 
 @blueprint.post("/services/<service_code>/open")
 def open_service(service_code: str) -> Any:
     _desk().open_service(_who(), service_code)
-    return _desk().status()
+    return _status()
 
 
 @blueprint.post("/services/<service_code>/quota")
 def quota(service_code: str) -> Any:
     body = guard.body()
     _desk().set_quota(_who(), service_code, int(body["quota"]), str(body.get("why", "")))
-    return _desk().status()
+    return _status()
 
 
 @blueprint.post("/counters/<counter_id>/pause")
 def pause(counter_id: str) -> Any:
     body = guard.body()
     _desk().pause(_who(), counter_id, bool(body.get("force", False)), str(body.get("why", "")))
-    return _desk().status()
+    return _status()
 
 
 @blueprint.post("/counters/<counter_id>/resume")
 def resume(counter_id: str) -> Any:
     _desk().resume(_who(), counter_id)
-    return _desk().status()
+    return _status()
 
 
 @blueprint.post("/counters/<counter_id>/services")
 def counter_services(counter_id: str) -> Any:
     body = guard.body()
     _desk().set_counter_services(_who(), counter_id, [str(c) for c in body["services"]], str(body.get("why", "")))
-    return _desk().status()
+    return _status()
 
 
 @blueprint.post("/notice")
@@ -88,11 +111,11 @@ def notice() -> Any:
     body = guard.body()
     until = time.fromisoformat(body["until"]) if body.get("until") else None
     _desk().post_notice(_who(), str(body["text"]), until, str(body.get("text_en", "")), str(body.get("text_jv", "")))
-    return _desk().status()
+    return _status()
 
 
 @blueprint.post("/referrals")
 def refer_to_desk() -> Any:
     body = guard.body()
     _desk().refer_to_desk(_who(), str(body["ticket"]), int(body["days"]), str(body.get("why", "")))
-    return _desk().status()
+    return _status()

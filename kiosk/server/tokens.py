@@ -117,6 +117,10 @@ class TokenStore:
                 found = principal
         return found
 
+    def names(self, role: Role) -> list[str]:
+        """Everyone who holds a token of ``role`` now (the office lists the kiosks it expects)."""
+        return sorted({p.name for p in self._current().values() if p.role is role})
+
     def who_by_header(self, header: str | None) -> Principal | None:
         if not header or not header.startswith("Bearer "):
             return None

@@ -147,3 +147,15 @@ def test_kiosk_office_through_the_api_acts_as_the_token_holder_and_says_the_same
     code, _, err = run("open-service", "KTP")
     assert code == 4  # a kiosk's token is no supervisor's: nothing changed
     assert server.post("/walk-ins", kiosk_token(), WALK_IN).json()["code"] == "service_closed"
+
+
+def test_the_office_sees_when_each_kiosk_last_asked_and_a_kiosk_that_never_did(
+    server: Server, office: str, site_config: Config
+) -> None:
+    path = site_config.server.tokens_file
+    assert path is not None
+    path.write_text(path.read_text("utf-8") + f"MPP-9 {token_hash('kiosk-token-MPP-9-0123456789')}\n", "utf-8")
+    assert server.get("/quotas", kiosk_token()).status_code == 200
+    kiosks = {k["id"]: k for k in server.get("/office/status", office).json()["kiosks"]}
+    assert kiosks["MPP-1"]["online"] is True and kiosks["MPP-1"]["last_seen"].startswith("2026-11-30T08:00")
+    assert kiosks["MPP-9"] == {"id": "MPP-9", "last_seen": None, "online": False}  # never seen, not "fine"

@@ -59,6 +59,7 @@ def test_a_supervisor_closes_a_service_and_a_kiosk_is_refused_with_the_reason(
     page.wait_for_function("document.querySelectorAll('#audit tbody tr').length === 2")
     log = page.inner_text("#audit")
     assert "tutup layanan" in log and "buka layanan" in log and "kasi" in log
+    assert "Terhubung" in page.inner_text("#kiosks tr[data-kiosk='MPP-1']")  # it asked for walk-ins
     assert page.errors == []  # type: ignore[attr-defined]
 
 

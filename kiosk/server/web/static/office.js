@@ -98,6 +98,16 @@ function render() {
     if (c.paused_since) actions.append(button("Lanjutkan", () => change("/office/counters/" + c.id + "/resume")));
     else actions.append(button("Istirahat", () => pause(c.id)));
   }
+  const kiosks = $("kiosks").tBodies[0];
+  kiosks.replaceChildren();
+  for (const k of status.kiosks || []) {
+    const row = kiosks.insertRow();
+    row.dataset.kiosk = k.id;
+    cell(row, k.id);
+    const seen = k.last_seen ? k.last_seen.slice(11, 16) : null;
+    const text = !seen ? "Belum pernah terlihat sejak server menyala" : (k.online ? "Terhubung (terakhir " + seen + ")" : "Tidak terlihat sejak " + seen);
+    cell(row, text).className = k.online ? "" : "closed";
+  }
   $("notice-now").textContent = status.notice
     ? "Sekarang: " + status.notice.text + (status.notice.until ? " (sampai " + status.notice.until + ")" : "")
     : "Belum ada pengumuman.";
