@@ -310,6 +310,19 @@ def notice_from_text(text: str) -> Notice | None:
         return None
 
 
+class OfficeBrokerList:
+    """The booking website's broker list (``kiosk.core.ports.BrokerList``): the NIKs the office
+    sent to the information desk (``refer_to_desk``), for the days it said. One list, so a NIK
+    refused a number at the kiosk is refused a booking too."""
+
+    def __init__(self, store: OfficeStore, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    def is_listed(self, nik_hash: str) -> bool:
+        return nik_hash in self.store.overrides(self.clock.now().astimezone(WIB).date()).referred
+
+
 def overrides_from_rows(rows: list[tuple[str, str]]) -> DayOverrides:
     """A day's overrides from its ``(key, value)`` rows."""
     closed: dict[str, str] = {}

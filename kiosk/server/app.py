@@ -25,7 +25,7 @@ from kiosk.backends.daybook import DayBook
 from kiosk.backends.office_book import OfficeBook
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.config import Config
-from kiosk.core.office import OfficeDesk
+from kiosk.core.office import OfficeBrokerList, OfficeDesk
 from kiosk.core.problems import PROBLEM_TYPE
 from kiosk.server import booking_site, counter_api, guard, kiosk_api, office_api, web
 from kiosk.server.contract import Contract, with_service_codes
@@ -114,5 +114,6 @@ def create_app(
     app.register_blueprint(counter_api.blueprint)
     app.register_blueprint(office_api.blueprint)
     app.register_blueprint(web.blueprint)
-    booking_site.register(app, config, api.book(""), api.clock)  # /book: citizens, no token (its own guards)
+    # /book: citizens, no token (its own guards); the office's broker list refuses a NIK there too
+    booking_site.register(app, config, api.book(""), api.clock, OfficeBrokerList(api.office.store, api.clock))
     return app

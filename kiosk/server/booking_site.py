@@ -429,8 +429,12 @@ def create_booking_app(config: Config, clock: Clock | None = None) -> Flask:
     """Only /book, over the day book (``kiosk serve --only book``): what an office exposes to the internet."""
     app = Flask("antrian-book")
     app.config["MAX_CONTENT_LENGTH"] = config.server.max_body_bytes
+    from kiosk.backends.office_book import OfficeBook
+    from kiosk.core.office import OfficeBrokerList
+
     book = DayBook(config.backend.path, config)
-    register(app, config, book, clock or SystemClock())
+    clock = clock or SystemClock()
+    register(app, config, book, clock, OfficeBrokerList(OfficeBook(book), clock))
 
     @app.errorhandler(404)
     def not_found(_error: Exception) -> tuple[str, int]:

@@ -340,3 +340,28 @@ def test_a_bug_behind_a_booking_page_shows_a_page_in_words_not_a_traceback(
     assert answer.status_code == 500 and answer.headers["Content-Type"].startswith("text/html")
     assert "Terjadi kesalahan" in visible_text(answer.text)
     assert "RuntimeError" not in answer.text and NIK not in answer.text
+
+
+def test_a_nik_the_office_sent_to_the_information_desk_is_refused_a_booking_politely(site: BookSite) -> None:
+    """One broker list: the office names one of today's tickets (never a NIK), and its holder
+    can book no slot either, while everybody else still books."""
+    from web_support import SECRET
+
+    from kiosk.core.model import WalkInRequest
+    from kiosk.core.nik import NikHasher, mask
+
+    site.clock.set(MONDAY_0800)
+    api = site.apis[0]
+    hasher = NikHasher(SECRET)
+    request = WalkInRequest("KK", hasher.hash(NIK), mask(NIK), None, MONDAY_0800, "walk-in-1")
+    ticket = api.book("").issue_walk_in(request)
+    before = Citizen(site).book("KTP", TUESDAY, NIK)
+    assert before.status_code == 200, problem_of(before)  # not listed yet: books like anyone
+    api.office.refer_to_desk("kepala", ticket.number, days=3, why="lima kali mendaftar")
+
+    refused = Citizen(site).book("AKTA", TUESDAY, NIK)
+    assert refused.status_code == 409
+    said = problem_of(refused)
+    assert "Pendaftaran online tidak dapat diterima" in said and "petugas informasi" in said
+    assert "calo" not in refused.text.lower() and NIK not in refused.text
+    assert Citizen(site).book("AKTA", TUESDAY, NIK_WOMAN).status_code == 200
