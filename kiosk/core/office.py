@@ -279,6 +279,7 @@ class OfficeDesk:
         today = self.store.overrides(now.date())
         notice = today.notice if today.notice is not None and today.notice.shown_at(now) else None
         waits = self.store.waits(now.date())
+        issued = {s.code: self.store.issued(now.date(), s.code) for s in self.config.services}
         return {
             "day": now.date().isoformat(),
             "services": [
@@ -289,8 +290,8 @@ class OfficeDesk:
                     "closed_reason": today.closed.get(s.code),
                     "quota": today.effective(s).daily_quota,
                     "configured_quota": s.daily_quota,
-                    "issued": self.store.issued(now.date(), s.code),
-                    "quota_left": max(0, today.effective(s).daily_quota - self.store.issued(now.date(), s.code)),
+                    "issued": issued[s.code],
+                    "quota_left": max(0, today.effective(s).daily_quota - issued[s.code]),
                     "standard_wait_minutes": s.standard_wait_minutes or None,
                     **wait_figures(waits, s.code, now),
                 }
