@@ -1,17 +1,20 @@
-"""Screenshots of the web pages in headless chromium: docs/screenshots/{counter,display,phone,rate}.png.
+"""Screenshots of the web pages in headless chromium: docs/screenshots/{counter,display,phone,rate,office}.png.
 
 A real server on loopback over a temp day book at 09:00 WIB: tickets issued as the kiosk issues
 them, a few calls made by the counters, then each page photographed the way it is used (the
 counter page on a desk monitor, the display on a 1920x1080 TV, the phone page on a phone).
 
     .venv/bin/python scripts/web_screenshots.py
+    .venv/bin/python scripts/web_screenshots.py office   # only the office page
 """
 
 from __future__ import annotations
 
 import sys
 import tempfile
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -38,6 +41,50 @@ def busy_morning(hall: HallServer) -> str:
     return waiting_id
 
 
+OFFICE_TOKEN = "screens-office-kasi-0123456789"
+
+
+def office_morning(hall: HallServer) -> None:
+    """Half an hour later: more people, more calls, three kiosks (one reports a low paper roll
+    and unsynced tickets but went silent, one never reported) and a supervisor's token."""
+    import requests
+
+    from kiosk.server.tokens import token_hash
+
+    tokens = hall.config.server.tokens_file
+    assert tokens is not None
+    kiosks = ("MPP-1", "MPP-2", "MPP-3")
+    lines = [f"{k} {token_hash(f'screens-{k}-0123456789')}" for k in kiosks] + [
+        f"kasi {token_hash(OFFICE_TOKEN)} office"
+    ]
+    tokens.write_text(tokens.read_text("utf-8") + "\n".join(lines) + "\n", encoding="utf-8")
+
+    def report(kiosk: str, printer: str, unsynced: int) -> None:
+        body = {"printer": printer, "unsynced": unsynced, "time": hall.api.clock.now().isoformat()}
+        headers = {"Authorization": f"Bearer screens-{kiosk}-0123456789"}
+        requests.post(f"{hall.base}/v1/kiosks/health", json=body, headers=headers, timeout=30).raise_for_status()
+
+    report("MPP-2", "paper_near_end", 3)
+    for n, service in enumerate(("KTP", "KTP", "KK", "AKTA", "KTP", "KK"), start=200):
+        hall.api.clock.travel(timedelta(minutes=4))
+        hall.issue(service, n)
+    hall.api.clock.travel(timedelta(minutes=20))
+    for counter in ("1", "2", "3"):
+        hall.step(counter, "done")
+        hall.step(counter, "next").raise_for_status()
+    report("MPP-1", "ready", 0)
+
+
+def office_shot(hall: HallServer, page: Any) -> None:
+    office_morning(hall)
+    page.goto(hall.base + "/office")
+    page.fill("#office-token", OFFICE_TOKEN)
+    page.click("#signin-button")
+    page.wait_for_selector("#desk:not([hidden])")
+    page.wait_for_function("document.querySelectorAll('#kiosks tbody tr').length === 3")
+    page.screenshot(path=str(OUT / "office.png"), full_page=True)
+
+
 def main() -> None:
     from playwright.sync_api import Page, sync_playwright
 
@@ -46,6 +93,7 @@ def main() -> None:
         hall = start_hall(Path(folder))
         try:
             waiting_id = busy_morning(hall)
+            only_office = sys.argv[1:] == ["office"]
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
@@ -55,6 +103,10 @@ def main() -> None:
                     )
                     return context.new_page()
 
+                if only_office:
+                    office_shot(hall, page_of(1440, 900))
+                    browser.close()
+                    return
                 display = page_of(1920, 1080)
                 display.goto(hall.base + "/display?sound=off")
                 display.wait_for_function("window.hallDisplay.state.calls.length > 0")
@@ -99,10 +151,11 @@ def main() -> None:
                 rate.goto(hall.base + "/rate/3")
                 rate.wait_for_selector(".face-4")
                 rate.screenshot(path=str(OUT / "rate.png"))
+                office_shot(hall, page_of(1440, 900))
                 browser.close()
         finally:
             hall.stop()
-    for name in ("counter", "display", "display_burst", "phone", "rate"):
+    for name in ("counter", "display", "display_burst", "phone", "rate", "office"):
         print(OUT / f"{name}.png")
 
 

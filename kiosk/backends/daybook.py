@@ -175,6 +175,10 @@ class DayBook:
         """Nothing to send: a local day book is where the numbers are kept."""
         return None
 
+    def report_health(self, printer_state: str, now: datetime) -> None:
+        """No central server to tell: the one-kiosk site's technician screen shows the printer."""
+        return None
+
     # -- bookings -------------------------------------------------------------------------
 
     def _booking(self, row: sqlite3.Row | tuple[object, ...]) -> Booking:

@@ -142,6 +142,15 @@ class HttpBackend(OfflineMixin):
             conflicts=self.store.conflicts(self.clock.now().astimezone(WIB).date()),
         )
 
+    def report_health(self, printer_state: str, now: datetime) -> None:
+        """``POST /v1/kiosks/health``: the office's page shows it. Best effort: an offline server
+        hears from the kiosk at its next report."""
+        body = {"printer": printer_state, "unsynced": self.store.unsynced_count(), "time": now.isoformat()}
+        try:
+            self._call("POST", "/kiosks/health", "/kiosks/health", body)
+        except KioskError as exc:
+            log.info("health report not sent: %s", exc.reason.value)
+
     def _call(self, method: str, path: str, template: str, body: Any = None, key: str | None = None) -> Any:
         """One API call: the parsed JSON answer, or the error the person's screen can explain."""
         if not self.online and monotonic_time.monotonic() - self._failed_at < RETRY_OFFLINE_AFTER_S:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from kiosk.backends.daybook_writes import TicketWrites
-from kiosk.core.office import AuditEntry, DayOverrides, overrides_from_rows
+from kiosk.core.office import AuditEntry, DayOverrides, WaitRow, overrides_from_rows
 
 
 class DayBookFile(Protocol):
@@ -52,6 +52,25 @@ class OfficeBook:
             "SELECT COUNT(*) FROM tickets WHERE day = ? AND service = ?", (day.isoformat(), service_code)
         )
         return int(str(rows[0][0]))
+
+    def waits(self, day: date) -> list[WaitRow]:
+        """Read-only over the calls' table (``kiosk.backends.calls`` owns it). Leased numbers
+        nobody holds (empty holder) are nobody's wait; one served the old way waits no more."""
+        rows = self.book.query(
+            "SELECT t.service, t.issued_at, q.first_called_at, "
+            "t.served_at IS NULL AND COALESCE(q.state, 'waiting') = 'waiting' "
+            "FROM tickets t LEFT JOIN queue_states q ON q.ticket_id = t.id WHERE t.day = ? AND t.holder <> ''",
+            (day.isoformat(),),
+        )
+        return [
+            WaitRow(
+                str(service),
+                datetime.fromisoformat(str(issued)),
+                None if called is None else datetime.fromisoformat(str(called)),
+                bool(waiting),
+            )
+            for service, issued, called, waiting in rows
+        ]
 
     def change(self, day: date, key: str, value: str | None, entry: AuditEntry) -> None:
         with self.book.writing() as tx:

@@ -414,6 +414,7 @@ def parse(data: dict[str, Any], base: Path) -> Config:
                 documents=service_r.strings("documents"),
                 walk_in=service_r.flag("walk_in", True),
                 minutes_per_person=service_r.integer("minutes_per_person", 6, minimum=1, maximum=240),
+                standard_wait_minutes=service_r.integer("standard_wait_minutes", 0, minimum=0, maximum=480),
                 local_names=tuple(
                     (language, name)
                     for language in LANGUAGES[1:]

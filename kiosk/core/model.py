@@ -34,6 +34,7 @@ class Service:
     documents: tuple[str, ...] = ()
     walk_in: bool = True
     minutes_per_person: int = 6
+    standard_wait_minutes: int = 0  # the office's "Standar Pelayanan" for the wait; 0: none set
     # The name and documents in other languages (config ``name_en``, ``documents_jv`` ...), as
     # (language, text) pairs: a frozen dataclass keeps no dict. Without one: the Indonesian.
     local_names: tuple[tuple[str, str], ...] = ()

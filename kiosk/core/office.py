@@ -9,6 +9,7 @@ against the rules and has it written together with its audit line (who, when, wh
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -105,6 +106,46 @@ class OfficeStore(Protocol):
     def change_days(self, days: list[date], key: str, value: str, entry: AuditEntry) -> None:
         """Set one override on several days and append one audit line, in one transaction."""
         ...
+
+    def waits(self, day: date) -> list[WaitRow]:
+        """Each of the day's tickets: its service, when it was issued, when first called (None: not yet)
+        and whether it still waits in the line."""
+        ...
+
+
+@dataclass(frozen=True)
+class WaitRow:
+    service: str
+    issued_at: datetime
+    first_called_at: datetime | None
+    waiting: bool  # in the line now (not called, not finished, not voided)
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """The nearest-rank percentile (``fraction`` 0.5: the median); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[rank - 1]
+
+
+def wait_figures(rows: list[WaitRow], service: str, now: datetime) -> dict[str, Any]:
+    """A service's live figures: waiting now, the longest wait now, today's median and p90 wait
+    (issued to first call), in whole minutes."""
+    mine = [r for r in rows if r.service == service]
+    waiting = [r for r in mine if r.waiting]
+    waited = [(r.first_called_at - r.issued_at).total_seconds() / 60 for r in mine if r.first_called_at is not None]
+    longest = max(((now - r.issued_at).total_seconds() / 60 for r in waiting), default=None)
+    median = percentile(waited, 0.5)
+    p90 = percentile(waited, 0.9)
+    return {
+        "waiting": len(waiting),
+        "longest_wait_minutes": None if longest is None else max(0, math.floor(longest)),
+        "median_wait_minutes": None if median is None else max(0, round(median)),
+        "p90_wait_minutes": None if p90 is None else max(0, round(p90)),
+        "called_today": len(waited),
+    }
 
 
 class OfficeActions(Protocol):
@@ -237,6 +278,8 @@ class OfficeDesk:
         now = self._now()
         today = self.store.overrides(now.date())
         notice = today.notice if today.notice is not None and today.notice.shown_at(now) else None
+        waits = self.store.waits(now.date())
+        issued = {s.code: self.store.issued(now.date(), s.code) for s in self.config.services}
         return {
             "day": now.date().isoformat(),
             "services": [
@@ -247,7 +290,10 @@ class OfficeDesk:
                     "closed_reason": today.closed.get(s.code),
                     "quota": today.effective(s).daily_quota,
                     "configured_quota": s.daily_quota,
-                    "issued": self.store.issued(now.date(), s.code),
+                    "issued": issued[s.code],
+                    "quota_left": max(0, today.effective(s).daily_quota - issued[s.code]),
+                    "standard_wait_minutes": s.standard_wait_minutes or None,
+                    **wait_figures(waits, s.code, now),
                 }
                 for s in self.config.services
             ],

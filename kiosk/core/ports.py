@@ -76,6 +76,11 @@ class BookingBackend(Protocol):
         """Send what was done offline to the central server now; None for a local day book (no server)."""
         ...
 
+    def report_health(self, printer_state: str, now: datetime) -> None:
+        """Tell the central server how this kiosk is (printer state, unsynced tickets, its time),
+        for the office's page; best effort, never raises. A local day book does nothing."""
+        ...
+
 
 @dataclass(frozen=True)
 class BackendStatus:

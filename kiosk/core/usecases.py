@@ -32,6 +32,11 @@ from kiosk.core.model import (
 )
 from kiosk.core.ports import BookingBackend, PrinterReadiness, SyncSummary, TicketPrinter
 
+# The printer states the office's page names in words (printer/status.py); anything else is "unknown".
+PRINTER_STATES = frozenset(
+    {"ready", "paper_near_end", "paper_out", "cover_open", "offline", "cutter_error", "unrecoverable_error", "unknown"}
+)
+
 log = logging.getLogger(__name__)
 
 LookupKind = Literal["nik", "code"]
@@ -366,6 +371,12 @@ class Kiosk:
 
     def daily_report(self, day: date | None = None) -> DailyReport:
         return self.backend.daily_report(day or self.clock.now().date(), self.clock.now())
+
+    def report_health(self, readiness: PrinterReadiness | None) -> None:
+        """Tell the office how this kiosk is (``BookingBackend.report_health``): the printer's named
+        state (``paper_near_end`` when it still prints but warns), "unknown" when it did not answer."""
+        state = "unknown" if readiness is None else (readiness.warning or readiness.state)
+        self.backend.report_health(state if state in PRINTER_STATES else "unknown", self.clock.now())
 
     def sync_now(self) -> SyncSummary | None:
         """Send an http kiosk's offline tickets to the server now; None on a local day book."""

@@ -65,6 +65,8 @@ class BookingApi:
         self.clock = clock
         self.tokens = tokens
         self.seen: dict[str, datetime] = {}  # kiosk id -> its last request (since this server started)
+        # kiosk id -> its latest health report (POST /v1/kiosks/health): in memory, lost at a restart
+        self.health: dict[str, dict[str, Any]] = {}
         self.service = BookingService(config, clock)
         self.office = OfficeDesk(config, OfficeBook(self.book("")), clock)
         self.counters = CounterService(config, clock, bootstrap.build_call_book(config), self.office.store.overrides)

@@ -44,6 +44,20 @@ def health() -> Any:
     return {"status": "ok", "site": api.config.site.code, "time": api.clock.now().isoformat()}
 
 
+@blueprint.post("/kiosks/health")
+def kiosk_health() -> Any:
+    """Keep this kiosk's latest report (in memory; ``/office`` shows it)."""
+    api = _api()
+    body = guard.body()
+    api.health[g.kiosk] = {
+        "printer": str(body["printer"]),
+        "unsynced": int(body["unsynced"]),
+        "kiosk_time": str(body["time"])[:40],
+        "reported_at": api.clock.now(),
+    }
+    return Response(status=204)
+
+
 @blueprint.get("/openapi.json")
 def openapi() -> Any:
     spec = _api().spec

@@ -7,7 +7,7 @@ status, so the page or the CLI shows what the office now runs.
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, current_app
@@ -39,26 +39,36 @@ def _who() -> str:
     return guard.principal().name
 
 
-ONLINE_WITHIN = timedelta(minutes=2)  # a kiosk polls its status far more often than this
+HEALTH_PERIOD = timedelta(seconds=15)  # a kiosk polls (and reports its health) this often
+ONLINE_WITHIN = 2 * HEALTH_PERIOD  # not seen for longer: offline, "not seen since", never "fine"
+
+
+def _kiosk(api: Any, kiosk: str, now: datetime) -> dict[str, Any]:
+    report = api.health.get(kiosk)
+    times = [t for t in (api.seen.get(kiosk), report["reported_at"] if report else None) if t is not None]
+    last = max(times) if times else None
+    return {
+        "id": kiosk,
+        "last_seen": last.isoformat() if last else None,
+        "online": last is not None and now - last <= ONLINE_WITHIN,
+        "printer": report["printer"] if report else None,
+        "unsynced": report["unsynced"] if report else None,
+        "kiosk_time": report["kiosk_time"] if report else None,
+        "reported_at": report["reported_at"].isoformat() if report else None,
+    }
 
 
 def _status() -> dict[str, Any]:
-    """The desk's status with the kiosks: when each last asked the server (since it started).
+    """The desk's status with the kiosks: when each last asked the server or reported its health
+    (since it started), and its latest health report.
 
     Every kiosk of the tokens file is listed, so one that never asked shows as never seen, not as fine.
     """
     api = current_app.extensions["antrian"]
     answer = _desk().status()
     now = api.clock.now()
-    kiosks = sorted(set(api.tokens.names(Role.KIOSK)) | set(api.seen))
-    answer["kiosks"] = [
-        {
-            "id": kiosk,
-            "last_seen": api.seen[kiosk].isoformat() if kiosk in api.seen else None,
-            "online": kiosk in api.seen and now - api.seen[kiosk] <= ONLINE_WITHIN,
-        }
-        for kiosk in kiosks
-    ]
+    kiosks = sorted(set(api.tokens.names(Role.KIOSK)) | set(api.seen) | set(api.health))
+    answer["kiosks"] = [_kiosk(api, kiosk, now) for kiosk in kiosks]
     return answer
 
 

@@ -411,6 +411,10 @@ class KioskApp(App):
             quotas = kiosk.quotas()
         except Exception:  # noqa: BLE001 - keep the last known slots; the home screen stays up
             log.exception("quotas failed")
+        try:
+            kiosk.report_health(readiness)  # an http kiosk tells the office's page; a local day book does nothing
+        except Exception:  # noqa: BLE001 - a report is best effort, never the kiosk's end
+            log.exception("health report failed")
         return readiness, problem, quotas
 
     def _status_arrived(self, answer: tuple[Any, KioskError | None, list[Any] | None]) -> None:

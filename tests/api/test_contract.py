@@ -72,6 +72,7 @@ def test_answers_of_the_server_have_the_documented_shapes(
         {"service_code": "KTP", "nik_hash": hasher.hash(NIK_YOUNG), "nik_masked": mask(NIK_YOUNG), "priority": None},
     )
     ticket_id = walk_in.json()["id"]
+    health = {"printer": "ready", "unsynced": 0, "time": f"{day}T08:00:00+07:00"}
     calls = [
         ("/walk-ins", "post", walk_in),
         ("/health", "get", http.get(server.url + "/health", timeout=5)),
@@ -93,6 +94,7 @@ def test_answers_of_the_server_have_the_documented_shapes(
         ("/reports/{day}", "get", http.get(server.url + f"/reports/{day}", timeout=5)),
         ("/leases", "post", post(http, server.url + "/leases", {"service_code": "KK", "size": 2})),
         ("/sync", "post", post(http, server.url + "/sync", {})),
+        ("/kiosks/health", "post", post(http, server.url + "/kiosks/health", health)),
         ("/walk-ins", "post", post(http, server.url + "/walk-ins", {"service_code": "KTP"})),
     ]
     seen_statuses = set()

@@ -13,6 +13,7 @@ from kiosk.backends.http import HttpBackend
 from kiosk.core.clock import FixedClock
 from kiosk.core.errors import Reason, Refusal
 from kiosk.core.nik import NikHasher
+from kiosk.core.ports import PrinterReadiness
 from kiosk.core.usecases import Kiosk
 from kiosk.messages import explain
 
@@ -39,5 +40,24 @@ def test_an_online_kiosk_sees_a_closed_service_and_a_new_quota_and_obeys_them(
         assert "Blangko KTP-el habis hari ini" in message.hint and "dipuntutup" in message.title
         desk.open_service("kasi", "KTP")
         assert kiosk.issue_walk_in("KTP", NIK_YOUNG).ticket.number.startswith("A-")
+    finally:
+        backend.close()
+
+
+def test_an_http_kiosk_reports_its_printer_and_unsynced_tickets_through_its_backend(
+    server: ApiServer, hasher: NikHasher, tmp_path: Path
+) -> None:
+    config = kiosk_config(tmp_path / "kiosk", server.url)
+    backend = HttpBackend(config, auto_sync=False, clock=FixedClock(MONDAY_0800))
+    kiosk = Kiosk(config=config, backend=backend, hasher=hasher, clock=FixedClock(MONDAY_0800), printer=None)
+    try:
+        kiosk.report_health(PrinterReadiness(can_print=True, state="ready", warning="paper_near_end"))
+        report = server.api.health["MPP-1"]
+        assert report["printer"] == "paper_near_end" and report["unsynced"] == 0
+        assert report["kiosk_time"].startswith("2026-11-30T08:00")
+        kiosk.report_health(None)  # the printer did not answer: "unknown", never "ready"
+        assert server.api.health["MPP-1"]["printer"] == "unknown"
+        server.stop()
+        kiosk.report_health(PrinterReadiness(can_print=False, state="cover_open"))  # no server: no error either
     finally:
         backend.close()

@@ -5,6 +5,7 @@ change counts at the very next number a kiosk asks for."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -158,4 +159,38 @@ def test_the_office_sees_when_each_kiosk_last_asked_and_a_kiosk_that_never_did(
     assert server.get("/quotas", kiosk_token()).status_code == 200
     kiosks = {k["id"]: k for k in server.get("/office/status", office).json()["kiosks"]}
     assert kiosks["MPP-1"]["online"] is True and kiosks["MPP-1"]["last_seen"].startswith("2026-11-30T08:00")
-    assert kiosks["MPP-9"] == {"id": "MPP-9", "last_seen": None, "online": False}  # never seen, not "fine"
+    never = {"id": "MPP-9", "last_seen": None, "online": False, "printer": None, "unsynced": None}
+    assert {k: kiosks["MPP-9"][k] for k in never} == never  # never seen, not "fine"
+
+
+def test_a_kiosk_reports_its_health_and_the_office_sees_it_until_it_goes_silent(
+    server: Server, office: str, site_config: Config
+) -> None:
+    path = site_config.server.tokens_file
+    assert path is not None
+    path.write_text(path.read_text("utf-8") + f"MPP-9 {token_hash('kiosk-token-MPP-9-0123456789')}\n", "utf-8")
+    report = {"printer": "paper_near_end", "unsynced": 3, "time": "2026-11-30T08:00:05+07:00"}
+    assert server.post("/kiosks/health", kiosk_token(), report).status_code == 204
+    assert server.post("/kiosks/health", office, report).status_code == 401  # only a kiosk reports for itself
+    assert server.post("/kiosks/health", kiosk_token(), {**report, "printer": "fine"}).status_code == 422
+    kiosks = {k["id"]: k for k in server.get("/office/status", office).json()["kiosks"]}
+    seen = kiosks["MPP-1"]
+    assert seen["online"] is True and seen["printer"] == "paper_near_end" and seen["unsynced"] == 3
+    assert seen["kiosk_time"] == "2026-11-30T08:00:05+07:00"
+    assert kiosks["MPP-9"]["last_seen"] is None and kiosks["MPP-9"]["online"] is False
+    server.clock.travel(timedelta(seconds=31))  # more than two polls (15 s each) without a word
+    silent = {k["id"]: k for k in server.get("/office/status", office).json()["kiosks"]}["MPP-1"]
+    assert silent["online"] is False and silent["last_seen"].startswith("2026-11-30T08:00:00")
+    assert silent["printer"] == "paper_near_end"  # its last report stays, marked by when it came
+
+
+def test_the_office_sees_waits_per_service_against_its_standard(server: Server, office: str, kiosk: Kiosk) -> None:
+    kiosk.issue_walk_in("KTP", make_nik(1))
+    server.clock.travel(timedelta(minutes=10))
+    kiosk.issue_walk_in("KTP", make_nik(2))
+    server.clock.travel(timedelta(minutes=20))
+    assert server.call("1", "next").status_code == 200  # calls the first, after 30 minutes
+    ktp = {s["code"]: s for s in server.get("/office/status", office).json()["services"]}["KTP"]
+    assert ktp["waiting"] == 1 and ktp["longest_wait_minutes"] == 20
+    assert ktp["median_wait_minutes"] == 30 and ktp["p90_wait_minutes"] == 30 and ktp["called_today"] == 1
+    assert ktp["standard_wait_minutes"] == 30 and ktp["quota_left"] == ktp["quota"] - 2

@@ -26,6 +26,8 @@ def test_the_example_config_is_valid_and_documents_every_service_field() -> None
     assert config.service("pindah") is not None and not config.service("PINDAH").walk_in  # type: ignore[union-attr]
     assert config.hours.release_time.strftime("%H:%M") == "11:00"
     assert config.site.other_sites[0].name == "Kantor Disdukcapil Magetan"
+    standards = {s.code: s.standard_wait_minutes for s in config.services}
+    assert standards["KTP"] == 30 and standards["KK"] == 0  # optional: KK sets no standard
 
 
 def test_the_default_mounting_is_a_43_inch_portrait_floor_kiosk_half_of_it_out_of_reach(tmp_path: Path) -> None:
@@ -82,6 +84,8 @@ def test_relative_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
         ({"max_priority_in_a_row = 3": "max_priority_in_a_row = -1"}, "calling.max_priority_in_a_row"),
         ({"regular_max_wait_minutes = 45": 'regular_max_wait_minutes = "45"'}, "calling.regular_max_wait_minutes"),
         ({"[calling]": "[calling]\npriority_ratio = 2"}, "calling.priority_ratio"),
+        ({"standard_wait_minutes = 30": "standard_wait_minutes = -5"}, "services[0].standard_wait_minutes"),
+        ({"standard_wait_minutes = 30": 'standard_wait_minutes = "30"'}, "services[0].standard_wait_minutes"),
     ],
 )
 def test_each_wrong_key_is_named_in_the_problem(tmp_path: Path, edit: dict[str, str], key: str) -> None:

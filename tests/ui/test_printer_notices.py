@@ -76,3 +76,40 @@ def test_a_ticket_held_by_a_printer_with_its_cover_open_says_it_will_come_out_no
     fake.state = "ready"
     fake.wait_idle()
     assert fake.copies(b"C-001") == 1
+
+
+def test_an_http_kiosks_status_poll_tells_the_office_its_printer_state(
+    ui: Any, fake: FakePrinter, tmp_path: Path
+) -> None:
+    """The real window's status poll (off the UI thread) reports the printer and unsynced tickets."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
+    from api_support import ApiServer, kiosk_config
+    from conftest import MONDAY_0800, write_config
+
+    from kiosk.backends.http import HttpBackend
+    from kiosk.core import config as config_mod
+    from kiosk.core.clock import FixedClock
+
+    folder = tmp_path / "server"
+    folder.mkdir()
+    server_config = config_mod.load(write_config(folder, {'kiosk_id = "MPP-1"': 'kiosk_id = "SERVER"'}))
+    server = ApiServer(server_config, FixedClock(MONDAY_0800), 0)
+    server.start()
+    backend = HttpBackend(kiosk_config(tmp_path / "kiosk", server.url), auto_sync=False, clock=ui.clock)
+    try:
+        ui.kiosk.backend = backend
+        fake.state = "paper_near_end"
+        ui.app.refresh_status()
+        ui.wait_until(lambda: "MPP-1" in server.api.health, timeout=60, what="the kiosk's health report")
+        report = server.api.health["MPP-1"]
+        assert report["printer"] == "paper_near_end" and report["unsynced"] == 0
+        fake.state = "cover_open"
+        ui.app.refresh_status()
+        ui.wait_until(
+            lambda: server.api.health["MPP-1"]["printer"] == "cover_open", timeout=60, what="the cover-open report"
+        )
+    finally:
+        server.stop()
+        backend.close()
+        for api in server.apis:
+            api.close()

@@ -5,6 +5,7 @@ is paused; every change is in the page's log."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import requests
 from playwright.sync_api import Page
@@ -80,3 +81,31 @@ def test_pausing_the_last_counter_of_a_service_asks_first(hall: Hall, open_page:
         hall.base + "/v1/office/status", headers={"Authorization": f"Bearer {OFFICE_TOKEN}"}, timeout=30
     ).json()
     assert next(c for c in status["counters"] if c["id"] == "3")["paused_since"] == "08:00"
+
+
+def test_the_office_sees_each_kiosks_health_in_words_and_a_silent_kiosk_as_not_seen(
+    hall: Hall, open_page: Callable[..., Page]
+) -> None:
+    tokens = hall.config.server.tokens_file
+    assert tokens is not None
+    tokens.write_text(tokens.read_text("utf-8") + f"MPP-7 {token_hash(token_of('MPP-7'))}\n", "utf-8")
+    hall.issue("KTP")
+    report = {"printer": "paper_near_end", "unsynced": 2, "time": "2026-11-30T08:00:04+07:00"}
+    headers = {"Authorization": f"Bearer {token_of('MPP-1')}"}
+    sent = requests.post(hall.base + "/v1/kiosks/health", json=report, headers=headers, timeout=30)
+    assert sent.status_code == 204
+    page = open_page(hall.base + "/office?refresh=500")
+    sign_in_office(hall, page)
+    reported = page.inner_text("#kiosks tr[data-kiosk='MPP-1']")
+    assert "Terhubung" in reported and "Kertas hampir habis" in reported and "\t2\t" in reported
+    assert "Belum pernah terlihat" in page.inner_text("#kiosks tr[data-kiosk='MPP-7']")  # never "fine"
+    ktp = page.inner_text("#services tr[data-service=KTP]")
+    assert "standar 30 menit" in ktp and "0 menit" in ktp  # one waiting, for no time yet
+
+    hall.clock.travel(timedelta(seconds=31))  # two polls without a word from MPP-1
+    page.wait_for_function(
+        "document.querySelector(\"#kiosks tr[data-kiosk='MPP-1']\").innerText.includes('Tidak terlihat sejak 08:00')",
+        timeout=60_000,
+    )
+    assert "Kertas hampir habis" in page.inner_text("#kiosks tr[data-kiosk='MPP-1']")  # its last word stays
+    assert page.errors == []  # type: ignore[attr-defined]

@@ -21,6 +21,20 @@ const ACTIONS = {
   pause: "loket istirahat", resume: "loket melayani lagi", notice: "pengumuman", "refer-to-desk": "ke meja informasi",
 };
 
+// The printer states a kiosk reports (POST /v1/kiosks/health), in words.
+const PRINTER = {
+  ready: "Siap", paper_near_end: "Kertas hampir habis", paper_out: "Kertas habis", cover_open: "Tutup printer terbuka",
+  offline: "Printer offline", cutter_error: "Pemotong kertas macet", unrecoverable_error: "Printer rusak", unknown: "Tidak diketahui",
+};
+
+function minutes(value) {
+  return value === null || value === undefined ? "–" : value + " menit";
+}
+
+function clock(iso) {
+  return iso ? iso.slice(11, 16) : "–";
+}
+
 const $ = (id) => document.getElementById(id);
 const state = { token: null, status: null, busy: false };
 window.officePage = state;
@@ -64,6 +78,14 @@ function render() {
     row.dataset.service = s.code;
     cell(row, s.code + " · " + s.name);
     cell(row, s.issued + " / " + s.quota);
+    cell(row, String(s.quota_left));
+    cell(row, String(s.waiting));
+    const longest = cell(row, minutes(s.longest_wait_minutes));
+    const standard = s.standard_wait_minutes;
+    if (standard && s.longest_wait_minutes > standard) longest.className = "closed";
+    const figures = cell(row, (s.median_wait_minutes === null ? "–" : s.median_wait_minutes + " / " + s.p90_wait_minutes + " menit")
+      + (standard ? " (standar " + standard + " menit)" : ""));
+    if (standard && s.p90_wait_minutes > standard) figures.className = "closed";
     cell(row, s.open ? "Buka" : "Tutup: " + s.closed_reason).className = s.open ? "" : "closed";
     const actions = cell(row, "");
     if (s.open) {
@@ -104,9 +126,13 @@ function render() {
     const row = kiosks.insertRow();
     row.dataset.kiosk = k.id;
     cell(row, k.id);
-    const seen = k.last_seen ? k.last_seen.slice(11, 16) : null;
+    const seen = k.last_seen ? clock(k.last_seen) : null;
     const text = !seen ? "Belum pernah terlihat sejak server menyala" : (k.online ? "Terhubung (terakhir " + seen + ")" : "Tidak terlihat sejak " + seen);
     cell(row, text).className = k.online ? "" : "closed";
+    const printer = cell(row, k.printer ? (PRINTER[k.printer] || PRINTER.unknown) : "–");
+    if (k.printer && k.printer !== "ready") printer.className = "closed";
+    cell(row, k.unsynced === null || k.unsynced === undefined ? "–" : String(k.unsynced));
+    cell(row, clock(k.kiosk_time));
   }
   $("notice-now").textContent = status.notice
     ? "Sekarang: " + status.notice.text + (status.notice.until ? " (sampai " + status.notice.until + ")" : "")
