@@ -91,7 +91,7 @@ class PrinterService:
         self.logo = logo
         self.native_qr = supports_native_qr(profile) if native_qr is None else native_qr
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="printer")
-        self._previews: OrderedDict[Ticket, bytes] = OrderedDict()
+        self._previews: OrderedDict[tuple[Ticket, str], bytes] = OrderedDict()
         self._previews_lock = threading.Lock()
         self._last_state: State | None = None
         # The last job may have stopped part way on the paper: the next one cuts it off first.
@@ -116,14 +116,17 @@ class PrinterService:
         warning = State.PAPER_NEAR_END.value if status.state == State.PAPER_NEAR_END else None
         return PrinterReadiness(status.can_print, status.state.value, warning)
 
-    def print_ticket(self, ticket: Ticket) -> None:
-        """Print one ticket, with one reconnect and retry; ``SystemFault(PRINTER_FAULT)`` if it fails."""
+    def print_ticket(self, ticket: Ticket, language: str | None = None) -> None:
+        """Print one ticket, with one reconnect and retry; ``SystemFault(PRINTER_FAULT)`` if it fails.
+
+        ``language``: the person's (its labels); None prints in the configured language.
+        """
         try:
-            data = self.ticket_bytes(ticket)
+            data = self.ticket_bytes(ticket, language)
         except Exception:  # noqa: BLE001 - a ticket that cannot be drawn is a print fault; its number stands
             log.exception("ticket %s could not be laid out", ticket.number)
             raise SystemFault(Reason.PRINTER_FAULT, state=State.UNKNOWN.value) from None
-        self._deliver(Job(self._job_name(ticket), data, lambda: self.preview_png(ticket)))
+        self._deliver(Job(self._job_name(ticket), data, lambda: self.preview_png(ticket, language)))
 
     # -- the technician's tools -----------------------------------------------------------
 
@@ -146,25 +149,24 @@ class PrinterService:
         """Feed a few lines and cut: clears a half-printed ticket."""
         self._deliver(Job(f"feed-cut-{time.strftime('%Y%m%d-%H%M%S')}", self._feed_and_cut_bytes()))
 
-    def ticket_bytes(self, ticket: Ticket) -> bytes:
-        blocks = ticket_layout(ticket, self.site, self.paper, self.language, self.logo, self.public_url)
+    def ticket_bytes(self, ticket: Ticket, language: str | None = None) -> bytes:
+        blocks = ticket_layout(ticket, self.site, self.paper, language or self.language, self.logo, self.public_url)
         return render_escpos(blocks, self.paper, self.profile, self.native_qr)
 
-    def preview_png(self, ticket: Ticket) -> bytes:
+    def preview_png(self, ticket: Ticket, language: str | None = None) -> bytes:
         """A PNG that looks like the paper ticket (for the screen and the docs).
 
         Drawing one takes tens of milliseconds; the last few are kept, so the screen showing the
         ticket the preview printer just wrote gets it at once.
         """
+        language = language or self.language
         with self._previews_lock:
-            cached = self._previews.get(ticket)
+            cached = self._previews.get((ticket, language))
         if cached is not None:
             return cached
-        png = render_png(
-            ticket_layout(ticket, self.site, self.paper, self.language, self.logo, self.public_url), self.paper
-        )
+        png = render_png(ticket_layout(ticket, self.site, self.paper, language, self.logo, self.public_url), self.paper)
         with self._previews_lock:
-            self._previews[ticket] = png
+            self._previews[(ticket, language)] = png
             while len(self._previews) > PREVIEWS_KEPT:
                 self._previews.popitem(last=False)
         return png

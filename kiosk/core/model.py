@@ -219,3 +219,4 @@ class IssueResult:
     print_problem: str | None = None  # a Reason value when printing failed
     existing: bool = False  # True when an idempotent retry returned an earlier ticket
     printer_state: str | None = None  # the printer's named state when printing failed, e.g. "cover_open"
+    language: str | None = None  # the ticket's language (the person's); None: the printer's configured one

@@ -151,8 +151,11 @@ class TicketPrinter(Protocol):
         """Ask the printer, with a short timeout. A printer that does not answer cannot print."""
         ...
 
-    def print_ticket(self, ticket: Ticket) -> None:
+    def print_ticket(self, ticket: Ticket, language: str | None = None) -> None:
         """Print one ticket; raise ``SystemFault(PRINTER_FAULT)`` if it did not come out.
+
+        ``language``: the person's language, for the ticket's printed labels (the use case gives
+        the ticket its service name and documents in it); None: the printer's configured language.
 
         ``SystemFault(PRINTER_HOLDS_TICKET, state=...)``: the printer took the whole ticket but
         reports a fault (cover open, paper out); it prints it once that is cleared. Never resend it.

@@ -111,8 +111,14 @@ class Kiosk:
 
     # -- issuing --------------------------------------------------------------------------
 
-    def check_in(self, query: str, idempotency_key: str | None = None, kind: LookupKind | None = None) -> IssueResult:
-        """Check in today's booking for a NIK or code and print its ticket.
+    def check_in(
+        self,
+        query: str,
+        idempotency_key: str | None = None,
+        kind: LookupKind | None = None,
+        language: str | None = None,
+    ) -> IssueResult:
+        """Check in today's booking for a NIK or code and print its ticket (in ``language``, see ``_print``).
 
         Checking in twice never makes a second number: the second time is refused with the
         first ticket's number (``ALREADY_CHECKED_IN``), from which one reprint is allowed.
@@ -136,18 +142,23 @@ class Kiosk:
                 raise Refusal(Reason.ALREADY_CHECKED_IN, number=booking.ticket_number, code=booking.code) from None
             if ticket.booking_code != booking.code:
                 raise BadInput(Reason.KEY_REUSED)  # the key's ticket is another request's: never hand it out
-            return self._print(ticket, existing=True)
+            return self._print(ticket, existing=True, language=language)
         self._require_printer()
         ticket = self.backend.check_in(booking.code, self.clock.now(), idempotency_key or new_idempotency_key())
         if ticket.booking_code != booking.code:
             raise BadInput(Reason.KEY_REUSED)  # the key's ticket is another request's: never hand it out
         log.info("checked in booking as %s", ticket.number)
-        return self._print(ticket)
+        return self._print(ticket, language=language)
 
     def issue_walk_in(
-        self, service_code: str, nik: str, priority: Priority | None = None, idempotency_key: str | None = None
+        self,
+        service_code: str,
+        nik: str,
+        priority: Priority | None = None,
+        idempotency_key: str | None = None,
+        language: str | None = None,
     ) -> IssueResult:
-        """Issue a walk-in number if quota and the per-NIK caps allow, then print it."""
+        """Issue a walk-in number if quota and the per-NIK caps allow, then print it (in ``language``)."""
         number = nik_rules.validate(nik)
         service = self.config.service(service_code)
         if service is None:
@@ -161,7 +172,7 @@ class Kiosk:
             # The person asks again for the number they were given but never got on paper: it is
             # theirs, so it is printed (its first paper) instead of "already has a number".
             log.info("walk-in %s asked for again: printing it, its paper did not come out", own.number)
-            return self._print(self._restated(own, marked=False), existing=True)
+            return self._print(self._restated(own, marked=False), existing=True, language=language)
         request = WalkInRequest(
             service_code=service.code,
             nik_hash=nik_hash,
@@ -183,7 +194,7 @@ class Kiosk:
             log.info("issued walk-in %s", ticket.number)
         if ticket.issued_at < now and not ticket.printed:
             ticket = self._restated(ticket, marked=False)
-        return self._print(ticket, existing=existing)
+        return self._print(ticket, existing=existing, language=language)
 
     def _require_own(self, ticket: Ticket, request: WalkInRequest) -> None:
         """A ticket given back for a caller's key must be this request's: a key reused for another
@@ -223,8 +234,12 @@ class Kiosk:
         open_slots = rules.open_slots(bookings, service, now.date(), self.config.site.code)
         rules.check_no_open_booking(open_slots, service, now, self.config)
 
-    def reprint(self, number: str, day: date | None = None, technician: bool = False) -> IssueResult:
+    def reprint(
+        self, number: str, day: date | None = None, technician: bool = False, language: str | None = None
+    ) -> IssueResult:
         """Print a ticket again: once for a citizen, as often as needed for a technician.
+
+        ``language``: the person's, as at issue (``_print``); the technician's reprint passes none.
 
         A ticket no paper of which is known to have come out (its print failed before anything
         went to the printer) gets its first paper: not marked "CETAK ULANG", not counted as the
@@ -239,11 +254,11 @@ class Kiosk:
         self._require_printer()
         if not ticket.printed and self.printer is not None:
             log.info("printing %s, whose paper did not come out before", ticket.number)
-            return self._print(self._restated(ticket, marked=False))
+            return self._print(self._restated(ticket, marked=False), language=language)
         limit = None if technician else CITIZEN_REPRINTS
         if limit is not None and ticket.reprints >= limit:
             raise Refusal(Reason.REPRINT_USED, number=ticket.number)
-        result = self._print(self._restated(replace(ticket, reprints=ticket.reprints + 1)))
+        result = self._print(self._restated(replace(ticket, reprints=ticket.reprints + 1)), language=language)
         if result.print_problem == Reason.PRINTER_FAULT.value:
             # Nothing came out: the citizen's one reprint is not used up by the printer's fault.
             return replace(result, ticket=replace(result.ticket, reprints=ticket.reprints))
@@ -300,12 +315,12 @@ class Kiosk:
             ticket, reprinted_at=now if marked else None, people_ahead=ahead, wait_minutes=round(ahead * pace)
         )
 
-    def reprint_booking(self, query: str) -> IssueResult:
+    def reprint_booking(self, query: str, language: str | None = None) -> IssueResult:
         """The one reprint a citizen gets when their booking was already checked in."""
         booking = self.find_booking(query)
         if booking.ticket_number is None:
             raise Refusal(Reason.BOOKING_NOT_FOUND)
-        return self.reprint(booking.ticket_number)
+        return self.reprint(booking.ticket_number, language=language)
 
     def _require_printer(self) -> None:
         readiness = self.printer_readiness()
@@ -315,8 +330,21 @@ class Kiosk:
     def printer_readiness(self) -> PrinterReadiness | None:
         return self.printer.readiness() if self.printer is not None else None
 
-    def _print(self, ticket: Ticket, existing: bool = False) -> IssueResult:
+    def in_language(self, ticket: Ticket, language: str | None) -> Ticket:
+        """The ticket as a person reading ``language`` gets it: its service's name and documents
+        in that language (the configured ``name_en``, ``documents_jv`` ...; else the Indonesian).
+        None: the ticket as the day book has it."""
+        service = self.config.service(ticket.service_code)
+        if language is None or service is None:
+            return ticket
+        return replace(ticket, service_name=service.name_in(language), documents=service.documents_in(language))
+
+    def _print(self, ticket: Ticket, existing: bool = False, language: str | None = None) -> IssueResult:
         """Print after the number is committed; a failed print keeps the ticket, marked unprinted.
+
+        ``language`` is the person's (the kiosk's chosen language): the ticket is printed with its
+        labels, service name and documents in it, and the result carries it (for the preview).
+        None prints in the printer's configured language (the technician's reprint, the API).
 
         A retried request whose ticket already came out is not printed a second time. A ticket
         the printer holds (``PRINTER_HOLDS_TICKET``: it took the whole job, then reported a fault
@@ -327,12 +355,15 @@ class Kiosk:
         as printed too: any further paper of it is a marked reprint that the person asked for.
         A failed print never records a ticket that came out before as unprinted.
         """
+        ticket = self.in_language(ticket, language)
         if existing and ticket.printed:
-            return IssueResult(ticket=ticket, printed=True, existing=True)
+            return IssueResult(ticket=ticket, printed=True, existing=True, language=language)
         if self.printer is None:
-            return IssueResult(ticket=replace(ticket, printed=False), printed=False, existing=existing)
+            return IssueResult(
+                ticket=replace(ticket, printed=False), printed=False, existing=existing, language=language
+            )
         try:
-            self.printer.print_ticket(ticket)
+            self.printer.print_ticket(ticket, language)
         except KioskError as exc:
             held = exc.reason == Reason.PRINTER_HOLDS_TICKET
             maybe = exc.reason == Reason.PRINTER_MAYBE_PRINTED
@@ -351,9 +382,10 @@ class Kiosk:
                 print_problem=exc.reason.value,
                 existing=existing,
                 printer_state=state,
+                language=language,
             )
         self._mark_printed(ticket, True)
-        return IssueResult(ticket=replace(ticket, printed=True), printed=True, existing=existing)
+        return IssueResult(ticket=replace(ticket, printed=True), printed=True, existing=existing, language=language)
 
     def _mark_printed(self, ticket: Ticket, printed: bool) -> None:
         try:

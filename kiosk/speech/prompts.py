@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 
 from kiosk.core.config import Config
-from kiosk.core.errors import BadInput
+from kiosk.core.errors import BadInput, Reason, SystemFault
 from kiosk.i18n import N_, translator
 from kiosk.messages import TEXTS, explain
 
@@ -52,10 +52,10 @@ SCREEN_PROMPTS: dict[tuple[str, str], str] = {
         "Nomor antrean Anda: {number}. Ambil karcis Anda di bawah layar, lalu silakan duduk di ruang tunggu. "
         "Nomor Anda akan dipanggil di layar dan pengeras suara."
     ),
-    ("done", "not_printed"): N_(
-        "Karcis gagal dicetak, tetapi nomor Anda tetap tercatat. Nomor antrean Anda: {number}. "
-        "Tunjukkan nomor ini kepada petugas."
-    ),
+    # Between the done screen's own title and hint (``unprinted_prompt``), which say what happened
+    # and what to do: held (it comes out by itself), maybe printed (look in the tray, else Cetak
+    # lagi), unprinted (Cetak lagi, or show the number).
+    ("done", "not_printed"): N_("Nomor antrean Anda: {number}."),
 }
 
 LISTEN_LABEL = N_("Dengarkan")
@@ -108,6 +108,13 @@ def message_prompt(title: str, hint: str, tr: Translate) -> str:
     return TICKET_NUMBER.sub(lambda match: spell_number(match.group(0), tr), text)
 
 
+def unprinted_prompt(title: str, hint: str, number: str, tr: Translate) -> str:
+    """A ticket that did not (or may not) come out, spoken as the done screen shows it: its title,
+    the number spelled out, then its hint (what to do next)."""
+    said = (message_prompt(title, "", tr), screen_prompt("done", "not_printed", tr, number=number), hint.strip())
+    return " ".join(part for part in said if part)
+
+
 # Sample values for the office's review of every message (nothing personal).
 _SAMPLE = {
     "length": 12,
@@ -132,6 +139,10 @@ def every_prompt(config: Config, language: str, day: date | None = None) -> Iter
     service = config.services[0].name if config.services else "KTP-el"
     for (screen, state), _text in SCREEN_PROMPTS.items():
         name = f"{screen}-{state}" if state else screen
+        if (screen, state) == ("done", "not_printed"):  # as the done screen says it: maybe printed
+            maybe = explain(SystemFault(Reason.PRINTER_MAYBE_PRINTED), language)
+            yield name, unprinted_prompt(maybe.title, maybe.hint, "A-001", tr)
+            continue
         yield name, screen_prompt(screen, state, tr, service=service, number="A-001")
     params = dict(_SAMPLE, service=service, website=config.site.booking_website.split("://")[-1])
     for reason in TEXTS:

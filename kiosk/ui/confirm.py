@@ -84,10 +84,11 @@ class ConfirmScreen(KioskScreen):
         app = self.app
         kiosk = app.kiosk
         key = self._key
+        language = app.language  # the ticket is printed in the person's language
         if self.walk_in:
             service, nik, priority = self._service_code, self._nik, self._priority
             app.run_task(
-                lambda: issued(kiosk, kiosk.issue_walk_in(service, nik, priority, key)),
+                lambda: issued(kiosk, kiosk.issue_walk_in(service, nik, priority, key, language=language)),
                 lambda done: show_done(app, done),
                 lambda error: app.show_error(error, retry=walk_in_retry(error, nik)),
                 app.tr(N_("Mencetak karcis Anda ...")),
@@ -95,7 +96,7 @@ class ConfirmScreen(KioskScreen):
         else:
             query = self._query
             app.run_task(
-                lambda: issued(kiosk, kiosk.check_in(query, key)),
+                lambda: issued(kiosk, kiosk.check_in(query, key, language=language)),
                 lambda done: show_done(app, done),
                 lambda error: app.show_error(error, query=query),
                 app.tr(N_("Mencetak karcis Anda ...")),

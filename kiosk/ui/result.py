@@ -22,13 +22,14 @@ load_kv("result")
 log = logging.getLogger(__name__)
 
 DONE_RETURN_S = 20  # the number stays up long enough to note it, then home for the next person
+NOT_PRINTED_TITLE = N_("Karcis gagal dicetak")  # result.kv's title when no held_title is set
 NO_PRINT_AGAIN_HINT = N_("Nomor Anda tetap tercatat. Tunjukkan nomor ini kepada petugas.")
 UNPRINTED_HINT = N_("Nomor Anda tetap tercatat. Sentuh Cetak lagi, atau tunjukkan nomor ini kepada petugas.")
 QR_REASONS = (Reason.QUOTA_FULL, Reason.SERVICE_NOT_WALK_IN, Reason.BOOKING_WRONG_DAY, Reason.BOOKING_CANCELLED)
 
 
-def preview_png(printer: Any, ticket: Ticket) -> bytes | None:
-    """The printer's picture of this ticket, when it can draw one (the preview printer does).
+def preview_png(printer: Any, ticket: Ticket, language: str | None = None) -> bytes | None:
+    """The printer's picture of this ticket in ``language``, when it can draw one (the preview printer does).
 
     Called on the worker thread with the issue itself, so the UI thread only shows the picture.
     """
@@ -36,7 +37,7 @@ def preview_png(printer: Any, ticket: Ticket) -> bytes | None:
     if render is None:
         return None
     try:
-        data = render(ticket)
+        data = render(ticket) if language is None else render(ticket, language)
     except Exception:  # noqa: BLE001 - a missing picture must not hide the number
         log.exception("ticket preview failed")
         return None
@@ -47,7 +48,7 @@ def preview_png(printer: Any, ticket: Ticket) -> bytes | None:
 
 def issued(kiosk: Any, result: IssueResult) -> tuple[IssueResult, bytes | None]:
     """A use case's result with its ticket picture, for ``app.go("done", ...)``."""
-    return result, preview_png(kiosk.printer, result.ticket) if result.printed else None
+    return result, preview_png(kiosk.printer, result.ticket, result.language) if result.printed else None
 
 
 def show_done(app: Any, done: tuple[IssueResult, bytes | None]) -> None:
@@ -115,8 +116,9 @@ class DoneScreen(KioskScreen):
         if ticket is None or not self.can_print_again:
             return
         app = self.app
+        language = app.language  # the person's, as their first paper
         app.run_task(
-            lambda: issued(app.kiosk, app.kiosk.reprint(ticket.number, ticket.day)),
+            lambda: issued(app.kiosk, app.kiosk.reprint(ticket.number, ticket.day, language=language)),
             lambda done: show_done(app, done),
             app.show_error,
             app.tr(N_("Mencetak karcis Anda ...")),
@@ -182,8 +184,9 @@ class ErrorScreen(KioskScreen):
     def reprint(self) -> None:
         app = self.app
         query = self._query
+        language = app.language
         app.run_task(
-            lambda: issued(app.kiosk, app.kiosk.reprint_booking(query)),
+            lambda: issued(app.kiosk, app.kiosk.reprint_booking(query, language=language)),
             lambda done: show_done(app, done),
             app.show_error,
             app.tr(N_("Mencetak ulang karcis Anda ...")),

@@ -30,7 +30,8 @@ from kivy.properties import BooleanProperty
 from kiosk.core.config import SpeechConfig
 from kiosk.i18n import N_
 from kiosk.speech import tts
-from kiosk.speech.prompts import LISTEN_LABEL, message_prompt, screen_prompt
+from kiosk.speech.prompts import LISTEN_LABEL, message_prompt, screen_prompt, unprinted_prompt
+from kiosk.ui.result import NO_PRINT_AGAIN_HINT, NOT_PRINTED_TITLE
 from kiosk.ui.widgets import BigButton
 
 log = logging.getLogger(__name__)
@@ -225,8 +226,12 @@ def prompt_of(screen: Any, tr: Callable[[str], str]) -> str:
     if name == "error":
         return message_prompt(screen.title, screen.hint, tr)
     if name == "done":
-        state = "printed" if screen.printed else "not_printed"
-        said = (screen_prompt("done", state, tr, number=screen.number), documents_prompt(screen, tr))
+        if screen.printed:
+            outcome = screen_prompt("done", "printed", tr, number=screen.number)
+        else:  # the screen's own words (result.kv): held, maybe printed, or unprinted, and what to do
+            title = screen.held_title or tr(NOT_PRINTED_TITLE)
+            outcome = unprinted_prompt(title, screen.held_hint or tr(NO_PRINT_AGAIN_HINT), screen.number, tr)
+        said = (outcome, documents_prompt(screen, tr))
         return " ".join(part for part in said if part)
     if name == "confirm":
         state = "walk_in" if screen.walk_in else "booking"

@@ -46,7 +46,7 @@ class PaperRoll:
     def readiness(self) -> PrinterReadiness:
         return PrinterReadiness(can_print=True, state="ready")
 
-    def print_ticket(self, ticket: Ticket) -> None:
+    def print_ticket(self, ticket: Ticket, language: str | None = None) -> None:
         self.tickets.append(ticket)
 
 

@@ -297,7 +297,7 @@ class OnePrinter:
 
         return PrinterReadiness(can_print=True, state="ready")
 
-    def print_ticket(self, ticket: Any) -> None:
+    def print_ticket(self, ticket: Any, language: str | None = None) -> None:
         self.printed.append(ticket.number)
 
 

@@ -93,7 +93,7 @@ class PaperRoll:
     def readiness(self) -> PrinterReadiness:
         return PrinterReadiness(can_print=self.state == "ready", state=self.state)
 
-    def print_ticket(self, ticket: Ticket) -> None:
+    def print_ticket(self, ticket: Ticket, language: str | None = None) -> None:
         if self.state != "ready" or self.jams:
             raise SystemFault(Reason.PRINTER_FAULT)
         self.printed.append(ticket)
