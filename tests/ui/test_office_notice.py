@@ -70,3 +70,34 @@ def test_dengarkan_on_home_speaks_the_notice_after_the_welcome(ui: UI) -> None:
     expected = prompts.home_prompt(translator("id"), TEXT)
     assert expected.startswith(prompts.screen_prompt("home", "", translator("id")))
     assert played[-1] == (threading.main_thread().name, "id", expected)
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+def test_the_longest_notice_fits_home_and_leaves_the_two_choices_their_size(ui: UI, size: tuple[int, int]) -> None:
+    from kivy.metrics import dp
+    from kivy.uix.behaviors import ButtonBehavior
+
+    from kiosk.core.office import NOTICE_MAX_CHARS
+    from kiosk.ui import theme
+
+    longest = ("Layanan akta kelahiran pindah ke ruang dua di lantai atas mulai pukul sepuluh. " * 3)[
+        :NOTICE_MAX_CHARS
+    ].strip()
+    _desk(ui).post_notice("kepala", longest)
+    ui.app.refresh_status()
+    ui.wait_until(lambda: _banner(ui) == longest, POLL, "the notice on the home screen")
+    ui.window.size = size
+    try:
+        ui.pump(3)
+        banner = ui.find("office_notice")
+        assert banner.texture_size[1] <= banner.height  # every line of it shown
+        for widget in ui.visible_widgets():
+            if widget.height > 0 and getattr(widget, "text", "").strip():
+                x, y = widget.to_window(widget.x, widget.y)
+                inside = x >= -1 and y >= -1 and x + widget.width <= size[0] + 1 and y + widget.height <= size[1] + 1
+                assert inside, f"{widget.text!r} at {(x, y)} size {widget.size}"
+            if isinstance(widget, ButtonBehavior) and widget.height > 0 and getattr(widget, "text", ""):
+                assert min(widget.size) >= dp(theme.TOUCH_DP) - 0.01, f"{widget.text!r} is {widget.size}"
+    finally:
+        ui.window.size = (1080, 1920)
+        ui.pump(2)
