@@ -46,6 +46,7 @@ from kiosk.core.model import (
     WalkInRequest,
 )
 from kiosk.core.nik import mask
+from kiosk.core.office import Notice
 
 log = logging.getLogger(__name__)
 _CLEAR_NIK = re.compile(r"[0-9]{16}")
@@ -474,6 +475,15 @@ class DayBook:
                     )
                     for service in self.config.services
                 ]
+            except sqlite3.DatabaseError as exc:
+                raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
+
+    def notice(self, now: datetime) -> Notice | None:
+        """The office's notice shown at ``now`` (kiosk.core.office), read from this day book."""
+        now = now.astimezone(WIB)
+        with self._lock:
+            try:
+                return read_overrides(self._db, now.date()).notice_at(now)
             except sqlite3.DatabaseError as exc:
                 raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
 

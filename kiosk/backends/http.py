@@ -37,6 +37,7 @@ from kiosk.core.clock import WIB, Clock, SystemClock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
 from kiosk.core.model import Booking, DailyReport, NikTickets, ServiceQuota, Ticket, WalkInRequest
+from kiosk.core.office import Notice, notice_from_dict
 from kiosk.core.ports import BackendStatus  # the port's type; kept importable from here
 from kiosk.ops.logging import hide_secret
 
@@ -123,6 +124,7 @@ class HttpBackend(OfflineMixin):
         self.auto_sync = auto_sync
         self._sync_lock = threading.RLock()  # held by a sync, and by an online issue (see issue_walk_in)
         self._sync_running = False
+        self._notice: tuple[str, Notice | None] = ("", None)  # (day, notice) of the last quotas answer
 
     # -- transport ------------------------------------------------------------------------
 
@@ -272,11 +274,21 @@ class HttpBackend(OfflineMixin):
         try:
             data = self._call("GET", "/quotas", "/quotas")
             items = self._shape("quotas", lambda d: list(d["services"]), data)
+            self._notice = (str(data.get("day", "")), notice_from_dict(data.get("notice")))
         except SystemFault as exc:
             if exc.reason != Reason.BACKEND_UNREACHABLE:
                 raise
             return self._offline_quotas(now)
         return self._shape("quotas", lambda: [wire.quota_from_dict(q, self.config.service(q["code"])) for q in items])  # type: ignore[no-any-return]
+
+    def notice(self, now: datetime) -> Notice | None:
+        """The notice of the last quotas answer, while it is of today and not expired: an offline
+        kiosk keeps showing what it last knew, and an expiry needs no server."""
+        day, notice = self._notice
+        now = now.astimezone(WIB)
+        if notice is None or day != now.date().isoformat():
+            return None
+        return notice if notice.shown_at(now) else None
 
     # -- issuing --------------------------------------------------------------------------
 

@@ -57,6 +57,10 @@ class DayOverrides:
         quota = self.quotas.get(service.code)
         return service if quota is None else replace(service, daily_quota=quota)
 
+    def notice_at(self, now: datetime) -> Notice | None:
+        """The notice shown at ``now``: None when there is none or it expired."""
+        return self.notice if self.notice is not None and self.notice.shown_at(now) else None
+
     def check_open(self, service: Service, config: Config) -> None:
         """Refuse a number of a service the office closed today, with its reason."""
         reason = self.closed.get(service.code)
@@ -343,6 +347,25 @@ def notice_to_text(notice: Notice) -> str:
 
     until = notice.until.isoformat(timespec="minutes") if notice.until else None
     return json.dumps({"id": notice.text, "en": notice.text_en, "jv": notice.text_jv, "until": until})
+
+
+def notice_to_dict(notice: Notice | None) -> dict[str, Any] | None:
+    """The notice as the API carries it (GET /v1/quotas, /v1/display, the office status)."""
+    if notice is None:
+        return None
+    until = notice.until.isoformat(timespec="minutes") if notice.until else None
+    return {"text": notice.text, "text_en": notice.text_en, "text_jv": notice.text_jv, "until": until}
+
+
+def notice_from_dict(data: Any) -> Notice | None:
+    """The notice from an API answer; None when absent or not a notice."""
+    if not isinstance(data, dict) or not data.get("text"):
+        return None
+    try:
+        until = time.fromisoformat(data["until"]) if data.get("until") else None
+    except (TypeError, ValueError):
+        until = None
+    return Notice(str(data["text"]), str(data.get("text_en") or ""), str(data.get("text_jv") or ""), until)
 
 
 def notice_from_text(text: str) -> Notice | None:

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from kiosk.core.calling import Call, Step
 from kiosk.core.model import Booking, DailyReport, NikTickets, ServiceQuota, Ticket, WalkInRequest
+from kiosk.core.office import Notice
 
 
 class BookingBackend(Protocol):
@@ -54,6 +55,11 @@ class BookingBackend(Protocol):
 
     def quotas(self, now: datetime) -> list[ServiceQuota]:
         """Today's standing of every service."""
+        ...
+
+    def notice(self, now: datetime) -> Notice | None:
+        """The office's notice shown at ``now`` (None: none, or expired). Over HTTP: as of the
+        last quotas answer (it comes with it), so an offline kiosk keeps the last one it knew."""
         ...
 
     def find_ticket(self, day: date, number: str) -> Ticket | None: ...

@@ -30,6 +30,7 @@ from kiosk.core.model import (
     TicketKind,
     WalkInRequest,
 )
+from kiosk.core.office import Notice
 from kiosk.core.ports import BookingBackend, PrinterReadiness, SyncSummary, TicketPrinter
 
 # The printer states the office's page names in words (printer/status.py); anything else is "unknown".
@@ -397,6 +398,10 @@ class Kiosk:
 
     def quotas(self) -> list[ServiceQuota]:
         return self.backend.quotas(self.clock.now())
+
+    def notice(self) -> Notice | None:
+        """The office's notice for the home screen now (None: none, or expired)."""
+        return self.backend.notice(self.clock.now())
 
     def walk_in_services(self) -> list[ServiceQuota]:
         return [q for q in self.quotas() if q.service.walk_in]

@@ -21,7 +21,7 @@ from kiosk.core.calling import Step
 from kiosk.core.clock import WIB, Clock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, Reason
-from kiosk.core.office import DayOverrides
+from kiosk.core.office import DayOverrides, notice_to_dict
 from kiosk.speech import tts, wavtrim
 
 log = logging.getLogger(__name__)
@@ -109,6 +109,7 @@ class CounterService:
             "day": now.date().isoformat(),
             "now": self.clock.now().isoformat(),
             "long_poll": waited,
+            "notice": notice_to_dict(self.overrides(now.date()).notice_at(now) if self.overrides else None),
         }
 
     def _wait_for_call(self, day: date, after_seq: int, wait_s: float) -> bool:

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, g, request
 from kiosk.core import rules, wire
 from kiosk.core.errors import BadInput, Reason
 from kiosk.core.model import Priority
+from kiosk.core.office import notice_to_dict
 from kiosk.server import guard
 from kiosk.server.answers import problem
 from kiosk.server.service import BookingService
@@ -69,7 +70,8 @@ def openapi() -> Any:
 @blueprint.get("/quotas")
 def quotas() -> Any:
     items = _service().quotas(g.kiosk)
-    return {"day": _today().isoformat(), "services": [wire.quota_to_dict(q) for q in items]}
+    notice = notice_to_dict(_service().notice(g.kiosk))
+    return {"day": _today().isoformat(), "services": [wire.quota_to_dict(q) for q in items], "notice": notice}
 
 
 @blueprint.post("/bookings/search")

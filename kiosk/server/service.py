@@ -22,6 +22,7 @@ from kiosk.core.clock import Clock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, Reason, Refusal
 from kiosk.core.model import Booking, DailyReport, Priority, ServiceQuota, Ticket, WalkInRequest
+from kiosk.core.office import Notice
 from kiosk.server.ledger import LeasedNumber, Ledger, SyncOutcome
 
 
@@ -57,6 +58,10 @@ class BookingService:
 
     def quotas(self, kiosk_id: str) -> list[ServiceQuota]:
         return self.book(kiosk_id).quotas(self.now())
+
+    def notice(self, kiosk_id: str) -> Notice | None:
+        """The office's notice for the kiosks' home screen now (None: none, or expired)."""
+        return self.book(kiosk_id).notice(self.now())
 
     def bookings_by_nik(self, kiosk_id: str, nik_hash: str) -> list[Booking]:
         return self.book(kiosk_id).find_bookings_by_nik(nik_hash)

@@ -94,6 +94,11 @@ def screen_prompt(screen: str, state: str, tr: Translate, service: str = "", num
     return tr(text).format(service=service, number=spell_number(number, tr) if number else "")
 
 
+def home_prompt(tr: Translate, notice: str = "") -> str:
+    """The home screen's welcome, then the office's notice of the day when there is one."""
+    return " ".join(part for part in (screen_prompt("home", "", tr), notice) if part)
+
+
 TICKET_NUMBER = re.compile(r"\b[A-Z]-?[0-9]{3}\b")
 FULL_HOUR = re.compile(r"\b([0-9]{1,2}):00\b")
 

@@ -89,6 +89,7 @@ class KioskApp(App):
     printer_notice = StringProperty("")  # a small line for staff (paper near end); "" when none
     quotas = ListProperty([])  # ServiceQuota of every service, refreshed by the status poll
     quotas_failed = BooleanProperty(False)  # the last ask for slots failed (backend down)
+    office_notice = ObjectProperty(None, allownone=True)  # the office's Notice shown now; None when none
     clock_text = StringProperty("")
     date_text = StringProperty("")
     lang = ObjectProperty(None, rebind=True)
@@ -392,8 +393,9 @@ class KioskApp(App):
             return  # asked once the first frame is drawn
         self.status_poll.ask()
 
-    def _poll_status(self) -> tuple[Any, KioskError | None, list[Any] | None]:
-        """On the side thread: the printer's readiness (or why not) and today's quotas (or None)."""
+    def _poll_status(self) -> tuple[Any, KioskError | None, list[Any] | None, tuple[Any] | None]:
+        """On the side thread: the printer's readiness (or why not), today's quotas (or None) and
+        the office's notice (in a 1-tuple: ``(None,)`` is "no notice", None "could not tell")."""
         if not self._warmed_up:
             self._warm_up()
         kiosk = self.kiosk
@@ -415,10 +417,15 @@ class KioskApp(App):
             kiosk.report_health(readiness)  # an http kiosk tells the office's page; a local day book does nothing
         except Exception:  # noqa: BLE001 - a report is best effort, never the kiosk's end
             log.exception("health report failed")
-        return readiness, problem, quotas
+        notice: tuple[Any] | None = None
+        try:
+            notice = (kiosk.notice(),)  # after the quotas: over HTTP it came with their answer
+        except Exception:  # noqa: BLE001 - keep the notice shown; the home screen stays up
+            log.exception("notice failed")
+        return readiness, problem, quotas, notice
 
-    def _status_arrived(self, answer: tuple[Any, KioskError | None, list[Any] | None]) -> None:
-        readiness, problem, quotas = answer
+    def _status_arrived(self, answer: tuple[Any, KioskError | None, list[Any] | None, tuple[Any] | None]) -> None:
+        readiness, problem, quotas, notice = answer
         if problem is not None or (readiness is not None and not readiness.can_print):
             self.printer_problem = self.tr(N_("Printer karcis sedang bermasalah. Mohon hubungi petugas."))
         else:
@@ -428,6 +435,8 @@ class KioskApp(App):
         self.quotas_failed = quotas is None
         if quotas is not None:
             self.quotas = quotas
+        if notice is not None:
+            self.office_notice = notice[0]
 
     # -- idle timeout ---------------------------------------------------------------------
 

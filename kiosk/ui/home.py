@@ -11,6 +11,7 @@ from kivy.properties import ObjectProperty, StringProperty
 
 from kiosk.core.model import ServiceQuota
 from kiosk.i18n import LANGUAGES, N_, Translate
+from kiosk.speech.prompts import home_prompt
 from kiosk.ui import theme
 from kiosk.ui.widgets import BigButton, KioskScreen, load_kv
 
@@ -66,16 +67,27 @@ def slots_text(tr: Translate, quota: ServiceQuota, language: str = "id") -> str:
     return tr(N_("{service}: sisa {count}")).format(service=name, count=quota.remaining)
 
 
+def notice_in(notice: Any, language: str) -> str:
+    """The office's notice in the person's language; Indonesian when not given in it."""
+    if notice is None:
+        return ""
+    own = {"en": notice.text_en, "jv": notice.text_jv}.get(language, "")
+    return str(own or notice.text)
+
+
 class HomeScreen(KioskScreen):
     idle_timeout_s = None  # home is where the idle timeout leads
 
     qr = ObjectProperty(None, allownone=True)
     slots = StringProperty("")
+    notice = StringProperty("")  # the office's notice in the person's language; "" when none
 
     def on_kv_post(self, _base: Any) -> None:
         self.qr = qr_texture(self.app.config.site.booking_website)
         self.app.bind(quotas=self._show_slots, language=self._show_slots, quotas_failed=self._show_slots)
         self.app.bind(language=self._show_languages)
+        self.app.bind(office_notice=self._show_notice, language=self._show_notice)
+        self._show_notice()
         self.build_languages(LANGUAGES)
 
     def build_languages(self, languages: tuple[str, ...]) -> None:
@@ -98,6 +110,13 @@ class HomeScreen(KioskScreen):
             self.slots = app.tr(N_("Sisa nomor belum bisa dimuat. Anda tetap bisa mencoba."))
             return
         self.slots = "\n".join(slots_text(app.tr, q, app.language) for q in app.quotas)
+
+    def _show_notice(self, *_args: Any) -> None:
+        self.notice = notice_in(self.app.office_notice, self.app.language)
+
+    def prompt(self) -> str:
+        """The welcome, and the office's notice after it (kiosk.ui.voice speaks it)."""
+        return home_prompt(self.app.tr, self.notice)
 
     def technician(self) -> None:
         self.app.go("pin")

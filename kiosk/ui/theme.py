@@ -84,6 +84,7 @@ DANGER = hex_rgb("#8A1111")  # refusal / fault title bar, printer banner
 ON_DANGER = hex_rgb("#FFFFFF")
 SELECTED = hex_rgb("#7A3E00")  # the priority toggle when on
 ON_SELECTED = hex_rgb("#FFFFFF")
+NOTICE = hex_rgb("#FFE58A")  # the office's notice band on home (as on the hall display)
 PANEL = hex_rgb("#F1F4F8")  # cards on the home screen
 HEADER = hex_rgb("#0B3A82")
 # The keypad's chosen item (kiosk.ui.nonvisual): a thick outline that differs from every face colour.
@@ -94,6 +95,7 @@ PAIRS: dict[str, tuple[Rgb, Rgb]] = {
     "text": (TEXT, BG),
     "muted": (MUTED, BG),
     "text on panel": (TEXT, PANEL),
+    "office notice": (TEXT, NOTICE),
     "muted on panel": (MUTED, PANEL),
     "primary button": (ON_PRIMARY, PRIMARY),
     "secondary button": (ON_SECONDARY, SECONDARY),

@@ -4,6 +4,7 @@ next number; the kiosk's screen text for the refusal is the server's reason, in 
 
 from __future__ import annotations
 
+from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
@@ -59,5 +60,36 @@ def test_an_http_kiosk_reports_its_printer_and_unsynced_tickets_through_its_back
         assert server.api.health["MPP-1"]["printer"] == "unknown"
         server.stop()
         kiosk.report_health(PrinterReadiness(can_print=False, state="cover_open"))  # no server: no error either
+    finally:
+        backend.close()
+
+
+def test_an_online_kiosk_gets_the_office_notice_with_its_quotas_and_keeps_it_offline_until_it_expires(
+    server: ApiServer, hasher: NikHasher, tmp_path: Path
+) -> None:
+    config = kiosk_config(tmp_path / "kiosk", server.url)
+    clock = FixedClock(MONDAY_0800)
+    backend = HttpBackend(config, auto_sync=False, clock=clock)
+    kiosk = Kiosk(config=config, backend=backend, hasher=hasher, clock=clock, printer=None)
+    try:
+        kiosk.quotas()
+        assert kiosk.notice() is None
+        desk = server.api.office
+        desk.post_notice("kasi", "Loket 3 tutup pukul 12.00.", time(10, 0), text_en="Counter 3 closes at 12.00.")
+        kiosk.quotas()  # the home screen's next status poll
+        shown = kiosk.notice()
+        assert shown is not None and shown.text == "Loket 3 tutup pukul 12.00."
+        assert shown.text_en == "Counter 3 closes at 12.00." and shown.text_jv == ""
+        desk.clear_notice("kasi")
+        kiosk.quotas()
+        assert kiosk.notice() is None
+
+        desk.post_notice("kasi", "Loket 3 tutup pukul 12.00.", time(10, 0))
+        kiosk.quotas()
+        server.stop()  # offline: the last known notice stays, until its time is up
+        kiosk.quotas()
+        assert kiosk.notice() is not None
+        clock.travel(timedelta(hours=2, minutes=1))
+        assert kiosk.notice() is None
     finally:
         backend.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from datetime import time as clock_time
 from datetime import timedelta
 from typing import Any
 
@@ -287,3 +288,23 @@ def test_a_display_asleep_for_an_hour_shows_the_calls_it_missed_but_does_not_say
         "window.hallDisplay.announcer.events.some(e => e.type === 'ended' && e.part === 'announcement')"
     )
     assert [e["number"] for e in announced(announcement_events(display))] == [tickets[2].number]
+
+
+def test_a_notice_posted_at_the_office_reaches_the_hall_display_and_goes_when_cleared(
+    hall: Hall, open_page: Callable[..., Page]
+) -> None:
+    display = open_display(open_page, hall)
+    assert not display.is_visible("#notice")
+    text = "Blangko KTP-el habis hari ini. Cetak KTP-el dilayani besok."
+    hall.apis[-1].office.post_notice("kepala", text, text_en="KTP-el blanks have run out today.")
+
+    display.wait_for_selector("#notice", state="visible", timeout=WAIT_MS)
+    assert display.inner_text("#notice") == text  # the hall's language: Indonesian
+    hall.apis[-1].office.clear_notice("kepala")
+    display.wait_for_selector("#notice", state="hidden", timeout=WAIT_MS)
+
+    hall.apis[-1].office.post_notice("kepala", "Loket 3 tutup sampai pukul 09.00.", until=clock_time(9, 0))
+    display.wait_for_selector("#notice", state="visible", timeout=WAIT_MS)
+    hall.clock.travel(timedelta(hours=1, minutes=1))  # 09:01: past its time
+    display.wait_for_selector("#notice", state="hidden", timeout=WAIT_MS)
+    assert display.errors == []  # type: ignore[attr-defined]

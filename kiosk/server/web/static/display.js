@@ -254,6 +254,7 @@ const state = {
   failures: 0,
   shownAt: {}, // seq -> performance.now() when its number was first on screen (bench)
   nowSeq: null,
+  notice: null, // the office's notice shown now ({text, text_en, text_jv, until}); null when none
 };
 const announcer = new Announcer(
   audio,
@@ -321,6 +322,10 @@ function render() {
     return item;
   }));
 
+  const notice = $("notice");
+  text("notice", state.notice ? state.notice.text : "");
+  notice.hidden = !state.notice;
+
   $("connection").hidden = state.connection !== "reconnecting";
   root.dataset.connection = state.connection;
   root.dataset.speaking = speaking ? String(speaking.seq) : "";
@@ -338,6 +343,7 @@ function take(data) {
   state.calls = calls;
   state.waiting = data.waiting || {};
   state.services = data.services || state.services;
+  state.notice = data.notice && data.notice.text ? data.notice : null;
   render();
   const serverNow = Date.parse(data.now || "");
   for (const call of fresh) {
