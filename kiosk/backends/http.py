@@ -22,6 +22,7 @@ import time as monotonic_time
 import uuid
 from dataclasses import replace
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -60,6 +61,22 @@ def read_problem(response: requests.Response) -> tuple[Reason | None, str | None
     params = data.get("params") if isinstance(data, dict) else None
     safe = {str(k): v for k, v in params.items()} if isinstance(params, dict) else {}
     return problems.reason_of(code), code if isinstance(code, str) else None, safe
+
+
+def read_token(token_file: Path | None, env: str, missing: Reason) -> str:
+    """A bearer token from ``token_file``, else from the environment variable ``env``; hidden
+    from the logs from then on. No token at all is a fault of reason ``missing``."""
+    if token_file is not None:
+        try:
+            token = token_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise SystemFault(Reason.CONFIG_INVALID, path=str(token_file), detail=exc.strerror) from None
+    else:
+        token = os.environ.get(env, "").strip()
+    if not token:
+        raise SystemFault(missing, detail=f"no token in --token-file or ${env}")
+    hide_secret(token)
+    return token
 
 
 def api_session(config: Config, token: str, user_agent: str) -> requests.Session:

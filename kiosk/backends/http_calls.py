@@ -9,19 +9,17 @@ Problem documents become the same ``Refusal``/``BadInput`` the local day book ra
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
 import requests
 
 from kiosk.backends.calls import call_from_dict
-from kiosk.backends.http import _transport_failure, api_session, read_problem
+from kiosk.backends.http import _transport_failure, api_session, read_problem, read_token
 from kiosk.core import problems
 from kiosk.core.calling import Call, Step
 from kiosk.core.config import Config
 from kiosk.core.errors import KioskError, Reason, SystemFault
-from kiosk.ops.logging import hide_secret
 
 log = logging.getLogger(__name__)
 
@@ -30,17 +28,7 @@ TOKEN_ENV = "ANTRIAN_COUNTER_TOKEN"
 
 def read_counter_token(token_file: Path | None) -> str:
     """The counter's token from ``token_file`` or ``$ANTRIAN_COUNTER_TOKEN``."""
-    if token_file is not None:
-        try:
-            token = token_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise SystemFault(Reason.CONFIG_INVALID, path=str(token_file), detail=exc.strerror) from None
-    else:
-        token = os.environ.get(TOKEN_ENV, "").strip()
-    if not token:
-        raise SystemFault(Reason.COUNTER_TOKEN_REFUSED, detail=f"no token in --token-file or ${TOKEN_ENV}")
-    hide_secret(token)
-    return token
+    return read_token(token_file, TOKEN_ENV, Reason.COUNTER_TOKEN_REFUSED)
 
 
 class HttpCalls:

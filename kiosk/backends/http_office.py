@@ -6,7 +6,6 @@ Same methods as ``kiosk.core.office.OfficeDesk``: the server's desk checks and a
 
 from __future__ import annotations
 
-import os
 from datetime import time
 from pathlib import Path
 from typing import Any
@@ -14,28 +13,18 @@ from urllib.parse import quote
 
 import requests
 
-from kiosk.backends.http import _transport_failure, api_session, read_problem
+from kiosk.backends.http import _transport_failure, api_session, read_problem, read_token
 from kiosk.core import problems
 from kiosk.core.config import Config
 from kiosk.core.errors import Reason, SystemFault
 from kiosk.core.office import notice_texts
-from kiosk.ops.logging import hide_secret
 
 TOKEN_ENV = "ANTRIAN_OFFICE_TOKEN"
 
 
 def read_office_token(token_file: Path | None) -> str:
-    if token_file is not None:
-        try:
-            token = token_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise SystemFault(Reason.CONFIG_INVALID, path=str(token_file), detail=exc.strerror) from None
-    else:
-        token = os.environ.get(TOKEN_ENV, "").strip()
-    if not token:
-        raise SystemFault(Reason.CONFIG_INVALID, detail=f"no token in --token-file or ${TOKEN_ENV}")
-    hide_secret(token)
-    return token
+    """The supervisor's token from ``token_file`` or ``$ANTRIAN_OFFICE_TOKEN``."""
+    return read_token(token_file, TOKEN_ENV, Reason.CONFIG_INVALID)
 
 
 class HttpOffice:

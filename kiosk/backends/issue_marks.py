@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from kiosk.backends.durable import fsync_folder
 from kiosk.core.errors import Reason, SystemFault
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,7 @@ class IssueMarks:
                 finally:
                     os.close(fd)
                 if created:
-                    _fsync_folder(self.path.parent)
+                    fsync_folder(self.path.parent)
             except OSError as exc:
                 raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=exc.strerror) from None
             for day, service, seq, issued_at in issued:
@@ -131,11 +132,3 @@ def _parse(line: bytes) -> tuple[str, str, int, datetime] | None:
         return day, service, int(seq), datetime.fromisoformat(issued_at)
     except ValueError:
         return None
-
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -8,6 +8,7 @@ import os
 import secrets
 from pathlib import Path
 
+from kiosk.backends.durable import fsync_folder
 from kiosk.core.errors import Reason, SystemFault
 
 SECRET_BYTES = 32
@@ -58,17 +59,9 @@ def _create(path: Path) -> bytes:
             os.link(temporary, path)
         except FileExistsError:
             return load_or_create(path)  # another process created it first: use theirs
-        _fsync_folder(path.parent)
+        fsync_folder(path.parent)
     except OSError as exc:
         raise SystemFault(Reason.CONFIG_INVALID, path=str(path), detail=exc.strerror) from None
     finally:
         temporary.unlink(missing_ok=True)
     return secret
-
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -10,13 +10,13 @@ it is); every other owner's version is a row of ``schema_versions``.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.backends.durable import fsync_folder
 from kiosk.backends.sqlite_tx import immediate
 from kiosk.core.errors import Reason, SystemFault
 
@@ -58,7 +58,7 @@ def open_db(path: Path, *, check: bool = True) -> sqlite3.Connection:
         _wal(db)
         db.execute("PRAGMA synchronous = FULL")
         if fresh:
-            _fsync_folder(path.parent)  # the new file's name survives a power cut too
+            fsync_folder(path.parent)  # the new file's name survives a power cut too
     except SystemFault:
         db.close()
         raise
@@ -160,16 +160,3 @@ def _detail(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return str(exc)
-
-
-def fsync_folder(folder: Path) -> None:
-    """Make a name created or removed in ``folder`` durable."""
-    _fsync_folder(folder)
-
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
