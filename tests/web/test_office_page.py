@@ -109,3 +109,21 @@ def test_the_office_sees_each_kiosks_health_in_words_and_a_silent_kiosk_as_not_s
     )
     assert "Kertas hampir habis" in page.inner_text("#kiosks tr[data-kiosk='MPP-1']")  # its last word stays
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_a_reason_half_typed_survives_the_pages_refreshes(hall: Hall, open_page: Callable[..., Page]) -> None:
+    """The tables are drawn again at every refresh: what the supervisor is typing must stay,
+    with the cursor in its field (it was wiped at the next refresh, and a close went out empty)."""
+    page = open_page(hall.base + "/office?refresh=200")
+    sign_in_office(hall, page)
+    row = "#services tr[data-service=KK]"
+    page.click(f"{row} input.reason")
+    page.keyboard.type("Server Dukcapil pusat")
+    seen = page.evaluate("window.officePage.refreshes")
+    page.wait_for_function(f"window.officePage.refreshes >= {seen + 3}")
+    assert page.input_value(f"{row} input.reason") == "Server Dukcapil pusat"
+    page.keyboard.type(" gangguan")  # the cursor is still in the field, at its end
+    assert page.input_value(f"{row} input.reason") == "Server Dukcapil pusat gangguan"
+    page.click(f"{row} button:has-text('Tutup hari ini')")
+    page.wait_for_function("document.querySelector('#services tr[data-service=KK] td.closed') !== null")
+    assert "Server Dukcapil pusat gangguan" in page.inner_text(f"{row} td.closed")

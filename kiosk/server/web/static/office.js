@@ -36,8 +36,30 @@ function clock(iso) {
 }
 
 const $ = (id) => document.getElementById(id);
-const state = { token: null, status: null, busy: false };
+const state = { token: null, status: null, busy: false, refreshes: 0 };
 window.officePage = state;
+// What the supervisor is typing (a reason, a quota), by field: the tables are drawn again at every
+// refresh, and a half-typed reason must survive that, with the cursor where it was.
+const drafts = new Map();
+
+function drafted(input, key, fallback) {
+  input.dataset.key = key;
+  input.value = drafts.has(key) ? drafts.get(key) : fallback;
+  input.addEventListener("input", () => drafts.set(key, input.value));
+  return input;
+}
+
+function keepFocus(draw) {
+  const active = document.activeElement;
+  const key = active && active.dataset ? active.dataset.key : undefined;
+  let caret = null;
+  try { caret = key ? [active.selectionStart, active.selectionEnd] : null; } catch { caret = null; }
+  draw();
+  const again = key ? document.querySelector(`[data-key="${CSS.escape(key)}"]`) : null;
+  if (!again) return;
+  again.focus();
+  try { if (caret && caret[0] !== null) again.setSelectionRange(caret[0], caret[1]); } catch { /* a number field has no caret */ }
+}
 
 function say(text, kind = "") {
   $("message").textContent = text;
@@ -68,6 +90,10 @@ function button(text, onClick) {
 }
 
 function render() {
+  keepFocus(draw);
+}
+
+function draw() {
   const status = state.status;
   if (!status) return;
   $("office-title").textContent = "Hari ini, " + status.day;
@@ -89,14 +115,14 @@ function render() {
     cell(row, s.open ? "Buka" : "Tutup: " + s.closed_reason).className = s.open ? "" : "closed";
     const actions = cell(row, "");
     if (s.open) {
-      const reason = document.createElement("input");
+      const reason = drafted(document.createElement("input"), "reason:" + s.code, "");
       reason.placeholder = "Alasan";
       reason.maxLength = 160;
       reason.className = "reason";
       reason.setAttribute("aria-label", "Alasan menutup " + s.code);
       actions.append(reason, button("Tutup hari ini", () => {
         if (!reason.value.trim()) return say(MESSAGES.reasonNeeded, "error");
-        change("/office/services/" + s.code + "/close", { reason: reason.value.trim() });
+        change("/office/services/" + s.code + "/close", { reason: reason.value.trim() }, ["reason:" + s.code]);
       }));
     } else {
       actions.append(button("Buka lagi", () => change("/office/services/" + s.code + "/open")));
@@ -104,10 +130,10 @@ function render() {
     const quota = document.createElement("input");
     quota.type = "number";
     quota.min = "0";
-    quota.value = String(s.quota);
+    drafted(quota, "quota:" + s.code, String(s.quota));
     quota.className = "quota";
     quota.setAttribute("aria-label", "Kuota " + s.code);
-    actions.append(quota, button("Ubah kuota", () => change("/office/services/" + s.code + "/quota", { quota: Number(quota.value) })));
+    actions.append(quota, button("Ubah kuota", () => change("/office/services/" + s.code + "/quota", { quota: Number(quota.value) }, ["quota:" + s.code])));
   }
   const counters = $("counters").tBodies[0];
   counters.replaceChildren();
@@ -159,6 +185,7 @@ async function refresh() {
     state.status = await call("GET", "/office/status");
     $("connection").textContent = "Terhubung";
     render();
+    state.refreshes += 1;
   } catch (error) {
     $("connection").textContent = errorText(error);
     if (error instanceof ApiError && (error.status === 401 || error.status === 403)) signOut(errorText(error));
@@ -166,11 +193,13 @@ async function refresh() {
 }
 
 // One change; the refusal (or null) is returned, never thrown: a click handler has nobody to catch it.
-async function change(path, body = {}) {
+// ``done`` names the drafts the change used up (a refused change keeps them, to be corrected).
+async function change(path, body = {}, done = []) {
   if (state.busy) return null;
   state.busy = true;
   try {
     state.status = await call("POST", path, body);
+    for (const key of done) drafts.delete(key);
     render();
     say(MESSAGES.done, "ok");
     return null;
