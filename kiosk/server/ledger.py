@@ -96,6 +96,11 @@ class SyncOutcome:
     conflicts: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # ticket ids that are no lease of this kiosk
 
+    def list_conflict(self, number: str) -> None:
+        """List a number once, whatever number of reasons it has."""
+        if number not in self.conflicts:
+            self.conflicts.append(number)
+
 
 class Ledger:
     """The server's own bookkeeping, on the day book's connection and in its transactions."""
@@ -203,7 +208,7 @@ class Ledger:
                     # A counter already called it: deleting it would pull a number from under a
                     # counter and the hall. It stays (a no-show if nobody comes) and is listed.
                     log.error("sync from %s: void of %s, already called at a counter; kept", kiosk_id, called[0])
-                    outcome.conflicts.append(str(called[0]))
+                    outcome.list_conflict(str(called[0]))
                 elif lease is None:
                     tx.delete(ticket_id)
                 else:  # a leased number filled online by an older server: back to the kiosk's block
@@ -249,7 +254,7 @@ class Ledger:
             ):
                 return False  # sent before: already filled in (an off-day time was replaced then)
             log.error("sync from %s: %s is already held by another ticket; listed as a conflict", kiosk_id, number)
-            outcome.conflicts.append(number)
+            outcome.list_conflict(number)
             return False
         day, service = date.fromisoformat(lease[1]), str(lease[2])
         if off_day:
@@ -257,14 +262,20 @@ class Ledger:
             # is wrong. The person holds the number, so it stands, at the time it reached the
             # server, and the technician sees it.
             log.error("sync from %s: %s carries an issue time off its day; kept and listed", kiosk_id, number)
-            outcome.conflicts.append(number)
+            outcome.list_conflict(number)
             stamp = now if now is not None and now.date() == day else datetime.combine(day, time(0), WIB)
             offline = replace(offline, issued_at=stamp.astimezone(WIB).isoformat())
-        if service in read_overrides(tx.db, day).closed:
+        today = read_overrides(tx.db, day)
+        if service in today.closed:
             # Printed offline before the kiosk knew the office closed the service: the person holds
             # it, so it stands, and the supervisor sees it in the list.
             log.warning("sync from %s: %s was issued offline in a service closed today; kept", kiosk_id, number)
-            outcome.conflicts.append(number)
+            outcome.list_conflict(number)
+        if offline.nik_hash and offline.nik_hash in today.referred:
+            # As a closed service: the office sent this person to the information desk after the
+            # kiosk last heard from the server. The number stands; the list names it, never the NIK.
+            log.warning("sync from %s: %s was issued offline to a person sent to the desk; kept", kiosk_id, number)
+            outcome.list_conflict(number)
         if offline.nik_hash and offline.kind == TicketKind.WALK_IN:
             # The caps a walk-in online would have met (rules.check_nik_caps, the one rule), judged
             # against what the server holds now. Two kiosks apart from the server may each have
@@ -284,11 +295,11 @@ class Ledger:
                     number,
                     exc.reason.value,
                 )
-                outcome.conflicts.append(number)
+                outcome.list_conflict(number)
         tx.fill_offline(offline)
         if offline.booking_code and not tx.claim_booking(offline.booking_code, ticket_id):
             log.error("sync from %s: %s checks in a booking already checked in; listed as a conflict", kiosk_id, number)
-            outcome.conflicts.append(number)
+            outcome.list_conflict(number)
         tx.db.execute("UPDATE api_leases SET state = ? WHERE ticket_id = ?", (USED, ticket_id))
         return True
 

@@ -1,0 +1,108 @@
+# ruff: noqa: F811  (pytest fixtures are imported from api_support and named as parameters)
+"""A NIK the office sends to the information desk while a kiosk is cut off from the server: the
+kiosk cannot know and prints a number; the person holds the paper, so the number stands, and the
+server's sync lists it for the supervisor (the technician screen, ``kiosk sync``), never the NIK."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from api_support import MONDAY_0800, NIK_YOUNG, free_port, hasher, kiosk_config  # noqa: F401  (fixtures)
+from faulty import FaultyProxy, Rule
+from server_process import ServerProcess
+
+import kiosk.backends.http as http_module
+from kiosk import bootstrap
+from kiosk.backends.http import HttpBackend
+from kiosk.core import config as config_mod
+from kiosk.core.clock import FixedClock
+from kiosk.core.errors import Reason, Refusal
+from kiosk.core.model import Ticket
+from kiosk.core.nik import NikHasher
+from kiosk.core.ports import PrinterReadiness
+from kiosk.core.usecases import Kiosk
+
+
+class PaperRoll:
+    """Stands in for the thermal printer (hardware): what came out is what the citizens hold."""
+
+    def __init__(self) -> None:
+        self.tickets: list[Ticket] = []
+
+    def readiness(self) -> PrinterReadiness:
+        return PrinterReadiness(can_print=True, state="ready")
+
+    def print_ticket(self, ticket: Ticket, language: str | None = None) -> None:
+        self.tickets.append(ticket)
+
+
+@pytest.fixture(autouse=True)
+def retry_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(http_module, "RETRY_OFFLINE_AFTER_S", 0.0)
+
+
+@pytest.fixture
+def server_process(tmp_path: Path) -> Iterator[ServerProcess]:
+    folder = tmp_path / "server"
+    folder.mkdir()
+    process = ServerProcess(folder, free_port())
+    process.start()
+    yield process
+    process.kill()
+
+
+def cut(proxy: FaultyProxy) -> None:
+    """The kiosk's network cable is out: every request dies without an answer; the server runs on."""
+    proxy.rules[:] = [Rule("GET", "/", answer=b""), Rule("POST", "/", answer=b"")]
+
+
+def stored_ticket(day_book: Path, number: str) -> tuple[str, str, str] | None:
+    """(id, service, holder) of the ticket with this number in the server's day book."""
+    db = sqlite3.connect(f"file:{day_book}?mode=ro", uri=True)
+    try:
+        row = db.execute("SELECT id, service, holder FROM tickets WHERE number = ?", (number,)).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]), str(row[2]))
+    finally:
+        db.close()
+
+
+def test_a_number_printed_offline_for_a_nik_referred_meanwhile_stands_and_sync_lists_it(
+    server_process: ServerProcess, tmp_path: Path, hasher: NikHasher
+) -> None:
+    proxy = FaultyProxy(server_process.port)
+    config = kiosk_config(tmp_path / "MPP-1", proxy.url, "MPP-1", lease=3)
+    clock = FixedClock(MONDAY_0800)
+    backend = HttpBackend(config, auto_sync=False, clock=clock)
+    server_config = config_mod.load(server_process.folder / "kiosk.toml")
+    desk = bootstrap.build_office_desk(server_config, clock=FixedClock(MONDAY_0800))  # the supervisor
+    try:
+        kiosk = Kiosk(config=config, backend=backend, hasher=hasher, clock=clock, printer=PaperRoll())
+        backend.sync()
+        first = kiosk.issue_walk_in("KK", NIK_YOUNG).ticket  # online: the ticket the office recognises
+        assert backend.status().online
+
+        cut(proxy)
+        desk.refer_to_desk("kasi", first.number, 1, "mengambil banyak nomor")  # the server knows, the kiosk not
+        offline = kiosk.issue_walk_in("KTP", NIK_YOUNG).ticket  # from the leased block, on paper
+        assert not backend.status().online
+
+        proxy.rules.clear()
+        summary = backend.sync_now()  # what `kiosk sync` reports (exit 3 on a new conflict)
+        assert summary.new_conflicts == (f"{offline.number} (conflict)",)
+        assert backend.status().conflicts == (f"{offline.number} (conflict)",)  # the technician screen
+        day_book = server_process.folder / "daybook.sqlite3"
+        assert stored_ticket(day_book, offline.number) == (offline.id, "KTP", offline.holder)  # it stands
+
+        with pytest.raises(Refusal) as refused:  # online again, the broker list holds
+            kiosk.issue_walk_in("CETAK", NIK_YOUNG)
+        assert refused.value.reason == Reason.REFER_TO_DESK
+
+        seen = " ".join(backend.status().conflicts) + (tmp_path / f"server-{server_process.port}.log").read_text()
+        assert NIK_YOUNG not in seen and hasher.hash(NIK_YOUNG) not in seen
+    finally:
+        desk.close()
+        backend.close()
+        proxy.close()
