@@ -185,15 +185,17 @@ def estimate(
     service: Service,
     day: date,
     now: datetime,
-    place: tuple[int, datetime, int, str],
+    place: QueueEntry,
 ) -> tuple[int, int]:
     """People ahead of a place in a service's line, and the minutes to wait: THE estimate.
 
     The ticket (at issue, by the day book), the kiosk screen, the display and the phone page
-    all take their numbers from here.
+    all take their numbers from here. People ahead are counted in the order the counters call
+    (``calling.place_in_line``: the fairness rule included), not priority-first.
     """
     waiting = waiting_entries(db, day, (service.code,))
-    ahead = calling.ahead_of(place, waiting)
+    history = calling.LineHistory(now, latest_calls(db, day, (service.code,), config.calling))
+    ahead = calling.place_in_line(place, waiting, config.calling, history)
     if not _calls_reported(db, day, service.code):
         first = min((e.queued_at for e in waiting), default=None)
         ahead = rules.people_ahead(ahead, 0, first, now, service.minutes_per_person)
@@ -204,10 +206,10 @@ def estimate(
     return ahead, wait
 
 
-def new_ticket_place(now: datetime, priority: bool, seq: int, number: str) -> tuple[int, datetime, int, str]:
-    """Where a ticket being issued now stands in its line: after every ticket issued before it."""
-    del seq  # the order of issue is the row order of the tickets table; a new row comes last
-    return calling.line_key(QueueEntry("", number, "", priority, now, LAST_ROW))
+def new_ticket_place(now: datetime, priority: bool, service_code: str, number: str) -> QueueEntry:
+    """Where a ticket being issued now stands in its line: after every ticket issued before it
+    (the order of issue is the row order of the tickets table; a new row comes last)."""
+    return QueueEntry("", number, service_code, priority, now, LAST_ROW)
 
 
 @dataclass(frozen=True)
@@ -578,7 +580,10 @@ class CallBook:
                 current = self._current(self._db, counter, day)
                 call = self._last_call(self._db, current.ticket_id) if current else None
                 counts = self._waiting_counts(self._db, day)
-                line = sorted(waiting_entries(self._db, day, counter.services), key=calling.line_key)
+                history = calling.LineHistory(now, latest_calls(self._db, day, counter.services, self.config.calling))
+                line = calling.calling_order(
+                    waiting_entries(self._db, day, counter.services), counter.services, self.config.calling, history
+                )
             except sqlite3.DatabaseError as exc:
                 raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
         return CounterView(counter, call, {code: counts.get(code, 0) for code in counter.services}, tuple(line))
@@ -627,7 +632,7 @@ class CallBook:
                 ).fetchone()
                 ahead = wait = 0
                 if state in calling.WAITING_STATES and service is not None and day == now.date():
-                    ahead, wait = estimate(self._db, self.config, service, day, now, calling.line_key(entry))
+                    ahead, wait = estimate(self._db, self.config, service, day, now, entry)
             except sqlite3.DatabaseError as exc:
                 raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
         return PublicTicket(

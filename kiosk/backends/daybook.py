@@ -291,7 +291,7 @@ class DayBook:
         number = rules.ticket_number(service, seq)
         # People ahead and the wait from the counters' calls: the one estimate (kiosk.backends.calls).
         ahead, wait = calls.estimate(
-            db, self.config, service, day, now, calls.new_ticket_place(now, priority is not None, seq, number)
+            db, self.config, service, day, now, calls.new_ticket_place(now, priority is not None, service.code, number)
         )
         ticket = Ticket(
             id=str(uuid.uuid4()),

@@ -157,9 +157,45 @@ def pick_next(
     return first
 
 
-def ahead_of(entry_key: tuple[int, datetime, int, str], waiting: Iterable[QueueEntry]) -> int:
-    """How many waiting tickets come before a place in the line (priority included)."""
-    return sum(1 for e in waiting if e.state in WAITING_STATES and line_key(e) < entry_key)
+def calling_order(
+    waiting: Iterable[QueueEntry],
+    services: Iterable[str],
+    fairness: CallingConfig | None = None,
+    history: LineHistory | None = None,
+) -> list[QueueEntry]:
+    """The waiting tickets of ``services`` in the order they will be called if nobody new comes.
+
+    ``pick_next`` again and again, each pick counted as a call made at ``history.now``: the one
+    rule, so the place in line and the counter page's line show what the counters will do.
+    Assumes nobody waits past ``regular_max_wait_minutes`` meanwhile (the clock stands still).
+    """
+    wanted = frozenset(services)
+    line = [e for e in waiting if e.state in WAITING_STATES and e.service_code in wanted]
+    keep = max(1, fairness.max_priority_in_a_row) if fairness is not None else 1
+    order: list[QueueEntry] = []
+    while line:
+        chosen = pick_next(line, wanted, fairness, history)
+        if chosen is None:  # cannot happen: every entry left waits for one of ``services``
+            break
+        order.append(chosen)
+        line.remove(chosen)
+        if history is not None:
+            latest = (PastCall(history.now, chosen.priority), *history.latest_calls)[:keep]
+            history = LineHistory(history.now, latest)
+    return order
+
+
+def place_in_line(
+    place: QueueEntry,
+    waiting: Iterable[QueueEntry],
+    fairness: CallingConfig | None = None,
+    history: LineHistory | None = None,
+) -> int:
+    """How many waiting tickets of its service are called before ``place`` (a waiting ticket, or
+    one being issued now), in ``calling_order``."""
+    others = [e for e in waiting if not (place.ticket_id and e.ticket_id == place.ticket_id)]
+    order = calling_order([*others, place], (place.service_code,), fairness, history)
+    return order.index(place)
 
 
 def state_after_absent(absences_before: int) -> TicketState:
