@@ -27,6 +27,7 @@ def test_a_regular_tickets_place_in_a_busy_priority_line_is_the_order_the_calls_
     tickets.append(last)
 
     # What the citizens read, before each call: on the ticket for the last one, on the phone for all.
+    on_the_counter_page = [e.number for e in callbook.counter_view("1", clock.now()).line]
     said: list[dict[str, int]] = []
     called: list[str] = []
     for step in range(len(tickets)):
@@ -38,6 +39,7 @@ def test_a_regular_tickets_place_in_a_busy_priority_line_is_the_order_the_calls_
 
     assert called[3] == tickets[0].number  # the rule at the counter: three priority calls, then a regular
     assert last.people_ahead == called.index(last.number)  # printed on the ticket: 7, not 8
+    assert on_the_counter_page == called  # the line the counter page shows, in the same order
     for step, seen in enumerate(said):
         truth = {number: called[step:].index(number) for number in seen}
         assert seen == truth, f"before call {step + 1}"
