@@ -197,6 +197,11 @@ class DayBook:
                 log.error("booking %s in %s cannot be read (%s): left out", row[0], self.path, type(exc).__name__)
         return out
 
+    def _bookings_of(self, db: sqlite3.Connection, nik_hash: str, day: str) -> list[Booking]:
+        """A person's bookings of ``day``, read in the caller's transaction."""
+        rows = db.execute(self._BOOKING_SELECT + "WHERE b.nik_hash = ? AND b.day = ?", (nik_hash, day)).fetchall()
+        return self._bookings(rows)
+
     def find_booking(self, code: str) -> Booking | None:
         found = self._bookings(self._read(self._BOOKING_SELECT + "WHERE b.code = ?", (code,)))
         return found[0] if found else None
@@ -403,18 +408,8 @@ class DayBook:
                 service = today.effective(service)
             remaining = self._quota(db, service, now).remaining if service else 0
             held = nik_counts(db, now.date(), request.nik_hash, service.code if service else "")
-            service = rules.check_walk_in(service, request.service_code, now, self.config, remaining, held)
-            todays = db.execute(self._BOOKING_SELECT + "WHERE b.nik_hash = ? AND b.day = ?", (request.nik_hash, day))
-            open_slots = rules.open_slots(self._bookings(todays.fetchall()), service, now.date(), self.config.site.code)
-            rules.check_no_open_booking(open_slots, service, now, self.config)
-            draft = TicketDraft(
-                service=service,
-                now=now,
-                kind=TicketKind.WALK_IN,
-                holder=request.nik_masked,
-                nik_hash=request.nik_hash,
-                idempotency_key=request.idempotency_key,
-                priority=request.priority,
+            draft = rules.walk_in_draft(
+                request, service, self.config, remaining, held, lambda: self._bookings_of(db, request.nik_hash, day)
             )
             ticket = self._next(db, draft)
             if then is not None:

@@ -15,6 +15,7 @@ import threading
 import time as monotonic_time
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from kiosk.backends.offline import OfflineStore
@@ -107,22 +108,11 @@ class OfflineMixin:
         if free == 0:
             raise failure  # no leased number: say what really stopped us, not "quota full"
         held = self.store.counts_for(request.nik_hash, service.code if service else "", now.date())
-        service = rules.check_walk_in(service, request.service_code, now, self.config, free, held)
-        # As online: a booking that can still be checked in is checked in, not doubled by a walk-in.
-        mirrored = self.store.bookings_by_nik(request.nik_hash)
-        open_slots = rules.open_slots(mirrored, service, now.date(), self.config.site.code)
-        rules.check_no_open_booking(open_slots, service, now, self.config)
-        draft = TicketDraft(
-            service=service,
-            now=now,
-            kind=TicketKind.WALK_IN,
-            holder=request.nik_masked,
-            nik_hash=request.nik_hash,
-            idempotency_key=request.idempotency_key,
-            priority=request.priority,
-        )
+        # As online: the same rule, with the leased numbers left as the quota and the mirror's bookings.
+        mirrored = partial(self.store.bookings_by_nik, request.nik_hash)
+        draft = rules.walk_in_draft(request, service, self.config, free, held, mirrored)
         ticket = self.store.issue(
-            draft, self.config.site.kiosk_id, self._opening(now), self._issued_before(service.code, now.date())
+            draft, self.config.site.kiosk_id, self._opening(now), self._issued_before(draft.service.code, now.date())
         )
         if ticket is None:
             raise failure

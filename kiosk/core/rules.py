@@ -8,13 +8,22 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 
 from kiosk.core.clock import WIB
 from kiosk.core.config import CapsConfig, Config
 from kiosk.core.errors import BadInput, Reason, Refusal
-from kiosk.core.model import Booking, BookingStatus, NikTickets, Priority, Service
+from kiosk.core.model import (
+    Booking,
+    BookingStatus,
+    NikTickets,
+    Priority,
+    Service,
+    TicketDraft,
+    TicketKind,
+    WalkInRequest,
+)
 from kiosk.core.nik import ELDERLY_AGE
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,23}$")
@@ -117,6 +126,41 @@ def check_no_open_booking(open_slots: Sequence[time], service: Service, now: dat
         latest = datetime.combine(now.date(), slot, tzinfo=WIB) + timedelta(minutes=config.hours.arrival_late_minutes)
         if now <= latest:
             raise Refusal(Reason.HAS_BOOKING, service=service.name, slot=slot.strftime("%H:%M"))
+
+
+def check_walk_in_now(
+    service: Service | None,
+    service_code: str,
+    now: datetime,
+    config: Config,
+    remaining: int,
+    held: NikTickets,
+    bookings: Callable[[], Sequence[Booking]],
+) -> Service:
+    """The whole walk-in rule (``check_walk_in``, then a booking still to check in), given what
+    the caller read: the quota left and the person's tickets. ``bookings`` reads the person's
+    bookings, only once the rest has passed. Returns the service."""
+    service = check_walk_in(service, service_code, now, config, remaining, held)
+    now = now.astimezone(WIB)
+    check_no_open_booking(open_slots(bookings(), service, now.date(), config.site.code), service, now, config)
+    return service
+
+
+def walk_in_draft(
+    request: WalkInRequest,
+    service: Service | None,
+    config: Config,
+    remaining: int,
+    held: NikTickets,
+    bookings: Callable[[], Sequence[Booking]],
+) -> TicketDraft:
+    """A walk-in ticket to number, or the refusal: the one glue of every store that issues one
+    (the day book's transaction, an http kiosk's leased block offline)."""
+    now = request.now.astimezone(WIB)
+    service = check_walk_in_now(service, request.service_code, now, config, remaining, held, bookings)
+    # TicketDraft(service, now, kind, holder, nik_hash, idempotency_key, priority)
+    key, priority = request.idempotency_key, request.priority
+    return TicketDraft(service, now, TicketKind.WALK_IN, request.nik_masked, request.nik_hash, key, priority)
 
 
 def people_ahead(

@@ -11,6 +11,7 @@ import logging
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from typing import Literal
 
 from kiosk.core import nik as nik_rules
@@ -230,10 +231,8 @@ class Kiosk:
         ):
             return  # their own number of this service never came out: ``issue_walk_in`` prints it
         held = self.backend.nik_ticket_counts(nik_hash, service.code if service else "", now)
-        service = rules.check_walk_in(service, service_code, now, self.config, remaining, held)
-        bookings = self.backend.find_bookings_by_nik(nik_hash)
-        open_slots = rules.open_slots(bookings, service, now.date(), self.config.site.code)
-        rules.check_no_open_booking(open_slots, service, now, self.config)
+        bookings = partial(self.backend.find_bookings_by_nik, nik_hash)
+        rules.check_walk_in_now(service, service_code, now, self.config, remaining, held, bookings)
 
     def reprint(
         self, number: str, day: date | None = None, technician: bool = False, language: str | None = None

@@ -6,7 +6,6 @@ server's sync lists it for the supervisor (the technician screen, ``kiosk sync``
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,38 +19,8 @@ from kiosk.backends.http import HttpBackend
 from kiosk.core import config as config_mod
 from kiosk.core.clock import FixedClock
 from kiosk.core.errors import Reason, Refusal
-from kiosk.core.model import Ticket
 from kiosk.core.nik import NikHasher
-from kiosk.core.ports import PrinterReadiness
 from kiosk.core.usecases import Kiosk
-
-
-class PaperRoll:
-    """Stands in for the thermal printer (hardware): what came out is what the citizens hold."""
-
-    def __init__(self) -> None:
-        self.tickets: list[Ticket] = []
-
-    def readiness(self) -> PrinterReadiness:
-        return PrinterReadiness(can_print=True, state="ready")
-
-    def print_ticket(self, ticket: Ticket, language: str | None = None) -> None:
-        self.tickets.append(ticket)
-
-
-@pytest.fixture(autouse=True)
-def retry_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(http_module, "RETRY_OFFLINE_AFTER_S", 0.0)
-
-
-@pytest.fixture
-def server_process(tmp_path: Path) -> Iterator[ServerProcess]:
-    folder = tmp_path / "server"
-    folder.mkdir()
-    process = ServerProcess(folder, free_port())
-    process.start()
-    yield process
-    process.kill()
 
 
 def cut(proxy: FaultyProxy) -> None:
@@ -70,16 +39,20 @@ def stored_ticket(day_book: Path, number: str) -> tuple[str, str, str] | None:
 
 
 def test_a_number_printed_offline_for_a_nik_referred_meanwhile_stands_and_sync_lists_it(
-    server_process: ServerProcess, tmp_path: Path, hasher: NikHasher
+    tmp_path: Path, hasher: NikHasher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(http_module, "RETRY_OFFLINE_AFTER_S", 0.0)  # back online at the next request
+    (tmp_path / "server").mkdir()
+    server_process = ServerProcess(tmp_path / "server", free_port())  # a real `kiosk serve`-like process
+    server_process.start()
     proxy = FaultyProxy(server_process.port)
     config = kiosk_config(tmp_path / "MPP-1", proxy.url, "MPP-1", lease=3)
     clock = FixedClock(MONDAY_0800)
     backend = HttpBackend(config, auto_sync=False, clock=clock)
     server_config = config_mod.load(server_process.folder / "kiosk.toml")
-    desk = bootstrap.build_office_desk(server_config, clock=FixedClock(MONDAY_0800))  # the supervisor
-    try:
-        kiosk = Kiosk(config=config, backend=backend, hasher=hasher, clock=clock, printer=PaperRoll())
+    desk = bootstrap.build_office_desk(server_config, clock=FixedClock(MONDAY_0800))  # the supervisor's
+    try:  # desk, on the server's day book (as `kiosk office` on the server machine)
+        kiosk = Kiosk(config=config, backend=backend, hasher=hasher, clock=clock, printer=None)
         backend.sync()
         first = kiosk.issue_walk_in("KK", NIK_YOUNG).ticket  # online: the ticket the office recognises
         assert backend.status().online
@@ -106,3 +79,4 @@ def test_a_number_printed_offline_for_a_nik_referred_meanwhile_stands_and_sync_l
         desk.close()
         backend.close()
         proxy.close()
+        server_process.kill()
