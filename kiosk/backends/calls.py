@@ -126,18 +126,15 @@ def legacy_intervals(db: sqlite3.Connection, day: date, service_code: str) -> li
     return [(b - a).total_seconds() / 60 for a, b in zip(times, times[1:], strict=False)]
 
 
-def counters_open(db: sqlite3.Connection, config: Config, day: date, service_code: str, now: datetime) -> int:
-    """Counters serving the service that are working now: a step lately, or a ticket at hand."""
-    serving = [c.id for c in config.counters if service_code in c.services]
-    if not serving:
-        return 0
+def working_counters(db: sqlite3.Connection, day: date, now: datetime) -> set[str]:
+    """Counters working now: a step in the last ``OPEN_WINDOW``, or a ticket at hand."""
     since = (now - OPEN_WINDOW).isoformat()
     rows = db.execute(
         "SELECT counter_id FROM call_steps WHERE day = ? AND at >= ? "
         "UNION SELECT counter_id FROM queue_states WHERE day = ? AND state = ?",
         (day.isoformat(), since, day.isoformat(), TicketState.CALLED.value),
     ).fetchall()
-    return len({str(r[0]) for r in rows} & set(serving))
+    return {str(r[0]) for r in rows}
 
 
 def counter_capacity(db: sqlite3.Connection, config: Config, day: date, service_code: str, now: datetime) -> float:
@@ -151,13 +148,7 @@ def counter_capacity(db: sqlite3.Connection, config: Config, day: date, service_
     serving = [c for c in config.counters if service_code in c.services]
     if not serving:
         return 0.0
-    since = (now - OPEN_WINDOW).isoformat()
-    rows = db.execute(
-        "SELECT counter_id FROM call_steps WHERE day = ? AND at >= ? "
-        "UNION SELECT counter_id FROM queue_states WHERE day = ? AND state = ?",
-        (day.isoformat(), since, day.isoformat(), TicketState.CALLED.value),
-    ).fetchall()
-    working = {str(r[0]) for r in rows}
+    working = working_counters(db, day, now)
     waiting: dict[str, int] = {}
     for entry in waiting_entries(db, day):
         waiting[entry.service_code] = waiting.get(entry.service_code, 0) + 1
@@ -279,6 +270,17 @@ def call_from_dict(data: dict[str, Any]) -> Call:
         called_at=datetime.fromisoformat(str(data["called_at"])),
         state=TicketState(data["state"]),
     )
+
+
+def counter_view_to_dict(view: CounterView) -> dict[str, Any]:
+    """A counter as its page and ``kiosk call`` show it (the API's ``Counter`` schema)."""
+    return {
+        "counter": {"id": view.counter.id, "name": view.counter.name, "services": list(view.counter.services)},
+        "current": call_to_dict(view.current) if view.current else None,
+        "waiting": view.waiting,
+        # Numbers only (no name, no NIK): what the clerk needs to see who is next.
+        "line": [{"number": e.number, "service": e.service_code, "priority": e.priority} for e in view.line],
+    }
 
 
 class CallBook:

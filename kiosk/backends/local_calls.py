@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from kiosk.backends.calls import CallBook, call_to_dict
+from kiosk.backends.calls import CallBook, counter_view_to_dict
 from kiosk.core.calling import Call, Step
 from kiosk.core.clock import WIB, Clock
 from kiosk.core.office import DayOverrides
@@ -39,12 +39,7 @@ class LocalCalls:
         return self.calls.step(counter_id, step, now, key, ticket_id, service_code)
 
     def counter(self, counter_id: str) -> dict[str, Any]:
-        view = self.calls.counter_view(counter_id, self.clock.now())
-        return {
-            "counter": {"id": view.counter.id, "name": view.counter.name, "services": list(view.counter.services)},
-            "current": call_to_dict(view.current) if view.current else None,
-            "waiting": view.waiting,
-        }
+        return counter_view_to_dict(self.calls.counter_view(counter_id, self.clock.now()))
 
     def close(self) -> None:
         self.calls.close()

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kiosk.backends.calls import CallBook, call_to_dict
+from kiosk.backends.calls import CallBook, call_to_dict, counter_view_to_dict
 from kiosk.core import calling
 from kiosk.core.calling import Step
 from kiosk.core.clock import WIB, Clock
@@ -71,14 +71,7 @@ class CounterService:
         return {"call": call_to_dict(call)}
 
     def counter(self, counter_id: str) -> dict[str, Any]:
-        view = self.calls.counter_view(counter_id, self.clock.now())
-        return {
-            "counter": {"id": view.counter.id, "name": view.counter.name, "services": list(view.counter.services)},
-            "current": call_to_dict(view.current) if view.current else None,
-            "waiting": view.waiting,
-            # Numbers only (no name, no NIK): what the clerk needs to see who is next.
-            "line": [{"number": e.number, "service": e.service_code, "priority": e.priority} for e in view.line],
-        }
+        return counter_view_to_dict(self.calls.counter_view(counter_id, self.clock.now()))
 
     def take_back(self, counter_id: str, number: str, key: str) -> dict[str, Any]:
         """Put a no-show who came back at the head of their service's line (audited in call_steps)."""
