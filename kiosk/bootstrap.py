@@ -148,10 +148,8 @@ def build_calls(config: Config, token_file: Path | None = None, clock: Clock | N
 
         return HttpCalls(config, read_counter_token(token_file))
     from kiosk.backends.local_calls import LocalCalls
-    from kiosk.backends.office_book import OfficeBook
 
-    office = OfficeBook(DayBook(config.backend.path, config))
-    return LocalCalls(build_call_book(config), clock or SystemClock(), office.overrides, office.close)
+    return LocalCalls(build_call_book(config), clock or SystemClock())
 
 
 def build_pin_gate(config: Config, clock: Clock) -> PinGate:

@@ -327,7 +327,10 @@ class CallBook:
             known = db.execute("SELECT answer FROM call_steps WHERE key = ?", (full_key,)).fetchone()
             if known is not None:
                 return call_from_dict(json.loads(known[0]))
-            counter = read_overrides(db, now.date()).counter(counter)  # the office may change its services today
+            today = read_overrides(db, now.date())  # the office's changes, in this step's transaction:
+            if step == Step.NEXT:
+                today.check_can_call(counter.id)  # a paused counter calls nobody
+            counter = today.counter(counter)  # and its services today
             if step == Step.NEXT:
                 call = self._next(db, counter, now, service_code)
             else:
