@@ -18,6 +18,7 @@ The rule, in words (docs/calling.md):
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -170,15 +171,17 @@ def calling_order(
     Assumes nobody waits past ``regular_max_wait_minutes`` meanwhile (the clock stands still).
     """
     wanted = frozenset(services)
-    line = [e for e in waiting if e.state in WAITING_STATES and e.service_code in wanted]
+    line = sorted((e for e in waiting if e.state in WAITING_STATES and e.service_code in wanted), key=line_key)
+    # ``pick_next`` only ever chooses the first priority or the first regular ticket by
+    # ``line_key``: the heads of the two lines are all it needs to see (n log n, not n²).
+    lines = (deque(e for e in line if e.priority), deque(e for e in line if not e.priority))
     keep = max(1, fairness.max_priority_in_a_row) if fairness is not None else 1
     order: list[QueueEntry] = []
-    while line:
-        chosen = pick_next(line, wanted, fairness, history)
+    while lines[0] or lines[1]:
+        chosen = pick_next([q[0] for q in lines if q], wanted, fairness, history)
         if chosen is None:  # cannot happen: every entry left waits for one of ``services``
             break
-        order.append(chosen)
-        line.remove(chosen)
+        order.append(lines[0].popleft() if chosen.priority else lines[1].popleft())
         if history is not None:
             latest = (PastCall(history.now, chosen.priority), *history.latest_calls)[:keep]
             history = LineHistory(history.now, latest)
