@@ -223,7 +223,7 @@ def report(args: argparse.Namespace) -> int:
     daily = kiosk.daily_report(day)
     files: list[str] = []
     if args.out is not None:
-        from kiosk.ops.report_export import write_report  # the picture needs Pillow: only when asked
+        from kiosk.ops.report_export import actions_path, write_report  # the picture needs Pillow: only when asked
 
         try:
             written = write_report(
@@ -232,7 +232,7 @@ def report(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"{args.out}: {exc.strerror} — laporan tidak tersimpan / report not saved", file=sys.stderr)
             return EXIT_FAULT
-        files = [str(path) for path in written]
+        files = [*(str(path) for path in written), str(actions_path(daily.day, args.out))]
     if args.json:
         emit_json({**wire.report_to_dict(daily), "files": files} if files else wire.report_to_dict(daily))
         return EXIT_OK
