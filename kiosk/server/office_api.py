@@ -43,8 +43,8 @@ HEALTH_PERIOD = timedelta(seconds=15)  # a kiosk polls (and reports its health) 
 ONLINE_WITHIN = 2 * HEALTH_PERIOD  # not seen for longer: offline, "not seen since", never "fine"
 
 
-def _kiosk(api: Any, kiosk: str, now: datetime) -> dict[str, Any]:
-    report = api.health.get(kiosk)
+def _kiosk(api: Any, kiosk: str, now: datetime, health: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    report = health.get(kiosk)
     times = [t for t in (api.seen.get(kiosk), report["reported_at"] if report else None) if t is not None]
     last = max(times) if times else None
     return {
@@ -59,16 +59,17 @@ def _kiosk(api: Any, kiosk: str, now: datetime) -> dict[str, Any]:
 
 
 def _status() -> dict[str, Any]:
-    """The desk's status with the kiosks: when each last asked the server or reported its health
-    (since it started), and its latest health report.
+    """The desk's status with the kiosks: when each last asked the server (since it started) or
+    reported its health (kept in the day book across restarts), and its latest health report.
 
     Every kiosk of the tokens file is listed, so one that never asked shows as never seen, not as fine.
     """
     api = current_app.extensions["antrian"]
     answer = _desk().status()
     now = api.clock.now()
-    kiosks = sorted(set(api.tokens.names(Role.KIOSK)) | set(api.seen) | set(api.health))
-    answer["kiosks"] = [_kiosk(api, kiosk, now) for kiosk in kiosks]
+    health = api.health  # the latest report of each kiosk, from the day book (one read)
+    kiosks = sorted(set(api.tokens.names(Role.KIOSK)) | set(api.seen) | set(health))
+    answer["kiosks"] = [_kiosk(api, kiosk, now, health) for kiosk in kiosks]
     return answer
 
 
