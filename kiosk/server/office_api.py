@@ -17,6 +17,7 @@ from kiosk.core.office import OfficeDesk
 from kiosk.messages import explain
 from kiosk.server import guard
 from kiosk.server.answers import of_error
+from kiosk.server.office_page import api_language
 from kiosk.server.tokens import Role
 
 blueprint = Blueprint("office_api", __name__, url_prefix="/v1/office")
@@ -25,8 +26,9 @@ guard.requires(blueprint, Role.OFFICE)
 
 @blueprint.errorhandler(KioskError)
 def kiosk_error(error: KioskError) -> Response:
-    """As the counters' routes: an Indonesian title that says what to do next (the /office page shows it)."""
-    message = explain(error, "id")
+    """As the counters' routes: a title that says what to do next (the /office page shows it), in the
+    language the page asks for (``Accept-Language``; Indonesian when a client asks none)."""
+    message = explain(error, api_language())
     return of_error(error, f"{message.title}. {message.hint}", message.hint)
 
 
