@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Response, make_response, render_template, request
 
 from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, N_, translator
+from kiosk.messages import OFFICE_ACTIONS
 
 LANG_COOKIE = "office_lang"
 
@@ -93,18 +94,7 @@ SCRIPT_TEXT = {
     "noNotice": N_("Belum ada pengumuman."),
 }
 
-# The audit log's actions (kiosk.core.office) and the printer states a kiosk reports, in words.
-ACTION_TEXT = {
-    "close-service": N_("tutup layanan"),
-    "open-service": N_("buka layanan"),
-    "quota": N_("ubah kuota"),
-    "pause": N_("loket istirahat"),
-    "resume": N_("loket melayani lagi"),
-    "counter-services": N_("ubah layanan loket"),
-    "notice": N_("pengumuman"),
-    "notice-cleared": N_("hapus pengumuman"),
-    "refer-to-desk": N_("ke meja informasi"),
-}
+# The printer states a kiosk reports (POST /v1/kiosks/health), in words.
 PRINTER_TEXT = {
     "ready": N_("Siap"),
     "paper_near_end": N_("Kertas hampir habis"),
@@ -136,7 +126,7 @@ def texts(language: str) -> dict[str, dict[str, str]]:
     return {
         "page": {key: _(text) for key, text in PAGE_TEXT.items()},
         "script": {key: _(text) for key, text in SCRIPT_TEXT.items()},
-        "actions": {key: _(text) for key, text in ACTION_TEXT.items()},
+        "actions": {key: _(text) for key, text in OFFICE_ACTIONS.items()},
         "printer": {key: _(text) for key, text in PRINTER_TEXT.items()},
     }
 

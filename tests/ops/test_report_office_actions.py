@@ -129,3 +129,14 @@ def test_a_day_without_office_actions_has_no_changes_on_the_picture(
 ) -> None:
     description, records = written(config_path, capsys, tmp_path / "out")
     assert records == [] and "Perubahan layanan" not in description
+
+
+def test_kiosk_report_lists_the_offices_actions_in_the_chosen_language(
+    a_day_with_office_actions: dict[str, str], config_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "report", "--config", config_path, "--date", DAY, "--lang", "en")
+    assert code == 0 and "The office's actions today" in out
+    lines = out.split("The office's actions today", 1)[1].splitlines()[1:]
+    assert lines[1].startswith("10:05  local") and "service closed · KTP · Blangko KTP-el habis" in lines[1]
+    assert "sent to the information desk · " + a_day_with_office_actions["number"] in lines[4]
+    assert make_nik(7) not in out
