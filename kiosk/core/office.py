@@ -424,9 +424,10 @@ def _hhmm(at: datetime) -> str:
 def public_actions(entries: list[AuditEntry] | tuple[AuditEntry, ...], names: Mapping[str, str]) -> list[str]:
     """The day's office actions as citizens read them on the public report, in Indonesian: which
     service closed when and why ("Perekaman KTP-el ditutup 10.05–13.00: Blangko KTP-el habis"),
-    today's quota changes and the notices. Who did it stays in the office's record: a public post
-    names the office's decisions, not its staff. Counter pauses (a clerk's prayer or lunch) and the
-    information-desk list are the office's own business and are left out."""
+    today's quota changes and the notices: what citizens were already told at the kiosks and in the
+    hall. Who did it stays in the office's record: a public post names the office's decisions, not
+    its staff; a quota's reason too (an internal note, it may name a person). Counter pauses (a
+    clerk's prayer or lunch) and the information-desk list are the office's own business."""
     lines: list[tuple[datetime, str]] = []
     closed: dict[str, tuple[datetime, str]] = {}  # service code -> (closed at, reason)
 
@@ -436,16 +437,16 @@ def public_actions(entries: list[AuditEntry] | tuple[AuditEntry, ...], names: Ma
         lines.append((since, f"{names.get(code, code)} ditutup {span}" + (f": {reason}" if reason else "")))
 
     for entry in entries:
-        why = without_nik(entry.why)
         if entry.action == "close-service":
             if entry.target in closed:  # closed again with another reason: the first closure ends here
                 ended(entry.target, entry.at)
-            closed[entry.target] = (entry.at, without_nik(entry.detail or why))
+            closed[entry.target] = (entry.at, without_nik(entry.detail or entry.why))
         elif entry.action == "open-service" and entry.target in closed:
             ended(entry.target, entry.at)
         elif entry.action == "quota":
-            text = f"Kuota {names.get(entry.target, entry.target)} hari ini menjadi {entry.detail} ({_hhmm(entry.at)})"
-            lines.append((entry.at, text + (f": {why}" if why else "")))
+            # Its reason is the office's own note (it may name a person): the kiosks never show it either.
+            name = names.get(entry.target, entry.target)
+            lines.append((entry.at, f"Kuota {name} hari ini menjadi {entry.detail} sejak {_hhmm(entry.at)}"))
         elif entry.action == "notice":
             notice = notice_from_text(entry.detail)
             if notice is not None:
