@@ -443,3 +443,18 @@ def explain(error: KioskError, language: str = "id", today: date | None = None) 
     except (IndexError, ValueError):
         text = _(hint)
     return Message(_(title), " ".join(text.split()).replace(" .", "."))
+
+
+# The office's actions (kiosk.core.office, its audit log) in words: the /office page's log and the
+# office actions under ``kiosk report``.
+OFFICE_ACTIONS = {
+    "close-service": N_("tutup layanan"),
+    "open-service": N_("buka layanan"),
+    "quota": N_("ubah kuota"),
+    "pause": N_("loket istirahat"),
+    "resume": N_("loket melayani lagi"),
+    "counter-services": N_("ubah layanan loket"),
+    "notice": N_("pengumuman"),
+    "notice-cleared": N_("hapus pengumuman"),
+    "refer-to-desk": N_("ke meja informasi"),
+}

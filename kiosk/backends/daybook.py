@@ -25,7 +25,7 @@ from kiosk.backends.daybook_schema import BOOKING_SELECT, SCHEMA, booking_from_r
 from kiosk.backends.daybook_schema import TICKET_COLUMNS as _TICKET_COLUMNS
 from kiosk.backends.daybook_writes import TicketWrites, nik_counts
 from kiosk.backends.issue_marks import IssueMarks, marks_path
-from kiosk.backends.office_book import read_overrides
+from kiosk.backends.office_book import day_actions, read_overrides
 from kiosk.backends.sqlite_db import Schema, migrate, open_db
 from kiosk.backends.sqlite_tx import immediate
 from kiosk.core import rules
@@ -552,6 +552,7 @@ class DayBook:
             try:
                 counted = calls.figures(self._db, self.config, day)  # served, absent, medians: the counters'
                 rated = ratings.indexes(self._db, self.config, day)  # the satisfaction index per service
+                actions = day_actions(self._db, day)  # the office's audit log of the day
             except sqlite3.DatabaseError as exc:
                 raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
         for service in self.config.services:
@@ -586,4 +587,4 @@ class DayBook:
                     satisfaction_grade=rated[service.code].grade,
                 )
             )
-        return DailyReport(day=day, site=self.config.site.name, rows=tuple(rows))
+        return DailyReport(day=day, site=self.config.site.name, rows=tuple(rows), office_actions=actions)

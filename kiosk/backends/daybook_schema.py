@@ -137,6 +137,17 @@ MIGRATIONS: tuple[str, ...] = (
         why TEXT NOT NULL
     );
     """,
+    # Each kiosk's latest health report (POST /v1/kiosks/health), written only by
+    # kiosk.backends.kiosk_health: /office shows when a kiosk was last seen after a server restart too.
+    """
+    CREATE TABLE kiosk_health (
+        kiosk_id TEXT PRIMARY KEY,
+        printer TEXT NOT NULL,
+        unsynced INTEGER NOT NULL,
+        kiosk_time TEXT NOT NULL,
+        reported_at TEXT NOT NULL
+    );
+    """,
 )
 
 SCHEMA = Schema(DAYBOOK, MIGRATIONS)

@@ -14,7 +14,8 @@ from datetime import date, datetime
 from typing import Protocol
 
 from kiosk.backends.daybook_writes import TicketWrites
-from kiosk.core.office import AuditEntry, DayOverrides, WaitRow, overrides_from_rows
+from kiosk.core.model import AuditEntry
+from kiosk.core.office import DayOverrides, WaitRow, overrides_from_rows
 
 
 class DayBookFile(Protocol):
@@ -35,6 +36,21 @@ DIGEST = re.compile(r"^[0-9a-f]{64}$")
 def read_overrides(db: sqlite3.Connection, day: date) -> DayOverrides:
     rows = db.execute("SELECT key, value FROM office_overrides WHERE day = ?", (day.isoformat(),)).fetchall()
     return overrides_from_rows([(str(k), str(v)) for k, v in rows])
+
+
+AUDIT_SELECT = "SELECT at, who, action, target, detail, why FROM office_audit WHERE day = ? ORDER BY id"
+
+
+def audit_from_rows(rows: list[tuple[object, ...]]) -> list[AuditEntry]:
+    return [
+        AuditEntry(datetime.fromisoformat(str(r[0])), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]))
+        for r in rows
+    ]
+
+
+def day_actions(db: sqlite3.Connection, day: date) -> tuple[AuditEntry, ...]:
+    """The day's audit log, for the daily report (the day book reads it under its own lock)."""
+    return tuple(audit_from_rows([tuple(r) for r in db.execute(AUDIT_SELECT, (day.isoformat(),)).fetchall()]))
 
 
 class OfficeBook:
@@ -120,14 +136,7 @@ class OfficeBook:
         return date.fromisoformat(str(rows[0][0])), str(rows[0][1]), str(rows[0][2])
 
     def audit(self, day: date) -> list[AuditEntry]:
-        rows = self.book.query(
-            "SELECT at, who, action, target, detail, why FROM office_audit WHERE day = ? ORDER BY id",
-            (day.isoformat(),),
-        )
-        return [
-            AuditEntry(datetime.fromisoformat(str(r[0])), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]))
-            for r in rows
-        ]
+        return audit_from_rows(self.book.query(AUDIT_SELECT, (day.isoformat(),)))
 
     def close(self) -> None:
         self.book.close()

@@ -14,6 +14,7 @@ from kiosk.bootstrap import build_importer, build_kiosk
 from kiosk.cli import EXIT_BAD_INPUT, EXIT_FAULT, EXIT_OK, EXIT_REFUSED
 from kiosk.cli.common import NIK_HELP, add_config, config_of, emit_json, handles_errors, nik_arg
 from kiosk.core import rules, wire
+from kiosk.core.clock import WIB
 from kiosk.core.config import ConfigError, load
 from kiosk.core.errors import Reason, SystemFault
 from kiosk.core.model import IssueResult
@@ -223,7 +224,7 @@ def report(args: argparse.Namespace) -> int:
     daily = kiosk.daily_report(day)
     files: list[str] = []
     if args.out is not None:
-        from kiosk.ops.report_export import write_report  # the picture needs Pillow: only when asked
+        from kiosk.ops.report_export import actions_path, write_report  # the picture needs Pillow: only when asked
 
         try:
             written = write_report(
@@ -232,7 +233,7 @@ def report(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"{args.out}: {exc.strerror} — laporan tidak tersimpan / report not saved", file=sys.stderr)
             return EXIT_FAULT
-        files = [str(path) for path in written]
+        files = [*(str(path) for path in written), str(actions_path(daily.day, args.out))]
     if args.json:
         emit_json({**wire.report_to_dict(daily), "files": files} if files else wire.report_to_dict(daily))
         return EXIT_OK
@@ -249,6 +250,15 @@ def report(args: argparse.Namespace) -> int:
             f"{r.service_name[:28]:<28} {r.bookings:>8} {r.check_ins:>6} {r.walk_ins:>9} {r.no_shows:>12} "
             f"{r.priority:>10} {r.served:>9} {r.absent:>10} {wait:>7} {serve:>8}"
         )
+    if daily.office_actions:  # the office's audit log of the day: who, when, what, why
+        from kiosk.core.office import action_detail
+        from kiosk.messages import OFFICE_ACTIONS
+
+        print()
+        print(_("Tindakan kantor hari ini (pukul, oleh, tindakan, sasaran, rincian, alasan):"))
+        for entry in daily.office_actions:
+            said = [_(OFFICE_ACTIONS.get(entry.action, entry.action)), entry.target, action_detail(entry), entry.why]
+            print(f"{entry.at.astimezone(WIB):%H:%M}  {entry.who}  " + " · ".join(part for part in said if part))
     for path in files:
         print(path)
     return EXIT_OK

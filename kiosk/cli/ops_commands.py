@@ -52,7 +52,7 @@ def export_log(args: argparse.Namespace) -> int:
 @handles_errors
 def demo_report(args: argparse.Namespace) -> int:
     from kiosk.ops.demo_day import demo_report_day
-    from kiosk.ops.report_export import write_report
+    from kiosk.ops.report_export import actions_path, write_report
 
     day = rules.parse_day(args.date) if args.date else datetime.now(WIB).date()
     with tempfile.TemporaryDirectory(prefix="antrian-demo-report-") as folder:
@@ -60,7 +60,8 @@ def demo_report(args: argparse.Namespace) -> int:
         report = kiosk.daily_report(day)
         site = kiosk.config.site
         try:
-            paths = write_report(report, args.out, site.office, site.booking_website, generated_at=kiosk.clock.now())
+            written = write_report(report, args.out, site.office, site.booking_website, generated_at=kiosk.clock.now())
+            paths = [*written, actions_path(report.day, args.out)]
         except OSError as exc:
             print(f"{args.out}: {exc.strerror} — laporan tidak tersimpan / report not saved", file=sys.stderr)
             return EXIT_FAULT

@@ -200,10 +200,23 @@ class ReportRow:
 
 
 @dataclass(frozen=True)
+class AuditEntry:
+    """One office action (kiosk.core.office): who (the supervisor's token name), when, what, why."""
+
+    at: datetime
+    who: str
+    action: str
+    target: str  # a service code, a counter id, "kiosk" for a notice, a ticket number for a referral
+    detail: str
+    why: str
+
+
+@dataclass(frozen=True)
 class DailyReport:
     day: date
     site: str
     rows: tuple[ReportRow, ...] = field(default_factory=tuple)
+    office_actions: tuple[AuditEntry, ...] = field(default_factory=tuple)  # the day's audit log, in order
 
     @property
     def total_tickets(self) -> int:

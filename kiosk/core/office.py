@@ -10,6 +10,7 @@ against the rules and has it written together with its audit line (who, when, wh
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -18,11 +19,20 @@ from typing import Any, Protocol
 from kiosk.core.clock import WIB, Clock
 from kiosk.core.config import Config, CounterConfig
 from kiosk.core.errors import BadInput, Reason, Refusal
-from kiosk.core.model import Service
+from kiosk.core.model import AuditEntry, Service
+from kiosk.core.nik import mask
 
 MAX_REFER_DAYS = 90
 NOTICE_MAX_CHARS = 120  # what the kiosk's home-screen banner shows on two lines
 REASON_MAX_CHARS = 160
+# Sixteen digits in a row (spaces, dots or dashes between them allowed): a NIK someone typed into a
+# reason or a notice. It is masked before it is kept, shown or reported.
+NIK_LIKE = re.compile(r"(?<!\d)\d(?:[ .-]?\d){15}(?!\d)")
+
+
+def without_nik(text: str) -> str:
+    """``text`` with every NIK-like run of digits masked (``3520**********01``)."""
+    return NIK_LIKE.sub(lambda found: mask(re.sub(r"\D", "", found.group())), text)
 
 
 @dataclass(frozen=True)
@@ -75,16 +85,6 @@ class DayOverrides:
     def check_can_call(self, counter_id: str) -> None:
         if counter_id in self.paused:
             raise Refusal(Reason.COUNTER_PAUSED, counter=counter_id)
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    at: datetime
-    who: str
-    action: str
-    target: str
-    detail: str
-    why: str
 
 
 class OfficeStore(Protocol):
@@ -202,11 +202,11 @@ class OfficeDesk:
     def _change(self, who: str, action: str, target: str, key: str, value: str | None, why: str = "") -> None:
         now = self._now()
         detail = "" if value is None else value
-        self.store.change(now.date(), key, value, AuditEntry(now, who, action, target, detail, why))
+        self.store.change(now.date(), key, value, AuditEntry(now, who, action, target, detail, without_nik(why)))
 
     def close_service(self, who: str, code: str, reason: str) -> None:
         service = self._service(code)
-        reason = " ".join(reason.split()).rstrip(". ")[:REASON_MAX_CHARS]
+        reason = without_nik(" ".join(reason.split()).rstrip(". "))[:REASON_MAX_CHARS]
         self._change(who, "close-service", service.code, f"closed:{service.code}", reason, reason)
 
     def open_service(self, who: str, code: str) -> None:
@@ -265,7 +265,7 @@ class OfficeDesk:
             raise Refusal(Reason.TICKET_OTHER_DAY, number=number)
         days = max(1, min(days, MAX_REFER_DAYS))
         now = self._now()
-        entry = AuditEntry(now, who, "refer-to-desk", number, f"{days} days", why)
+        entry = AuditEntry(now, who, "refer-to-desk", number, f"{days} days", without_nik(why))
         self.store.change_days([today + timedelta(days=d) for d in range(days)], f"referred:{nik_hash}", number, entry)
         return number
 
@@ -335,7 +335,7 @@ class OfficeDesk:
 
 def notice_texts(text: str, text_en: str = "", text_jv: str = "") -> list[str]:
     """The notice's texts as shown (spaces folded); each must fit the kiosk's banner."""
-    texts = [" ".join(t.split()) for t in (text, text_en, text_jv)]
+    texts = [without_nik(" ".join(t.split())) for t in (text, text_en, text_jv)]
     longest = max(len(t) for t in texts)
     if not texts[0] or longest > NOTICE_MAX_CHARS:
         raise BadInput(Reason.NOTICE_TOO_LONG, limit=NOTICE_MAX_CHARS, length=longest)
@@ -415,3 +415,69 @@ def overrides_from_rows(rows: list[tuple[str, str]]) -> DayOverrides:
         elif kind == "services":
             services[target] = tuple(code for code in value.split(",") if code)
     return DayOverrides(closed, quotas, paused, notice, frozenset(referred), services)
+
+
+def _hhmm(at: datetime) -> str:
+    return at.astimezone(WIB).strftime("%H.%M")  # "10.05": how Indonesian writes a time
+
+
+def public_actions(entries: list[AuditEntry] | tuple[AuditEntry, ...], names: Mapping[str, str]) -> list[str]:
+    """The day's office actions as citizens read them on the public report, in Indonesian: which
+    service closed when and why ("Perekaman KTP-el ditutup 10.05–13.00: Blangko KTP-el habis"),
+    today's quota changes and the notices: what citizens were already told at the kiosks and in the
+    hall. Who did it stays in the office's record: a public post names the office's decisions, not
+    its staff; a quota's reason too (an internal note, it may name a person). Counter pauses (a
+    clerk's prayer or lunch) and the information-desk list are the office's own business."""
+    lines: list[tuple[datetime, str]] = []
+    closed: dict[str, tuple[datetime, str]] = {}  # service code -> (closed at, reason)
+
+    def ended(code: str, at: datetime | None) -> None:
+        since, reason = closed.pop(code)
+        span = f"sejak {_hhmm(since)}" if at is None else f"{_hhmm(since)}–{_hhmm(at)}"
+        lines.append((since, f"{names.get(code, code)} ditutup {span}" + (f": {reason}" if reason else "")))
+
+    for entry in entries:
+        if entry.action == "close-service":
+            if entry.target in closed:  # closed again with another reason: the first closure ends here
+                ended(entry.target, entry.at)
+            closed[entry.target] = (entry.at, without_nik(entry.detail or entry.why))
+        elif entry.action == "open-service" and entry.target in closed:
+            ended(entry.target, entry.at)
+        elif entry.action == "quota":
+            # Its reason is the office's own note (it may name a person): the kiosks never show it either.
+            name = names.get(entry.target, entry.target)
+            lines.append((entry.at, f"Kuota {name} hari ini menjadi {entry.detail} sejak {_hhmm(entry.at)}"))
+        elif entry.action == "notice":
+            notice = notice_from_text(entry.detail)
+            if notice is not None:
+                until = f"–{notice.until.strftime('%H.%M')}" if notice.until else ""
+                lines.append((entry.at, f"Pengumuman {_hhmm(entry.at)}{until}: {without_nik(notice.text)}"))
+    for code in list(closed):
+        ended(code, None)
+    return [text for _at, text in sorted(lines, key=lambda line: line[0])]
+
+
+ACTION_NAMES = {  # the audit log's actions in the office's words (the record's "tindakan" column)
+    "close-service": "tutup layanan",
+    "open-service": "buka layanan",
+    "quota": "ubah kuota hari ini",
+    "pause": "jeda loket",
+    "resume": "lanjutkan loket",
+    "counter-services": "ubah layanan loket",
+    "notice": "pengumuman",
+    "notice-cleared": "hapus pengumuman",
+    "refer-to-desk": "rujuk ke meja informasi",
+}
+
+
+def action_detail(entry: AuditEntry) -> str:
+    """What an audit line changed, in words for the record (a notice's text, not its JSON)."""
+    if entry.action == "notice":
+        notice = notice_from_text(entry.detail)
+        if notice is not None:
+            texts = " / ".join(t for t in (notice.text, notice.text_en, notice.text_jv) if t)
+            until = f" (sampai {notice.until.strftime('%H.%M')})" if notice.until else ""
+            return without_nik(texts + until)
+    if entry.action == "refer-to-desk":
+        return entry.detail.replace(" days", " hari")
+    return without_nik(entry.detail)

@@ -10,6 +10,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from kiosk.core.model import (
+    AuditEntry,
     Booking,
     BookingStatus,
     DailyReport,
@@ -166,7 +167,18 @@ def report_from_dict(data: dict[str, Any]) -> DailyReport:
         )
         for r in data["rows"]
     )
-    return DailyReport(day=date.fromisoformat(data["day"]), site=str(data["site"]), rows=rows)
+    actions = tuple(
+        AuditEntry(
+            datetime.fromisoformat(str(a["at"])),
+            str(a["who"]),
+            str(a["action"]),
+            str(a["target"]),
+            str(a.get("detail") or ""),
+            str(a.get("why") or ""),
+        )
+        for a in data.get("office_actions") or ()
+    )
+    return DailyReport(date.fromisoformat(data["day"]), str(data["site"]), rows, office_actions=actions)
 
 
 def _minutes(value: Any) -> float | None:
@@ -195,6 +207,17 @@ def report_to_dict(report: DailyReport) -> dict[str, Any]:
                 "satisfaction_grade": r.satisfaction_grade,
             }
             for r in report.rows
+        ],
+        "office_actions": [
+            {
+                "at": a.at.isoformat(),
+                "who": a.who,
+                "action": a.action,
+                "target": a.target,
+                "detail": a.detail,
+                "why": a.why,
+            }
+            for a in report.office_actions
         ],
     }
 

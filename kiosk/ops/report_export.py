@@ -5,6 +5,13 @@ counts per service only: no name, no NIK, no booking code, no ticket number. The
 1080 px wide (Instagram/Facebook portrait, 4:5), large type, colours that stay apart for
 colour-blind readers (Okabe-Ito), captioned in Indonesian: it is the office's own voice, so it
 has no English variant.
+
+The day's office actions (closing a service, today's quota, notices: ``kiosk.core.office``) are
+on the picture as citizens need them: what changed, when, why, never who. Supervisors are staff,
+not public figures, and a public post names the office's decisions, not the person at the desk;
+the full audit log (who, when, what, why) goes into a third file,
+``laporan-harian-YYYY-MM-DD-tindakan-kantor.csv``, the office's own record, not for posting.
+The picture carries its text as a PNG ``Description`` (the alt text a social media post needs).
 """
 
 from __future__ import annotations
@@ -16,8 +23,11 @@ from pathlib import Path
 
 from babel.dates import format_date
 from PIL import Image, ImageDraw, ImageFont
+from PIL.PngImagePlugin import PngInfo
 
+from kiosk.core.clock import WIB
 from kiosk.core.model import DailyReport, ReportRow
+from kiosk.core.office import ACTION_NAMES, action_detail, public_actions, without_nik
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 
@@ -71,6 +81,14 @@ def report_paths(day: date, out_dir: Path) -> tuple[Path, Path]:
     return out_dir / f"{stem}.csv", out_dir / f"{stem}.png"
 
 
+ACTIONS_HEADER = ["tanggal", "waktu", "petugas", "tindakan", "kode_tindakan", "sasaran", "rincian", "alasan"]
+
+
+def actions_path(day: date, out_dir: Path) -> Path:
+    """The office's record of the day's actions (who, when, what, why), beside the report."""
+    return out_dir / f"laporan-harian-{day.isoformat()}-tindakan-kantor.csv"
+
+
 def write_report(
     report: DailyReport,
     out_dir: Path,
@@ -79,6 +97,7 @@ def write_report(
     generated_at: datetime | None = None,
 ) -> tuple[Path, Path]:
     """Write ``laporan-harian-YYYY-MM-DD.csv`` and ``.png`` into ``out_dir``; returns both paths.
+    The office's actions go to ``actions_path`` beside them (a header only on a day without any).
 
     ``generated_at`` is printed on the picture: a report made before closing time shows
     no no-shows yet, and the time says so.
@@ -86,8 +105,55 @@ def write_report(
     out_dir.mkdir(parents=True, exist_ok=True)
     csv_path, png_path = report_paths(report.day, out_dir)
     write_csv(report, csv_path)
-    draw_chart(report, office, website, generated_at).save(png_path, optimize=True)
+    write_actions_csv(report, actions_path(report.day, out_dir))
+    info = PngInfo()
+    info.add_itxt("Description", alt_text(report, office))  # iTXt: UTF-8, the en dash of "10.05–13.00"
+    draw_chart(report, office, website, generated_at).save(png_path, optimize=True, pnginfo=info)
     return csv_path, png_path
+
+
+def write_actions_csv(report: DailyReport, path: Path) -> None:
+    """One row per office action, in order: when, who (the supervisor's token name), what, why.
+    A referral to the information desk names its ticket number, never a NIK."""
+    tmp = path.with_suffix(".csv.tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(ACTIONS_HEADER)
+        for entry in report.office_actions:
+            writer.writerow(
+                [
+                    report.day.isoformat(),
+                    entry.at.astimezone(WIB).strftime("%H:%M:%S"),
+                    entry.who,
+                    ACTION_NAMES.get(entry.action, entry.action),
+                    entry.action,
+                    entry.target,
+                    action_detail(entry),
+                    without_nik(entry.why),
+                ]
+            )
+    tmp.replace(path)
+
+
+def public_lines(report: DailyReport) -> list[str]:
+    """The day's office actions as the picture shows them (``kiosk.core.office.public_actions``)."""
+    return public_actions(report.office_actions, {row.service_code: row.service_name for row in report.rows})
+
+
+def alt_text(report: DailyReport, office: str) -> str:
+    """The picture in words: the day, the totals per service, and what the office changed."""
+    lines = [f"Laporan harian pelayanan {long_date(report.day)}, {office}, {report.site}."]
+    lines.append(f"{report.total_tickets} nomor antrean diberikan.")
+    for row in report.rows:
+        lines.append(
+            f"{row.service_name}: booking online {row.bookings}, hadir {row.check_ins}, "
+            f"datang langsung {row.walk_ins}, tidak hadir {row.no_shows}, prioritas {row.priority}."
+        )
+    changes = public_lines(report)
+    if changes:
+        lines.append(f"{ACTIONS_TITLE}:")
+        lines.extend(changes)
+    return "\n".join(lines)
 
 
 def write_csv(report: DailyReport, path: Path) -> None:
@@ -172,6 +238,9 @@ BAR_H = 20
 BAR_GAP = 4
 SERVICE_GAP = 16
 FOOTER_H = 96
+ACTIONS_TITLE = "Perubahan layanan hari ini"
+ACTION_LINE_H = 34
+ACTIONS_MAX = 8  # lines on the picture; the rest is counted ("dan 3 perubahan lain")
 
 
 def service_height() -> int:
@@ -185,7 +254,9 @@ def draw_chart(
     probe = ImageDraw.Draw(Image.new("RGB", (1, 1)))
     legend_rows = _legend(probe, 0, dry_run=True)
     body_top = HEADER_H + 30 + 170 + 24 + legend_rows * 40 + 16
-    needed = body_top + service_height() * len(report.rows) + FOOTER_H
+    changes = _shown_changes(report)
+    actions_h = 0 if not changes else 24 + 44 + ACTION_LINE_H * len(changes) + 8
+    needed = body_top + service_height() * len(report.rows) + actions_h + FOOTER_H
     height = max(MIN_HEIGHT, needed)
     image = Image.new("RGB", (WIDTH, height), PAPER)
     draw = ImageDraw.Draw(image)
@@ -197,8 +268,27 @@ def draw_chart(
     rated = any(r.ratings for r in report.rows)
     for row in report.rows:
         y = _service(draw, row, y, scale_max, rated)
+    if changes:
+        _changes(draw, changes, y + 24)
     _footer(draw, height, website, generated_at, rated)
     return image
+
+
+def _shown_changes(report: DailyReport) -> list[str]:
+    changes = public_lines(report)
+    if len(changes) > ACTIONS_MAX:
+        return [*changes[: ACTIONS_MAX - 1], f"dan {len(changes) - ACTIONS_MAX + 1} perubahan lain"]
+    return changes
+
+
+def _changes(draw: ImageDraw.ImageDraw, changes: list[str], top: int) -> None:
+    """The office's changes to the day, one line each, under the services."""
+    draw.line((MARGIN, top, WIDTH - MARGIN, top), fill=RULE, width=3)
+    draw.text((MARGIN, top + 10), ACTIONS_TITLE, font=font(26, True), fill=BAND)
+    face = font(22)
+    for index, line in enumerate(changes):
+        y = top + 54 + index * ACTION_LINE_H
+        draw.text((MARGIN, y), fit(draw, f"• {line}", face, WIDTH - 2 * MARGIN), font=face, fill=INK)
 
 
 def _header(draw: ImageDraw.ImageDraw, report: DailyReport, office: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import datetime
 from importlib import resources
 from typing import Any
@@ -22,6 +23,7 @@ from flask import Flask
 from kiosk import bootstrap
 from kiosk.backends import secret
 from kiosk.backends.daybook import DayBook
+from kiosk.backends.kiosk_health import KioskHealthBook
 from kiosk.backends.office_book import OfficeBook
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.config import Config
@@ -65,9 +67,9 @@ class BookingApi:
         self.clock = clock
         self.tokens = tokens
         self.seen: dict[str, datetime] = {}  # kiosk id -> its last request (since this server started)
-        # kiosk id -> its latest health report (POST /v1/kiosks/health): in memory, lost at a restart
-        self.health: dict[str, dict[str, Any]] = {}
         self.service = BookingService(config, clock)
+        # Each kiosk's latest health report (POST /v1/kiosks/health), kept in the day book: a restart keeps it.
+        self.kiosk_health = KioskHealthBook(self.book(""))
         self.office = OfficeDesk(config, OfficeBook(self.book("")), clock)
         self.counters = CounterService(config, clock, bootstrap.build_call_book(config), self.office.store.overrides)
         # The server's own day book holds NIK hashes too: its secret is checked against it here,
@@ -81,6 +83,11 @@ class BookingApi:
             self.contract = Contract(self.spec)
         except OSError:  # a broken install: nothing to validate with, so refuse
             log.error("API document %s not installed; every call but /v1/health will answer 503", SPEC_NAME)
+
+    @property
+    def health(self) -> dict[str, dict[str, Any]]:
+        """kiosk id -> its latest health report (printer, unsynced, kiosk_time, reported_at)."""
+        return {kiosk: asdict(report) for kiosk, report in self.kiosk_health.latest().items()}
 
     def book(self, kiosk_id: str) -> DayBook:
         return self.service.book(kiosk_id)

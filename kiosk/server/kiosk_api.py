@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request
 
+from kiosk.backends.kiosk_health import HealthReport
 from kiosk.core import rules, wire
 from kiosk.core.errors import BadInput, Reason
 from kiosk.core.model import Priority
@@ -47,15 +48,11 @@ def health() -> Any:
 
 @blueprint.post("/kiosks/health")
 def kiosk_health() -> Any:
-    """Keep this kiosk's latest report (in memory; ``/office`` shows it)."""
+    """Keep this kiosk's latest report (in the day book: ``/office`` shows it, also after a restart)."""
     api = _api()
     body = guard.body()
-    api.health[g.kiosk] = {
-        "printer": str(body["printer"]),
-        "unsynced": int(body["unsynced"]),
-        "kiosk_time": str(body["time"])[:40],
-        "reported_at": api.clock.now(),
-    }
+    report = HealthReport(str(body["printer"]), int(body["unsynced"]), str(body["time"])[:40], api.clock.now())
+    api.kiosk_health.record(g.kiosk, report)
     return Response(status=204)
 
 

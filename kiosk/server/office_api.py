@@ -17,6 +17,7 @@ from kiosk.core.office import OfficeDesk
 from kiosk.messages import explain
 from kiosk.server import guard
 from kiosk.server.answers import of_error
+from kiosk.server.office_page import api_language
 from kiosk.server.tokens import Role
 
 blueprint = Blueprint("office_api", __name__, url_prefix="/v1/office")
@@ -25,8 +26,9 @@ guard.requires(blueprint, Role.OFFICE)
 
 @blueprint.errorhandler(KioskError)
 def kiosk_error(error: KioskError) -> Response:
-    """As the counters' routes: an Indonesian title that says what to do next (the /office page shows it)."""
-    message = explain(error, "id")
+    """As the counters' routes: a title that says what to do next (the /office page shows it), in the
+    language the page asks for (``Accept-Language``; Indonesian when a client asks none)."""
+    message = explain(error, api_language())
     return of_error(error, f"{message.title}. {message.hint}", message.hint)
 
 
@@ -43,8 +45,8 @@ HEALTH_PERIOD = timedelta(seconds=15)  # a kiosk polls (and reports its health) 
 ONLINE_WITHIN = 2 * HEALTH_PERIOD  # not seen for longer: offline, "not seen since", never "fine"
 
 
-def _kiosk(api: Any, kiosk: str, now: datetime) -> dict[str, Any]:
-    report = api.health.get(kiosk)
+def _kiosk(api: Any, kiosk: str, now: datetime, health: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    report = health.get(kiosk)
     times = [t for t in (api.seen.get(kiosk), report["reported_at"] if report else None) if t is not None]
     last = max(times) if times else None
     return {
@@ -59,16 +61,17 @@ def _kiosk(api: Any, kiosk: str, now: datetime) -> dict[str, Any]:
 
 
 def _status() -> dict[str, Any]:
-    """The desk's status with the kiosks: when each last asked the server or reported its health
-    (since it started), and its latest health report.
+    """The desk's status with the kiosks: when each last asked the server (since it started) or
+    reported its health (kept in the day book across restarts), and its latest health report.
 
     Every kiosk of the tokens file is listed, so one that never asked shows as never seen, not as fine.
     """
     api = current_app.extensions["antrian"]
     answer = _desk().status()
     now = api.clock.now()
-    kiosks = sorted(set(api.tokens.names(Role.KIOSK)) | set(api.seen) | set(api.health))
-    answer["kiosks"] = [_kiosk(api, kiosk, now) for kiosk in kiosks]
+    health = api.health  # the latest report of each kiosk, from the day book (one read)
+    kiosks = sorted(set(api.tokens.names(Role.KIOSK)) | set(api.seen) | set(health))
+    answer["kiosks"] = [_kiosk(api, kiosk, now, health) for kiosk in kiosks]
     return answer
 
 

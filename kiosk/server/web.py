@@ -95,8 +95,10 @@ def display() -> str:
 
 
 @blueprint.get("/office")
-def office() -> str:
-    return render_template("office.html")
+def office() -> Response:
+    from kiosk.server import office_page  # its words, in the supervisor's language
+
+    return office_page.page()
 
 
 def public_ticket(ticket_id: str) -> tuple[int, dict[str, Any]]:

@@ -61,8 +61,14 @@ def test_a_day_book_served_by_the_old_code_opens_unchanged_and_keeps_numbering(
     after = _tables(config.backend.path)
     assert {name: sql for name, sql in after.items() if name in before} == before  # no table rebuilt
     # Only what later steps add: the versions table, and the office's tables of the day book's
-    # newest step (office_audit's AUTOINCREMENT brings sqlite_sequence).
-    assert set(after) - set(before) == {"schema_versions", "office_overrides", "office_audit", "sqlite_sequence"}
+    # newer steps (office_audit's AUTOINCREMENT brings sqlite_sequence), and the kiosks' health reports.
+    assert set(after) - set(before) == {
+        "schema_versions",
+        "office_overrides",
+        "office_audit",
+        "sqlite_sequence",
+        "kiosk_health",
+    }
 
 
 def test_an_offline_store_made_by_the_old_code_opens_unchanged(tmp_path: Path) -> None:

@@ -290,6 +290,26 @@ def test_a_display_asleep_for_an_hour_shows_the_calls_it_missed_but_does_not_say
     assert [e["number"] for e in announced(announcement_events(display))] == [tickets[2].number]
 
 
+def test_the_hall_shows_a_notice_in_indonesian_english_and_javanese_at_once(
+    hall: Hall, open_page: Callable[..., Page]
+) -> None:
+    display = open_display(open_page, hall)
+    texts = {
+        "id": "Layanan KTP-el ditutup: blangko habis. Silakan datang besok.",
+        "en": "KTP-el service closed: no blanks left. Please come tomorrow.",
+        "jv": "Layanan KTP-el dipuntutup: blangko telas. Mangga rawuh benjang.",
+    }
+    hall.apis[-1].office.post_notice("kepala", texts["id"], text_en=texts["en"], text_jv=texts["jv"])
+    display.wait_for_selector("#notice-jv", state="visible", timeout=WAIT_MS)
+    lines = display.eval_on_selector_all(
+        "#notice p", "nodes => nodes.map(n => [n.lang, n.innerText, n.getBoundingClientRect().top])"
+    )
+    assert [(lang, said) for lang, said, _top in lines] == list(texts.items())  # all three, each marked
+    tops = [top for _lang, _said, top in lines]
+    assert tops == sorted(tops) and len(set(tops)) == 3  # stacked, Indonesian on top: nothing overlaps
+    assert display.errors == []  # type: ignore[attr-defined]
+
+
 def test_a_notice_posted_at_the_office_reaches_the_hall_display_and_goes_when_cleared(
     hall: Hall, open_page: Callable[..., Page]
 ) -> None:
@@ -299,7 +319,9 @@ def test_a_notice_posted_at_the_office_reaches_the_hall_display_and_goes_when_cl
     hall.apis[-1].office.post_notice("kepala", text, text_en="KTP-el blanks have run out today.")
 
     display.wait_for_selector("#notice", state="visible", timeout=WAIT_MS)
-    assert display.inner_text("#notice") == text  # the hall's language: Indonesian
+    assert display.inner_text("#notice-id") == text  # the hall's language first: Indonesian
+    assert display.inner_text("#notice-en") == "KTP-el blanks have run out today."  # the English under it
+    assert not display.is_visible("#notice-jv")  # no Javanese given: no empty line
     hall.apis[-1].office.clear_notice("kepala")
     display.wait_for_selector("#notice", state="hidden", timeout=WAIT_MS)
 

@@ -127,3 +127,51 @@ def test_a_reason_half_typed_survives_the_pages_refreshes(hall: Hall, open_page:
     page.click(f"{row} button:has-text('Tutup hari ini')")
     page.wait_for_function("document.querySelector('#services tr[data-service=KK] td.closed') !== null")
     assert "Server Dukcapil pusat gangguan" in page.inner_text(f"{row} td.closed")
+
+
+def test_the_office_page_speaks_english_and_basa_jawa_when_chosen(hall: Hall, open_page: Callable[..., Page]) -> None:
+    """Every word of the page, the server's refusals included, in the language the supervisor
+    picks; the token is kept across the switch, and the choice across a reload."""
+    hall.issue("KTP")
+    page = open_page(hall.base + "/office?refresh=500")
+    sign_in_office(hall, page)
+    assert page.inner_text("#services-title") == "Layanan"
+
+    page.click("nav.languages a[hreflang=en]")
+    page.wait_for_selector("html[lang=en] #desk:not([hidden])")  # signed in still: the tab kept the token
+    page.wait_for_selector("#services tr[data-service=KTP]")
+    row = "#services tr[data-service=KTP]"
+    assert page.inner_text("#signout") == "Sign out" and page.inner_text("#counters-title") == "Counters"
+    assert page.inner_text(f"{row} button.small >> nth=0") == "Close today"
+    assert "Serving" in page.inner_text("#counters tr[data-counter='1']")
+    assert page.inner_text("#notice-now") == "No notice yet."
+    assert "(standard 30 min)" in page.inner_text(row)
+    desk = page.inner_text("#desk")
+    for indonesian in ("Tutup hari ini", "Ubah kuota", "Istirahat", "Melayani", "Belum", "menit", "Keadaan", "Alasan"):
+        assert indonesian not in desk
+
+    page.fill(f"{row} input.quota", "0")
+    page.click(f"{row} button:has-text('Change quota')")  # below the one issued: the server's refusal, in English
+    page.wait_for_function("document.getElementById('message').textContent.includes('issued today')")
+    assert "Choose a quota of 1 or more" in page.inner_text("#message")
+
+    page.fill("#notice-text", "Blangko KTP-el habis hari ini.")
+    page.fill("#notice-text-en", "KTP-el blanks have run out today.")
+    page.fill("#notice-text-jv", "Blangko KTP-el telas dinten menika.")
+    page.click("#notice-form button[type=submit]")
+    page.wait_for_function("document.getElementById('notice-now').textContent.startsWith('Now:')")
+    notice = requests.get(
+        hall.base + "/v1/office/status", headers={"Authorization": f"Bearer {OFFICE_TOKEN}"}, timeout=30
+    ).json()["notice"]
+    assert (notice["text_en"], notice["text_jv"]) == (
+        "KTP-el blanks have run out today.",
+        "Blangko KTP-el telas dinten menika.",
+    )
+
+    page.goto(hall.base + "/office?refresh=500")  # no ?lang: the choice is remembered
+    page.wait_for_selector("html[lang=en] #desk:not([hidden])")
+    page.click("nav.languages a[hreflang=jv]")
+    page.wait_for_selector("html[lang=jv] #services tr[data-service=KTP]")
+    assert page.inner_text(f"{row} button.small >> nth=0") == "Tutup dinten menika"
+    assert page.inner_text("#signout") == "Medal"
+    assert page.errors == []  # type: ignore[attr-defined]

@@ -23,8 +23,9 @@ export function newKey(prefix = "web") {
   return prefix + "-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-export async function request(base, method, path, { token = null, body = undefined, key = null, timeoutMs = 8000 } = {}) {
+export async function request(base, method, path, { token = null, body = undefined, key = null, timeoutMs = 8000, language = null } = {}) {
   const headers = { Accept: "application/json, application/problem+json" };
+  if (language) headers["Accept-Language"] = language; // the page's language, for the server's sentences
   if (token) headers.Authorization = "Bearer " + token;
   if (key) headers["Idempotency-Key"] = key;
   if (body !== undefined) headers["Content-Type"] = "application/json";

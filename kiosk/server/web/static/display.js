@@ -322,9 +322,15 @@ function render() {
     return item;
   }));
 
-  const notice = $("notice");
-  text("notice", state.notice ? state.notice.text : "");
-  notice.hidden = !state.notice;
+  // The notice in Indonesian, with the English and Javanese texts under it when the office gave
+  // them: all three at once, so nobody in the hall waits for their language to come round.
+  const notice = state.notice || {};
+  text("notice-id", notice.text || "");
+  for (const [id, said] of [["notice-en", notice.text_en], ["notice-jv", notice.text_jv]]) {
+    text(id, said || "");
+    $(id).hidden = !said;
+  }
+  $("notice").hidden = !state.notice;
 
   $("connection").hidden = state.connection !== "reconnecting";
   root.dataset.connection = state.connection;

@@ -8,27 +8,21 @@ const API = app.dataset.api;
 const STORE = "antrian.office";
 const REFRESH_MS = Number(new URLSearchParams(location.search).get("refresh") || 5000);
 
-const MESSAGES = {
-  network: "Server tidak terjangkau; coba lagi.",
-  unauthorized: "Token kantor salah atau sudah dicabut. Masuk lagi dengan token yang benar.",
-  forbidden: "Token ini bukan token kantor. Masuk dengan token kantor.",
-  reasonNeeded: "Tulis alasan penutupan; warga membacanya di kios.",
-  done: "Tersimpan.",
-  confirmLast: "Ini loket terakhir untuk salah satu layanannya. Tetap istirahatkan?",
-};
-const ACTIONS = {
-  "close-service": "tutup layanan", "open-service": "buka layanan", quota: "ubah kuota",
-  pause: "loket istirahat", resume: "loket melayani lagi", notice: "pengumuman", "refer-to-desk": "ke meja informasi",
-};
-
+// The page's words in the supervisor's language (kiosk/server/office_page.py renders them into
+// data-texts); Indonesian if they are missing. ``{name}`` placeholders are filled by ``fill``.
+const TEXTS = JSON.parse(app.dataset.texts || "{}");
+const LANG = app.dataset.lang || "id";
+const MESSAGES = TEXTS.messages || {};
+const ACTIONS = TEXTS.actions || {};
 // The printer states a kiosk reports (POST /v1/kiosks/health), in words.
-const PRINTER = {
-  ready: "Siap", paper_near_end: "Kertas hampir habis", paper_out: "Kertas habis", cover_open: "Tutup printer terbuka",
-  offline: "Printer offline", cutter_error: "Pemotong kertas macet", unrecoverable_error: "Printer rusak", unknown: "Tidak diketahui",
-};
+const PRINTER = TEXTS.printer || {};
+
+function fill(template, values = {}) {
+  return String(template || "").replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
 
 function minutes(value) {
-  return value === null || value === undefined ? "–" : value + " menit";
+  return value === null || value === undefined ? "–" : fill(MESSAGES.minutes, { minutes: value });
 }
 
 function clock(iso) {
@@ -96,7 +90,7 @@ function render() {
 function draw() {
   const status = state.status;
   if (!status) return;
-  $("office-title").textContent = "Hari ini, " + status.day;
+  $("office-title").textContent = fill(MESSAGES.todayOf, { day: status.day });
   const services = $("services").tBodies[0];
   services.replaceChildren();
   for (const s of status.services) {
@@ -109,31 +103,31 @@ function draw() {
     const longest = cell(row, minutes(s.longest_wait_minutes));
     const standard = s.standard_wait_minutes;
     if (standard && s.longest_wait_minutes > standard) longest.className = "closed";
-    const figures = cell(row, (s.median_wait_minutes === null ? "–" : s.median_wait_minutes + " / " + s.p90_wait_minutes + " menit")
-      + (standard ? " (standar " + standard + " menit)" : ""));
+    const figures = cell(row, (s.median_wait_minutes === null ? "–" : s.median_wait_minutes + " / " + minutes(s.p90_wait_minutes))
+      + (standard ? " " + fill(MESSAGES.standard, { minutes: standard }) : ""));
     if (standard && s.p90_wait_minutes > standard) figures.className = "closed";
-    cell(row, s.open ? "Buka" : "Tutup: " + s.closed_reason).className = s.open ? "" : "closed";
+    cell(row, s.open ? MESSAGES.open : fill(MESSAGES.closedBecause, { reason: s.closed_reason })).className = s.open ? "" : "closed";
     const actions = cell(row, "");
     if (s.open) {
       const reason = drafted(document.createElement("input"), "reason:" + s.code, "");
-      reason.placeholder = "Alasan";
+      reason.placeholder = MESSAGES.reason;
       reason.maxLength = 160;
       reason.className = "reason";
-      reason.setAttribute("aria-label", "Alasan menutup " + s.code);
-      actions.append(reason, button("Tutup hari ini", () => {
+      reason.setAttribute("aria-label", fill(MESSAGES.reasonLabel, { service: s.code }));
+      actions.append(reason, button(MESSAGES.closeToday, () => {
         if (!reason.value.trim()) return say(MESSAGES.reasonNeeded, "error");
         change("/office/services/" + s.code + "/close", { reason: reason.value.trim() }, ["reason:" + s.code]);
       }));
     } else {
-      actions.append(button("Buka lagi", () => change("/office/services/" + s.code + "/open")));
+      actions.append(button(MESSAGES.openAgain, () => change("/office/services/" + s.code + "/open")));
     }
     const quota = document.createElement("input");
     quota.type = "number";
     quota.min = "0";
     drafted(quota, "quota:" + s.code, String(s.quota));
     quota.className = "quota";
-    quota.setAttribute("aria-label", "Kuota " + s.code);
-    actions.append(quota, button("Ubah kuota", () => change("/office/services/" + s.code + "/quota", { quota: Number(quota.value) }, ["quota:" + s.code])));
+    quota.setAttribute("aria-label", fill(MESSAGES.quotaLabel, { service: s.code }));
+    actions.append(quota, button(MESSAGES.changeQuota, () => change("/office/services/" + s.code + "/quota", { quota: Number(quota.value) }, ["quota:" + s.code])));
   }
   const counters = $("counters").tBodies[0];
   counters.replaceChildren();
@@ -141,10 +135,10 @@ function draw() {
     const row = counters.insertRow();
     row.dataset.counter = c.id;
     cell(row, c.name);
-    cell(row, c.paused_since ? "Istirahat sejak " + c.paused_since : "Melayani");
+    cell(row, c.paused_since ? fill(MESSAGES.pausedSince, { time: c.paused_since }) : MESSAGES.serving);
     const actions = cell(row, "");
-    if (c.paused_since) actions.append(button("Lanjutkan", () => change("/office/counters/" + c.id + "/resume")));
-    else actions.append(button("Istirahat", () => pause(c.id)));
+    if (c.paused_since) actions.append(button(MESSAGES.resume, () => change("/office/counters/" + c.id + "/resume")));
+    else actions.append(button(MESSAGES.pause, () => pause(c.id)));
   }
   const kiosks = $("kiosks").tBodies[0];
   kiosks.replaceChildren();
@@ -153,16 +147,18 @@ function draw() {
     row.dataset.kiosk = k.id;
     cell(row, k.id);
     const seen = k.last_seen ? clock(k.last_seen) : null;
-    const text = !seen ? "Belum pernah terlihat sejak server menyala" : (k.online ? "Terhubung (terakhir " + seen + ")" : "Tidak terlihat sejak " + seen);
+    const text = !seen ? MESSAGES.neverSeen : fill(k.online ? MESSAGES.onlineLast : MESSAGES.notSeenSince, { time: seen });
     cell(row, text).className = k.online ? "" : "closed";
     const printer = cell(row, k.printer ? (PRINTER[k.printer] || PRINTER.unknown) : "–");
     if (k.printer && k.printer !== "ready") printer.className = "closed";
     cell(row, k.unsynced === null || k.unsynced === undefined ? "–" : String(k.unsynced));
     cell(row, clock(k.kiosk_time));
   }
-  $("notice-now").textContent = status.notice
-    ? "Sekarang: " + status.notice.text + (status.notice.until ? " (sampai " + status.notice.until + ")" : "")
-    : "Belum ada pengumuman.";
+  const notice = status.notice;
+  const said = notice ? [notice.text, notice.text_en, notice.text_jv].filter(Boolean).join(" / ") : "";
+  $("notice-now").textContent = notice
+    ? fill(MESSAGES.noticeNow, { text: said }) + (notice.until ? " " + fill(MESSAGES.noticeUntil, { time: notice.until }) : "")
+    : MESSAGES.noNotice;
   const audit = $("audit").tBodies[0];
   audit.replaceChildren();
   for (const e of status.audit.slice().reverse()) {
@@ -176,14 +172,14 @@ function draw() {
 }
 
 async function call(method, path, body) {
-  return request(API, method, path, { token: state.token, body });
+  return request(API, method, path, { token: state.token, body, language: LANG });
 }
 
 async function refresh() {
   if (!state.token) return;
   try {
     state.status = await call("GET", "/office/status");
-    $("connection").textContent = "Terhubung";
+    $("connection").textContent = MESSAGES.connected;
     render();
     state.refreshes += 1;
   } catch (error) {
@@ -248,7 +244,12 @@ $("signout").addEventListener("click", () => signOut());
 $("notice-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const until = $("notice-until").value;
-  change("/office/notice", { text: $("notice-text").value.trim(), until: until || null });
+  change("/office/notice", {
+    text: $("notice-text").value.trim(),
+    text_en: $("notice-text-en").value.trim(),
+    text_jv: $("notice-text-jv").value.trim(),
+    until: until || null,
+  });
 });
 
 const saved = sessionStorage.getItem(STORE);

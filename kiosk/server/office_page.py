@@ -1,0 +1,142 @@
+"""The office page (``/office``) in the supervisor's language: Indonesian, English or Basa Jawa.
+
+The page's own words are marked here (``N_``) and translated through the gettext catalogues like
+every other part; the template gets them as ``t``, the page's script as a JSON ``data-texts``
+(its sentences with ``{placeholders}``). The language is ``?lang=`` (remembered in a cookie), else
+the browser's, else Indonesian. The script sends it with every API call (``Accept-Language``), so
+a refusal from the office's routes comes back in the same language.
+"""
+
+from __future__ import annotations
+
+from flask import Response, make_response, render_template, request
+
+from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, N_, translator
+from kiosk.messages import OFFICE_ACTIONS
+
+LANG_COOKIE = "office_lang"
+
+# The words of the page as it is served (office.html).
+PAGE_TEXT = {
+    "title": N_("Kantor"),
+    "languages": N_("Bahasa"),
+    "noscript": N_(
+        "Halaman kantor memerlukan JavaScript. Nyalakan JavaScript di peramban ini, lalu muat ulang halaman."
+    ),
+    "signin_title": N_("Masuk sebagai pengawas"),
+    "token": N_("Token kantor"),
+    "signin": N_("Masuk"),
+    "token_hint": N_(
+        "Token kantor dibuat teknisi dengan perintah kiosk office-token NAMA. "
+        "Halaman ini menyimpannya hanya sampai tab ditutup."
+    ),
+    "today": N_("Hari ini"),
+    "signout": N_("Keluar"),
+    "services": N_("Layanan"),
+    "col_service": N_("Layanan"),
+    "col_issued": N_("Keluar / kuota"),
+    "col_left": N_("Sisa kuota"),
+    "col_waiting": N_("Menunggu"),
+    "col_longest": N_("Tunggu terlama"),
+    "col_figures": N_("Median / p90 hari ini (standar)"),
+    "col_state": N_("Keadaan"),
+    "col_actions": N_("Tindakan"),
+    "counters": N_("Loket"),
+    "col_counter": N_("Loket"),
+    "kiosks": N_("Kios"),
+    "col_kiosk": N_("Kios"),
+    "col_printer": N_("Printer"),
+    "col_unsynced": N_("Belum tersinkron"),
+    "col_kiosk_time": N_("Jam kios"),
+    "notice_title": N_("Pengumuman di kios"),
+    "notice_text": N_("Teks (paling banyak 120 huruf)"),
+    "notice_en": N_("Dalam bahasa Inggris (boleh kosong)"),
+    "notice_jv": N_("Dalam Basa Jawa (boleh kosong)"),
+    "notice_until": N_("Sampai pukul (kosong: sepanjang hari)"),
+    "notice_post": N_("Pasang pengumuman"),
+    "audit_title": N_("Catatan perubahan hari ini"),
+    "col_at": N_("Pukul"),
+    "col_who": N_("Oleh"),
+    "col_action": N_("Tindakan"),
+    "col_target": N_("Sasaran"),
+    "col_why": N_("Alasan"),
+}
+
+# The sentences the page's script writes (office.js), each with its {placeholders}.
+SCRIPT_TEXT = {
+    "network": N_("Server tidak terjangkau; coba lagi."),
+    "unauthorized": N_("Token kantor salah atau sudah dicabut. Masuk lagi dengan token yang benar."),
+    "forbidden": N_("Token ini bukan token kantor. Masuk dengan token kantor."),
+    "reasonNeeded": N_("Tulis alasan penutupan; warga membacanya di kios."),
+    "done": N_("Tersimpan."),
+    "confirmLast": N_("Ini loket terakhir untuk salah satu layanannya. Tetap istirahatkan?"),
+    "connected": N_("Terhubung"),
+    "todayOf": N_("Hari ini, {day}"),
+    "minutes": N_("{minutes} menit"),
+    "standard": N_("(standar {minutes} menit)"),
+    "open": N_("Buka"),
+    "closedBecause": N_("Tutup: {reason}"),
+    "reason": N_("Alasan"),
+    "reasonLabel": N_("Alasan menutup {service}"),
+    "closeToday": N_("Tutup hari ini"),
+    "openAgain": N_("Buka lagi"),
+    "quotaLabel": N_("Kuota {service}"),
+    "changeQuota": N_("Ubah kuota"),
+    "pausedSince": N_("Istirahat sejak {time}"),
+    "serving": N_("Melayani"),
+    "resume": N_("Lanjutkan"),
+    "pause": N_("Istirahat"),
+    "neverSeen": N_("Belum pernah terlihat"),
+    "onlineLast": N_("Terhubung (terakhir {time})"),
+    "notSeenSince": N_("Tidak terlihat sejak {time}"),
+    "noticeNow": N_("Sekarang: {text}"),
+    "noticeUntil": N_("(sampai {time})"),
+    "noNotice": N_("Belum ada pengumuman."),
+}
+
+# The printer states a kiosk reports (POST /v1/kiosks/health), in words.
+PRINTER_TEXT = {
+    "ready": N_("Siap"),
+    "paper_near_end": N_("Kertas hampir habis"),
+    "paper_out": N_("Kertas habis"),
+    "cover_open": N_("Tutup printer terbuka"),
+    "offline": N_("Printer offline"),
+    "cutter_error": N_("Pemotong kertas macet"),
+    "unrecoverable_error": N_("Printer rusak"),
+    "unknown": N_("Tidak diketahui"),
+}
+
+
+def page_language() -> str:
+    """``?lang=id|en|jv``, else the one chosen before (cookie), else the browser's, else Indonesian."""
+    for asked in (request.args.get("lang", ""), request.cookies.get(LANG_COOKIE, "")):
+        if asked in LANGUAGES:
+            return asked
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def api_language() -> str:
+    """The language the office page asked its API answers in (``Accept-Language``); Indonesian
+    for a client that asks nothing (the CLI explains a refusal itself from its code)."""
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def texts(language: str) -> dict[str, dict[str, str]]:
+    _ = translator(language)
+    return {
+        "page": {key: _(text) for key, text in PAGE_TEXT.items()},
+        "script": {key: _(text) for key, text in SCRIPT_TEXT.items()},
+        "actions": {key: _(text) for key, text in OFFICE_ACTIONS.items()},
+        "printer": {key: _(text) for key, text in PRINTER_TEXT.items()},
+    }
+
+
+def page() -> Response:
+    language = page_language()
+    words = texts(language)
+    script = {"messages": words["script"], "actions": words["actions"], "printer": words["printer"]}
+    html = render_template("office.html", t=words["page"], script=script, language=language, languages=LANGUAGE_NAMES)
+    answer = make_response(html)
+    if request.args.get("lang") in LANGUAGES and request.cookies.get(LANG_COOKIE) != language:
+        answer.set_cookie(LANG_COOKIE, language, samesite="Strict", path="/office", max_age=365 * 86400)
+    return answer
