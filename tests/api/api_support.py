@@ -14,18 +14,25 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
 from time import monotonic, sleep
+from typing import TYPE_CHECKING
 
 import pytest
+from faulty import FaultyProxy
 
+import kiosk.backends.http as http_module
 from kiosk.backends.http import HttpBackend
 from kiosk.core import config as config_mod
 from kiosk.core.clock import FixedClock
 from kiosk.core.config import Config
-from kiosk.core.model import Booking
+from kiosk.core.model import Booking, Ticket
 from kiosk.core.nik import NikHasher
+from kiosk.core.ports import PrinterReadiness, TicketPrinter
 from kiosk.core.usecases import Kiosk
 from kiosk.server.app import BookingApi, create_app, token_hash
 from kiosk.server.run import RunningServer
+
+if TYPE_CHECKING:
+    from server_process import ServerProcess
 
 _spec = importlib.util.spec_from_file_location(
     "antrian_root_conftest", Path(__file__).resolve().parent.parent / "conftest.py"
@@ -168,3 +175,64 @@ def backend(server: ApiServer, make_backend: Callable[..., HttpBackend]) -> Http
 @pytest.fixture
 def kiosk(backend: HttpBackend, hasher: NikHasher, server: ApiServer) -> Kiosk:
     return Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=None)
+
+
+class PaperRoll:
+    """Stands in for the thermal printer (hardware): what came out is what the citizens hold."""
+
+    def __init__(self) -> None:
+        self.tickets: list[Ticket] = []
+
+    def readiness(self) -> PrinterReadiness:
+        return PrinterReadiness(can_print=True, state="ready")
+
+    def print_ticket(self, ticket: Ticket, language: str | None = None) -> None:
+        self.tickets.append(ticket)
+
+
+def kiosk_on(backend: HttpBackend, hasher: NikHasher, server: ApiServer, printer: TicketPrinter | None = None) -> Kiosk:
+    """A kiosk on this backend, on the server's clock."""
+    return Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=printer)
+
+
+def on_server(server: ApiServer) -> dict[str, Ticket]:
+    """The server's tickets of the day by number, without the numbers still leased to a kiosk."""
+    day = server.clock.now().date()
+    held = {n.ticket_id for n in server.api.ledger.held(day)}
+    return {t.number: t for t in server.api.book("").tickets(day) if t.id not in held}
+
+
+@pytest.fixture
+def retry_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An offline kiosk asks the server again at its next call (import it as autouse where needed)."""
+    monkeypatch.setattr(http_module, "RETRY_OFFLINE_AFTER_S", 0.0)
+
+
+@pytest.fixture
+def proxy(server: ApiServer) -> Iterator[FaultyProxy]:
+    """A proxy in front of the server that can drop or fake the answers its rules name."""
+    faulty = FaultyProxy(server.port)
+    yield faulty
+    faulty.close()
+
+
+@pytest.fixture
+def server_process(tmp_path: Path) -> Iterator[ServerProcess]:
+    """The server in its own process (``tmp_path/server``), to kill and start again."""
+    from server_process import ServerProcess  # it imports this module: not at the top
+
+    folder = tmp_path / "server"
+    folder.mkdir()
+    process = ServerProcess(folder, free_port())
+    process.start()
+    yield process
+    process.kill()
+
+
+@pytest.fixture
+def process_backend(server_process: ServerProcess, tmp_path: Path) -> Iterator[HttpBackend]:
+    """Kiosk MPP-1 (blocks of 3) on the server process, its clock stopped at Monday 08:00."""
+    config = kiosk_config(tmp_path / "MPP-1", server_process.url, "MPP-1", lease=3)
+    backend = HttpBackend(config, auto_sync=False, clock=FixedClock(MONDAY_0800))
+    yield backend
+    backend.close()
