@@ -226,6 +226,61 @@ def sdl_key_events(text: str, suffix: str = "enter", capitals: str = "sdl") -> l
     return events
 
 
+# The family card service with its name in English and Javanese and its documents in English.
+FAMILY_CARD_IN_ENGLISH = {
+    'name = "Kartu Keluarga"\n': (
+        'name = "Kartu Keluarga"\nname_en = "Family Card"\nname_jv = "Kartu Kulawarga"\n'
+        'documents_en = ["Old Family Card", "Cover letter from the RT/RW"]\n'
+    )
+}
+
+
+# -- a citizen's flows, shared by the screen tests -------------------------------------------
+
+
+def walk_in_steps(
+    ui: UI,
+    names: tuple[str, str, str] = ("walk-in (services)", "walk-in (NIK)", "confirm"),
+    service: str = "Kartu Keluarga",
+    nik: str = NIK_YOUNG,
+    timeout: float = 30.0,
+) -> Iterator[str]:
+    """A walk-in up to the confirm screen; yields ``names`` in turn as the services, the typed NIK
+    and the confirm screen are on show (for tests that look at each step)."""
+    ui.tap("walkin")
+    ui.settle()
+    yield names[0]
+    ui.tap(ui.find(service))
+    ui.press_digits(nik)
+    yield names[1]
+    next_until_confirm(ui, timeout)
+    yield names[2]
+
+
+def next_until_confirm(ui: UI, timeout: float = 30.0) -> None:
+    """On the walk-in keypad: "Lanjut"; waits for the confirm screen."""
+    ui.tap("next")
+    ui.wait_until(lambda: ui.current == "confirm", timeout, "the confirm screen")
+
+
+def walk_in_up_to_confirm(ui: UI, service: str = "Kartu Keluarga", nik: str = NIK_YOUNG, timeout: float = 30.0) -> None:
+    """Walk-in: the service, the NIK on the keypad, "Lanjut"; waits for the confirm screen."""
+    for _step in walk_in_steps(ui, service=service, nik=nik, timeout=timeout):
+        pass
+
+
+def confirm_until_done(ui: UI, timeout: float = 30.0) -> None:
+    """On the confirm screen: "Ya, cetak nomor saya"; waits for the done screen."""
+    ui.tap("confirm")
+    ui.wait_until(lambda: ui.current == "done", timeout, "the done screen")
+
+
+def walk_in_ticket(ui: UI, service: str = "Kartu Keluarga", nik: str = NIK_YOUNG, timeout: float = 30.0) -> None:
+    """A whole walk-in, from the home screen to the done screen."""
+    walk_in_up_to_confirm(ui, service, nik, timeout)
+    confirm_until_done(ui, timeout)
+
+
 @pytest.fixture(scope="session")
 def window() -> Any:
     """The one offscreen Kivy window of this process, made the way Kivy's own GraphicUnitTest does."""
