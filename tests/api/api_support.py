@@ -10,6 +10,7 @@ import errno
 import importlib.util
 import socket
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
@@ -22,7 +23,7 @@ from faulty import FaultyProxy
 import kiosk.backends.http as http_module
 from kiosk.backends.http import HttpBackend
 from kiosk.core import config as config_mod
-from kiosk.core.clock import FixedClock
+from kiosk.core.clock import Clock, FixedClock
 from kiosk.core.config import Config
 from kiosk.core.model import Booking, Ticket
 from kiosk.core.nik import NikHasher
@@ -236,3 +237,22 @@ def process_backend(server_process: ServerProcess, tmp_path: Path) -> Iterator[H
     backend = HttpBackend(config, auto_sync=False, clock=FixedClock(MONDAY_0800))
     yield backend
     backend.close()
+
+
+@contextmanager
+def server_with_kiosk(folder: Path, clock: Clock) -> Iterator[tuple[ApiServer, HttpBackend]]:
+    """An in-process server with no bookings (``folder/server``) and kiosk MPP-1's http backend to
+    it (``folder/kiosk``) on ``clock``: for the screen tests of an http kiosk. Stops both after."""
+    server_folder = folder / "server"
+    server_folder.mkdir()
+    server_config = config_mod.load(write_config(server_folder, {'kiosk_id = "MPP-1"': 'kiosk_id = "SERVER"'}))
+    server = ApiServer(server_config, FixedClock(MONDAY_0800), 0)
+    server.start()
+    backend = HttpBackend(kiosk_config(folder / "kiosk", server.url), auto_sync=False, clock=clock)
+    try:
+        yield server, backend
+    finally:
+        server.stop()
+        backend.close()
+        for api in server.apis:
+            api.close()

@@ -238,6 +238,22 @@ FAMILY_CARD_IN_ENGLISH = {
 # -- a citizen's flows, shared by the screen tests -------------------------------------------
 
 
+def spy_on_play(ui: UI) -> list[tuple[str, str, str]]:
+    """(thread name, language, text) of each sound the Speaker starts."""
+    speaker = ui.app.speaker
+    played: list[tuple[str, str, str]] = []
+    original = speaker._play
+
+    def play(sound: Any, generation: int, said: tuple[str, str]) -> None:
+        before = speaker.sound
+        original(sound, generation, said)
+        if speaker.sound is not before:
+            played.append((threading.current_thread().name, *said))
+
+    speaker._play = play
+    return played
+
+
 def walk_in_steps(
     ui: UI,
     names: tuple[str, str, str] = ("walk-in (services)", "walk-in (NIK)", "confirm"),
