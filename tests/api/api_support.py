@@ -27,7 +27,7 @@ from kiosk.core.clock import Clock, FixedClock
 from kiosk.core.config import Config
 from kiosk.core.model import Booking, Ticket
 from kiosk.core.nik import NikHasher
-from kiosk.core.ports import PrinterReadiness, TicketPrinter
+from kiosk.core.ports import TicketPrinter
 from kiosk.core.usecases import Kiosk
 from kiosk.server.app import BookingApi, create_app, token_hash
 from kiosk.server.run import RunningServer
@@ -47,6 +47,7 @@ NIK_WOMAN_1990 = root.NIK_WOMAN_1990
 NIK_OTHER_REGION = root.NIK_OTHER_REGION
 NIK_YOUNG = root.NIK_YOUNG
 write_config = root.write_config
+ReadyPrinter = root.ReadyPrinter
 
 SECRET = b"test-secret-of-at-least-16-bytes"
 KIOSKS = [f"MPP-{n}" for n in range(1, 9)]
@@ -176,19 +177,6 @@ def backend(server: ApiServer, make_backend: Callable[..., HttpBackend]) -> Http
 @pytest.fixture
 def kiosk(backend: HttpBackend, hasher: NikHasher, server: ApiServer) -> Kiosk:
     return Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=None)
-
-
-class PaperRoll:
-    """Stands in for the thermal printer (hardware): what came out is what the citizens hold."""
-
-    def __init__(self) -> None:
-        self.tickets: list[Ticket] = []
-
-    def readiness(self) -> PrinterReadiness:
-        return PrinterReadiness(can_print=True, state="ready")
-
-    def print_ticket(self, ticket: Ticket, language: str | None = None) -> None:
-        self.tickets.append(ticket)
 
 
 def kiosk_on(backend: HttpBackend, hasher: NikHasher, server: ApiServer, printer: TicketPrinter | None = None) -> Kiosk:

@@ -14,7 +14,7 @@ from api_support import (  # noqa: F401  (fixtures)
     MONDAY_0800,
     NIK_MAN_1945,
     ApiServer,
-    PaperRoll,
+    ReadyPrinter,
     hasher,
     kiosk_on,
     make_backend,
@@ -47,7 +47,7 @@ def test_a_person_checked_in_online_gets_no_second_number_for_the_service_from_t
     server_process: ServerProcess, process_backend: HttpBackend, hasher: NikHasher
 ) -> None:
     backend = process_backend
-    kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=backend.clock, printer=PaperRoll())
+    kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=backend.clock, printer=ReadyPrinter())
     backend.sync()
     checked_in = kiosk.check_in(NIK_MAN_1945).ticket  # MGT-0001, KTP, online
     assert checked_in.service_code == "KTP" and backend.status().online
@@ -78,8 +78,8 @@ def test_a_check_in_at_another_kiosk_counts_offline_once_the_mirror_shows_it(
 ) -> None:
     here = make_backend(server.url, "MPP-1", lease=2)
     there = make_backend(server.url, "MPP-2", lease=2)
-    kiosk_here = kiosk_on(here, hasher, server, PaperRoll())
-    kiosk_there = kiosk_on(there, hasher, server, PaperRoll())
+    kiosk_here = kiosk_on(here, hasher, server, ReadyPrinter())
+    kiosk_there = kiosk_on(there, hasher, server, ReadyPrinter())
     kiosk_there.check_in("MGT-0001")  # NIK_MAN_1945's KTP booking, at the other kiosk
     here.sync()  # this kiosk's mirror: the booking, checked in
     server.stop()
@@ -95,8 +95,8 @@ def test_an_offline_walk_in_past_a_cap_stands_after_sync_and_is_listed_for_the_t
     """Nobody takes a number from a person holding the paper; the break is listed, never silent."""
     apart = make_backend(server.url, "MPP-2", lease=2)
     other = make_backend(server.url, "MPP-1", lease=2)
-    kiosk_apart = kiosk_on(apart, hasher, server, PaperRoll())
-    kiosk_other = kiosk_on(other, hasher, server, PaperRoll())
+    kiosk_apart = kiosk_on(apart, hasher, server, ReadyPrinter())
+    kiosk_other = kiosk_on(other, hasher, server, ReadyPrinter())
     apart.sync()  # its mirror: MGT-0001 not checked in yet
     checked_in = kiosk_other.check_in("MGT-0001").ticket  # KTP, online, at the other kiosk
     server.stop()
@@ -118,7 +118,7 @@ def test_offline_a_person_whose_booking_can_still_be_checked_in_is_sent_to_check
     server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
 ) -> None:
     backend = make_backend(server.url, lease=2)
-    kiosk = kiosk_on(backend, hasher, server, PaperRoll())
+    kiosk = kiosk_on(backend, hasher, server, ReadyPrinter())
     backend.sync()  # the mirror: MGT-0001 (KTP, 08:00) not checked in
     server.stop()
     with pytest.raises(Refusal) as refused:

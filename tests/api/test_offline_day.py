@@ -14,7 +14,7 @@ from api_support import (  # noqa: F401  (fixtures)
     NIK_WOMAN_1990,
     NIK_YOUNG,
     ApiServer,
-    PaperRoll,
+    ReadyPrinter,
     hasher,
     kiosk_on,
     make_backend,
@@ -32,18 +32,27 @@ from server_process import ServerProcess
 
 from kiosk.backends.http import HttpBackend
 from kiosk.core.errors import Reason, Refusal, SystemFault
-from kiosk.core.model import Priority, TicketKind
+from kiosk.core.model import IssueResult, Priority, Ticket, TicketKind
 from kiosk.core.nik import NikHasher
 from kiosk.core.usecases import Kiosk
 
 pytestmark = pytest.mark.usefixtures("retry_at_once")
 
 
+def printed_offline(kiosk: Kiosk, backend: HttpBackend, server: ApiServer) -> Ticket:
+    """A KTP walk-in printed from the kiosk's leased block while the server is away; it is back after."""
+    backend.sync()  # the leased blocks
+    server.stop()
+    ticket = kiosk.issue_walk_in("KTP", NIK_YOUNG).ticket
+    server.start()
+    return ticket
+
+
 def test_an_offline_day_continues_within_the_leased_block_and_syncs_to_exactly_what_was_printed(
     server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
 ) -> None:
     backend = make_backend(server.url, lease=3)
-    roll = PaperRoll()
+    roll = ReadyPrinter()
     kiosk = kiosk_on(backend, hasher, server, roll)
     backend.sync()
     assert backend.status().leased_free == {"KTP": 3, "CETAK": 3, "KK": 3, "AKTA": 3}
@@ -117,7 +126,7 @@ def test_a_walk_in_whose_answer_never_arrives_is_printed_from_the_block_and_kept
     server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher, proxy: FaultyProxy
 ) -> None:
     backend = make_backend(proxy.url, lease=2)
-    roll = PaperRoll()
+    roll = ReadyPrinter()
     kiosk = kiosk_on(backend, hasher, server, roll)
     backend.sync()
     proxy.rules.append(Rule("POST", "/v1/walk-ins", drop_after_forward=True, times=10))
@@ -155,7 +164,7 @@ def test_a_check_in_whose_answer_never_arrives_is_undone_and_the_printed_one_kep
     server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher, proxy: FaultyProxy
 ) -> None:
     backend = make_backend(proxy.url, lease=2)
-    roll = PaperRoll()
+    roll = ReadyPrinter()
     kiosk = kiosk_on(backend, hasher, server, roll)
     backend.sync()  # KTP block: A-001, A-002
     proxy.rules.append(Rule("POST", "/v1/check-ins", drop_after_forward=True, times=10))
@@ -182,7 +191,7 @@ def test_a_number_printed_offline_is_never_given_to_a_second_person_online_after
     server_process: ServerProcess, process_backend: HttpBackend, hasher: NikHasher
 ) -> None:
     backend = process_backend
-    kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=backend.clock, printer=PaperRoll())
+    kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=backend.clock, printer=ReadyPrinter())
     backend.sync()
     assert backend.status().leased_free["KTP"] == 3  # A-001..A-003 leased to this kiosk
 
@@ -217,12 +226,9 @@ def test_an_offline_ticket_the_server_cannot_keep_as_printed_is_a_listed_conflic
 ) -> None:
     apart = make_backend(server.url, "MPP-1", lease=2)
     other = make_backend(server.url, "MPP-2", lease=2)
-    kiosk_apart = kiosk_on(apart, hasher, server, PaperRoll())
-    kiosk_other = kiosk_on(other, hasher, server, PaperRoll())
-    apart.sync()
-    server.stop()
-    offline = kiosk_apart.issue_walk_in("KTP", NIK_YOUNG).ticket  # cut off from the server
-    server.start()
+    kiosk_apart = kiosk_on(apart, hasher, server, ReadyPrinter())
+    kiosk_other = kiosk_on(other, hasher, server, ReadyPrinter())
+    offline = printed_offline(kiosk_apart, apart, server)  # cut off from the server
     online = kiosk_other.issue_walk_in("KTP", NIK_YOUNG).ticket  # the server cannot know of the first
     assert online.number != offline.number
 
@@ -240,11 +246,8 @@ def test_a_sync_that_reports_a_used_number_again_with_another_person_is_listed_n
     server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
 ) -> None:
     backend = make_backend(server.url, lease=1)
-    kiosk = kiosk_on(backend, hasher, server, PaperRoll())
-    backend.sync()
-    server.stop()
-    printed = kiosk.issue_walk_in("KTP", NIK_YOUNG).ticket
-    server.start()
+    kiosk = kiosk_on(backend, hasher, server, ReadyPrinter())
+    printed = printed_offline(kiosk, backend, server)
     payload = backend.store.sync_payload()
     backend.sync()
     assert backend.status().conflicts == ()
@@ -260,7 +263,7 @@ def test_a_leased_number_printed_offline_counts_the_people_the_server_numbered_p
     server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
 ) -> None:
     backend = make_backend(server.url, lease=3)
-    kiosk = kiosk_on(backend, hasher, server, PaperRoll())
+    kiosk = kiosk_on(backend, hasher, server, ReadyPrinter())
     backend.sync()  # A-001..A-003 leased
     online = [kiosk.issue_walk_in("KTP", root.make_nik(100 + i)).ticket.number for i in range(10)]
     assert online[0] == "A-004" and online[-1] == "A-013"
@@ -276,11 +279,8 @@ def test_a_server_that_refuses_the_offline_tickets_does_not_stop_the_numbers_onl
     server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher, proxy: FaultyProxy
 ) -> None:
     backend = make_backend(proxy.url, lease=2)
-    kiosk = kiosk_on(backend, hasher, server, PaperRoll())
-    backend.sync()
-    server.stop()
-    offline = kiosk.issue_walk_in("KTP", NIK_YOUNG).ticket
-    server.start()
+    kiosk = kiosk_on(backend, hasher, server, ReadyPrinter())
+    offline = printed_offline(kiosk, backend, server)
     broken = canned(500, b'{"code": "internal", "status": 500}', "application/problem+json")
     proxy.rules.append(Rule("POST", "/v1/sync", answer=broken))
     online = kiosk.issue_walk_in("KTP", root.make_nik(300)).ticket  # the sync fails; the walk-in not
@@ -307,6 +307,19 @@ def test_a_request_that_reaches_the_server_after_its_kiosk_voided_it_issues_noth
     assert on_server(server) == {}
 
 
+def same_key_again_answer_lost(
+    proxy: FaultyProxy, path: str, attempt: Callable[[], IssueResult], first: Ticket
+) -> None:
+    """The request again with the same key, every answer lost: the first ticket or none, never a second."""
+    proxy.rules.append(Rule("POST", path, drop_after_forward=True, times=10))
+    try:
+        again: Ticket | None = attempt().ticket
+    except (SystemFault, Refusal):
+        again = None
+    assert again is None or again.id == first.id  # one key, one ticket
+    proxy.rules.clear()
+
+
 def test_a_retry_of_an_answered_walk_in_whose_answer_is_lost_never_takes_the_ticket_away(
     server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher, proxy: FaultyProxy
 ) -> None:
@@ -314,17 +327,11 @@ def test_a_retry_of_an_answered_walk_in_whose_answer_is_lost_never_takes_the_tic
     kiosk as a second press with the same key) and that answer is lost too. The void of the
     second attempt must not delete her ticket at sync, nor may her number go to someone else."""
     backend = make_backend(proxy.url, lease=2)
-    kiosk = kiosk_on(backend, hasher, server, PaperRoll())
+    kiosk = kiosk_on(backend, hasher, server, ReadyPrinter())
     key = "pressed-twice-0123456789"
     first = kiosk.issue_walk_in("KTP", NIK_YOUNG, None, key).ticket
     assert first.number == "A-001"
-    proxy.rules.append(Rule("POST", "/v1/walk-ins", drop_after_forward=True, times=10))
-    try:
-        again = kiosk.issue_walk_in("KTP", NIK_YOUNG, None, key).ticket
-    except (SystemFault, Refusal):
-        again = None
-    assert again is None or again.id == first.id  # one key, one ticket
-    proxy.rules.clear()
+    same_key_again_answer_lost(proxy, "/v1/walk-ins", lambda: kiosk.issue_walk_in("KTP", NIK_YOUNG, None, key), first)
     backend.sync()
     stored = on_server(server)
     assert stored["A-001"].id == first.id  # the number she holds is still hers on the server
@@ -354,7 +361,7 @@ def test_numbers_given_back_by_a_kiosk_are_never_given_to_anyone_else(
     server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
 ) -> None:
     backend = make_backend(server.url, lease=3)
-    kiosk = kiosk_on(backend, hasher, server, PaperRoll())
+    kiosk = kiosk_on(backend, hasher, server, ReadyPrinter())
     backend.sync()  # A-001..A-003 leased to this kiosk
     assert backend.release_leases() == 4 * 3
     assert server.api.ledger.held(server.clock.now().date()) == []
@@ -365,16 +372,10 @@ def test_a_retry_of_an_answered_check_in_whose_answer_is_lost_never_takes_the_ti
     server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher, proxy: FaultyProxy
 ) -> None:
     backend = make_backend(proxy.url, lease=2)
-    kiosk = kiosk_on(backend, hasher, server, PaperRoll())
+    kiosk = kiosk_on(backend, hasher, server, ReadyPrinter())
     key = "checked-in-twice-0123456789"
     first = kiosk.check_in("MGT-0001", key).ticket
-    proxy.rules.append(Rule("POST", "/v1/check-ins", drop_after_forward=True, times=10))
-    try:
-        again = kiosk.check_in("MGT-0001", key).ticket
-    except (SystemFault, Refusal):
-        again = None
-    assert again is None or again.id == first.id  # one key, one ticket
-    proxy.rules.clear()
+    same_key_again_answer_lost(proxy, "/v1/check-ins", lambda: kiosk.check_in("MGT-0001", key), first)
     backend.sync()
     stored = on_server(server)
     assert stored[first.number].id == first.id  # the number he holds is still his on the server
