@@ -113,6 +113,26 @@ def ready_printer() -> ReadyPrinter:
     return ReadyPrinter()
 
 
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
+    """``kiosk ARGV...`` in this process: its exit code, what it wrote to stdout and to stderr."""
+    from kiosk import cli
+
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def cli_monday_morning(monkeypatch: pytest.MonkeyPatch) -> FixedClock:
+    """The CLI's system clock (the counters' commands too) stopped at Monday 08:00 WIB, and no
+    printer: a ticket goes to stdout."""
+    clock = FixedClock(MONDAY_0800)
+    monkeypatch.setattr("kiosk.bootstrap.SystemClock", lambda: clock)
+    monkeypatch.setattr("kiosk.cli.call_commands.SystemClock", lambda: clock)
+    monkeypatch.setattr("kiosk.bootstrap.build_printer", lambda config: None)
+    return clock
+
+
 def sqlite_bytes(path: Path) -> bytes:
     """The day book's bytes on disk, WAL and shared-memory files included."""
     data = b""

@@ -64,6 +64,7 @@ NIK_OTHER_REGION = _shared.NIK_OTHER_REGION
 NIK_WOMAN_1990 = _shared.NIK_WOMAN_1990
 NIK_YOUNG = _shared.NIK_YOUNG
 write_config = _shared.write_config
+run_cli = _shared.run_cli
 
 WINDOW_SIZE = (1080, 1920)  # the reference portrait panel
 
