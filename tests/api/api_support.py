@@ -137,7 +137,15 @@ def server(tmp_path: Path, hasher: NikHasher) -> Iterator[ApiServer]:
         booking_api.close()
 
 
-def kiosk_config(folder: Path, url: str, kiosk_id: str = "MPP-1", read_timeout: float = 2.0, lease: int = 3) -> Config:
+def kiosk_config(
+    folder: Path,
+    url: str,
+    kiosk_id: str = "MPP-1",
+    read_timeout: float = 2.0,
+    lease: int = 3,
+    edits: dict[str, str] | None = None,
+) -> Config:
+    """An http kiosk's config, token and site secret in ``folder`` (with more config ``edits``)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "token").write_text(token_of(kiosk_id) + "\n", encoding="utf-8")
     (folder / "site.secret").write_bytes(SECRET)
@@ -149,6 +157,7 @@ def kiosk_config(folder: Path, url: str, kiosk_id: str = "MPP-1", read_timeout: 
             "connect_timeout_s = 3.0": "connect_timeout_s = 1.0",
             "read_timeout_s = 10.0": f"read_timeout_s = {read_timeout}",
             "lease_size = 5": f"lease_size = {lease}",
+            **(edits or {}),
         },
     )
     return config_mod.load(path)
