@@ -255,6 +255,17 @@ def spy_on_play(ui: UI) -> list[tuple[str, str, str]]:
     return played
 
 
+def entry_steps(ui: UI, names: tuple[str, str, str] = ("home", "entry (NIK)", "entry (code)")) -> Iterator[str]:
+    """From the home screen to the NIK keypad, the booking-code keypad and back home; yields
+    ``names`` in turn as each is on show."""
+    yield names[0]
+    ui.tap("booked")
+    yield names[1]
+    ui.tap("switch")
+    yield names[2]
+    ui.tap("back")
+
+
 def walk_in_steps(
     ui: UI,
     names: tuple[str, str, str] = ("walk-in (services)", "walk-in (NIK)", "confirm"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import confirm_until_done, walk_in_steps
+from conftest import confirm_until_done, entry_steps, walk_in_steps
 
 from kiosk.ui import theme
 
@@ -29,12 +29,7 @@ def test_contrast_is_computed_the_wcag_way():
 
 def walk_through_every_citizen_screen(ui):
     """Yield after each screen (and step) a citizen can reach, laid out on the window."""
-    yield "home"
-    ui.tap("booked")
-    yield "entry (NIK)"
-    ui.tap("switch")
-    yield "entry (code)"
-    ui.tap("back")
+    yield from entry_steps(ui)
     yield from walk_in_steps(ui, ("walk-in (services)", "walk-in (NIK)", "confirm"))
     confirm_until_done(ui)
     yield "done"

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from conftest import NIK_YOUNG, confirm_until_done, walk_in_steps
+from conftest import NIK_YOUNG, confirm_until_done, entry_steps, walk_in_steps
 
 from kiosk.core.config import REACH_HIGH_MM, REACH_LOW_MM, MountingConfig
 from kiosk.ui import theme
@@ -22,12 +22,7 @@ pytestmark = pytest.mark.ui
 
 def every_citizen_screen(ui) -> Iterator[str]:
     """Yield at each screen and step a citizen can reach, with its buttons on show."""
-    yield "home"
-    ui.tap("booked")
-    yield "entry (NIK)"
-    ui.tap("switch")
-    yield "entry (booking code)"
-    ui.tap("back")
+    yield from entry_steps(ui, ("home", "entry (NIK)", "entry (booking code)"))
     ui.type_keys("MGT7K3Q9")
     ui.wait_until(lambda: ui.current == "confirm")
     yield "confirm (booking)"
