@@ -29,8 +29,9 @@ from kiosk.backends.daybook import DayBook  # noqa: E402
 from kiosk.core import config as config_mod  # noqa: E402
 from kiosk.core.clock import WIB, FixedClock  # noqa: E402
 from kiosk.core.config import Config  # noqa: E402
-from kiosk.core.model import Booking, BookingStatus  # noqa: E402
+from kiosk.core.model import Booking, BookingStatus, Ticket  # noqa: E402
 from kiosk.core.nik import NikHasher  # noqa: E402
+from kiosk.core.ports import PrinterReadiness  # noqa: E402
 from kiosk.core.usecases import Kiosk  # noqa: E402
 from kiosk.demo import made_up_nik as make_nik  # noqa: E402, F401  (the tests' name for it)
 
@@ -91,6 +92,45 @@ def daybook(config: Config) -> Iterator[DayBook]:
 @pytest.fixture
 def kiosk(config: Config, daybook: DayBook, hasher: NikHasher, clock: FixedClock) -> Kiosk:
     return Kiosk(config=config, backend=daybook, hasher=hasher, clock=clock, printer=None)
+
+
+class ReadyPrinter:
+    """Stands in for the thermal printer (hardware): always ready; ``tickets`` is what came out,
+    what the citizens hold."""
+
+    def __init__(self) -> None:
+        self.tickets: list[Ticket] = []
+
+    def readiness(self) -> PrinterReadiness:
+        return PrinterReadiness(can_print=True, state="ready")
+
+    def print_ticket(self, ticket: Ticket, language: str | None = None) -> None:
+        self.tickets.append(ticket)
+
+
+@pytest.fixture
+def ready_printer() -> ReadyPrinter:
+    return ReadyPrinter()
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
+    """``kiosk ARGV...`` in this process: its exit code, what it wrote to stdout and to stderr."""
+    from kiosk import cli
+
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def cli_monday_morning(monkeypatch: pytest.MonkeyPatch) -> FixedClock:
+    """The CLI's system clock (the counters' commands too) stopped at Monday 08:00 WIB, and no
+    printer: a ticket goes to stdout."""
+    clock = FixedClock(MONDAY_0800)
+    monkeypatch.setattr("kiosk.bootstrap.SystemClock", lambda: clock)
+    monkeypatch.setattr("kiosk.cli.call_commands.SystemClock", lambda: clock)
+    monkeypatch.setattr("kiosk.bootstrap.build_printer", lambda config: None)
+    return clock
 
 
 def sqlite_bytes(path: Path) -> bytes:

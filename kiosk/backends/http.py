@@ -14,23 +14,18 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import socket
-import ssl
 import threading
 import time as monotonic_time
 import uuid
 from dataclasses import replace
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import requests
-from requests.adapters import HTTPAdapter
 from urllib3 import exceptions as urllib3_exc
-from urllib3.util.retry import Retry
 
+from kiosk.backends.api_client import api_session, read_problem, read_token, transport_failure
 from kiosk.backends.offline import OfflineStore
 from kiosk.backends.offline_sync import OfflineMixin
 from kiosk.core import problems, wire
@@ -40,7 +35,6 @@ from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
 from kiosk.core.model import Booking, DailyReport, NikTickets, ServiceQuota, Ticket, WalkInRequest
 from kiosk.core.office import Notice, notice_from_dict
 from kiosk.core.ports import BackendStatus  # the port's type; kept importable from here
-from kiosk.ops.logging import hide_secret
 
 log = logging.getLogger(__name__)
 
@@ -49,75 +43,6 @@ RETRY_OFFLINE_AFTER_S = 5.0
 IN_DOUBT = frozenset(
     {"timeout", "dropped", "connection", "request"}
 )  # while offline, ask the server again at most this often
-
-
-def read_problem(response: requests.Response) -> tuple[Reason | None, str | None, dict[str, Any]]:
-    """An RFC 9457 problem answer as (our reason, its code, its params); anything unparsable gives Nones."""
-    try:
-        data = response.json()
-    except ValueError:
-        data = None
-    code = data.get("code") if isinstance(data, dict) else None
-    params = data.get("params") if isinstance(data, dict) else None
-    safe = {str(k): v for k, v in params.items()} if isinstance(params, dict) else {}
-    return problems.reason_of(code), code if isinstance(code, str) else None, safe
-
-
-def read_token(token_file: Path | None, env: str, missing: Reason) -> str:
-    """A bearer token from ``token_file``, else from the environment variable ``env``; hidden
-    from the logs from then on. No token at all is a fault of reason ``missing``."""
-    if token_file is not None:
-        try:
-            token = token_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise SystemFault(Reason.CONFIG_INVALID, path=str(token_file), detail=exc.strerror) from None
-    else:
-        token = os.environ.get(env, "").strip()
-    if not token:
-        raise SystemFault(missing, detail=f"no token in --token-file or ${env}")
-    hide_secret(token)
-    return token
-
-
-def api_session(config: Config, token: str, user_agent: str) -> requests.Session:
-    """A session for the booking API: TLS as configured, the bearer token, a few quick retries.
-
-    Retrying a POST is safe: every POST carries an Idempotency-Key, so a retry gets the first answer.
-    """
-    session = requests.Session()
-    session.verify = config.backend.verify_tls
-    session.headers["Authorization"] = f"Bearer {token}"
-    session.headers["User-Agent"] = user_agent
-    retry = Retry(
-        total=2,
-        connect=2,
-        read=1,
-        status=1,
-        backoff_factor=0.05,
-        status_forcelist=(502, 503, 504),
-        allowed_methods=frozenset({"GET", "POST"}),
-        raise_on_status=False,
-        respect_retry_after_header=False,
-    )
-    adapter = HTTPAdapter(max_retries=retry, pool_connections=2, pool_maxsize=4)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    return session
-
-
-def _read_token(config: Config) -> str:
-    backend = config.backend
-    if backend.token_file is not None:
-        try:
-            token = backend.token_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise SystemFault(Reason.CONFIG_INVALID, path=str(backend.token_file), detail=exc.strerror) from None
-    else:
-        token = os.environ.get(backend.token_env, "").strip()
-    if not token:
-        raise SystemFault(Reason.CONFIG_INVALID, detail=f"no token in backend.token_file or ${backend.token_env}")
-    hide_secret(token)  # whoever logs it later (urllib3, a traceback), the journal never gets it
-    return token
 
 
 class HttpBackend(OfflineMixin):
@@ -130,7 +55,9 @@ class HttpBackend(OfflineMixin):
         self.clock = clock or SystemClock()  # only for "is it closing time?": the server's clock rules
         self.base = config.backend.url.rstrip("/")
         self.timeout = (config.backend.connect_timeout_s, config.backend.read_timeout_s)
-        self.session = api_session(config, _read_token(config), f"antrian-kiosk/{config.site.kiosk_id}")
+        backend = config.backend
+        token = read_token(backend.token_file, backend.token_env, Reason.CONFIG_INVALID, "backend.token_file")
+        self.session = api_session(config, token, f"antrian-kiosk/{config.site.kiosk_id}")
         self.store = store or OfflineStore(config.backend.path)
         self.online = True  # until a call says otherwise
         self.latency_ms: float | None = None
@@ -181,7 +108,7 @@ class HttpBackend(OfflineMixin):
                 method, self.base + path, json=body, headers=headers, timeout=self.timeout, allow_redirects=False
             )
         except requests.exceptions.RequestException as exc:
-            kind, what = _transport_failure(exc, self.timeout)
+            kind, what = transport_failure(exc, self.timeout)
             self._went_offline(f"{method} {template}: {what}")
             raise SystemFault(Reason.BACKEND_UNREACHABLE, detail=kind) from None
         except (OSError, urllib3_exc.HTTPError) as exc:  # what slips past requests' wrapping
@@ -471,26 +398,3 @@ class HttpBackend(OfflineMixin):
     def close(self) -> None:
         self.session.close()
         self.store.close()
-
-
-def _transport_failure(exc: BaseException, timeout: tuple[float, float]) -> tuple[str, str]:
-    """A short kind and a precise, secret-free sentence for the log and the technician screen."""
-    chain: list[BaseException] = []
-    seen: BaseException | None = exc
-    while seen is not None and len(chain) < 10:
-        chain.append(seen)
-        inner = getattr(seen, "reason", None)
-        seen = inner if isinstance(inner, BaseException) else (seen.__cause__ or seen.__context__)
-    if any(isinstance(e, (requests.exceptions.SSLError, urllib3_exc.SSLError, ssl.SSLError)) for e in chain):
-        return "tls", "TLS error (certificate, or the server does not speak TLS)"
-    if any(isinstance(e, urllib3_exc.NameResolutionError | socket.gaierror) for e in chain):
-        return "dns", "host name does not resolve (DNS)"
-    if any(isinstance(e, ConnectionRefusedError) for e in chain):
-        return "refused", "connection refused (server not running?)"
-    if any(isinstance(e, (requests.exceptions.ReadTimeout, urllib3_exc.ReadTimeoutError)) for e in chain):
-        return "timeout", f"no answer within the read timeout ({timeout[1]} s)"
-    if any(isinstance(e, (requests.exceptions.ConnectTimeout, urllib3_exc.ConnectTimeoutError)) for e in chain):
-        return "connect_timeout", f"no connection within the connect timeout ({timeout[0]} s)"
-    if any(isinstance(e, urllib3_exc.ProtocolError) for e in chain):
-        return "dropped", "connection dropped before the answer"
-    return "connection", f"cannot connect ({type(chain[-1]).__name__})"

@@ -11,12 +11,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import requests
-
-from kiosk.backends.http import _transport_failure, api_session, read_problem, read_token
-from kiosk.core import problems
+from kiosk.backends.api_client import ApiClient, read_token
 from kiosk.core.config import Config
-from kiosk.core.errors import Reason, SystemFault
+from kiosk.core.errors import Reason
 from kiosk.core.office import notice_texts
 
 TOKEN_ENV = "ANTRIAN_OFFICE_TOKEN"
@@ -27,34 +24,11 @@ def read_office_token(token_file: Path | None) -> str:
     return read_token(token_file, TOKEN_ENV, Reason.CONFIG_INVALID)
 
 
-class HttpOffice:
+class HttpOffice(ApiClient):
     def __init__(self, config: Config, token_file: Path | None) -> None:
+        base = config.backend.url.rstrip("/") + "/office"
+        super().__init__(config, base, read_office_token(token_file), "antrian-office")
         self.config = config
-        self.base = config.backend.url.rstrip("/") + "/office"
-        self.timeout = (config.backend.connect_timeout_s, config.backend.read_timeout_s)
-        self.session = api_session(config, read_office_token(token_file), "antrian-office")
-
-    def close(self) -> None:
-        self.session.close()
-
-    def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-        try:
-            response = self.session.request(
-                method, self.base + path, json=body, timeout=self.timeout, allow_redirects=False
-            )
-        except requests.exceptions.RequestException as exc:
-            kind, _what = _transport_failure(exc, self.timeout)
-            raise SystemFault(Reason.BACKEND_UNREACHABLE, detail=kind) from None
-        if response.status_code >= 400:
-            _reason, code, params = read_problem(response)
-            raise problems.error_from(response.status_code, code, params) or SystemFault(
-                Reason.BACKEND_FAULT, status=response.status_code, detail=str(code or "")[:40]
-            )
-        try:
-            data: dict[str, Any] = response.json()
-        except ValueError:
-            raise SystemFault(Reason.BACKEND_FAULT, detail="malformed") from None
-        return data
 
     def close_service(self, who: str, code: str, reason: str) -> None:
         self._call("POST", f"/services/{quote(code.upper(), safe='')}/close", {"reason": reason})
@@ -85,4 +59,5 @@ class HttpOffice:
         self._call("POST", f"/counters/{quote(counter_id, safe='')}/services", body)
 
     def status(self) -> dict[str, Any]:
-        return self._call("GET", "/status")
+        data: dict[str, Any] = self._call("GET", "/status")
+        return data

@@ -10,22 +10,30 @@ import errno
 import importlib.util
 import socket
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
 from time import monotonic, sleep
+from typing import TYPE_CHECKING
 
 import pytest
+from faulty import FaultyProxy
 
+import kiosk.backends.http as http_module
 from kiosk.backends.http import HttpBackend
 from kiosk.core import config as config_mod
-from kiosk.core.clock import FixedClock
+from kiosk.core.clock import Clock, FixedClock
 from kiosk.core.config import Config
-from kiosk.core.model import Booking
+from kiosk.core.model import Booking, Ticket
 from kiosk.core.nik import NikHasher
+from kiosk.core.ports import TicketPrinter
 from kiosk.core.usecases import Kiosk
 from kiosk.server.app import BookingApi, create_app, token_hash
 from kiosk.server.run import RunningServer
+
+if TYPE_CHECKING:
+    from server_process import ServerProcess
 
 _spec = importlib.util.spec_from_file_location(
     "antrian_root_conftest", Path(__file__).resolve().parent.parent / "conftest.py"
@@ -39,6 +47,7 @@ NIK_WOMAN_1990 = root.NIK_WOMAN_1990
 NIK_OTHER_REGION = root.NIK_OTHER_REGION
 NIK_YOUNG = root.NIK_YOUNG
 write_config = root.write_config
+ReadyPrinter = root.ReadyPrinter
 
 SECRET = b"test-secret-of-at-least-16-bytes"
 KIOSKS = [f"MPP-{n}" for n in range(1, 9)]
@@ -128,7 +137,15 @@ def server(tmp_path: Path, hasher: NikHasher) -> Iterator[ApiServer]:
         booking_api.close()
 
 
-def kiosk_config(folder: Path, url: str, kiosk_id: str = "MPP-1", read_timeout: float = 2.0, lease: int = 3) -> Config:
+def kiosk_config(
+    folder: Path,
+    url: str,
+    kiosk_id: str = "MPP-1",
+    read_timeout: float = 2.0,
+    lease: int = 3,
+    edits: dict[str, str] | None = None,
+) -> Config:
+    """An http kiosk's config, token and site secret in ``folder`` (with more config ``edits``)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "token").write_text(token_of(kiosk_id) + "\n", encoding="utf-8")
     (folder / "site.secret").write_bytes(SECRET)
@@ -140,6 +157,7 @@ def kiosk_config(folder: Path, url: str, kiosk_id: str = "MPP-1", read_timeout: 
             "connect_timeout_s = 3.0": "connect_timeout_s = 1.0",
             "read_timeout_s = 10.0": f"read_timeout_s = {read_timeout}",
             "lease_size = 5": f"lease_size = {lease}",
+            **(edits or {}),
         },
     )
     return config_mod.load(path)
@@ -168,3 +186,70 @@ def backend(server: ApiServer, make_backend: Callable[..., HttpBackend]) -> Http
 @pytest.fixture
 def kiosk(backend: HttpBackend, hasher: NikHasher, server: ApiServer) -> Kiosk:
     return Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=None)
+
+
+def kiosk_on(backend: HttpBackend, hasher: NikHasher, server: ApiServer, printer: TicketPrinter | None = None) -> Kiosk:
+    """A kiosk on this backend, on the server's clock."""
+    return Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=printer)
+
+
+def on_server(server: ApiServer) -> dict[str, Ticket]:
+    """The server's tickets of the day by number, without the numbers still leased to a kiosk."""
+    day = server.clock.now().date()
+    held = {n.ticket_id for n in server.api.ledger.held(day)}
+    return {t.number: t for t in server.api.book("").tickets(day) if t.id not in held}
+
+
+@pytest.fixture
+def retry_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An offline kiosk asks the server again at its next call (import it as autouse where needed)."""
+    monkeypatch.setattr(http_module, "RETRY_OFFLINE_AFTER_S", 0.0)
+
+
+@pytest.fixture
+def proxy(server: ApiServer) -> Iterator[FaultyProxy]:
+    """A proxy in front of the server that can drop or fake the answers its rules name."""
+    faulty = FaultyProxy(server.port)
+    yield faulty
+    faulty.close()
+
+
+@pytest.fixture
+def server_process(tmp_path: Path) -> Iterator[ServerProcess]:
+    """The server in its own process (``tmp_path/server``), to kill and start again."""
+    from server_process import ServerProcess  # it imports this module: not at the top
+
+    folder = tmp_path / "server"
+    folder.mkdir()
+    process = ServerProcess(folder, free_port())
+    process.start()
+    yield process
+    process.kill()
+
+
+@pytest.fixture
+def process_backend(server_process: ServerProcess, tmp_path: Path) -> Iterator[HttpBackend]:
+    """Kiosk MPP-1 (blocks of 3) on the server process, its clock stopped at Monday 08:00."""
+    config = kiosk_config(tmp_path / "MPP-1", server_process.url, "MPP-1", lease=3)
+    backend = HttpBackend(config, auto_sync=False, clock=FixedClock(MONDAY_0800))
+    yield backend
+    backend.close()
+
+
+@contextmanager
+def server_with_kiosk(folder: Path, clock: Clock) -> Iterator[tuple[ApiServer, HttpBackend]]:
+    """An in-process server with no bookings (``folder/server``) and kiosk MPP-1's http backend to
+    it (``folder/kiosk``) on ``clock``: for the screen tests of an http kiosk. Stops both after."""
+    server_folder = folder / "server"
+    server_folder.mkdir()
+    server_config = config_mod.load(write_config(server_folder, {'kiosk_id = "MPP-1"': 'kiosk_id = "SERVER"'}))
+    server = ApiServer(server_config, FixedClock(MONDAY_0800), 0)
+    server.start()
+    backend = HttpBackend(kiosk_config(folder / "kiosk", server.url), auto_sync=False, clock=clock)
+    try:
+        yield server, backend
+    finally:
+        server.stop()
+        backend.close()
+        for api in server.apis:
+            api.close()

@@ -19,15 +19,13 @@ import time
 import uuid
 from pathlib import Path
 
-from api_support import MONDAY_0800, SECRET, token_of, write_config
+from api_support import MONDAY_0800, SECRET, kiosk_config
 from server_process import quotas
 
 import kiosk.backends.http as http_module
 import kiosk.backends.offline_sync as offline_sync
 from kiosk.backends.http import HttpBackend
-from kiosk.core import config as config_mod
 from kiosk.core.clock import FixedClock
-from kiosk.core.config import Config
 from kiosk.core.errors import KioskError, Refusal, SystemFault
 from kiosk.core.nik import NikHasher
 from kiosk.core.usecases import Kiosk
@@ -39,24 +37,6 @@ POOL = 150  # NIKs per kiosk; each may hold two numbers a day (caps), so the poo
 # makes lost answers of repeats common: before the kiosk kept online tickets by their key, two
 # runs in two gave a number to two people (a repeat's void deleted the first person's ticket).
 REPEAT_AFTER_SUCCESS = float(os.environ.get("ANTRIAN_CHAOS_REPEAT", "0.1"))
-
-
-def chaos_config(folder: Path, url: str, kiosk_id: str, quota: int) -> Config:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "token").write_text(token_of(kiosk_id) + "\n", encoding="utf-8")
-    (folder / "site.secret").write_bytes(SECRET)
-    path = write_config(
-        folder,
-        {
-            'kind = "sqlite"': f'kind = "http"\nurl = "{url}"\ntoken_file = "token"',
-            'kiosk_id = "MPP-1"': f'kiosk_id = "{kiosk_id}"',
-            "connect_timeout_s = 3.0": "connect_timeout_s = 1.0",
-            "read_timeout_s = 10.0": "read_timeout_s = 2.0",
-            "lease_size = 5": "lease_size = 3",
-            **quotas(quota),
-        },
-    )
-    return config_mod.load(path)
 
 
 def finish(backend: HttpBackend) -> int:
@@ -83,7 +63,7 @@ def main() -> int:
     kiosk_no, seed, log_path, quota = int(sys.argv[4]), int(sys.argv[5]), Path(sys.argv[6]), int(sys.argv[7])
     http_module.RETRY_OFFLINE_AFTER_S = 0.5  # a kiosk that reconnects within a second of the server
     offline_sync.SYNC_EVERY_S = 3.0  # tops its blocks up often, so offline spells have numbers
-    config = chaos_config(folder, url, kiosk_id, quota)
+    config = kiosk_config(folder, url, kiosk_id, edits=quotas(quota))
     clock = FixedClock(MONDAY_0800)
     backend = HttpBackend(config, auto_sync=len(sys.argv) <= 8, clock=clock)
     if len(sys.argv) > 8 and sys.argv[8] == "finish":

@@ -15,7 +15,9 @@ from api_support import (  # noqa: F401  (fixtures)
     NIK_YOUNG,
     ApiServer,
     hasher,
+    kiosk_on,
     make_backend,
+    proxy,
     server,
 )
 from faulty import FaultyProxy, Rule, canned
@@ -23,19 +25,7 @@ from faulty import FaultyProxy, Rule, canned
 from kiosk.backends.http import HttpBackend
 from kiosk.core.errors import KioskError, Reason, SystemFault
 from kiosk.core.nik import NikHasher
-from kiosk.core.usecases import Kiosk
 from kiosk.messages import explain
-
-
-@pytest.fixture
-def proxy(server: ApiServer) -> Iterator[FaultyProxy]:
-    faulty = FaultyProxy(server.port)
-    yield faulty
-    faulty.close()
-
-
-def kiosk_on(backend: HttpBackend, hasher: NikHasher, server: ApiServer) -> Kiosk:
-    return Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=None)
 
 
 def fails_with(reason: Reason, call: Callable[[], object]) -> KioskError:

@@ -6,7 +6,7 @@ number for its service as much as a walk-in is."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,50 +14,23 @@ from api_support import (  # noqa: F401  (fixtures)
     MONDAY_0800,
     NIK_MAN_1945,
     ApiServer,
-    free_port,
+    ReadyPrinter,
     hasher,
-    kiosk_config,
+    kiosk_on,
     make_backend,
+    process_backend,
+    retry_at_once,
     server,
+    server_process,
 )
 from server_process import ServerProcess
 
-import kiosk.backends.http as http_module
 from kiosk.backends.http import HttpBackend
-from kiosk.core.clock import FixedClock
 from kiosk.core.errors import Reason, Refusal
-from kiosk.core.model import Ticket
 from kiosk.core.nik import NikHasher
-from kiosk.core.ports import PrinterReadiness
 from kiosk.core.usecases import Kiosk
 
-
-class PaperRoll:
-    """Stands in for the thermal printer (hardware): what came out is what the citizens hold."""
-
-    def __init__(self) -> None:
-        self.tickets: list[Ticket] = []
-
-    def readiness(self) -> PrinterReadiness:
-        return PrinterReadiness(can_print=True, state="ready")
-
-    def print_ticket(self, ticket: Ticket, language: str | None = None) -> None:
-        self.tickets.append(ticket)
-
-
-@pytest.fixture(autouse=True)
-def retry_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(http_module, "RETRY_OFFLINE_AFTER_S", 0.0)
-
-
-@pytest.fixture
-def server_process(tmp_path: Path) -> Iterator[ServerProcess]:
-    folder = tmp_path / "server"
-    folder.mkdir()
-    process = ServerProcess(folder, free_port())
-    process.start()
-    yield process
-    process.kill()
+pytestmark = pytest.mark.usefixtures("retry_at_once")
 
 
 def held_by(day_book: Path, nik_hash: str) -> list[tuple[str, str]]:
@@ -71,38 +44,33 @@ def held_by(day_book: Path, nik_hash: str) -> list[tuple[str, str]]:
 
 
 def test_a_person_checked_in_online_gets_no_second_number_for_the_service_from_the_same_kiosk_offline(
-    server_process: ServerProcess, tmp_path: Path, hasher: NikHasher
+    server_process: ServerProcess, process_backend: HttpBackend, hasher: NikHasher
 ) -> None:
-    config = kiosk_config(tmp_path / "MPP-1", server_process.url, "MPP-1", lease=3)
-    clock = FixedClock(MONDAY_0800)
-    backend = HttpBackend(config, auto_sync=False, clock=clock)
-    try:
-        kiosk = Kiosk(config=config, backend=backend, hasher=hasher, clock=clock, printer=PaperRoll())
-        backend.sync()
-        checked_in = kiosk.check_in(NIK_MAN_1945).ticket  # MGT-0001, KTP, online
-        assert checked_in.service_code == "KTP" and backend.status().online
-        backend.sync()
+    backend = process_backend
+    kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=backend.clock, printer=ReadyPrinter())
+    backend.sync()
+    checked_in = kiosk.check_in(NIK_MAN_1945).ticket  # MGT-0001, KTP, online
+    assert checked_in.service_code == "KTP" and backend.status().online
+    backend.sync()
 
-        server_process.kill()
-        with pytest.raises(Refusal) as refused:
-            kiosk.issue_walk_in("KTP", NIK_MAN_1945)  # a broker's second KTP number, offline
-        assert refused.value.reason == Reason.ALREADY_HAS_TICKET
-        assert refused.value.params["service"] == "Perekaman KTP-el"
-        assert not backend.status().online
-        assert kiosk.issue_walk_in("KK", NIK_MAN_1945).ticket.service_code == "KK"  # the second of the day
-        with pytest.raises(Refusal) as refused:
-            kiosk.issue_walk_in("CETAK", NIK_MAN_1945)  # a third breaks the daily cap of 2
-        assert refused.value.reason == Reason.DAILY_CAP
+    server_process.kill()
+    with pytest.raises(Refusal) as refused:
+        kiosk.issue_walk_in("KTP", NIK_MAN_1945)  # a broker's second KTP number, offline
+    assert refused.value.reason == Reason.ALREADY_HAS_TICKET
+    assert refused.value.params["service"] == "Perekaman KTP-el"
+    assert not backend.status().online
+    assert kiosk.issue_walk_in("KK", NIK_MAN_1945).ticket.service_code == "KK"  # the second of the day
+    with pytest.raises(Refusal) as refused:
+        kiosk.issue_walk_in("CETAK", NIK_MAN_1945)  # a third breaks the daily cap of 2
+    assert refused.value.reason == Reason.DAILY_CAP
 
-        server_process.start()
-        backend.sync()
-        assert held_by(server_process.folder / "daybook.sqlite3", hasher.hash(NIK_MAN_1945)) == [
-            ("KK", "walk_in"),
-            ("KTP", "online"),
-        ]
-        assert backend.status().unsynced == 0 and backend.status().conflicts == ()
-    finally:
-        backend.close()
+    server_process.start()
+    backend.sync()
+    assert held_by(server_process.folder / "daybook.sqlite3", hasher.hash(NIK_MAN_1945)) == [
+        ("KK", "walk_in"),
+        ("KTP", "online"),
+    ]
+    assert backend.status().unsynced == 0 and backend.status().conflicts == ()
 
 
 def test_a_check_in_at_another_kiosk_counts_offline_once_the_mirror_shows_it(
@@ -110,8 +78,8 @@ def test_a_check_in_at_another_kiosk_counts_offline_once_the_mirror_shows_it(
 ) -> None:
     here = make_backend(server.url, "MPP-1", lease=2)
     there = make_backend(server.url, "MPP-2", lease=2)
-    kiosk_here = Kiosk(config=here.config, backend=here, hasher=hasher, clock=server.clock, printer=PaperRoll())
-    kiosk_there = Kiosk(config=there.config, backend=there, hasher=hasher, clock=server.clock, printer=PaperRoll())
+    kiosk_here = kiosk_on(here, hasher, server, ReadyPrinter())
+    kiosk_there = kiosk_on(there, hasher, server, ReadyPrinter())
     kiosk_there.check_in("MGT-0001")  # NIK_MAN_1945's KTP booking, at the other kiosk
     here.sync()  # this kiosk's mirror: the booking, checked in
     server.stop()
@@ -127,8 +95,8 @@ def test_an_offline_walk_in_past_a_cap_stands_after_sync_and_is_listed_for_the_t
     """Nobody takes a number from a person holding the paper; the break is listed, never silent."""
     apart = make_backend(server.url, "MPP-2", lease=2)
     other = make_backend(server.url, "MPP-1", lease=2)
-    kiosk_apart = Kiosk(config=apart.config, backend=apart, hasher=hasher, clock=server.clock, printer=PaperRoll())
-    kiosk_other = Kiosk(config=other.config, backend=other, hasher=hasher, clock=server.clock, printer=PaperRoll())
+    kiosk_apart = kiosk_on(apart, hasher, server, ReadyPrinter())
+    kiosk_other = kiosk_on(other, hasher, server, ReadyPrinter())
     apart.sync()  # its mirror: MGT-0001 not checked in yet
     checked_in = kiosk_other.check_in("MGT-0001").ticket  # KTP, online, at the other kiosk
     server.stop()
@@ -150,7 +118,7 @@ def test_offline_a_person_whose_booking_can_still_be_checked_in_is_sent_to_check
     server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
 ) -> None:
     backend = make_backend(server.url, lease=2)
-    kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=PaperRoll())
+    kiosk = kiosk_on(backend, hasher, server, ReadyPrinter())
     backend.sync()  # the mirror: MGT-0001 (KTP, 08:00) not checked in
     server.stop()
     with pytest.raises(Refusal) as refused:

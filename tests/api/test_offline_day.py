@@ -4,69 +4,56 @@ blocks and the mirror, the server comes back, and afterwards it holds exactly wh
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 import requests
 from api_support import (  # noqa: F401  (fixtures)
-    MONDAY_0800,
     NIK_MAN_1945,
     NIK_OTHER_REGION,
     NIK_WOMAN_1990,
     NIK_YOUNG,
     ApiServer,
-    free_port,
+    ReadyPrinter,
     hasher,
-    kiosk_config,
+    kiosk_on,
     make_backend,
+    on_server,
+    process_backend,
+    proxy,
+    retry_at_once,
     root,
     server,
+    server_process,
     token_of,
 )
 from faulty import FaultyProxy, Rule, canned
 from server_process import ServerProcess
 
-import kiosk.backends.http as http_module
 from kiosk.backends.http import HttpBackend
-from kiosk.core.clock import FixedClock
 from kiosk.core.errors import Reason, Refusal, SystemFault
-from kiosk.core.model import Priority, Ticket, TicketKind
+from kiosk.core.model import IssueResult, Priority, Ticket, TicketKind
 from kiosk.core.nik import NikHasher
-from kiosk.core.ports import PrinterReadiness
 from kiosk.core.usecases import Kiosk
 
-
-class PaperRoll:
-    """Stands in for the thermal printer (hardware): what came out is what the citizens hold."""
-
-    def __init__(self) -> None:
-        self.tickets: list[Ticket] = []
-
-    def readiness(self) -> PrinterReadiness:
-        return PrinterReadiness(can_print=True, state="ready")
-
-    def print_ticket(self, ticket: Ticket, language: str | None = None) -> None:
-        self.tickets.append(ticket)
+pytestmark = pytest.mark.usefixtures("retry_at_once")
 
 
-@pytest.fixture(autouse=True)
-def retry_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(http_module, "RETRY_OFFLINE_AFTER_S", 0.0)
-
-
-def on_server(server: ApiServer) -> dict[str, Ticket]:
-    day = server.clock.now().date()
-    held = {n.ticket_id for n in server.api.ledger.held(day)}
-    return {t.number: t for t in server.api.book("").tickets(day) if t.id not in held}
+def printed_offline(kiosk: Kiosk, backend: HttpBackend, server: ApiServer) -> Ticket:
+    """A KTP walk-in printed from the kiosk's leased block while the server is away; it is back after."""
+    backend.sync()  # the leased blocks
+    server.stop()
+    ticket = kiosk.issue_walk_in("KTP", NIK_YOUNG).ticket
+    server.start()
+    return ticket
 
 
 def test_an_offline_day_continues_within_the_leased_block_and_syncs_to_exactly_what_was_printed(
     server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
 ) -> None:
     backend = make_backend(server.url, lease=3)
-    roll = PaperRoll()
-    kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=roll)
+    roll = ReadyPrinter()
+    kiosk = kiosk_on(backend, hasher, server, roll)
     backend.sync()
     assert backend.status().leased_free == {"KTP": 3, "CETAK": 3, "KK": 3, "AKTA": 3}
 
@@ -136,31 +123,27 @@ def test_an_offline_day_continues_within_the_leased_block_and_syncs_to_exactly_w
 
 
 def test_a_walk_in_whose_answer_never_arrives_is_printed_from_the_block_and_kept_once(
-    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
+    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher, proxy: FaultyProxy
 ) -> None:
-    proxy = FaultyProxy(server.port)
-    try:
-        backend = make_backend(proxy.url, lease=2)
-        roll = PaperRoll()
-        kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=roll)
-        backend.sync()
-        proxy.rules.append(Rule("POST", "/v1/walk-ins", drop_after_forward=True, times=10))
-        result = kiosk.issue_walk_in("AKTA", NIK_YOUNG)  # the server commits, every answer is lost
-        assert result.ticket.number == "D-001" and not backend.status().online
-        proxy.rules.clear()
-        kiosk.quotas()
-        backend.sync()
-        stored = on_server(server)
-        assert list(stored) == ["D-001"]  # one ticket, the printed one: the lost request was undone
-        assert stored["D-001"].id == result.ticket.id and stored["D-001"].holder == "3520**********04"
-        assert stored["D-001"].printed
-        # D-003 (the undone request) stays a gap: the block is topped up with D-004, not D-003
-        # again, and online comes the next number of the day.
-        leased = [n.number for n in server.api.ledger.held(server.clock.now().date()) if n.service_code == "AKTA"]
-        assert leased == ["D-002", "D-004"]
-        assert kiosk.issue_walk_in("AKTA", NIK_MAN_1945).ticket.number == "D-005"
-    finally:
-        proxy.close()
+    backend = make_backend(proxy.url, lease=2)
+    roll = ReadyPrinter()
+    kiosk = kiosk_on(backend, hasher, server, roll)
+    backend.sync()
+    proxy.rules.append(Rule("POST", "/v1/walk-ins", drop_after_forward=True, times=10))
+    result = kiosk.issue_walk_in("AKTA", NIK_YOUNG)  # the server commits, every answer is lost
+    assert result.ticket.number == "D-001" and not backend.status().online
+    proxy.rules.clear()
+    kiosk.quotas()
+    backend.sync()
+    stored = on_server(server)
+    assert list(stored) == ["D-001"]  # one ticket, the printed one: the lost request was undone
+    assert stored["D-001"].id == result.ticket.id and stored["D-001"].holder == "3520**********04"
+    assert stored["D-001"].printed
+    # D-003 (the undone request) stays a gap: the block is topped up with D-004, not D-003
+    # again, and online comes the next number of the day.
+    leased = [n.number for n in server.api.ledger.held(server.clock.now().date()) if n.service_code == "AKTA"]
+    assert leased == ["D-002", "D-004"]
+    assert kiosk.issue_walk_in("AKTA", NIK_MAN_1945).ticket.number == "D-005"
 
 
 def test_the_first_sync_after_closing_time_gives_every_unused_number_back(
@@ -178,26 +161,22 @@ def test_the_first_sync_after_closing_time_gives_every_unused_number_back(
 
 
 def test_a_check_in_whose_answer_never_arrives_is_undone_and_the_printed_one_kept(
-    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
+    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher, proxy: FaultyProxy
 ) -> None:
-    proxy = FaultyProxy(server.port)
-    try:
-        backend = make_backend(proxy.url, lease=2)
-        roll = PaperRoll()
-        kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=roll)
-        backend.sync()  # KTP block: A-001, A-002
-        proxy.rules.append(Rule("POST", "/v1/check-ins", drop_after_forward=True, times=10))
-        result = kiosk.check_in("MGT-0001")  # the server checks it in as A-003; no answer ever comes
-        assert result.ticket.number == "A-001" and result.ticket.booking_code == "MGT-0001"
-        proxy.rules.clear()
-        backend.sync()
-        assert list(on_server(server)) == ["A-001"]  # the unseen A-003 is gone; A-002 is still leased
-        assert server.api.book("").find_booking("MGT-0001").ticket_number == "A-001"  # type: ignore[union-attr]
-        with pytest.raises(Refusal) as refused:
-            kiosk.check_in("MGT-0001")
-        assert refused.value.params["number"] == "A-001"
-    finally:
-        proxy.close()
+    backend = make_backend(proxy.url, lease=2)
+    roll = ReadyPrinter()
+    kiosk = kiosk_on(backend, hasher, server, roll)
+    backend.sync()  # KTP block: A-001, A-002
+    proxy.rules.append(Rule("POST", "/v1/check-ins", drop_after_forward=True, times=10))
+    result = kiosk.check_in("MGT-0001")  # the server checks it in as A-003; no answer ever comes
+    assert result.ticket.number == "A-001" and result.ticket.booking_code == "MGT-0001"
+    proxy.rules.clear()
+    backend.sync()
+    assert list(on_server(server)) == ["A-001"]  # the unseen A-003 is gone; A-002 is still leased
+    assert server.api.book("").find_booking("MGT-0001").ticket_number == "A-001"  # type: ignore[union-attr]
+    with pytest.raises(Refusal) as refused:
+        kiosk.check_in("MGT-0001")
+    assert refused.value.params["number"] == "A-001"
 
 
 def _server_tickets(server: ServerProcess, kiosk_id: str = "MPP-1") -> dict[str, dict[str, object]]:
@@ -208,53 +187,38 @@ def _server_tickets(server: ServerProcess, kiosk_id: str = "MPP-1") -> dict[str,
     return {t["number"]: t for t in answer.json()["tickets"]}
 
 
-@pytest.fixture
-def server_process(tmp_path: Path) -> Iterator[ServerProcess]:
-    folder = tmp_path / "server"
-    folder.mkdir()
-    process = ServerProcess(folder, free_port())
-    process.start()
-    yield process
-    process.kill()
-
-
 def test_a_number_printed_offline_is_never_given_to_a_second_person_online_after_the_server_restarts(
-    server_process: ServerProcess, tmp_path: Path, hasher: NikHasher
+    server_process: ServerProcess, process_backend: HttpBackend, hasher: NikHasher
 ) -> None:
-    config = kiosk_config(tmp_path / "MPP-1", server_process.url, "MPP-1", lease=3)
-    clock = FixedClock(MONDAY_0800)
-    backend = HttpBackend(config, auto_sync=False, clock=clock)
-    try:
-        kiosk = Kiosk(config=config, backend=backend, hasher=hasher, clock=clock, printer=PaperRoll())
-        backend.sync()
-        assert backend.status().leased_free["KTP"] == 3  # A-001..A-003 leased to this kiosk
+    backend = process_backend
+    kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=backend.clock, printer=ReadyPrinter())
+    backend.sync()
+    assert backend.status().leased_free["KTP"] == 3  # A-001..A-003 leased to this kiosk
 
-        server_process.kill()
-        first = kiosk.issue_walk_in("KTP", NIK_WOMAN_1990).ticket  # person 1, offline
-        assert first.number == "A-001" and not backend.status().online
+    server_process.kill()
+    first = kiosk.issue_walk_in("KTP", NIK_WOMAN_1990).ticket  # person 1, offline
+    assert first.number == "A-001" and not backend.status().online
 
-        server_process.start()  # same day book, same port; the offline retry is due at once
-        second = kiosk.issue_walk_in("KTP", NIK_YOUNG).ticket  # person 2, online
-        assert second.number != first.number
+    server_process.start()  # same day book, same port; the offline retry is due at once
+    second = kiosk.issue_walk_in("KTP", NIK_YOUNG).ticket  # person 2, online
+    assert second.number != first.number
 
-        # The per-NIK caps hold across the transition: person 1 already has a KTP number today.
-        with pytest.raises(Refusal) as refused:
-            kiosk.issue_walk_in("KTP", NIK_WOMAN_1990)
-        assert refused.value.reason == Reason.ALREADY_HAS_TICKET
-        kiosk.issue_walk_in("CETAK", NIK_WOMAN_1990)  # her second ticket of the day, online
-        with pytest.raises(Refusal) as refused:
-            kiosk.issue_walk_in("AKTA", NIK_WOMAN_1990)  # a third would break the daily cap of 2
-        assert refused.value.reason == Reason.DAILY_CAP
+    # The per-NIK caps hold across the transition: person 1 already has a KTP number today.
+    with pytest.raises(Refusal) as refused:
+        kiosk.issue_walk_in("KTP", NIK_WOMAN_1990)
+    assert refused.value.reason == Reason.ALREADY_HAS_TICKET
+    kiosk.issue_walk_in("CETAK", NIK_WOMAN_1990)  # her second ticket of the day, online
+    with pytest.raises(Refusal) as refused:
+        kiosk.issue_walk_in("AKTA", NIK_WOMAN_1990)  # a third would break the daily cap of 2
+    assert refused.value.reason == Reason.DAILY_CAP
 
-        backend.sync()
-        stored = _server_tickets(server_process)
-        assert stored[first.number]["id"] == first.id  # person 1's ticket is on the server, as printed
-        assert stored[first.number]["holder"] == first.holder
-        assert stored[second.number]["id"] == second.id and stored[second.number]["holder"] == second.holder
-        assert [t["holder"] for t in stored.values()].count(first.holder) == 2
-        assert backend.status().unsynced == 0 and backend.status().conflicts == ()
-    finally:
-        backend.close()
+    backend.sync()
+    stored = _server_tickets(server_process)
+    assert stored[first.number]["id"] == first.id  # person 1's ticket is on the server, as printed
+    assert stored[first.number]["holder"] == first.holder
+    assert stored[second.number]["id"] == second.id and stored[second.number]["holder"] == second.holder
+    assert [t["holder"] for t in stored.values()].count(first.holder) == 2
+    assert backend.status().unsynced == 0 and backend.status().conflicts == ()
 
 
 def test_an_offline_ticket_the_server_cannot_keep_as_printed_is_a_listed_conflict_never_dropped(
@@ -262,12 +226,9 @@ def test_an_offline_ticket_the_server_cannot_keep_as_printed_is_a_listed_conflic
 ) -> None:
     apart = make_backend(server.url, "MPP-1", lease=2)
     other = make_backend(server.url, "MPP-2", lease=2)
-    kiosk_apart = Kiosk(config=apart.config, backend=apart, hasher=hasher, clock=server.clock, printer=PaperRoll())
-    kiosk_other = Kiosk(config=other.config, backend=other, hasher=hasher, clock=server.clock, printer=PaperRoll())
-    apart.sync()
-    server.stop()
-    offline = kiosk_apart.issue_walk_in("KTP", NIK_YOUNG).ticket  # cut off from the server
-    server.start()
+    kiosk_apart = kiosk_on(apart, hasher, server, ReadyPrinter())
+    kiosk_other = kiosk_on(other, hasher, server, ReadyPrinter())
+    offline = printed_offline(kiosk_apart, apart, server)  # cut off from the server
     online = kiosk_other.issue_walk_in("KTP", NIK_YOUNG).ticket  # the server cannot know of the first
     assert online.number != offline.number
 
@@ -285,11 +246,8 @@ def test_a_sync_that_reports_a_used_number_again_with_another_person_is_listed_n
     server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
 ) -> None:
     backend = make_backend(server.url, lease=1)
-    kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=PaperRoll())
-    backend.sync()
-    server.stop()
-    printed = kiosk.issue_walk_in("KTP", NIK_YOUNG).ticket
-    server.start()
+    kiosk = kiosk_on(backend, hasher, server, ReadyPrinter())
+    printed = printed_offline(kiosk, backend, server)
     payload = backend.store.sync_payload()
     backend.sync()
     assert backend.status().conflicts == ()
@@ -305,7 +263,7 @@ def test_a_leased_number_printed_offline_counts_the_people_the_server_numbered_p
     server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
 ) -> None:
     backend = make_backend(server.url, lease=3)
-    kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=PaperRoll())
+    kiosk = kiosk_on(backend, hasher, server, ReadyPrinter())
     backend.sync()  # A-001..A-003 leased
     online = [kiosk.issue_walk_in("KTP", root.make_nik(100 + i)).ticket.number for i in range(10)]
     assert online[0] == "A-004" and online[-1] == "A-013"
@@ -318,30 +276,23 @@ def test_a_leased_number_printed_offline_counts_the_people_the_server_numbered_p
 
 
 def test_a_server_that_refuses_the_offline_tickets_does_not_stop_the_numbers_online(
-    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
+    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher, proxy: FaultyProxy
 ) -> None:
-    proxy = FaultyProxy(server.port)
-    try:
-        backend = make_backend(proxy.url, lease=2)
-        kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=PaperRoll())
-        backend.sync()
-        server.stop()
-        offline = kiosk.issue_walk_in("KTP", NIK_YOUNG).ticket
-        server.start()
-        broken = canned(500, b'{"code": "internal", "status": 500}', "application/problem+json")
-        proxy.rules.append(Rule("POST", "/v1/sync", answer=broken))
-        online = kiosk.issue_walk_in("KTP", root.make_nik(300)).ticket  # the sync fails; the walk-in not
-        assert online.number not in (offline.number, "A-002")  # never a leased number
-        assert backend.status().unsynced >= 1  # the offline ticket still waits, for the next sync
-        proxy.rules.clear()
-        backend.sync()
-        assert {offline.number, online.number} <= set(on_server(server))
-    finally:
-        proxy.close()
+    backend = make_backend(proxy.url, lease=2)
+    kiosk = kiosk_on(backend, hasher, server, ReadyPrinter())
+    offline = printed_offline(kiosk, backend, server)
+    broken = canned(500, b'{"code": "internal", "status": 500}', "application/problem+json")
+    proxy.rules.append(Rule("POST", "/v1/sync", answer=broken))
+    online = kiosk.issue_walk_in("KTP", root.make_nik(300)).ticket  # the sync fails; the walk-in not
+    assert online.number not in (offline.number, "A-002")  # never a leased number
+    assert backend.status().unsynced >= 1  # the offline ticket still waits, for the next sync
+    proxy.rules.clear()
+    backend.sync()
+    assert {offline.number, online.number} <= set(on_server(server))
 
 
 def test_a_request_that_reaches_the_server_after_its_kiosk_voided_it_issues_nothing(
-    server: ApiServer, hasher: NikHasher
+    server: ApiServer, hasher: NikHasher, proxy: FaultyProxy
 ) -> None:
     """The kiosk gave up waiting, printed a leased number and voided the key at sync; the lost
     request, still on its way inside the server, arrives only now: no second ticket for her."""
@@ -356,33 +307,36 @@ def test_a_request_that_reaches_the_server_after_its_kiosk_voided_it_issues_noth
     assert on_server(server) == {}
 
 
+def same_key_again_answer_lost(
+    proxy: FaultyProxy, path: str, attempt: Callable[[], IssueResult], first: Ticket
+) -> None:
+    """The request again with the same key, every answer lost: the first ticket or none, never a second."""
+    proxy.rules.append(Rule("POST", path, drop_after_forward=True, times=10))
+    try:
+        again: Ticket | None = attempt().ticket
+    except (SystemFault, Refusal):
+        again = None
+    assert again is None or again.id == first.id  # one key, one ticket
+    proxy.rules.clear()
+
+
 def test_a_retry_of_an_answered_walk_in_whose_answer_is_lost_never_takes_the_ticket_away(
-    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
+    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher, proxy: FaultyProxy
 ) -> None:
     """She got A-001 online; the same request comes again (a retry of a lost answer, seen by the
     kiosk as a second press with the same key) and that answer is lost too. The void of the
     second attempt must not delete her ticket at sync, nor may her number go to someone else."""
-    proxy = FaultyProxy(server.port)
-    try:
-        backend = make_backend(proxy.url, lease=2)
-        kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=PaperRoll())
-        key = "pressed-twice-0123456789"
-        first = kiosk.issue_walk_in("KTP", NIK_YOUNG, None, key).ticket
-        assert first.number == "A-001"
-        proxy.rules.append(Rule("POST", "/v1/walk-ins", drop_after_forward=True, times=10))
-        try:
-            again = kiosk.issue_walk_in("KTP", NIK_YOUNG, None, key).ticket
-        except (SystemFault, Refusal):
-            again = None
-        assert again is None or again.id == first.id  # one key, one ticket
-        proxy.rules.clear()
-        backend.sync()
-        stored = on_server(server)
-        assert stored["A-001"].id == first.id  # the number she holds is still hers on the server
-        nxt = kiosk.issue_walk_in("KTP", root.make_nik(501)).ticket
-        assert nxt.number != first.number
-    finally:
-        proxy.close()
+    backend = make_backend(proxy.url, lease=2)
+    kiosk = kiosk_on(backend, hasher, server, ReadyPrinter())
+    key = "pressed-twice-0123456789"
+    first = kiosk.issue_walk_in("KTP", NIK_YOUNG, None, key).ticket
+    assert first.number == "A-001"
+    same_key_again_answer_lost(proxy, "/v1/walk-ins", lambda: kiosk.issue_walk_in("KTP", NIK_YOUNG, None, key), first)
+    backend.sync()
+    stored = on_server(server)
+    assert stored["A-001"].id == first.id  # the number she holds is still hers on the server
+    nxt = kiosk.issue_walk_in("KTP", root.make_nik(501)).ticket
+    assert nxt.number != first.number
 
 
 def test_the_number_of_a_voided_request_is_never_given_to_the_next_person(server: ApiServer, hasher: NikHasher) -> None:
@@ -407,7 +361,7 @@ def test_numbers_given_back_by_a_kiosk_are_never_given_to_anyone_else(
     server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
 ) -> None:
     backend = make_backend(server.url, lease=3)
-    kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=PaperRoll())
+    kiosk = kiosk_on(backend, hasher, server, ReadyPrinter())
     backend.sync()  # A-001..A-003 leased to this kiosk
     assert backend.release_leases() == 4 * 3
     assert server.api.ledger.held(server.clock.now().date()) == []
@@ -415,24 +369,14 @@ def test_numbers_given_back_by_a_kiosk_are_never_given_to_anyone_else(
 
 
 def test_a_retry_of_an_answered_check_in_whose_answer_is_lost_never_takes_the_ticket_away(
-    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher
+    server: ApiServer, make_backend: Callable[..., HttpBackend], hasher: NikHasher, proxy: FaultyProxy
 ) -> None:
-    proxy = FaultyProxy(server.port)
-    try:
-        backend = make_backend(proxy.url, lease=2)
-        kiosk = Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=PaperRoll())
-        key = "checked-in-twice-0123456789"
-        first = kiosk.check_in("MGT-0001", key).ticket
-        proxy.rules.append(Rule("POST", "/v1/check-ins", drop_after_forward=True, times=10))
-        try:
-            again = kiosk.check_in("MGT-0001", key).ticket
-        except (SystemFault, Refusal):
-            again = None
-        assert again is None or again.id == first.id  # one key, one ticket
-        proxy.rules.clear()
-        backend.sync()
-        stored = on_server(server)
-        assert stored[first.number].id == first.id  # the number he holds is still his on the server
-        assert server.api.book("").find_booking("MGT-0001").ticket_number == first.number  # type: ignore[union-attr]
-    finally:
-        proxy.close()
+    backend = make_backend(proxy.url, lease=2)
+    kiosk = kiosk_on(backend, hasher, server, ReadyPrinter())
+    key = "checked-in-twice-0123456789"
+    first = kiosk.check_in("MGT-0001", key).ticket
+    same_key_again_answer_lost(proxy, "/v1/check-ins", lambda: kiosk.check_in("MGT-0001", key), first)
+    backend.sync()
+    stored = on_server(server)
+    assert stored[first.number].id == first.id  # the number he holds is still his on the server
+    assert server.api.book("").find_booking("MGT-0001").ticket_number == first.number  # type: ignore[union-attr]

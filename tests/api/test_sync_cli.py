@@ -16,6 +16,7 @@ from api_support import (  # noqa: F401  (fixtures)
     NIK_YOUNG,
     ApiServer,
     hasher,
+    kiosk_on,
     make_backend,
     server,
 )
@@ -24,7 +25,6 @@ import kiosk.backends.http as http_module
 from kiosk import cli
 from kiosk.backends.http import HttpBackend
 from kiosk.core.nik import NikHasher
-from kiosk.core.usecases import Kiosk
 
 
 @pytest.fixture(autouse=True)
@@ -41,10 +41,6 @@ def sync_command(tmp_path: Path, capsys: pytest.CaptureFixture[str], kiosk_id: s
     return code, json.loads(out) if out.strip() else {}
 
 
-def kiosk_of(backend: HttpBackend, hasher: NikHasher, server: ApiServer) -> Kiosk:
-    return Kiosk(config=backend.config, backend=backend, hasher=hasher, clock=server.clock, printer=None)
-
-
 def test_sync_sends_the_offline_tickets_now_and_exits_0(
     server: ApiServer,
     make_backend: Callable[..., HttpBackend],
@@ -55,7 +51,7 @@ def test_sync_sends_the_offline_tickets_now_and_exits_0(
     backend = make_backend(server.url, lease=2)
     backend.sync()
     server.stop()
-    offline = kiosk_of(backend, hasher, server).issue_walk_in("KTP", NIK_YOUNG).ticket
+    offline = kiosk_on(backend, hasher, server).issue_walk_in("KTP", NIK_YOUNG).ticket
     assert backend.status().unsynced == 1
 
     code, answer = sync_command(tmp_path, capsys)  # still no server: nothing lost, nothing sent
@@ -82,10 +78,10 @@ def test_sync_lists_an_offline_ticket_past_a_per_nik_cap_and_exits_3(
     apart = make_backend(server.url, "MPP-2", lease=2)
     other = make_backend(server.url, "MPP-1", lease=2)
     apart.sync()
-    kiosk_of(other, hasher, server).check_in("MGT-0001")  # NIK_MAN_1945's KTP booking, online elsewhere
+    kiosk_on(other, hasher, server).check_in("MGT-0001")  # NIK_MAN_1945's KTP booking, online elsewhere
     server.stop()
     server.clock.set(MONDAY_0800.replace(hour=9))  # its arrival window is over: a walk-in may be asked
-    offline = kiosk_of(apart, hasher, server).issue_walk_in("KTP", NIK_MAN_1945).ticket
+    offline = kiosk_on(apart, hasher, server).issue_walk_in("KTP", NIK_MAN_1945).ticket
     server.start()
 
     code, answer = sync_command(tmp_path, capsys, "MPP-2")

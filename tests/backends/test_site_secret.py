@@ -10,30 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MONDAY_0800, NIK_MAN_1945, write_config
+from conftest import NIK_MAN_1945, run_cli, write_config
 
-from kiosk import cli
 from kiosk.backends import secret
-from kiosk.core.clock import FixedClock
 
-
-@pytest.fixture(autouse=True)
-def monday_morning(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kiosk.bootstrap.SystemClock", lambda: FixedClock(MONDAY_0800))
-    monkeypatch.setattr("kiosk.bootstrap.build_printer", lambda config: None)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = cli.main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+pytestmark = pytest.mark.usefixtures("cli_monday_morning")
 
 
 def test_a_fresh_site_gets_a_secret_and_its_fingerprint_is_kept_in_the_day_book(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = write_config(tmp_path)
-    assert run(capsys, "quota", "--config", config)[0] == 0
+    assert run_cli(capsys, "quota", "--config", config)[0] == 0
     key = (tmp_path / "site.secret").read_bytes()
     stored = b"".join(p.read_bytes() for p in tmp_path.glob("daybook.sqlite3*"))
     assert secret.fingerprint(key).encode() in stored
@@ -44,13 +32,13 @@ def test_a_lost_secret_beside_a_day_book_with_nik_hashes_stops_the_kiosk_instead
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = write_config(tmp_path)
-    assert run(capsys, "walkin", "--config", config, "--service", "KTP", "--nik", NIK_MAN_1945)[0] == 0
+    assert run_cli(capsys, "walkin", "--config", config, "--service", "KTP", "--nik", NIK_MAN_1945)[0] == 0
     (tmp_path / "site.secret").unlink()
-    code, _out, err = run(capsys, "walkin", "--config", config, "--service", "KK", "--nik", NIK_MAN_1945)
+    code, _out, err = run_cli(capsys, "walkin", "--config", config, "--service", "KK", "--nik", NIK_MAN_1945)
     assert code == 4
     assert "Kunci situs kios hilang" in err and "cadangan" in err
     assert not (tmp_path / "site.secret").exists()  # nothing recreated behind the technician's back
-    code, _out, err = run(capsys, "walkin", "--config", config, "--service", "KTP", "--nik", NIK_MAN_1945)
+    code, _out, err = run_cli(capsys, "walkin", "--config", config, "--service", "KTP", "--nik", NIK_MAN_1945)
     assert code == 4  # the same NIK never gets a second number because its hash no longer matches
 
 
@@ -58,12 +46,12 @@ def test_a_kiosk_keyed_differently_from_its_day_book_is_refused_at_start_up(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = write_config(tmp_path)
-    assert run(capsys, "walkin", "--config", config, "--service", "KTP", "--nik", NIK_MAN_1945)[0] == 0
+    assert run_cli(capsys, "walkin", "--config", config, "--service", "KTP", "--nik", NIK_MAN_1945)[0] == 0
     (tmp_path / "site.secret").write_bytes(b"another site's secret, 32 bytes!")
-    code, _out, err = run(capsys, "walkin", "--config", config, "--service", "KTP", "--nik", NIK_MAN_1945)
+    code, _out, err = run_cli(capsys, "walkin", "--config", config, "--service", "KTP", "--nik", NIK_MAN_1945)
     assert code == 4
     assert "Kunci situs kios tidak cocok" in err
-    code, _out, err = run(capsys, "quota", "--config", config)
+    code, _out, err = run_cli(capsys, "quota", "--config", config)
     assert code == 4  # every command, not only issuing
 
 

@@ -34,6 +34,7 @@ _spec.loader.exec_module(root)
 MONDAY_0800 = root.MONDAY_0800
 write_config = root.write_config
 make_nik = root.make_nik
+run_cli = root.run_cli
 
 SECRET = b"test-secret-of-at-least-16-bytes"
 COUNTERS = ("1", "2", "3")

@@ -9,26 +9,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import MONDAY_0800, write_config
+from conftest import run_cli, write_config
 
-from kiosk import cli
 from kiosk.core import config as config_mod
-from kiosk.core.clock import FixedClock
 from kiosk.core.config import ConfigError
 
 NIK_WITH_A_LETTER = "352001450790000A"
 
 
-@pytest.fixture(autouse=True)
-def monday_morning(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kiosk.bootstrap.SystemClock", lambda: FixedClock(MONDAY_0800))
-    monkeypatch.setattr("kiosk.bootstrap.build_printer", lambda config: None)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = cli.main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+pytestmark = pytest.mark.usefixtures("cli_monday_morning")
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
@@ -76,7 +65,7 @@ def http_kiosk(tmp_path: Path) -> Iterator[tuple[Path, list[str]]]:
 def test_checkin_nik_with_a_letter_is_bad_input_not_a_booking_code(
     config_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _out, err = run(capsys, "checkin", "--config", config_path, "--nik", NIK_WITH_A_LETTER)
+    code, _out, err = run_cli(capsys, "checkin", "--config", config_path, "--nik", NIK_WITH_A_LETTER)
     assert code == 2
     assert "NIK hanya berisi angka" in err
     assert NIK_WITH_A_LETTER not in err
@@ -86,14 +75,14 @@ def test_no_nik_like_value_goes_into_a_url_on_the_http_backend(
     http_kiosk: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str]
 ) -> None:
     config_path, paths = http_kiosk
-    assert run(capsys, "checkin", "--config", config_path, "--nik", NIK_WITH_A_LETTER)[0] == 2
+    assert run_cli(capsys, "checkin", "--config", config_path, "--nik", NIK_WITH_A_LETTER)[0] == 2
     # Typed as a code, a NIK with one wrong key is still no booking code: refused before any request.
-    code, _out, err = run(capsys, "checkin", "--config", config_path, "--code", NIK_WITH_A_LETTER)
+    code, _out, err = run_cli(capsys, "checkin", "--config", config_path, "--code", NIK_WITH_A_LETTER)
     assert code == 2
     assert "Kode booking" in err
     assert [p for p in paths if "3520014507" in p] == []
     # A real code still goes to the server (so the recorder sees requests at all).
-    run(capsys, "checkin", "--config", config_path, "--code", "MGT7K3Q9")
+    run_cli(capsys, "checkin", "--config", config_path, "--code", "MGT7K3Q9")
     assert any("MGT7K3Q9" in p for p in paths)
 
 
@@ -102,7 +91,7 @@ def test_check_config_on_a_deeply_nested_file_is_a_config_problem(
 ) -> None:
     path = tmp_path / "nested.toml"
     path.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
-    code, _out, err = run(capsys, "check-config", "--config", path)
+    code, _out, err = run_cli(capsys, "check-config", "--config", path)
     assert code == 2
     assert "Traceback" not in err
     assert "nested" in err
@@ -110,7 +99,7 @@ def test_check_config_on_a_deeply_nested_file_is_a_config_problem(
 
 def test_an_empty_backend_path_is_named_by_check_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_config(tmp_path, {'path = "daybook.sqlite3"': 'path = ""'})
-    code, _out, err = run(capsys, "check-config", "--config", path)
+    code, _out, err = run_cli(capsys, "check-config", "--config", path)
     assert code == 2
     assert "backend.path" in err
 
@@ -124,7 +113,7 @@ def test_every_command_goes_through_the_error_handler(
         raise RuntimeError("a bug")
 
     monkeypatch.setattr("kiosk.cli.core_commands.load", broken)
-    code, _out, err = run(capsys, "check-config", "--config", tmp_path / "kiosk.toml")
+    code, _out, err = run_cli(capsys, "check-config", "--config", tmp_path / "kiosk.toml")
     assert code == 4
     assert "Terjadi kesalahan pada kios" in err  # the plain message; the traceback goes to the log for the technician
 

@@ -8,44 +8,30 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import MONDAY_0800, make_nik
+from conftest import make_nik, run_cli
 
-from kiosk import cli
 from kiosk.core.clock import FixedClock
 
-
-@pytest.fixture(autouse=True)
-def monday_morning(monkeypatch: pytest.MonkeyPatch) -> FixedClock:
-    clock = FixedClock(MONDAY_0800)
-    monkeypatch.setattr("kiosk.bootstrap.SystemClock", lambda: clock)
-    monkeypatch.setattr("kiosk.cli.call_commands.SystemClock", lambda: clock)
-    monkeypatch.setattr("kiosk.bootstrap.build_printer", lambda config: None)
-    return clock
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = cli.main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+pytestmark = pytest.mark.usefixtures("cli_monday_morning")
 
 
 def walk_in(capsys: pytest.CaptureFixture[str], config: Path, n: int, *extra: str) -> tuple[int, str, str]:
-    return run(capsys, "walkin", "--config", config, "--service", "KTP", "--nik", make_nik(n), *extra)
+    return run_cli(capsys, "walkin", "--config", config, "--service", "KTP", "--nik", make_nik(n), *extra)
 
 
 def test_a_closed_service_is_refused_with_its_reason_and_issues_again_once_opened(
     config_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     reason = "Blangko KTP-el habis hari ini"
-    code, out, _ = run(capsys, "office", "close-service", "KTP", "--reason", reason, "--config", config_path)
+    code, out, _ = run_cli(capsys, "office", "close-service", "KTP", "--reason", reason, "--config", config_path)
     assert code == 0 and "KTP" in out
     code, _, err = walk_in(capsys, config_path, 1)
     assert code == 3 and reason in err and "ditutup hari ini" in err
     code, _, err = walk_in(capsys, config_path, 1, "--lang", "en")
     assert code == 3 and reason in err and "closed today" in err
-    code, out, _ = run(capsys, "walkin", "--config", config_path, "--service", "KK", "--nik", make_nik(2))
+    code, out, _ = run_cli(capsys, "walkin", "--config", config_path, "--service", "KK", "--nik", make_nik(2))
     assert code == 0  # the other services go on
-    assert run(capsys, "office", "open-service", "KTP", "--config", config_path)[0] == 0
+    assert run_cli(capsys, "office", "open-service", "KTP", "--config", config_path)[0] == 0
     code, out, _ = walk_in(capsys, config_path, 1, "--json")
     assert code == 0 and json.loads(out)["ticket"]["number"].startswith("A-")
 
@@ -55,10 +41,10 @@ def test_todays_quota_changes_what_kiosk_quota_shows_and_what_is_issued(
 ) -> None:
     assert walk_in(capsys, config_path, 1)[0] == 0
     assert walk_in(capsys, config_path, 2)[0] == 0
-    code, _, err = run(capsys, "office", "quota", "KTP", "1", "--config", config_path)
+    code, _, err = run_cli(capsys, "office", "quota", "KTP", "1", "--config", config_path)
     assert code == 3 and "2 nomor" in err  # below what is issued: refused, saying how many
-    assert run(capsys, "office", "quota", "KTP", "3", "--config", config_path)[0] == 0
-    code, out, _ = run(capsys, "quota", "--config", config_path, "--json")
+    assert run_cli(capsys, "office", "quota", "KTP", "3", "--config", config_path)[0] == 0
+    code, out, _ = run_cli(capsys, "quota", "--config", config_path, "--json")
     ktp = next(q for q in json.loads(out) if q["code"] == "KTP")
     assert code == 0 and ktp["daily_quota"] == 3
     assert walk_in(capsys, config_path, 3)[0] == 0
@@ -67,9 +53,9 @@ def test_todays_quota_changes_what_kiosk_quota_shows_and_what_is_issued(
 
 
 def test_every_change_is_in_the_status_with_who_and_why(config_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    run(capsys, "office", "close-service", "KTP", "--reason", "Blangko habis", "--config", config_path)
-    run(capsys, "office", "notice", "Loket 2 tutup pukul 12.00", "--until", "12:30", "--config", config_path)
-    code, out, _ = run(capsys, "office", "status", "--json", "--config", config_path)
+    run_cli(capsys, "office", "close-service", "KTP", "--reason", "Blangko habis", "--config", config_path)
+    run_cli(capsys, "office", "notice", "Loket 2 tutup pukul 12.00", "--until", "12:30", "--config", config_path)
+    code, out, _ = run_cli(capsys, "office", "status", "--json", "--config", config_path)
     status = json.loads(out)
     assert code == 0 and [e["action"] for e in status["audit"]] == ["close-service", "notice"]
     assert status["audit"][0]["why"] == "Blangko habis" and status["audit"][0]["who"].startswith("local")
@@ -81,9 +67,9 @@ def test_every_change_is_in_the_status_with_who_and_why(config_path: Path, capsy
 def test_a_notice_too_long_for_the_banner_and_an_unknown_service_are_bad_input(
     config_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(capsys, "office", "notice", "x" * 121, "--config", config_path)
+    code, _, err = run_cli(capsys, "office", "notice", "x" * 121, "--config", config_path)
     assert code == 2 and "120" in err and "121" in err
-    code, _, err = run(capsys, "office", "close-service", "PASPOR", "--reason", "-", "--config", config_path)
+    code, _, err = run_cli(capsys, "office", "close-service", "PASPOR", "--reason", "-", "--config", config_path)
     assert code == 2 and "Layanan tidak dikenal" in err
 
 
@@ -91,69 +77,69 @@ def test_pausing_the_last_open_counter_of_a_service_asks_to_confirm(
     config_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert walk_in(capsys, config_path, 1)[0] == 0
-    counters = json.loads(run(capsys, "office", "status", "--json", "--config", config_path)[1])["counters"]
+    counters = json.loads(run_cli(capsys, "office", "status", "--json", "--config", config_path)[1])["counters"]
     ids = [c["id"] for c in counters]
-    results = [run(capsys, "office", "pause", "--counter", i, "--config", config_path) for i in ids]
+    results = [run_cli(capsys, "office", "pause", "--counter", i, "--config", config_path) for i in ids]
     refused = [r for r in results if r[0] == 3]
     assert refused and all("--force" in r[2] for r in refused)  # the last one of some service
     paused = [i for i, r in zip(ids, results, strict=True) if r[0] == 0]
-    code, _, err = run(capsys, "call", "next", "--counter", paused[0], "--config", config_path)
+    code, _, err = run_cli(capsys, "call", "next", "--counter", paused[0], "--config", config_path)
     assert code == 3 and "istirahat" in err
     # Its calls go to the others: a counter still open calls the waiting number.
     still_open = [i for i in ids if i not in paused]
-    called = [run(capsys, "call", "next", "--counter", i, "--config", config_path) for i in still_open]
+    called = [run_cli(capsys, "call", "next", "--counter", i, "--config", config_path) for i in still_open]
     assert any(code == 0 and out.startswith("A-001") for code, out, _ in called)
-    assert run(capsys, "office", "resume", "--counter", paused[0], "--config", config_path)[0] == 0
-    code, _, err = run(capsys, "call", "next", "--counter", paused[0], "--config", config_path)
+    assert run_cli(capsys, "office", "resume", "--counter", paused[0], "--config", config_path)[0] == 0
+    code, _, err = run_cli(capsys, "call", "next", "--counter", paused[0], "--config", config_path)
     assert "istirahat" not in err
 
 
 def test_a_ticket_holder_sent_to_the_desk_gets_no_number_and_is_never_told_the_word_calo(
-    config_path: Path, capsys: pytest.CaptureFixture[str], monday_morning: FixedClock
+    config_path: Path, capsys: pytest.CaptureFixture[str], cli_monday_morning: FixedClock
 ) -> None:
     code, out, _ = walk_in(capsys, config_path, 1, "--json")
     number = json.loads(out)["ticket"]["number"]
-    code, out, _ = run(capsys, "office", "refer-to-desk", number, "--days", "3", "--config", config_path)
+    code, out, _ = run_cli(capsys, "office", "refer-to-desk", number, "--days", "3", "--config", config_path)
     assert code == 0 and number in out
     for language, words in (("id", "meja informasi"), ("en", "information desk"), ("jv", "meja informasi")):
-        code, _, err = run(
+        code, _, err = run_cli(
             capsys, "walkin", "--config", config_path, "--service", "KK", "--nik", make_nik(1), "--lang", language
         )
         assert code == 3 and words in err and "calo" not in err.lower()
-    assert run(capsys, "walkin", "--config", config_path, "--service", "KK", "--nik", make_nik(2))[0] == 0
-    status = json.loads(run(capsys, "office", "status", "--json", "--config", config_path)[1])
+    assert run_cli(capsys, "walkin", "--config", config_path, "--service", "KK", "--nik", make_nik(2))[0] == 0
+    status = json.loads(run_cli(capsys, "office", "status", "--json", "--config", config_path)[1])
     assert status["referred_today"] == 1 and make_nik(1) not in json.dumps(status)
     assert status["audit"][-1]["target"] == number and status["audit"][-1]["detail"] == "3 days"
 
 
 def test_the_desk_list_holds_for_its_days_and_a_ticket_of_another_day_is_refused(
-    config_path: Path, capsys: pytest.CaptureFixture[str], monday_morning: FixedClock
+    config_path: Path, capsys: pytest.CaptureFixture[str], cli_monday_morning: FixedClock
 ) -> None:
     code, out, _ = walk_in(capsys, config_path, 1, "--json")
     ticket = json.loads(out)["ticket"]
-    assert run(capsys, "office", "refer-to-desk", ticket["number"], "--days", "2", "--config", config_path)[0] == 0
-    monday_morning.current = monday_morning.current + timedelta(days=1)
+    assert run_cli(capsys, "office", "refer-to-desk", ticket["number"], "--days", "2", "--config", config_path)[0] == 0
+    cli_monday_morning.current = cli_monday_morning.current + timedelta(days=1)
     code, _, err = walk_in(capsys, config_path, 1)
     assert code == 3 and "meja informasi" in err  # day 2 of 2
-    code, _, err = run(capsys, "office", "refer-to-desk", ticket["id"], "--config", config_path)
+    code, _, err = run_cli(capsys, "office", "refer-to-desk", ticket["id"], "--config", config_path)
     assert code == 3 and "bukan tiket hari ini" in err
-    monday_morning.current = monday_morning.current + timedelta(days=1)
+    cli_monday_morning.current = cli_monday_morning.current + timedelta(days=1)
     assert walk_in(capsys, config_path, 1)[0] == 0  # the list ended: the config's rules again
 
 
 def test_a_counter_serves_the_services_the_office_gives_it_for_today_only(
-    config_path: Path, capsys: pytest.CaptureFixture[str], monday_morning: FixedClock
+    config_path: Path, capsys: pytest.CaptureFixture[str], cli_monday_morning: FixedClock
 ) -> None:
     assert walk_in(capsys, config_path, 1)[0] == 0  # KTP: Loket 3 (AKTA, PINDAH, KK) does not serve it
-    code, _, err = run(capsys, "call", "next", "--counter", "3", "--config", config_path)
+    code, _, err = run_cli(capsys, "call", "next", "--counter", "3", "--config", config_path)
     assert code == 3 and "Tidak ada yang menunggu" in err
-    code, out, _ = run(capsys, "office", "counter-services", "KTP,kk", "--counter", "3", "--config", config_path)
+    code, out, _ = run_cli(capsys, "office", "counter-services", "KTP,kk", "--counter", "3", "--config", config_path)
     assert code == 0 and "KTP,kk" in out
-    code, out, _ = run(capsys, "call", "status", "--counter", "3", "--config", config_path, "--json")
+    code, out, _ = run_cli(capsys, "call", "status", "--counter", "3", "--config", config_path, "--json")
     assert json.loads(out)["counter"]["services"] == ["KTP", "KK"]
-    code, out, _ = run(capsys, "call", "next", "--counter", "3", "--config", config_path)
+    code, out, _ = run_cli(capsys, "call", "next", "--counter", "3", "--config", config_path)
     assert code == 0 and out.startswith("A-001")
-    assert run(capsys, "office", "counter-services", "PASPOR", "--counter", "3", "--config", config_path)[0] == 2
-    monday_morning.current = monday_morning.current + timedelta(days=1)
-    code, out, _ = run(capsys, "call", "status", "--counter", "3", "--config", config_path, "--json")
+    assert run_cli(capsys, "office", "counter-services", "PASPOR", "--counter", "3", "--config", config_path)[0] == 2
+    cli_monday_morning.current = cli_monday_morning.current + timedelta(days=1)
+    code, out, _ = run_cli(capsys, "call", "status", "--counter", "3", "--config", config_path, "--json")
     assert json.loads(out)["counter"]["services"] == ["AKTA", "PINDAH", "KK"]  # the config again

@@ -11,7 +11,9 @@ from printer_helpers import make_ticket, shared
 from kiosk.core.model import Ticket
 
 # This file becomes sys.modules["conftest"]; keep the root's names importable from it.
-globals().update({k: v for k, v in vars(shared()).items() if k.isupper() or k in ("write_config", "make_nik")})
+globals().update(
+    {k: v for k, v in vars(shared()).items() if k.isupper() or k in ("write_config", "make_nik", "run_cli")}
+)
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from fake_printer import FakePrinter
 from PIL import Image
 from printer_helpers import SILENCE_TIMEOUT, network_config, shared
 
-from kiosk import cli
 from kiosk.backends.daybook import DayBook
 from kiosk.core import config as config_mod
 from kiosk.core.clock import FixedClock
@@ -25,6 +24,7 @@ from kiosk.core.model import Ticket
 MONDAY = shared().MONDAY_0800
 make_nik = shared().make_nik
 write_config = shared().write_config
+run_cli = shared().run_cli
 
 
 @pytest.fixture(autouse=True)
@@ -33,12 +33,6 @@ def monday_morning(monkeypatch: pytest.MonkeyPatch) -> FixedClock:
     clock = FixedClock(MONDAY)
     monkeypatch.setattr("kiosk.bootstrap.SystemClock", lambda: clock)
     return clock
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = cli.main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def tickets(config_path: Path) -> list[Ticket]:
@@ -51,7 +45,7 @@ def tickets(config_path: Path) -> list[Ticket]:
 
 
 def walkin(capsys: pytest.CaptureFixture[str], config_path: Path, nik: str, *extra: str) -> tuple[int, str, str]:
-    return run(capsys, "walkin", "--config", config_path, "--service", "KTP", "--nik", nik, *extra)
+    return run_cli(capsys, "walkin", "--config", config_path, "--service", "KTP", "--nik", nik, *extra)
 
 
 def test_a_walk_in_ticket_comes_out_of_the_network_printer(
@@ -71,8 +65,8 @@ def test_a_check_in_ticket_comes_out_with_the_booking_code(
     config_path = network_config(tmp_path, fake)
     export = tmp_path / "export.csv"
     export.write_text(f"code,nik,name,service,date,slot,site\nMGT7K3Q9,{make_nik(2)},Siti,KK,2026-11-30,08:00,MPP\n")
-    assert run(capsys, "import-bookings", "--config", config_path, export)[0] == 0
-    code, out, _ = run(capsys, "checkin", "--config", config_path, "--code", "MGT7K3Q9")
+    assert run_cli(capsys, "import-bookings", "--config", config_path, export)[0] == 0
+    code, out, _ = run_cli(capsys, "checkin", "--config", config_path, "--code", "MGT7K3Q9")
     assert (code, out.strip()) == (0, "C-001")
     [job] = fake.wait_for_jobs(1)
     assert b"Kode booking: MGT7K3Q9" in job and b"Pendaftaran online" in job
@@ -136,7 +130,7 @@ def test_paper_out_after_the_readiness_check_keeps_the_number_unprinted_and_a_re
     assert fake.paper == [] and fake.connections == 3  # the check, one attempt and one retry
 
     fake.state = "ready"  # the technician put in a new roll
-    code, out, _ = run(capsys, "reprint", "--config", config_path, "A-001")
+    code, out, _ = run_cli(capsys, "reprint", "--config", config_path, "A-001")
     assert (code, out.strip()) == (0, "A-001")
     [job] = fake.wait_for_jobs(1)
     assert b"A-001" in job and b"CETAK ULANG" not in job  # the first paper of A-001
@@ -181,7 +175,7 @@ def test_a_ticket_whose_status_answer_was_lost_says_it_may_be_out_and_only_a_del
     fake.wait_idle()
     assert fake.complete(b"A-001") == 1
 
-    code, out, _ = run(capsys, "reprint", "--config", config_path, "A-001")
+    code, out, _ = run_cli(capsys, "reprint", "--config", config_path, "A-001")
     assert (code, out.strip()) == (0, "A-001")
     fake.wait_idle()
     assert fake.complete(b"A-001") == 2 and b"CETAK ULANG" in fake.paper[-1]
@@ -192,13 +186,13 @@ def test_printer_status_names_the_state_each_bit_and_the_raw_bytes(
 ) -> None:
     config_path = network_config(tmp_path, fake)
     fake.state = "cover_open"
-    code, out, _ = run(capsys, "printer", "status", "--config", config_path)
+    code, out, _ = run_cli(capsys, "printer", "status", "--config", config_path)
     assert code == 4
     assert "cover_open" in out and "Tutup printer terbuka" in out and "Tutup terbuka" in out
     assert "DLE EOT 2: 0x16 (00010110)" in out
 
     fake.state = "ready"
-    code, out, _ = run(capsys, "printer", "status", "--config", config_path, "--json", "--lang", "en")
+    code, out, _ = run_cli(capsys, "printer", "status", "--config", config_path, "--json", "--lang", "en")
     report = json.loads(out)
     assert code == 0
     assert (report["state"], report["can_print"], report["raw"]["4"]) == ("ready", True, "0x12")
@@ -209,7 +203,7 @@ def test_printer_status_of_a_silent_printer_says_unknown_and_returns(
     tmp_path: Path, fake: FakePrinter, capsys: pytest.CaptureFixture[str]
 ) -> None:
     fake.silent = True
-    code, out, _ = run(capsys, "printer", "status", "--config", network_config(tmp_path, fake, SILENCE_TIMEOUT))
+    code, out, _ = run_cli(capsys, "printer", "status", "--config", network_config(tmp_path, fake, SILENCE_TIMEOUT))
     assert code == 4
     assert "unknown" in out and "DLE EOT 1: -" in out
 
@@ -217,7 +211,7 @@ def test_printer_status_of_a_silent_printer_says_unknown_and_returns(
 def test_printer_test_prints_the_self_test_page(
     tmp_path: Path, fake: FakePrinter, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(capsys, "printer", "test", "--config", network_config(tmp_path, fake))
+    code, out, _ = run_cli(capsys, "printer", "test", "--config", network_config(tmp_path, fake))
     assert code == 0 and "network 127.0.0.1" in out
     [page] = fake.wait_for_jobs(1)
     assert b"HALAMAN UJI PRINTER" in page and b"Profil: TM-T20II" in page and b"\x1d(k" in page
@@ -228,7 +222,7 @@ def test_a_test_page_or_cut_on_paper_out_tells_the_technician_not_the_citizen(
     tmp_path: Path, fake: FakePrinter, capsys: pytest.CaptureFixture[str], action: str
 ) -> None:
     fake.state = "paper_out"
-    code, _, err = run(capsys, "printer", action, "--config", network_config(tmp_path, fake))
+    code, _, err = run_cli(capsys, "printer", action, "--config", network_config(tmp_path, fake))
     assert code == 4
     assert "Printer tidak mencetak (paper_out)" in err and "kiosk printer status" in err
     assert "Tunjukkan nomor" not in err and "Karcis" not in err  # issue 17 P4: no citizen's message
@@ -254,7 +248,7 @@ def test_a_wrong_device_path_refuses_the_walk_in_and_status_names_the_path(
     )
     assert walkin(capsys, config_path, make_nik(8))[0] == 3
     assert tickets(config_path) == []
-    code, out, _ = run(capsys, "printer", "status", "--config", config_path)
+    code, out, _ = run_cli(capsys, "printer", "status", "--config", config_path)
     assert code == 4 and "offline" in out and "no-such-lp0" in out
 
 
@@ -264,7 +258,7 @@ def test_a_device_that_swallows_bytes_and_never_answers_is_unknown(
     config_path = write_config(
         tmp_path, {'kind = "preview"': 'kind = "file"\ndevice_path = "/dev/null"', "timeout_s = 3.0": "timeout_s = 0.2"}
     )
-    code, out, _ = run(capsys, "printer", "status", "--config", config_path)
+    code, out, _ = run_cli(capsys, "printer", "status", "--config", config_path)
     assert code == 4 and "unknown" in out
     assert walkin(capsys, config_path, make_nik(9))[0] == 3
 
@@ -279,11 +273,11 @@ def test_the_preview_printer_writes_the_png_and_the_exact_bytes(
     assert data.startswith(b"\x1b@") and b"A-001" in data
     image = Image.open(io.BytesIO((folder / "2026-11-30_A-001.png").read_bytes()))
     assert image.width == 576 + 2 * 24
-    assert run(capsys, "reprint", "--config", config_path, "A-001")[0] == 0
+    assert run_cli(capsys, "reprint", "--config", config_path, "A-001")[0] == 0
     assert (folder / "2026-11-30_A-001_r1.png").exists()
 
     out_png = tmp_path / "a001.png"
-    code, _, _ = run(capsys, "printer", "preview", "--config", config_path, "A-001", "--out", out_png)
+    code, _, _ = run_cli(capsys, "printer", "preview", "--config", config_path, "A-001", "--out", out_png)
     assert code == 0 and out_png.read_bytes() == (folder / "2026-11-30_A-001.png").read_bytes()
 
 
@@ -347,7 +341,7 @@ def test_every_reprint_says_cetak_ulang_with_its_own_time_and_the_queue_as_it_st
     assert b"CETAK ULANG" not in original
 
     monday_morning.travel(timedelta(minutes=12, seconds=30))  # two people called at 6 minutes each
-    code, out, _ = run(capsys, "reprint", "--config", config_path, "A-004")
+    code, out, _ = run_cli(capsys, "reprint", "--config", config_path, "A-004")
     assert (code, out.strip()) == (0, "A-004")
     first = fake.wait_for_jobs(5)[4]
     assert b"A-004" in first and b"CETAK ULANG" in first
@@ -356,7 +350,7 @@ def test_every_reprint_says_cetak_ulang_with_its_own_time_and_the_queue_as_it_st
     assert b"Di depan Anda: 1 orang, perkiraan 6 menit" in first
 
     monday_morning.travel(timedelta(minutes=30))
-    assert run(capsys, "reprint", "--config", config_path, "A-004")[0] == 0
+    assert run_cli(capsys, "reprint", "--config", config_path, "A-004")[0] == 0
     second = fake.wait_for_jobs(6)[5]
     assert b"CETAK ULANG" in second and b"Dicetak ulang 30 November 2026 08:42 WIB" in second
     assert b"Anda berikutnya." in second

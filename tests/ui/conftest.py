@@ -64,6 +64,7 @@ NIK_OTHER_REGION = _shared.NIK_OTHER_REGION
 NIK_WOMAN_1990 = _shared.NIK_WOMAN_1990
 NIK_YOUNG = _shared.NIK_YOUNG
 write_config = _shared.write_config
+run_cli = _shared.run_cli
 
 WINDOW_SIZE = (1080, 1920)  # the reference portrait panel
 
@@ -224,6 +225,88 @@ def sdl_key_events(text: str, suffix: str = "enter", capitals: str = "sdl") -> l
         if modifiers:
             events.append(("up", 306, 224))
     return events
+
+
+# The family card service with its name in English and Javanese and its documents in English.
+FAMILY_CARD_IN_ENGLISH = {
+    'name = "Kartu Keluarga"\n': (
+        'name = "Kartu Keluarga"\nname_en = "Family Card"\nname_jv = "Kartu Kulawarga"\n'
+        'documents_en = ["Old Family Card", "Cover letter from the RT/RW"]\n'
+    )
+}
+
+
+# -- a citizen's flows, shared by the screen tests -------------------------------------------
+
+
+def spy_on_play(ui: UI) -> list[tuple[str, str, str]]:
+    """(thread name, language, text) of each sound the Speaker starts."""
+    speaker = ui.app.speaker
+    played: list[tuple[str, str, str]] = []
+    original = speaker._play
+
+    def play(sound: Any, generation: int, said: tuple[str, str]) -> None:
+        before = speaker.sound
+        original(sound, generation, said)
+        if speaker.sound is not before:
+            played.append((threading.current_thread().name, *said))
+
+    speaker._play = play
+    return played
+
+
+def entry_steps(ui: UI, names: tuple[str, str, str] = ("home", "entry (NIK)", "entry (code)")) -> Iterator[str]:
+    """From the home screen to the NIK keypad, the booking-code keypad and back home; yields
+    ``names`` in turn as each is on show."""
+    yield names[0]
+    ui.tap("booked")
+    yield names[1]
+    ui.tap("switch")
+    yield names[2]
+    ui.tap("back")
+
+
+def walk_in_steps(
+    ui: UI,
+    names: tuple[str, str, str] = ("walk-in (services)", "walk-in (NIK)", "confirm"),
+    service: str = "Kartu Keluarga",
+    nik: str = NIK_YOUNG,
+    timeout: float = 30.0,
+) -> Iterator[str]:
+    """A walk-in up to the confirm screen; yields ``names`` in turn as the services, the typed NIK
+    and the confirm screen are on show (for tests that look at each step)."""
+    ui.tap("walkin")
+    ui.settle()
+    yield names[0]
+    ui.tap(ui.find(service))
+    ui.press_digits(nik)
+    yield names[1]
+    next_until_confirm(ui, timeout)
+    yield names[2]
+
+
+def next_until_confirm(ui: UI, timeout: float = 30.0) -> None:
+    """On the walk-in keypad: "Lanjut"; waits for the confirm screen."""
+    ui.tap("next")
+    ui.wait_until(lambda: ui.current == "confirm", timeout, "the confirm screen")
+
+
+def walk_in_up_to_confirm(ui: UI, service: str = "Kartu Keluarga", nik: str = NIK_YOUNG, timeout: float = 30.0) -> None:
+    """Walk-in: the service, the NIK on the keypad, "Lanjut"; waits for the confirm screen."""
+    for _step in walk_in_steps(ui, service=service, nik=nik, timeout=timeout):
+        pass
+
+
+def confirm_until_done(ui: UI, timeout: float = 30.0) -> None:
+    """On the confirm screen: "Ya, cetak nomor saya"; waits for the done screen."""
+    ui.tap("confirm")
+    ui.wait_until(lambda: ui.current == "done", timeout, "the done screen")
+
+
+def walk_in_ticket(ui: UI, service: str = "Kartu Keluarga", nik: str = NIK_YOUNG, timeout: float = 30.0) -> None:
+    """A whole walk-in, from the home screen to the done screen."""
+    walk_in_up_to_confirm(ui, service, nik, timeout)
+    confirm_until_done(ui, timeout)
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import NIK_MAN_1945, NIK_OTHER_REGION, NIK_WOMAN_1990
+from conftest import NIK_MAN_1945, NIK_OTHER_REGION, NIK_WOMAN_1990, confirm_until_done
 
 pytestmark = pytest.mark.ui
 
@@ -25,8 +25,7 @@ def test_check_in_by_nik_on_the_keypad_prints_a_ticket_and_masks_the_person(ui):
     assert ui.sees("3520**********01")
     assert not ui.sees("Siti Aminah")
     assert not nik_in_clear(ui, NIK_MAN_1945)
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done")
+    confirm_until_done(ui)
     assert ui.find("number").text == "A-001"
     assert ui.sees("Ambil karcis Anda")
     assert not nik_in_clear(ui, NIK_MAN_1945)
@@ -42,8 +41,7 @@ def test_check_in_by_booking_code_on_the_letter_pad(ui):
     ui.wait_until(lambda: ui.current == "confirm")
     assert ui.sees("Budi S******")
     assert ui.sees("Cetak KTP-el / IKD")
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done")
+    confirm_until_done(ui)
     assert ui.find("number").text == "B-001"
 
 
@@ -51,8 +49,7 @@ def test_a_scanned_booking_qr_is_taken_on_the_home_screen(ui):
     ui.type_keys("https://antrian-disdukmagetan.com/b/MGT7K3Q9")
     ui.wait_until(lambda: ui.current == "confirm")
     assert ui.sees("Siti A*****")
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done")
+    confirm_until_done(ui)
     assert ui.find("number").text == "A-001"
 
 
@@ -75,8 +72,7 @@ def test_a_stray_key_pressed_earlier_does_not_spoil_the_next_scan(ui):
 def test_checking_in_twice_never_makes_a_second_number_and_allows_one_reprint(ui):
     ui.type_keys("MGT7K3Q9")
     ui.wait_until(lambda: ui.current == "confirm")
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done")
+    confirm_until_done(ui)
     ui.tap("finish")
     assert ui.current == "home"
 
@@ -179,8 +175,7 @@ def test_the_done_screen_shows_the_picture_of_the_ticket_that_was_printed(ui):
         pytest.skip("the preview printer is not installed")
     ui.type_keys("MGT7K3Q9")
     ui.wait_until(lambda: ui.current == "confirm")
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done")
+    confirm_until_done(ui)
     preview = ui.find("preview")
     assert preview.texture is not None and preview.opacity == 1
     assert preview.texture.height > preview.texture.width  # a paper ticket: tall and narrow
@@ -212,8 +207,7 @@ def test_a_booking_code_with_a_dash_can_be_typed_on_the_letter_pad(ui):
     ui.tap("search")
     ui.wait_until(lambda: ui.current == "confirm")
     assert ui.sees("Sri R*****")
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done")
+    confirm_until_done(ui)
     assert ui.find("number").text == "C-001"
 
 

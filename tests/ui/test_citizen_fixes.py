@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import NIK_YOUNG, UI
+from conftest import (
+    FAMILY_CARD_IN_ENGLISH,
+    NIK_YOUNG,
+    UI,
+    confirm_until_done,
+    walk_in_ticket,
+    walk_in_up_to_confirm,
+)
 
 pytestmark = pytest.mark.ui
 
@@ -32,19 +39,8 @@ def double_tap(ui: UI, widget: Any) -> None:
     assert touches[1].is_double_tap
 
 
-def a_walk_in_number(ui: UI) -> None:
-    ui.tap("walkin")
-    ui.settle()
-    ui.tap(ui.find("Kartu Keluarga"))
-    ui.press_digits(NIK_YOUNG)
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm")
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done")
-
-
 def test_a_double_tap_on_selesai_leaves_the_next_person_home_in_indonesian(ui: UI) -> None:
-    a_walk_in_number(ui)
+    walk_in_ticket(ui)
     finish = ui.find("finish")
     double_tap(ui, finish)
     ui.pump(3)
@@ -158,14 +154,6 @@ def test_a_refusal_labels_its_qr_and_puts_what_to_do_next_just_above_the_buttons
         ui.window.size = (1080, 1920)
 
 
-FAMILY_CARD_IN_ENGLISH = {
-    'name = "Kartu Keluarga"\n': (
-        'name = "Kartu Keluarga"\nname_en = "Family Card"\nname_jv = "Kartu Kulawarga"\n'
-        'documents_en = ["Old Family Card", "Cover letter from the RT/RW"]\n'
-    )
-}
-
-
 @pytest.mark.ui_options(config=FAMILY_CARD_IN_ENGLISH)
 def test_a_service_is_named_and_its_documents_spoken_in_the_persons_language(ui: UI) -> None:
     from kiosk.i18n import translator
@@ -173,15 +161,9 @@ def test_a_service_is_named_and_its_documents_spoken_in_the_persons_language(ui:
 
     ui.tap("English")
     assert ui.sees("Family Card: 40 left")
-    ui.tap("walkin")
-    ui.settle()
-    ui.tap(ui.find("Family Card"))
-    ui.press_digits(NIK_YOUNG)
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm")
+    walk_in_up_to_confirm(ui, "Family Card")
     assert ui.sees("Family Card") and not ui.sees("Kartu Keluarga")
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done")
+    confirm_until_done(ui)
     assert ui.find("service").text == "Family Card"
     said = prompt_of(ui.screen, translator("en"))
     assert "Old Family Card, Cover letter from the RT/RW" in said

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import NIK_YOUNG
+from conftest import confirm_until_done, entry_steps, walk_in_steps
 
 from kiosk.ui import theme
 
@@ -29,23 +29,9 @@ def test_contrast_is_computed_the_wcag_way():
 
 def walk_through_every_citizen_screen(ui):
     """Yield after each screen (and step) a citizen can reach, laid out on the window."""
-    yield "home"
-    ui.tap("booked")
-    yield "entry (NIK)"
-    ui.tap("switch")
-    yield "entry (code)"
-    ui.tap("back")
-    ui.tap("walkin")
-    ui.settle()
-    yield "walk-in (services)"
-    ui.tap(ui.find("Kartu Keluarga"))
-    ui.press_digits(NIK_YOUNG)
-    yield "walk-in (NIK)"
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm")
-    yield "confirm"
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done")
+    yield from entry_steps(ui)
+    yield from walk_in_steps(ui, ("walk-in (services)", "walk-in (NIK)", "confirm"))
+    confirm_until_done(ui)
     yield "done"
     ui.tap("finish")
     ui.type_keys("MGT5D3W1")
@@ -75,8 +61,7 @@ def test_the_queue_number_is_at_least_96_sp(ui):
 
     ui.type_keys("MGT7K3Q9")
     ui.wait_until(lambda: ui.current == "confirm")
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done")
+    confirm_until_done(ui)
     assert ui.find("number").font_size >= sp(96)
 
 

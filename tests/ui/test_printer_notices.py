@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NIK_YOUNG
+from conftest import walk_in_ticket
 from test_technician import WITH_PIN, unlock
 
 pytestmark = pytest.mark.ui
@@ -59,14 +59,7 @@ def test_a_ticket_held_by_a_printer_with_its_cover_open_says_it_will_come_out_no
     ui: Any, fake: FakePrinter
 ) -> None:
     fake.fault_after_next_job("cover_open")
-    ui.tap("walkin")
-    ui.settle()
-    ui.tap(ui.find("Kartu Keluarga"))
-    ui.press_digits(NIK_YOUNG)
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm", timeout=60, what="the confirm screen")
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done", timeout=30, what="the done screen")
+    walk_in_ticket(ui, timeout=60)
     assert ui.find("number").text == "C-001"
     assert ui.find("title").text == "Karcis tertahan di printer"
     assert "setelah tutup printer ditutup" in ui.find("hint").text and "panggil petugas" in ui.find("hint").text
@@ -83,20 +76,9 @@ def test_an_http_kiosks_status_poll_tells_the_office_its_printer_state(
 ) -> None:
     """The real window's status poll (off the UI thread) reports the printer and unsynced tickets."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
-    from api_support import ApiServer, kiosk_config
-    from conftest import MONDAY_0800, write_config
+    from api_support import server_with_kiosk
 
-    from kiosk.backends.http import HttpBackend
-    from kiosk.core import config as config_mod
-    from kiosk.core.clock import FixedClock
-
-    folder = tmp_path / "server"
-    folder.mkdir()
-    server_config = config_mod.load(write_config(folder, {'kiosk_id = "MPP-1"': 'kiosk_id = "SERVER"'}))
-    server = ApiServer(server_config, FixedClock(MONDAY_0800), 0)
-    server.start()
-    backend = HttpBackend(kiosk_config(tmp_path / "kiosk", server.url), auto_sync=False, clock=ui.clock)
-    try:
+    with server_with_kiosk(tmp_path, ui.clock) as (server, backend):
         ui.kiosk.backend = backend
         fake.state = "paper_near_end"
         ui.app.refresh_status()
@@ -108,8 +90,3 @@ def test_an_http_kiosks_status_poll_tells_the_office_its_printer_state(
         ui.wait_until(
             lambda: server.api.health["MPP-1"]["printer"] == "cover_open", timeout=60, what="the cover-open report"
         )
-    finally:
-        server.stop()
-        backend.close()
-        for api in server.apis:
-            api.close()

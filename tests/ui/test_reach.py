@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from conftest import NIK_YOUNG
+from conftest import NIK_YOUNG, confirm_until_done, entry_steps, walk_in_steps
 
 from kiosk.core.config import REACH_HIGH_MM, REACH_LOW_MM, MountingConfig
 from kiosk.ui import theme
@@ -22,32 +22,18 @@ pytestmark = pytest.mark.ui
 
 def every_citizen_screen(ui) -> Iterator[str]:
     """Yield at each screen and step a citizen can reach, with its buttons on show."""
-    yield "home"
-    ui.tap("booked")
-    yield "entry (NIK)"
-    ui.tap("switch")
-    yield "entry (booking code)"
-    ui.tap("back")
+    yield from entry_steps(ui, ("home", "entry (NIK)", "entry (booking code)"))
     ui.type_keys("MGT7K3Q9")
     ui.wait_until(lambda: ui.current == "confirm")
     yield "confirm (booking)"
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done")
+    confirm_until_done(ui)
     yield "done"
     ui.tap("finish")
     ui.type_keys("MGT7K3Q9")
     ui.wait_until(lambda: ui.current == "error")
     yield "error (already checked in: reprint)"
     ui.tap("back")
-    ui.tap("walkin")
-    ui.settle()
-    yield "walk-in (services)"
-    ui.tap(ui.find("Kartu Keluarga"))
-    ui.press_digits(NIK_YOUNG)
-    yield "walk-in (NIK, priority)"
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm")
-    yield "confirm (walk-in)"
+    yield from walk_in_steps(ui, ("walk-in (services)", "walk-in (NIK, priority)", "confirm (walk-in)"))
     ui.kiosk.issue_walk_in("KK", NIK_YOUNG)  # another kiosk was quicker: the refusal and its way back
     ui.tap("confirm")
     ui.wait_until(lambda: ui.current == "error")

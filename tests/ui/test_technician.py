@@ -257,20 +257,9 @@ def test_with_the_http_backend_the_link_to_the_server_is_shown_in_words(ui, tmp_
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
-    from api_support import ApiServer, kiosk_config
-    from conftest import MONDAY_0800, write_config
+    from api_support import server_with_kiosk
 
-    from kiosk.backends.http import HttpBackend
-    from kiosk.core import config as config_mod
-    from kiosk.core.clock import FixedClock
-
-    folder = tmp_path / "server"
-    folder.mkdir()
-    server_config = config_mod.load(write_config(folder, {'kiosk_id = "MPP-1"': 'kiosk_id = "SERVER"'}))
-    server = ApiServer(server_config, FixedClock(MONDAY_0800), 0)
-    server.start()
-    backend = HttpBackend(kiosk_config(tmp_path / "kiosk", server.url), auto_sync=False, clock=ui.clock)
-    try:
+    with server_with_kiosk(tmp_path, ui.clock) as (server, backend):
         ui.kiosk.backend, ui.kiosk.config = backend, backend.config
         unlock(ui)
         text = ui.find("backend").text
@@ -285,8 +274,3 @@ def test_with_the_http_backend_the_link_to_the_server_is_shown_in_words(ui, tmp_
         assert "Mode luring: memakai cadangan lokal" in text
         assert "Kesalahan terakhir:" in text
         assert "BackendStatus" not in text
-    finally:
-        server.stop()
-        backend.close()
-        for api in server.apis:
-            api.close()

@@ -5,19 +5,12 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import NIK_YOUNG, UI, PaperRoll
+from conftest import FAMILY_CARD_IN_ENGLISH, UI, PaperRoll, confirm_until_done, walk_in_ticket
 from PIL import Image
 
 from kiosk.core.model import Ticket
 
 pytestmark = pytest.mark.ui
-
-FAMILY_CARD_IN_ENGLISH = {
-    'name = "Kartu Keluarga"\n': (
-        'name = "Kartu Keluarga"\nname_en = "Family Card"\n'
-        'documents_en = ["Old Family Card", "Cover letter from the RT/RW"]\n'
-    )
-}
 
 
 @pytest.mark.ui_options(config=FAMILY_CARD_IN_ENGLISH)
@@ -25,14 +18,7 @@ def test_an_english_walk_in_gets_an_english_ticket_and_sees_its_picture(ui: UI) 
     if not hasattr(ui.printer, "preview_png"):
         pytest.skip("the preview printer is not installed")
     ui.tap("English")
-    ui.tap("walkin")
-    ui.settle()
-    ui.tap(ui.find("Family Card"))
-    ui.press_digits(NIK_YOUNG)
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm")
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done")
+    walk_in_ticket(ui, "Family Card")
     folder = ui.config.printer.preview_dir
     (job,) = folder.glob("*.bin")  # the exact bytes the paper got
     paper = job.read_bytes()
@@ -50,14 +36,7 @@ def test_an_english_walk_in_gets_an_english_ticket_and_sees_its_picture(ui: UI) 
 def test_an_indonesian_walk_in_still_gets_an_indonesian_ticket(ui: UI) -> None:
     if not hasattr(ui.printer, "preview_png"):
         pytest.skip("the preview printer is not installed")
-    ui.tap("walkin")
-    ui.settle()
-    ui.tap(ui.find("Kartu Keluarga"))
-    ui.press_digits(NIK_YOUNG)
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm")
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done")
+    walk_in_ticket(ui)
     (job,) = ui.config.printer.preview_dir.glob("*.bin")
     paper = job.read_bytes()
     assert b"Nomor antrean" in paper and b"Kartu Keluarga lama" in paper
@@ -71,8 +50,7 @@ def test_an_english_check_in_by_booking_code_gets_an_english_ticket(ui: UI) -> N
     ui.tap("English")
     ui.type_keys("MGT7K3Q9")  # today's KTP booking
     ui.wait_until(lambda: ui.current == "confirm")
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done")
+    confirm_until_done(ui)
     (job,) = ui.config.printer.preview_dir.glob("*.bin")
     paper = job.read_bytes()
     assert b"Queue number" in paper and b"Booking code: MGT7K3Q9" in paper
@@ -94,14 +72,7 @@ class LanguageRoll(PaperRoll):
 @pytest.mark.ui_options(config=FAMILY_CARD_IN_ENGLISH, printer=LanguageRoll())
 def test_cetak_lagi_prints_the_english_walk_ins_ticket_in_english(ui: UI) -> None:
     ui.tap("English")
-    ui.tap("walkin")
-    ui.settle()
-    ui.tap(ui.find("Family Card"))
-    ui.press_digits(NIK_YOUNG)
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm")
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done")
+    walk_in_ticket(ui, "Family Card")
     assert ui.printer.printed == []  # the paper jammed
     ui.printer.jams = False
     ui.tap("print_again")

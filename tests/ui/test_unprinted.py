@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NIK_YOUNG
+from conftest import NIK_YOUNG, confirm_until_done, walk_in_up_to_confirm
 from test_technician import WITH_PIN, unlock
 
 pytestmark = pytest.mark.ui
@@ -51,18 +51,12 @@ def fake(ui: Any) -> Iterator[FakePrinter]:
 
 
 def walk_in_to_confirm(ui: Any, nik: str = NIK_YOUNG) -> None:
-    ui.tap("walkin")
-    ui.settle()
-    ui.tap(ui.find("Kartu Keluarga"))
-    ui.press_digits(nik)
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm", timeout=60, what="the confirm screen")
+    walk_in_up_to_confirm(ui, nik=nik, timeout=60)
     ui.settle()
 
 
 def take_number(ui: Any) -> None:
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done", timeout=60, what="the done screen")
+    confirm_until_done(ui, timeout=60)
     ui.settle()
 
 
@@ -224,21 +218,11 @@ def test_a_ticket_the_server_holds_that_the_person_never_saw_is_printed_on_the_s
     import requests
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
-    from api_support import ApiServer, kiosk_config, token_of
-    from conftest import MONDAY_0800, write_config
+    from api_support import server_with_kiosk, token_of
 
-    from kiosk.backends.http import HttpBackend
-    from kiosk.core import config as config_mod
-    from kiosk.core.clock import FixedClock
     from kiosk.core.nik import mask
 
-    folder = tmp_path / "server"
-    folder.mkdir()
-    server_config = config_mod.load(write_config(folder, {'kiosk_id = "MPP-1"': 'kiosk_id = "SERVER"'}))
-    server = ApiServer(server_config, FixedClock(MONDAY_0800), 0)
-    server.start()
-    backend = HttpBackend(kiosk_config(tmp_path / "kiosk", server.url), auto_sync=False, clock=ui.clock)
-    try:
+    with server_with_kiosk(tmp_path, ui.clock) as (server, backend):
         ui.kiosk.backend = backend
         body = {"service_code": "KK", "nik_hash": ui.kiosk.hasher.hash(NIK_YOUNG), "nik_masked": mask(NIK_YOUNG)}
         headers = {"Authorization": f"Bearer {token_of('MPP-1')}", "Idempotency-Key": "answer-never-came"}
@@ -252,11 +236,6 @@ def test_a_ticket_the_server_holds_that_the_person_never_saw_is_printed_on_the_s
         assert NUMBER in job and b"CETAK ULANG" not in job
         [held] = server.api.book("").tickets(ui.clock.now().date())
         assert (held.number, held.printed) == ("C-001", True)
-    finally:
-        server.stop()
-        backend.close()
-        for api in server.apis:
-            api.close()
 
 
 def test_when_the_one_reprint_may_not_have_come_out_either_cetak_lagi_is_not_offered_again(

@@ -8,11 +8,8 @@ real "Dengarkan" button and the real speech (espeak-ng, Kivy's SDL2 audio).
 
 from __future__ import annotations
 
-import threading
-from typing import Any
-
 import pytest
-from conftest import NIK_YOUNG, UI, PaperRoll
+from conftest import UI, PaperRoll, spy_on_play, walk_in_ticket
 
 from kiosk.core.errors import Reason, SystemFault
 from kiosk.core.model import Ticket
@@ -42,22 +39,6 @@ OUTCOMES = {
 }
 
 
-def _spy_on_play(ui: UI) -> list[tuple[str, str, str]]:
-    """(thread name, language, text) of each sound the Speaker starts."""
-    speaker = ui.app.speaker
-    played: list[tuple[str, str, str]] = []
-    original = speaker._play
-
-    def play(sound: Any, generation: int, said: tuple[str, str]) -> None:
-        before = speaker.sound
-        original(sound, generation, said)
-        if speaker.sound is not before:
-            played.append((threading.current_thread().name, *said))
-
-    speaker._play = play
-    return played
-
-
 def _plain(text: str) -> str:
     return " ".join(text.split())
 
@@ -67,17 +48,10 @@ def _plain(text: str) -> str:
 def test_the_done_screen_of_a_ticket_not_in_the_tray_speaks_what_it_shows(ui: UI, outcome: str, language: str) -> None:
     tr = translator(language)
     ui.kiosk.printer = OUTCOMES[outcome]()
-    played = _spy_on_play(ui)
+    played = spy_on_play(ui)
     if LANGUAGE_BUTTONS[language]:
         ui.tap(LANGUAGE_BUTTONS[language])
-    ui.tap("walkin")
-    ui.settle()
-    ui.tap(ui.find("Kartu Keluarga"))
-    ui.press_digits(NIK_YOUNG)
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm", TIMEOUT, "the confirm screen")
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done", TIMEOUT, "the done screen")
+    walk_in_ticket(ui, timeout=TIMEOUT)
     title, hint = _plain(ui.find("title").text), _plain(ui.find("hint").text)
     assert ui.find("number").text == "C-001"
 

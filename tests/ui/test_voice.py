@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NIK_MAN_1945, UI
+from conftest import NIK_MAN_1945, UI, spy_on_play
 
 from kiosk.i18n import translator
 from kiosk.speech import prompts, tts
@@ -31,29 +31,13 @@ def _listen(ui: UI) -> Any:
     return ui.app.root_widget.ids.listen
 
 
-def _spy_on_play(ui: UI) -> list[tuple[str, str, str]]:
-    """(thread name, language, text) of each sound the Speaker starts."""
-    speaker = ui.app.speaker
-    played: list[tuple[str, str, str]] = []
-    original = speaker._play
-
-    def play(sound: Any, generation: int, said: tuple[str, str]) -> None:
-        before = speaker.sound
-        original(sound, generation, said)
-        if speaker.sound is not before:
-            played.append((threading.current_thread().name, *said))
-
-    speaker._play = play
-    return played
-
-
 def _expected_wav(ui: UI, text: str, language: str) -> Path:
     voice = tts.Voice(language, words_per_minute=ui.config.speech.words_per_minute)
     return ui.config.speech.cache_dir / tts.cache_name(" ".join(text.split()), voice)
 
 
 def test_dengarkan_plays_the_home_prompt_on_the_ui_thread_through_kivy_audio(ui: UI) -> None:
-    played = _spy_on_play(ui)
+    played = spy_on_play(ui)
     button = _listen(ui)
     assert button.opacity == 1 and ui.app.tr(prompts.LISTEN_LABEL) == button.text == "Dengarkan"
     ui.tap(button)
@@ -71,7 +55,7 @@ def test_dengarkan_plays_the_home_prompt_on_the_ui_thread_through_kivy_audio(ui:
 
 
 def test_after_one_tap_on_dengarkan_every_next_screen_speaks_until_the_next_person(ui: UI) -> None:
-    played = _spy_on_play(ui)
+    played = spy_on_play(ui)
     ui.tap(_listen(ui))
     ui.wait_until(lambda: played, TIMEOUT, "the home prompt")
     home_sound = ui.app.speaker.sound
@@ -97,7 +81,7 @@ def test_after_one_tap_on_dengarkan_every_next_screen_speaks_until_the_next_pers
 
 
 def test_back_keeps_the_language_and_listening_on_every_screen(ui: UI) -> None:
-    played = _spy_on_play(ui)
+    played = spy_on_play(ui)
     en = translator("en")
     ui.tap(ui.find("English"))
     ui.tap(_listen(ui))
@@ -117,7 +101,7 @@ def test_back_keeps_the_language_and_listening_on_every_screen(ui: UI) -> None:
 
 
 def test_a_step_inside_a_screen_is_spoken_like_a_new_screen(ui: UI) -> None:
-    played = _spy_on_play(ui)
+    played = spy_on_play(ui)
     ui.tap("walkin")
     ui.settle()
     ui.tap(_listen(ui))
@@ -138,7 +122,7 @@ def test_a_step_inside_a_screen_is_spoken_like_a_new_screen(ui: UI) -> None:
 
 
 def test_a_nik_typed_on_the_screen_is_echoed_as_tones_and_read_back_masked(ui: UI) -> None:
-    played = _spy_on_play(ui)
+    played = spy_on_play(ui)
     tones: list[int] = []
     ui.app.keypad.play_tone = lambda: tones.append(1)
     ui.tap("booked")
@@ -151,7 +135,7 @@ def test_a_nik_typed_on_the_screen_is_echoed_as_tones_and_read_back_masked(ui: U
 
 
 def test_a_refusal_is_spoken_as_its_title_and_what_to_do_next(ui: UI) -> None:
-    played = _spy_on_play(ui)
+    played = spy_on_play(ui)
     ui.type_keys("ZZZ99999")  # a code that is not booked
     ui.wait_until(lambda: ui.current == "error", TIMEOUT, "the refusal")
     screen = ui.screen
@@ -162,7 +146,7 @@ def test_a_refusal_is_spoken_as_its_title_and_what_to_do_next(ui: UI) -> None:
 
 
 def test_the_done_screen_spells_the_number_and_says_where_to_wait(ui: UI) -> None:
-    played = _spy_on_play(ui)
+    played = spy_on_play(ui)
     ui.type_keys("MGT7K3Q9")  # today's KTP booking (prefix A)
     ui.wait_until(lambda: ui.current == "confirm", TIMEOUT, "the booking")
     ui.tap("confirm")
@@ -175,7 +159,7 @@ def test_the_done_screen_spells_the_number_and_says_where_to_wait(ui: UI) -> Non
 
 
 def test_basa_jawa_is_spoken_with_the_indonesian_voice(ui: UI) -> None:
-    played = _spy_on_play(ui)
+    played = spy_on_play(ui)
     ui.app.language = "jv"
     ui.pump(2)
     assert _listen(ui).text == translator("jv")("Dengarkan") != "Dengarkan"
@@ -188,7 +172,7 @@ def test_basa_jawa_is_spoken_with_the_indonesian_voice(ui: UI) -> None:
 
 
 def test_the_technician_screens_have_no_listen_button(ui: UI) -> None:
-    played = _spy_on_play(ui)
+    played = spy_on_play(ui)
     ui.app.go("pin")
     ui.pump(2)
     button = _listen(ui)
@@ -203,7 +187,7 @@ def test_the_technician_screens_have_no_listen_button(ui: UI) -> None:
 
 def test_the_ui_keeps_running_while_speech_is_still_rendering(ui: UI) -> None:
     speaker = ui.app.speaker
-    played = _spy_on_play(ui)
+    played = spy_on_play(ui)
     started, release = threading.Event(), threading.Event()
     real_render = speaker._render
 
@@ -233,7 +217,7 @@ def test_the_ui_keeps_running_while_speech_is_still_rendering(ui: UI) -> None:
 
 @pytest.mark.ui_options(config={"auto_speak = false": "auto_speak = true"})
 def test_with_auto_speak_each_screen_speaks_when_it_opens(ui: UI) -> None:
-    played = _spy_on_play(ui)
+    played = spy_on_play(ui)
     ui.tap("walkin")
     ui.wait_until(lambda: ui.current == "walkin" and played, TIMEOUT, "the walk-in prompt")
     assert played[-1][2] == prompts.screen_prompt("walkin", "service", translator("id"))
@@ -248,7 +232,7 @@ def test_with_speech_disabled_there_is_no_button_and_no_sound(ui: UI) -> None:
 
 
 def test_after_a_javanese_session_the_next_person_starts_in_indonesian_and_silent(ui: UI) -> None:
-    played = _spy_on_play(ui)
+    played = spy_on_play(ui)
     ui.app.language = "jv"
     ui.tap(_listen(ui))
     ui.wait_until(lambda: played, TIMEOUT, "the Javanese prompt")

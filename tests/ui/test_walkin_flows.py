@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import NIK_MAN_1945, NIK_WOMAN_1990, NIK_YOUNG
+from conftest import NIK_MAN_1945, NIK_WOMAN_1990, NIK_YOUNG, confirm_until_done, next_until_confirm
 
 from kiosk.core.model import Priority
 
@@ -21,14 +21,12 @@ def start_walk_in(ui, service_name: str, nik: str) -> None:
 def test_a_walk_in_gets_a_number_for_the_service_chosen(ui):
     start_walk_in(ui, "Kartu Keluarga", NIK_YOUNG)
     assert not ui.find("note").text  # nobody suggested priority for a 21-year-old
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm")
+    next_until_confirm(ui)
     assert ui.current == "confirm"
     assert ui.sees("3520**********04")
     assert ui.sees("Antrean biasa")
     assert not any(NIK_YOUNG in t.replace(" ", "") for t in ui.texts())
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done")
+    confirm_until_done(ui)
     assert ui.find("number").text == "C-001"
     assert ui.sees("Kartu Keluarga")
     (ticket,) = ui.tickets()
@@ -47,11 +45,9 @@ def test_elderly_priority_is_suggested_from_the_nik_and_marked_on_the_ticket(ui)
     start_walk_in(ui, "Cetak KTP-el", NIK_MAN_1945)
     assert ui.sees("Menurut NIK, Anda berusia 60 tahun ke atas")
     assert ui.find("elderly").selected
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm")
+    next_until_confirm(ui)
     assert ui.sees("Lansia (60 tahun ke atas)")
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done")
+    confirm_until_done(ui)
     assert ui.sees("Antrean prioritas")
     assert ui.tickets()[0].priority == Priority.ELDERLY
 
@@ -61,8 +57,7 @@ def test_a_senior_who_taps_the_preselected_lansia_keeps_it(ui):
     assert ui.find("elderly").selected
     ui.tap("elderly")  # "yes, I am elderly": not a switch that turns it off (issue 17 P6)
     assert ui.find("elderly").selected
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm")
+    next_until_confirm(ui)
     assert ui.sees("Lansia (60 tahun ke atas)")
 
 
@@ -70,8 +65,7 @@ def test_the_suggested_priority_can_be_declined_in_one_tap(ui):
     start_walk_in(ui, "Cetak KTP-el", NIK_MAN_1945)
     ui.tap("regular")
     assert not ui.find("elderly").selected and ui.find("regular").selected
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm")
+    next_until_confirm(ui)
     assert ui.sees("Antrean biasa")
 
 
@@ -79,10 +73,8 @@ def test_priority_for_a_pregnant_woman_is_one_tap(ui):
     start_walk_in(ui, "Perekaman KTP-el", NIK_WOMAN_1990)
     ui.tap("pregnant")
     assert ui.find("pregnant").selected
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm")
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done")
+    next_until_confirm(ui)
+    confirm_until_done(ui)
     assert ui.tickets()[0].priority == Priority.PREGNANT
 
 
@@ -107,8 +99,7 @@ def test_tapping_a_full_service_explains_it_shows_where_to_book_another_day_and_
 @pytest.mark.ui_options(config={"daily_quota = 30": "daily_quota = 1"})
 def test_when_the_last_slot_goes_to_another_kiosk_first_the_person_is_told_plainly(ui):
     start_walk_in(ui, "Akta Kelahiran", NIK_YOUNG)
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm")
+    next_until_confirm(ui)
     ui.kiosk.issue_walk_in("AKTA", NIK_WOMAN_1990)  # the other kiosk was quicker
     ui.tap("confirm")
     ui.wait_until(lambda: ui.current == "error")
@@ -120,10 +111,8 @@ def test_when_the_last_slot_goes_to_another_kiosk_first_the_person_is_told_plain
 
 def test_one_nik_gets_one_walk_in_number_per_service(ui):
     start_walk_in(ui, "Kartu Keluarga", NIK_YOUNG)
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm")
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done")
+    next_until_confirm(ui)
+    confirm_until_done(ui)
     ui.tap("finish")
     start_walk_in(ui, "Kartu Keluarga", NIK_YOUNG)
     ui.tap("next")
@@ -153,8 +142,7 @@ def test_an_impossible_birth_date_is_said_on_the_keypad_with_the_digits_kept_to_
     ui.press_digits("1708920002")  # the birth date as on the card, and the serial
     assert ui.find("display").text == "3520 0117 0892 0002"
     assert not ui.sees("NIK tidak sesuai")
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm")
+    next_until_confirm(ui)
     assert ui.sees("Kartu Keluarga")  # the service chosen before is kept
 
 
@@ -177,17 +165,14 @@ def test_a_refusal_by_the_caps_comes_before_the_confirm_screen_and_leads_back_wi
     assert ui.current == "walkin" and ui.find("title").text == "Pilih layanan"
     ui.tap(ui.find("Perekaman KTP-el"))
     assert ui.find("display").text == "3520 0105 0705 0004"  # not typed again
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm")
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done")
+    next_until_confirm(ui)
+    confirm_until_done(ui)
     assert ui.find("number").text == "A-001"
 
 
 def test_a_refusal_after_confirming_leads_back_to_the_services_with_the_nik_kept(ui):
     start_walk_in(ui, "Kartu Keluarga", NIK_YOUNG)
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm")
+    next_until_confirm(ui)
     ui.kiosk.issue_walk_in("KK", NIK_YOUNG)  # meanwhile, at another kiosk
     ui.tap("confirm")
     ui.wait_until(lambda: ui.current == "error")
@@ -200,8 +185,7 @@ def test_a_refusal_after_confirming_leads_back_to_the_services_with_the_nik_kept
 def test_no_on_the_confirm_screen_goes_back_to_the_keypad_with_everything_kept(ui):
     start_walk_in(ui, "Kartu Keluarga", NIK_WOMAN_1990)
     ui.tap("pregnant")
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm")
+    next_until_confirm(ui)
     ui.tap("back")
     ui.settle()
     assert ui.current == "walkin"
@@ -218,8 +202,7 @@ def test_elderly_priority_is_not_granted_to_a_nik_born_in_1992_and_is_told_kindl
     assert ui.sees("tetap kami layani")
     ui.tap("disabled_person")  # self-declared: granted at any age
     assert ui.find("disabled_person").selected
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm")
+    next_until_confirm(ui)
     assert ui.sees("Penyandang disabilitas")
 
 
@@ -230,25 +213,21 @@ def test_correcting_an_elderly_nik_to_a_younger_one_takes_the_elderly_line_away(
     ui.tap(keys["CLR"])
     ui.press_digits(BORN_1992)
     assert not ui.find("elderly").selected
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm")
+    next_until_confirm(ui)
     assert ui.sees("Antrean biasa")
 
 
 def test_the_person_with_no_one_ahead_is_told_they_are_next(ui):
     start_walk_in(ui, "Kartu Keluarga", NIK_YOUNG)
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm")
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done")
+    next_until_confirm(ui)
+    confirm_until_done(ui)
     assert ui.sees("Anda berikutnya")
     assert not any("0 orang" in text or "0 menit" in text for text in ui.texts())
 
 
 def test_no_instruction_names_a_button_by_its_colour(ui):
     start_walk_in(ui, "Kartu Keluarga", NIK_YOUNG)
-    ui.tap("next")
-    ui.wait_until(lambda: ui.current == "confirm")
+    next_until_confirm(ui)
     assert ui.sees('Tekan "Ya, ambil nomor"')
     colours = ("hijau", "merah", "biru", "kuning", "abu")
     assert not any(colour in text.lower() for text in ui.texts() for colour in colours)
@@ -281,6 +260,5 @@ def test_a_walk_in_who_booked_this_service_is_taken_to_the_check_in_without_typi
     ui.tap("retry")
     ui.wait_until(lambda: ui.current == "confirm")
     assert ui.sees("Siti A*****")  # the booking, found by the NIK already typed
-    ui.tap("confirm")
-    ui.wait_until(lambda: ui.current == "done")
+    confirm_until_done(ui)
     assert ui.find("number").text == "A-001"
