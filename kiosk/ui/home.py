@@ -62,6 +62,8 @@ def slots_text(tr: Translate, quota: ServiceQuota, language: str = "id") -> str:
     name = quota.service.name_in(language)
     if not quota.service.walk_in:
         return tr(N_("{service}: hanya online")).format(service=name)
+    if quota.closed_reason is not None:  # the office closed it for today; a tap on its tile says why
+        return tr(N_("{service}: tutup hari ini")).format(service=name)
     if quota.full:
         return tr(N_("{service}: penuh")).format(service=name)
     return tr(N_("{service}: sisa {count}")).format(service=name, count=quota.remaining)

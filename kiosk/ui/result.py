@@ -25,7 +25,13 @@ DONE_RETURN_S = 20  # the number stays up long enough to note it, then home for 
 NOT_PRINTED_TITLE = N_("Karcis gagal dicetak")  # result.kv's title when no held_title is set
 NO_PRINT_AGAIN_HINT = N_("Nomor Anda tetap tercatat. Tunjukkan nomor ini kepada petugas.")
 UNPRINTED_HINT = N_("Nomor Anda tetap tercatat. Sentuh Cetak lagi, atau tunjukkan nomor ini kepada petugas.")
-QR_REASONS = (Reason.QUOTA_FULL, Reason.SERVICE_NOT_WALK_IN, Reason.BOOKING_WRONG_DAY, Reason.BOOKING_CANCELLED)
+QR_REASONS = (
+    Reason.QUOTA_FULL,
+    Reason.SERVICE_NOT_WALK_IN,
+    Reason.BOOKING_WRONG_DAY,
+    Reason.BOOKING_CANCELLED,
+    Reason.SERVICE_CLOSED,  # "... or book another day at the website": its QR beside
+)
 
 
 def preview_png(printer: Any, ticket: Ticket, language: str | None = None) -> bytes | None:

@@ -89,32 +89,53 @@ class SidePoll:
 
     Asks in one frame are coalesced by a Clock trigger; an ask while a poll is in flight
     runs once more after it (the answer on its way may predate what prompted the ask).
+    ``stop()`` ends it with the app: nothing starts or is delivered after it.
     """
 
     THREAD_NAME = "kiosk-status"
+    STOP_WAIT_S = 1.0  # at the app's end, how long a poll in flight may take to finish its current part
 
     def __init__(self, work: Callable[[], Any], deliver: Callable[[Any], None]) -> None:
         self._work = work
         self._deliver = deliver
         self._in_flight = False
         self._again = False
+        self._stopped = False
+        self._thread: threading.Thread | None = None
         self._trigger = Clock.create_trigger(self._start, 0)
 
     @property
     def in_flight(self) -> bool:
         return self._in_flight or self._trigger.is_triggered != 0
 
+    @property
+    def stopped(self) -> bool:
+        """The app stopped: ``work`` should end early and need not report what fails after this."""
+        return self._stopped
+
     def ask(self) -> None:
+        if self._stopped:
+            return
         if self._in_flight:
             self._again = True
             return
         self._trigger()
 
-    def cancel(self) -> None:
+    def stop(self) -> None:
+        """For good, with the app. A poll in flight is given ``STOP_WAIT_S`` to end (``work`` checks
+        ``stopped`` between its parts); one stuck longer in a network call is left to its timeout,
+        and its answer is dropped. Before, a poll started in the app's last frame ran on after it
+        and failed on the closed day book, logging into whatever came next."""
+        self._stopped = True
         self._trigger.cancel()
         self._again = False
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=self.STOP_WAIT_S)
 
     def _start(self, _dt: float) -> None:
+        if self._stopped:
+            return
         if self._in_flight:
             self._again = True
             return
@@ -125,16 +146,19 @@ class SidePoll:
             try:
                 answer = self._work()  # ``work`` catches what it can explain; see KioskApp._poll_status
             except Exception:  # noqa: BLE001 - one failed poll must not stop every later one
-                log.exception("status poll failed")
+                if not self._stopped:
+                    log.exception("status poll failed")
                 Clock.schedule_once(lambda _dt: self._failed(), 0)
             else:
                 Clock.schedule_once(lambda _dt: self._arrived(answer), 0)
 
-        threading.Thread(target=worker, name=self.THREAD_NAME, daemon=True).start()
+        self._thread = threading.Thread(target=worker, name=self.THREAD_NAME, daemon=True)
+        self._thread.start()
 
     def _arrived(self, answer: Any) -> None:
         self._failed()
-        self._deliver(answer)
+        if not self._stopped:
+            self._deliver(answer)
 
     def _failed(self) -> None:
         self._in_flight = False

@@ -63,9 +63,10 @@ def walk_in_retry(error: KioskError, nik: str = "") -> tuple[str, dict[str, Any]
 
 
 class ServiceTile(BigButton):
-    """One service: its name and slots left; grey and marked "Penuh" when none are left.
+    """One service: its name and slots left; grey and marked "Penuh" when none are left, or
+    "Tutup" when the office closed it for today.
 
-    A full tile still answers a tap: it says so and shows where to book another day.
+    A full or closed tile still answers a tap: it says why, and where to book another day.
     """
 
     quota = ObjectProperty(None)
@@ -125,6 +126,12 @@ class WalkInScreen(KioskScreen):
 
     def _pick(self, tile: ServiceTile) -> None:
         service = tile.quota.service
+        if tile.quota.closed_reason is not None:  # the office's reason, as the server would refuse it
+            website = self.app.config.site.booking_website
+            name = service.name_in(self.app.language)
+            closed = Refusal(Reason.SERVICE_CLOSED, service=name, why=tile.quota.closed_reason, website=website)
+            self.app.show_error(closed, retry=(*TO_SERVICES, N_("Pilih layanan lain")))
+            return
         if tile.quota.full:
             website = self.app.config.site.booking_website
             name = service.name_in(self.app.language)

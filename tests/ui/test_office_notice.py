@@ -16,7 +16,7 @@ from kiosk.speech import prompts
 
 pytestmark = pytest.mark.ui
 
-POLL = 60.0  # the status poll runs every 15 s; generous for a busy machine
+POLL = 60.0  # the status poll runs every 5 s (STATUS_POLL_S); generous for a busy machine
 TEXT = "Blangko KTP-el habis hari ini. Cetak KTP-el dilayani besok."
 TEXT_EN = "KTP-el blanks have run out today. KTP-el printing resumes tomorrow."
 

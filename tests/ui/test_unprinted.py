@@ -31,7 +31,7 @@ def fake(ui: Any) -> Iterator[FakePrinter]:
     """The kiosk prints to a fake network printer on loopback; no timed status polls meanwhile.
 
     The fake turns to a fault after a counted number of status reads: a poll of the kiosk's
-    15-second timer in between would take one of them, so the timer is stopped. The polls that
+    timer (STATUS_POLL_S) in between would take one of them, so the timer is stopped. The polls that
     screens ask for (going home) still run.
     """
     from kiosk.ui.app import STATUS_POLL_S
