@@ -39,6 +39,7 @@ class FaultyProxy:
         self.upstream_port = upstream_port
         self.rules: list[Rule] = []
         self.forwarded: list[tuple[str, str]] = []
+        self.keys: list[tuple[str, str | None]] = []  # (path, Idempotency-Key) of each request forwarded
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
         self._stop = False
@@ -79,6 +80,7 @@ class FaultyProxy:
                 except OSError:  # the server is down: so is the proxy, for this client
                     return
                 self.forwarded.append((method, path))
+                self.keys.append((path, _header(raw, b"idempotency-key")))
                 if rule is not None and rule.drop_after_forward:
                     conn.shutdown(socket.SHUT_RDWR)
                     return
@@ -98,6 +100,16 @@ class FaultyProxy:
             while chunk := upstream.recv(65536):
                 chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _header(raw: bytes, name: bytes) -> str | None:
+    """The value of header ``name`` (lower case) in a raw request, or None."""
+    head = raw.partition(b"\r\n\r\n")[0]
+    for line in head.split(b"\r\n")[1:]:
+        key, _, value = line.partition(b":")
+        if key.strip().lower() == name:
+            return value.strip().decode("latin-1")
+    return None
 
 
 def _read_request(conn: socket.socket) -> tuple[str, str, bytes] | None:

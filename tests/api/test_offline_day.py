@@ -308,16 +308,21 @@ def test_a_request_that_reaches_the_server_after_its_kiosk_voided_it_issues_noth
 
 
 def same_key_again_answer_lost(
-    proxy: FaultyProxy, path: str, attempt: Callable[[], IssueResult], first: Ticket
+    proxy: FaultyProxy, path: str, attempt: Callable[[], IssueResult], first: Ticket, key: str
 ) -> None:
-    """The request again with the same key, every answer lost: the first ticket or none, never a second."""
+    """The request again with the same key, every answer lost: the first ticket or none, never a
+    second; and every try that reached the server carried the person's one key (a fresh key per
+    try would make each lost answer a new request, which only the NIK caps would then stop)."""
     proxy.rules.append(Rule("POST", path, drop_after_forward=True, times=10))
+    sent_before = len(proxy.keys)
     try:
         again: Ticket | None = attempt().ticket
     except (SystemFault, Refusal):
         again = None
     assert again is None or again.id == first.id  # one key, one ticket
     proxy.rules.clear()
+    tries = [k for p, k in proxy.keys[sent_before:] if p.endswith(path.removeprefix("/v1"))]
+    assert set(tries) <= {key}  # the kiosk may answer from its own record and send nothing
 
 
 def test_a_retry_of_an_answered_walk_in_whose_answer_is_lost_never_takes_the_ticket_away(
@@ -331,7 +336,9 @@ def test_a_retry_of_an_answered_walk_in_whose_answer_is_lost_never_takes_the_tic
     key = "pressed-twice-0123456789"
     first = kiosk.issue_walk_in("KTP", NIK_YOUNG, None, key).ticket
     assert first.number == "A-001"
-    same_key_again_answer_lost(proxy, "/v1/walk-ins", lambda: kiosk.issue_walk_in("KTP", NIK_YOUNG, None, key), first)
+    same_key_again_answer_lost(
+        proxy, "/v1/walk-ins", lambda: kiosk.issue_walk_in("KTP", NIK_YOUNG, None, key), first, key
+    )
     backend.sync()
     stored = on_server(server)
     assert stored["A-001"].id == first.id  # the number she holds is still hers on the server
@@ -375,7 +382,7 @@ def test_a_retry_of_an_answered_check_in_whose_answer_is_lost_never_takes_the_ti
     kiosk = kiosk_on(backend, hasher, server, ReadyPrinter())
     key = "checked-in-twice-0123456789"
     first = kiosk.check_in("MGT-0001", key).ticket
-    same_key_again_answer_lost(proxy, "/v1/check-ins", lambda: kiosk.check_in("MGT-0001", key), first)
+    same_key_again_answer_lost(proxy, "/v1/check-ins", lambda: kiosk.check_in("MGT-0001", key), first, key)
     backend.sync()
     stored = on_server(server)
     assert stored[first.number].id == first.id  # the number he holds is still his on the server
