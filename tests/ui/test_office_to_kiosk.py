@@ -173,3 +173,26 @@ def test_a_notice_posted_on_office_reaches_the_online_kiosk_and_the_hall_display
     ui.wait_until(lambda: kiosk_banner(ui) == NOTICE, POLL_WAIT_S, "the notice on the kiosk's home screen")
     assert ui.sees(NOTICE)
     assert page.errors == [] and display.errors == []
+
+
+def test_on_the_embedded_site_a_closed_service_reads_closed_and_its_tile_tells_the_reason_in_english(ui: UI) -> None:
+    """The one-kiosk site: the supervisor's ``kiosk office close-service`` writes the kiosk's own day book."""
+    from kiosk.backends.office_book import OfficeBook
+    from kiosk.core.office import OfficeDesk
+
+    OfficeDesk(ui.config, OfficeBook(ui.book), ui.clock).close_service("kasi", "KTP", REASON)
+    ui.wait_until(lambda: f"{KTP}: tutup hari ini" in home_slots(ui), POLL_WAIT_S, "KTP closed on the home screen")
+    ui.app.language = "en"  # a person who chose English
+    ui.pump(3)
+    name = ui.config.service("KTP").name_in("en")
+    assert f"{name}: closed today" in home_slots(ui)
+
+    ui.tap("walkin")
+    ui.settle()
+    tile = ui.find(name)
+    assert "Closed today. Tap to see why." in tile.text
+    ui.tap(tile)
+    ui.wait_until(lambda: ui.current == "error", POLL_WAIT_S, "the refusal")
+    assert ui.find("title").text == "This service is closed today"
+    assert REASON in ui.find("hint").text  # the office's own words, as typed
+    assert ui.tickets() == []
