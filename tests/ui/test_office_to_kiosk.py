@@ -142,3 +142,57 @@ def test_a_supervisor_closes_ktp_and_an_online_kiosk_refuses_it_with_the_reason_
     assert ui.find("number").text == ticket.number
     assert [t.number for t in ui.printer.printed] == [ticket.number]
     assert page.errors == []
+
+
+NOTICE = "Loket 2 istirahat sampai pukul 13.00."
+
+
+def kiosk_banner(ui: UI) -> str:
+    """The office's notice as the home screen shows it; "" when the band is hidden."""
+    widget = ui.find("office_notice")
+    return str(widget.text) if widget.opacity == 1 and widget.height > 0 else ""
+
+
+def test_a_notice_posted_on_office_reaches_the_online_kiosk_and_the_hall_display(
+    online: UI, hall: Hall, open_page: Callable[..., Any]
+) -> None:
+    ui = online
+    display = open_page(hall.base + "/display", width=1920, height=1080)
+    display.wait_for_function("document.getElementById('display').dataset.connection === 'ok'")
+    assert not display.is_visible("#notice") and kiosk_banner(ui) == ""
+
+    page = open_page(hall.base + "/office")
+    sign_in_office(hall, page)
+    page.fill("#notice-text", NOTICE)
+    page.click("#notice-form button[type=submit]")
+    page.wait_for_function(f"document.getElementById('notice-now').textContent.includes({NOTICE!r})")
+
+    display.wait_for_selector("#notice", state="visible")
+    assert display.inner_text("#notice") == NOTICE
+    # Nobody touches the kiosk: its timed status poll brings the notice to the home screen.
+    ui.wait_until(lambda: kiosk_banner(ui) == NOTICE, POLL_WAIT_S, "the notice on the kiosk's home screen")
+    assert ui.sees(NOTICE)
+    assert page.errors == [] and display.errors == []
+
+
+def test_on_the_embedded_site_a_closed_service_reads_closed_and_its_tile_tells_the_reason_in_english(ui: UI) -> None:
+    """The one-kiosk site: the supervisor's ``kiosk office close-service`` writes the kiosk's own day book."""
+    from kiosk.backends.office_book import OfficeBook
+    from kiosk.core.office import OfficeDesk
+
+    OfficeDesk(ui.config, OfficeBook(ui.book), ui.clock).close_service("kasi", "KTP", REASON)
+    ui.wait_until(lambda: f"{KTP}: tutup hari ini" in home_slots(ui), POLL_WAIT_S, "KTP closed on the home screen")
+    ui.app.language = "en"  # a person who chose English
+    ui.pump(3)
+    name = ui.config.service("KTP").name_in("en")
+    assert f"{name}: closed today" in home_slots(ui)
+
+    ui.tap("walkin")
+    ui.settle()
+    tile = ui.find(name)
+    assert "Closed today. Tap to see why." in tile.text
+    ui.tap(tile)
+    ui.wait_until(lambda: ui.current == "error", POLL_WAIT_S, "the refusal")
+    assert ui.find("title").text == "This service is closed today"
+    assert REASON in ui.find("hint").text  # the office's own words, as typed
+    assert ui.tickets() == []
