@@ -41,8 +41,11 @@ def _who() -> str:
     return guard.principal().name
 
 
-HEALTH_PERIOD = timedelta(seconds=15)  # a kiosk polls (and reports its health) this often
-ONLINE_WITHIN = 2 * HEALTH_PERIOD  # not seen for longer: offline, "not seen since", never "fine"
+# A kiosk reports its health with each status poll, every 5 s (kiosk/ui/app.py STATUS_POLL_S).
+# Not heard from for 30 s (six polls, so a busy server or one lost report is not "offline"):
+# offline, "not seen since", never "fine".
+HEALTH_PERIOD = timedelta(seconds=15)
+ONLINE_WITHIN = 2 * HEALTH_PERIOD
 
 
 def _kiosk(api: Any, kiosk: str, now: datetime, health: dict[str, dict[str, Any]]) -> dict[str, Any]:
