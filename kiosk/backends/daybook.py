@@ -46,7 +46,7 @@ from kiosk.core.model import (
     WalkInRequest,
 )
 from kiosk.core.nik import mask
-from kiosk.core.office import Notice
+from kiosk.core.office import DayOverrides, Notice
 
 log = logging.getLogger(__name__)
 _CLEAR_NIK = re.compile(r"[0-9]{16}")
@@ -470,6 +470,14 @@ class DayBook:
                     )
                     for service in self.config.services
                 ]
+            except sqlite3.DatabaseError as exc:
+                raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
+
+    def overrides(self, day: date) -> DayOverrides:
+        """The office's changes to ``day`` (kiosk.core.office), read from this day book."""
+        with self._lock:
+            try:
+                return read_overrides(self._db, day)
             except sqlite3.DatabaseError as exc:
                 raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
 

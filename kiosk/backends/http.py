@@ -330,7 +330,7 @@ class HttpBackend(OfflineMixin):
         except Refusal as exc:
             if exc.reason != Reason.QUOTA_FULL:
                 raise
-            return self._lease_at_quota_end(lambda: self._offline_check_in(code, now, idempotency_key), exc)
+            return self._lease_at_quota_end(lambda: self._offline_check_in(code, now, idempotency_key, True), exc)
         ticket: Ticket = self._shape("ticket", wire.ticket_from_dict, data)
         # With the booking's NIK hash (from the mirror): offline, the per-NIK caps count this
         # ticket. A booking not mirrored yet is counted through the mirror after the next sync.
@@ -373,7 +373,7 @@ class HttpBackend(OfflineMixin):
             if exc.reason != Reason.QUOTA_FULL:
                 raise
             full: Refusal = exc
-            return self._lease_at_quota_end(lambda: self._from_lease(request, full), full)
+            return self._lease_at_quota_end(lambda: self._from_lease(request, full, judged_online=True), full)
         ticket: Ticket = self._shape("ticket", wire.ticket_from_dict, data)
         self.store.remember(ticket, request.nik_hash, key)  # and the void of an earlier attempt in doubt
         return ticket
