@@ -481,6 +481,9 @@ class DayBook:
             except sqlite3.DatabaseError as exc:
                 raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
 
+    def sent_to_desk(self, nik_hash: str, now: datetime) -> bool:
+        return nik_hash in self.overrides(now.astimezone(WIB).date()).referred
+
     def notice(self, now: datetime) -> Notice | None:
         """The office's notice shown at ``now`` (kiosk.core.office), read from this day book."""
         now = now.astimezone(WIB)

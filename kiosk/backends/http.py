@@ -382,6 +382,11 @@ class HttpBackend(OfflineMixin):
         """What this kiosk knows (its own tickets, the mirror's check-ins); the server counts every kiosk's."""
         return self.store.counts_for(nik_hash, service_code, now.astimezone(WIB).date())
 
+    def sent_to_desk(self, nik_hash: str, now: datetime) -> bool:
+        """As of the last mirror: the server refuses a person listed since (and sync lists a
+        number printed offline for one)."""
+        return nik_hash in self.store.referred(now.astimezone(WIB).date())
+
     def unprinted_ticket(self, nik_hash: str, service_code: str, now: datetime) -> Ticket | None:
         """This kiosk's own ticket for the person and service today that never came out on paper.
 

@@ -233,6 +233,8 @@ class Kiosk:
         if service is not None and quota is not None and quota.closed_reason is not None:
             # Closed by the office: its reason, as the issue says it (not "full", which it is not).
             DayOverrides(closed={service.code: quota.closed_reason}).check_open(service, self.config)
+        if service is not None and self.backend.sent_to_desk(nik_hash, now):
+            raise Refusal(Reason.REFER_TO_DESK)  # as the issue would (DayOverrides.check_not_referred)
         remaining = quota.remaining if quota is not None else 0
         held = self.backend.nik_ticket_counts(nik_hash, service.code if service else "", now)
         bookings = partial(self.backend.find_bookings_by_nik, nik_hash)

@@ -122,6 +122,9 @@ def test_an_offline_kiosk_keeps_sending_to_the_desk_a_person_the_office_listed_b
         kiosk.check_in("MGT-0001")  # the same person's KTP booking, at 08:00
     assert refused.value.reason == Reason.REFER_TO_DESK
     with pytest.raises(Refusal) as refused:
+        kiosk.precheck_walk_in("CETAK", support.NIK_MAN_1945)  # before the confirm screen
+    assert refused.value.reason == Reason.REFER_TO_DESK
+    with pytest.raises(Refusal) as refused:
         kiosk.issue_walk_in("CETAK", support.NIK_MAN_1945)
     assert refused.value.reason == Reason.REFER_TO_DESK
     assert not backend.status().online and backend.status().unsynced == 0  # nothing printed

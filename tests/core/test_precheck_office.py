@@ -39,3 +39,17 @@ def test_the_check_before_confirming_gives_a_closed_services_reason_as_the_issue
     assert before.value.reason == at_issue.value.reason == Reason.SERVICE_CLOSED
     assert "Blangko KTP-el habis hari ini" in explain(before.value, "id").hint  # what the screen says
     kiosk.precheck_walk_in("KK", make_nik(3))  # the other services are open as before
+
+
+def test_the_check_before_confirming_sends_a_person_on_the_broker_list_to_the_desk(
+    config: Config, book: DayBook
+) -> None:
+    clock = FixedClock(MONDAY_0800)
+    kiosk = Kiosk(config=config, backend=book, hasher=NikHasher(b"test-secret-of-at-least-16-bytes"), clock=clock)
+    first = kiosk.issue_walk_in("KK", make_nik(4)).ticket
+    OfficeDesk(config, OfficeBook(book), clock).refer_to_desk("kasi", first.number, 1)
+    with pytest.raises(Refusal) as before:
+        kiosk.precheck_walk_in("KTP", make_nik(4))  # before the confirm screen, not after it
+    assert before.value.reason == Reason.REFER_TO_DESK
+    assert "calo" not in explain(before.value, "id").hint.lower()
+    kiosk.precheck_walk_in("KTP", make_nik(5))  # anyone else goes on
