@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 import api_support as support
@@ -49,14 +50,19 @@ def test_a_number_printed_offline_for_a_nik_referred_meanwhile_stands_and_sync_l
     monkeypatch.setattr(http_module, "RETRY_OFFLINE_AFTER_S", 0.0)  # back online at the next request
     (tmp_path / "server").mkdir()
     server_process = ServerProcess(tmp_path / "server", support.free_port())  # a real `kiosk serve`-like process
-    server_process.start()
-    proxy = FaultyProxy(server_process.port)
-    config = support.kiosk_config(tmp_path / "MPP-1", proxy.url, "MPP-1", lease=3)
-    clock = FixedClock(support.MONDAY_0800)
-    backend = HttpBackend(config, auto_sync=False, clock=clock)
-    server_config = config_mod.load(server_process.folder / "kiosk.toml")
-    desk = bootstrap.build_office_desk(server_config, clock=FixedClock(support.MONDAY_0800))  # the supervisor's
-    try:  # desk, on the server's day book (as `kiosk office` on the server machine)
+    with ExitStack() as cleanup:
+        cleanup.callback(server_process.kill)
+        server_process.start()
+        proxy = FaultyProxy(server_process.port)
+        cleanup.callback(proxy.close)
+        config = support.kiosk_config(tmp_path / "MPP-1", proxy.url, "MPP-1", lease=3)
+        clock = FixedClock(support.MONDAY_0800)
+        backend = HttpBackend(config, auto_sync=False, clock=clock)
+        cleanup.callback(backend.close)
+        server_config = config_mod.load(server_process.folder / "kiosk.toml")
+        # The supervisor's desk on the server's day book (as `kiosk office` on the server machine).
+        desk = bootstrap.build_office_desk(server_config, clock=FixedClock(support.MONDAY_0800))
+        cleanup.callback(desk.close)
         kiosk = Kiosk(config=config, backend=backend, hasher=hasher, clock=clock, printer=None)
         backend.sync()
         first = kiosk.issue_walk_in("KK", support.NIK_YOUNG).ticket  # online: the ticket the office recognises
@@ -80,11 +86,6 @@ def test_a_number_printed_offline_for_a_nik_referred_meanwhile_stands_and_sync_l
 
         seen = " ".join(backend.status().conflicts) + (tmp_path / f"server-{server_process.port}.log").read_text()
         assert support.NIK_YOUNG not in seen and hasher.hash(support.NIK_YOUNG) not in seen
-    finally:
-        desk.close()
-        backend.close()
-        proxy.close()
-        server_process.kill()
 
 
 def test_an_offline_kiosk_keeps_a_service_closed_as_it_last_knew_it(
