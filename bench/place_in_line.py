@@ -29,22 +29,6 @@ TICKETS = 300
 READS = 200
 
 
-def _site(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "site.secret").write_bytes(b"bench-secret-of-at-least-16-bytes")
-    text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
-    for old, new in (
-        ('"/var/lib/antrian/daybook.sqlite3"', '"daybook.sqlite3"'),
-        ('"/var/lib/antrian/tickets"', '"tickets"'),
-        ('"/var/lib/antrian/site.secret"', '"site.secret"'),
-        ("daily_quota = 60\n", "daily_quota = 999\n"),
-    ):
-        text = text.replace(old, new)
-    path = folder / "kiosk.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def _median_ms(action: Any) -> float:
     spent = []
     for _ in range(READS):
@@ -55,6 +39,7 @@ def _median_ms(action: Any) -> float:
 
 
 def results() -> list[dict[str, Any]]:
+    from bench.calling import _site  # the same site: a day book, KTP's quota at 999
     from kiosk.backends.calls import CallBook, latest_calls, waiting_entries
     from kiosk.backends.daybook import DayBook
     from kiosk.core import calling
@@ -63,18 +48,17 @@ def results() -> list[dict[str, Any]]:
     from kiosk.core.nik import NikHasher
     from kiosk.core.usecases import Kiosk
 
-    folder = Path(tempfile.mkdtemp(prefix="bench-place-", dir=ROOT / "var" if (ROOT / "var").is_dir() else None))
+    spare = ROOT / "var" if (ROOT / "var").is_dir() else None
+    folder = Path(tempfile.mkdtemp(prefix="bench-place-", dir=spare))
     try:
         config = config_mod.load(_site(folder))
         clock = FixedClock(MONDAY_0800)
         book = DayBook(config.backend.path, config)
-        kiosk = Kiosk(config, book, NikHasher(b"bench-secret-of-at-least-16-bytes"), clock, None)
-        last = None
-        for index in range(TICKETS):
-            priority = Priority.DISABLED if index % 3 == 0 else None
-            last = kiosk.issue_walk_in("KTP", made_up_nik(index), priority).ticket
+        hasher = NikHasher(b"bench-secret-of-at-least-16-bytes")
+        issue = Kiosk(config, book, hasher, clock, None).issue_walk_in
+        priorities = [Priority.DISABLED if n % 3 == 0 else None for n in range(TICKETS)]  # every third
+        last = [issue("KTP", made_up_nik(n), priority).ticket for n, priority in enumerate(priorities)][-1]
         book.close()
-        assert last is not None
         calls = CallBook(config.backend.path, config)
         try:
             now = clock.now()

@@ -46,7 +46,7 @@ from kiosk.core.model import (
     WalkInRequest,
 )
 from kiosk.core.nik import mask
-from kiosk.core.office import Notice
+from kiosk.core.office import DayOverrides, Notice
 
 log = logging.getLogger(__name__)
 _CLEAR_NIK = re.compile(r"[0-9]{16}")
@@ -472,6 +472,17 @@ class DayBook:
                 ]
             except sqlite3.DatabaseError as exc:
                 raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
+
+    def overrides(self, day: date) -> DayOverrides:
+        """The office's changes to ``day`` (kiosk.core.office), read from this day book."""
+        with self._lock:
+            try:
+                return read_overrides(self._db, day)
+            except sqlite3.DatabaseError as exc:
+                raise SystemFault(Reason.DATABASE_FAULT, path=str(self.path), detail=str(exc)) from None
+
+    def sent_to_desk(self, nik_hash: str, now: datetime) -> bool:
+        return nik_hash in self.overrides(now.astimezone(WIB).date()).referred
 
     def notice(self, now: datetime) -> Notice | None:
         """The office's notice shown at ``now`` (kiosk.core.office), read from this day book."""

@@ -257,7 +257,7 @@ class HttpBackend(OfflineMixin):
         except Refusal as exc:
             if exc.reason != Reason.QUOTA_FULL:
                 raise
-            return self._lease_at_quota_end(lambda: self._offline_check_in(code, now, idempotency_key), exc)
+            return self._lease_at_quota_end(lambda: self._offline_check_in(code, now, idempotency_key, True), exc)
         ticket: Ticket = self._shape("ticket", wire.ticket_from_dict, data)
         # With the booking's NIK hash (from the mirror): offline, the per-NIK caps count this
         # ticket. A booking not mirrored yet is counted through the mirror after the next sync.
@@ -300,7 +300,7 @@ class HttpBackend(OfflineMixin):
             if exc.reason != Reason.QUOTA_FULL:
                 raise
             full: Refusal = exc
-            return self._lease_at_quota_end(lambda: self._from_lease(request, full), full)
+            return self._lease_at_quota_end(lambda: self._from_lease(request, full, judged_online=True), full)
         ticket: Ticket = self._shape("ticket", wire.ticket_from_dict, data)
         self.store.remember(ticket, request.nik_hash, key)  # and the void of an earlier attempt in doubt
         return ticket
@@ -308,6 +308,11 @@ class HttpBackend(OfflineMixin):
     def nik_ticket_counts(self, nik_hash: str, service_code: str, now: datetime) -> NikTickets:
         """What this kiosk knows (its own tickets, the mirror's check-ins); the server counts every kiosk's."""
         return self.store.counts_for(nik_hash, service_code, now.astimezone(WIB).date())
+
+    def sent_to_desk(self, nik_hash: str, now: datetime) -> bool:
+        """As of the last mirror: the server refuses a person listed since (and sync lists a
+        number printed offline for one)."""
+        return nik_hash in self.store.referred(now.astimezone(WIB).date())
 
     def unprinted_ticket(self, nik_hash: str, service_code: str, now: datetime) -> Ticket | None:
         """This kiosk's own ticket for the person and service today that never came out on paper.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import date, datetime
@@ -48,6 +49,10 @@ CREATE TABLE IF NOT EXISTS http_pending (kind TEXT NOT NULL, ref TEXT NOT NULL, 
 CREATE TABLE IF NOT EXISTS http_conflicts (day TEXT NOT NULL, number TEXT NOT NULL, what TEXT NOT NULL,
     PRIMARY KEY (day, number, what))
 """,
+    # 2: the broker list as the last mirror had it (keyed hashes only): offline, the same refusal.
+    """
+CREATE TABLE http_referred (day TEXT NOT NULL, nik_hash TEXT NOT NULL, PRIMARY KEY (day, nik_hash))
+""",
 )
 SCHEMA = Schema("http", STEPS)
 
@@ -80,9 +85,16 @@ class OfflineStore:
 
     # -- mirror ---------------------------------------------------------------------------
 
-    def replace_mirror(self, day: date, bookings: list[Booking], quotas: list[dict[str, Any]]) -> None:
-        """Today's bookings and quotas as the server has them, keeping check-ins not yet synced."""
+    def replace_mirror(
+        self, day: date, bookings: list[Booking], quotas: list[dict[str, Any]], referred: Iterable[str] = ()
+    ) -> None:
+        """Today's bookings, quotas and broker list as the server has them, keeping check-ins not
+        yet synced."""
         with self.write() as db:
+            db.execute("DELETE FROM http_referred")
+            db.executemany(
+                "INSERT OR IGNORE INTO http_referred VALUES (?, ?)", [(day.isoformat(), h) for h in referred]
+            )
             db.execute("DELETE FROM http_bookings")
             for b in bookings:
                 db.execute(
@@ -117,6 +129,10 @@ class OfflineStore:
     def bookings_by_nik(self, nik_hash: str) -> list[Booking]:
         found = self.rows("SELECT * FROM http_bookings WHERE nik_hash = ? ORDER BY day, slot", (nik_hash,))
         return [booking_from_row(r) for r in found]
+
+    def referred(self, day: date) -> list[str]:
+        """The NIK hashes the office sent to the information desk on ``day``, as last mirrored."""
+        return [str(r[0]) for r in self.rows("SELECT nik_hash FROM http_referred WHERE day = ?", (day.isoformat(),))]
 
     def quotas(self, day: date) -> list[dict[str, Any]]:
         return [json.loads(r[0]) for r in self.rows("SELECT body FROM http_quotas WHERE day = ?", (day.isoformat(),))]

@@ -24,6 +24,7 @@ from kiosk.core.clock import WIB, Clock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
 from kiosk.core.model import ServiceQuota, Ticket, TicketDraft, TicketKind, WalkInRequest
+from kiosk.core.office import DayOverrides
 from kiosk.core.ports import SyncSummary
 
 log = logging.getLogger("kiosk.backends.http")
@@ -55,12 +56,25 @@ class OfflineMixin:
         day = now.astimezone(WIB).date()
         free = self.store.free(day)
         mirrored = {q["code"]: q for q in self.store.quotas(day)}
+        closed = self._known_overrides(day).closed
         out = []
         for service in self.config.services:
             booked = int(mirrored.get(service.code, {}).get("bookings_valid", 0))
             left = free.get(service.code, 0) if service.walk_in else 0
-            out.append(ServiceQuota(service, booked, max(0, service.daily_quota - booked - left)))
+            issued = max(0, service.daily_quota - booked - left)
+            out.append(ServiceQuota(service, booked, issued, closed_reason=closed.get(service.code)))
         return out
+
+    def _known_overrides(self, day: date) -> DayOverrides:
+        """The office's changes to ``day`` as the last mirror had them: offline, a kiosk keeps its
+        last known state (a service closed then stays closed here, a person sent to the desk is
+        sent there), and obeys it with the online rules (``DayOverrides``)."""
+        closed = {
+            str(q["code"]): str(q["closed_reason"])
+            for q in self.store.quotas(day)
+            if q.get("closed_reason") is not None
+        }
+        return DayOverrides(closed=closed, referred=frozenset(self.store.referred(day)))
 
     def _issued_before(self, service_code: str, day: date) -> int:
         """Tickets of the service the server had issued at the last mirror, without this kiosk's
@@ -76,7 +90,9 @@ class OfflineMixin:
         local = now.astimezone(WIB)
         return datetime.combine(local.date(), self.config.hours.open, tzinfo=WIB)
 
-    def _offline_check_in(self, code: str, now: datetime, key: str) -> Ticket:
+    def _offline_check_in(self, code: str, now: datetime, key: str, judged_online: bool = False) -> Ticket:
+        """A check-in from a leased number; ``judged_online``: the server already checked the
+        office's changes (its refusal was the quota), so the mirror's older ones do not count."""
         booking = self.store.booking(code)
         if booking is None:
             raise SystemFault(Reason.BACKEND_UNREACHABLE, detail="booking not mirrored")
@@ -84,6 +100,10 @@ class OfflineMixin:
         service = self.config.service(booking.service_code)
         if service is None:
             raise BadInput(Reason.SERVICE_UNKNOWN, service=booking.service_code)
+        if not judged_online:
+            known = self._known_overrides(now.astimezone(WIB).date())
+            known.check_open(service, self.config)
+            known.check_not_referred(booking.nik_hash)
         draft = TicketDraft(
             service=service,
             now=now.astimezone(WIB),
@@ -101,9 +121,14 @@ class OfflineMixin:
         log.warning("checked in offline as %s (leased)", ticket.number)
         return ticket
 
-    def _from_lease(self, request: WalkInRequest, failure: KioskError) -> Ticket:
+    def _from_lease(self, request: WalkInRequest, failure: KioskError, judged_online: bool = False) -> Ticket:
+        """A walk-in from a leased number; ``judged_online`` as for ``_offline_check_in``."""
         now = request.now.astimezone(WIB)
         service = self.config.service(request.service_code)
+        if service is not None and not judged_online:
+            known = self._known_overrides(now.date())
+            known.check_open(service, self.config)
+            known.check_not_referred(request.nik_hash)
         free = self.store.free(now.date()).get(service.code if service else "", 0)
         if free == 0:
             raise failure  # no leased number: say what really stopped us, not "quota full"
@@ -186,7 +211,8 @@ class OfflineMixin:
             "mirror", lambda d: [wire.booking_from_dict(b, str(b["nik_hash"])) for b in d["bookings"]], mirror
         )
         quotas: list[dict[str, Any]] = self._shape("mirror", lambda d: [dict(q) for q in d["quotas"]], mirror)
-        self.store.replace_mirror(day, bookings, quotas)
+        referred: list[str] = self._shape("mirror", lambda d: [str(h) for h in d.get("referred", [])], mirror)
+        self.store.replace_mirror(day, bookings, quotas, referred)
         self.store.adopt_leases(held, day)
         free = self.store.free(day)
         for service in self.config.services if top_up else ():

@@ -57,6 +57,11 @@ class BookingBackend(Protocol):
         """Today's standing of every service."""
         ...
 
+    def sent_to_desk(self, nik_hash: str, now: datetime) -> bool:
+        """Whether the office put this NIK hash on today's broker list; read-only. Over HTTP: as of
+        the last mirror. Asked before the person confirms; the issue still decides."""
+        ...
+
     def notice(self, now: datetime) -> Notice | None:
         """The office's notice shown at ``now`` (None: none, or expired). Over HTTP: as of the
         last quotas answer (it comes with it), so an offline kiosk keeps the last one it knew."""

@@ -31,7 +31,7 @@ from kiosk.core.model import (
     TicketKind,
     WalkInRequest,
 )
-from kiosk.core.office import Notice
+from kiosk.core.office import DayOverrides, Notice
 from kiosk.core.ports import BookingBackend, PrinterReadiness, SyncSummary, TicketPrinter
 
 # The printer states the office's page names in words (printer/status.py); anything else is "unknown".
@@ -223,13 +223,19 @@ class Kiosk:
         now = self.clock.now()
         rules.check_priority(priority, nik_rules.age(number, now.date()))
         nik_hash = self.hasher.hash(number)
-        remaining = next((q.remaining for q in self.quotas() if service and q.service.code == service.code), 0)
+        quota = next((q for q in self.quotas() if service and q.service.code == service.code), None)
         if (
             self.printer is not None
             and service is not None
             and self.backend.unprinted_ticket(nik_hash, service.code, now) is not None
         ):
             return  # their own number of this service never came out: ``issue_walk_in`` prints it
+        if service is not None and quota is not None and quota.closed_reason is not None:
+            # Closed by the office: its reason, as the issue says it (not "full", which it is not).
+            DayOverrides(closed={service.code: quota.closed_reason}).check_open(service, self.config)
+        if service is not None and self.backend.sent_to_desk(nik_hash, now):
+            raise Refusal(Reason.REFER_TO_DESK)  # as the issue would (DayOverrides.check_not_referred)
+        remaining = quota.remaining if quota is not None else 0
         held = self.backend.nik_ticket_counts(nik_hash, service.code if service else "", now)
         bookings = partial(self.backend.find_bookings_by_nik, nik_hash)
         rules.check_walk_in_now(service, service_code, now, self.config, remaining, held, bookings)

@@ -84,11 +84,12 @@ def booking(code: str) -> Any:
 
 @blueprint.get("/mirror")
 def mirror() -> Any:
-    day, bookings, quotas = _service().mirror(g.kiosk)
+    day, bookings, quotas, referred = _service().mirror(g.kiosk)
     return {
         "day": day.isoformat(),
         "bookings": [wire.booking_to_mirror_dict(b) for b in bookings],
         "quotas": [wire.quota_to_dict(q) for q in quotas],
+        "referred": sorted(referred),
     }
 
 

@@ -72,10 +72,13 @@ class BookingService:
             raise Refusal(Reason.BOOKING_NOT_FOUND)
         return found
 
-    def mirror(self, kiosk_id: str) -> tuple[date, list[Booking], list[ServiceQuota]]:
-        """Today's bookings of this site and the quotas, for a kiosk's offline copy."""
+    def mirror(self, kiosk_id: str) -> tuple[date, list[Booking], list[ServiceQuota], frozenset[str]]:
+        """Today's bookings of this site, the quotas (closed services with their reasons) and the
+        NIK hashes sent to the information desk: what a kiosk's offline copy needs."""
         now = self.now()
-        return now.date(), self.book("").bookings_of_day(now.date(), self.config.site.code), self.quotas(kiosk_id)
+        day = now.date()
+        bookings = self.book("").bookings_of_day(day, self.config.site.code)
+        return day, bookings, self.quotas(kiosk_id), self.book("").overrides(day).referred
 
     # -- issuing --------------------------------------------------------------------------
 
