@@ -6,8 +6,8 @@ import threading
 from datetime import time, timedelta
 
 import pytest
-from conftest import UI
-from test_voice import _listen, _spy_on_play
+from conftest import UI, spy_on_play
+from test_voice import _listen
 
 from kiosk.backends.office_book import OfficeBook
 from kiosk.core.office import OfficeDesk
@@ -64,7 +64,7 @@ def test_dengarkan_on_home_speaks_the_notice_after_the_welcome(ui: UI) -> None:
     _desk(ui).post_notice("kepala", TEXT)
     ui.app.refresh_status()
     ui.wait_until(lambda: _banner(ui) == TEXT, POLL, "the notice on the home screen")
-    played = _spy_on_play(ui)
+    played = spy_on_play(ui)
     ui.tap(_listen(ui))
     ui.wait_until(lambda: played, 30, "the home prompt to play")
     expected = prompts.home_prompt(translator("id"), TEXT)
