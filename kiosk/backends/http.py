@@ -23,13 +23,8 @@ import uuid
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import requests
-from requests.adapters import HTTPAdapter
-from urllib3 import exceptions as urllib3_exc
-from urllib3.util.retry import Retry
 
 from kiosk.backends.offline import OfflineStore
 from kiosk.backends.offline_sync import OfflineMixin
@@ -41,6 +36,12 @@ from kiosk.core.model import Booking, DailyReport, NikTickets, ServiceQuota, Tic
 from kiosk.core.office import Notice, notice_from_dict
 from kiosk.core.ports import BackendStatus  # the port's type; kept importable from here
 from kiosk.ops.logging import hide_secret
+
+if TYPE_CHECKING:
+    import requests
+
+# requests and urllib3 (some 40 ms of a kiosk's cold start) are imported by the first call, on the
+# status thread after the first frame; each function below that needs them imports them itself.
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,10 @@ def api_session(config: Config, token: str, user_agent: str) -> requests.Session
 
     Retrying a POST is safe: every POST carries an Idempotency-Key, so a retry gets the first answer.
     """
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+
     session = requests.Session()
     session.verify = config.backend.verify_tls
     session.headers["Authorization"] = f"Bearer {token}"
@@ -130,7 +135,10 @@ class HttpBackend(OfflineMixin):
         self.clock = clock or SystemClock()  # only for "is it closing time?": the server's clock rules
         self.base = config.backend.url.rstrip("/")
         self.timeout = (config.backend.connect_timeout_s, config.backend.read_timeout_s)
-        self.session = api_session(config, _read_token(config), f"antrian-kiosk/{config.site.kiosk_id}")
+        self._token = _read_token(config)  # at once: a missing token is a config fault at start
+        self._session: requests.Session | None = None  # built by the first call (see ``session``)
+        self._session_lock = threading.Lock()
+        self._site_key: str | None = None
         self.store = store or OfflineStore(config.backend.path)
         self.online = True  # until a call says otherwise
         self.latency_ms: float | None = None
@@ -145,10 +153,29 @@ class HttpBackend(OfflineMixin):
 
     # -- transport ------------------------------------------------------------------------
 
+    @property
+    def session(self) -> requests.Session:
+        """The API session, built on first use: ``kiosk run`` makes its first call on the status
+        thread after the first frame, so requests is not imported before the window shows."""
+        session = self._session
+        if session is not None:
+            return session
+        with self._session_lock:
+            if self._session is None:
+                agent = f"antrian-kiosk/{self.config.site.kiosk_id}"
+                session = api_session(self.config, self._token, agent)
+                if self._site_key is not None:
+                    session.headers[wire.SITE_KEY_HEADER] = self._site_key
+                self._session = session
+            return self._session
+
     def use_site_key(self, fingerprint: str) -> None:
         """Send the site secret's fingerprint with every call: a server keyed with another secret
         refuses (``secret_mismatch``) instead of matching no NIK and resetting every cap."""
-        self.session.headers[wire.SITE_KEY_HEADER] = fingerprint
+        with self._session_lock:
+            self._site_key = fingerprint
+            if self._session is not None:
+                self._session.headers[wire.SITE_KEY_HEADER] = fingerprint
 
     def status(self) -> BackendStatus:
         return BackendStatus(
@@ -174,6 +201,9 @@ class HttpBackend(OfflineMixin):
         """One API call: the parsed JSON answer, or the error the person's screen can explain."""
         if not self.online and monotonic_time.monotonic() - self._failed_at < RETRY_OFFLINE_AFTER_S:
             raise SystemFault(Reason.BACKEND_UNREACHABLE, detail="offline")
+        import requests
+        from urllib3 import exceptions as urllib3_exc
+
         headers = {"Idempotency-Key": key or str(uuid.uuid4())} if method == "POST" else {}
         started = monotonic_time.perf_counter()
         try:
@@ -469,12 +499,16 @@ class HttpBackend(OfflineMixin):
         return report
 
     def close(self) -> None:
-        self.session.close()
+        if self._session is not None:
+            self._session.close()
         self.store.close()
 
 
 def _transport_failure(exc: BaseException, timeout: tuple[float, float]) -> tuple[str, str]:
     """A short kind and a precise, secret-free sentence for the log and the technician screen."""
+    import requests
+    from urllib3 import exceptions as urllib3_exc
+
     chain: list[BaseException] = []
     seen: BaseException | None = exc
     while seen is not None and len(chain) < 10:
