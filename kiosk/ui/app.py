@@ -70,8 +70,9 @@ SCREENS: tuple[tuple[str, str], ...] = (
 )
 
 # Left out of the first frame and loaded by the first status poll, on its thread, before anyone
-# can tap: the NIK check (python-stdnum) and the people-ahead estimate of a new ticket.
-WARM_MODULES = ("stdnum.id.nik", "kiosk.backends.calls")
+# can tap: the NIK check (python-stdnum), the people-ahead estimate of a new ticket and qrcode
+# (the ticket's code; the home screen's is read back from the data folder, kiosk.ui.qr).
+WARM_MODULES = ("stdnum.id.nik", "kiosk.backends.calls", "qrcode")
 
 STATUS_POLL_S = 15.0  # printer readiness and slots left, refreshed off the UI thread
 PREBUILD_TICK_S = 0.2

@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 
 from kiosk.bootstrap import LazyPrinter
+from kiosk.core import config as config_mod
+from kiosk.ui import qr
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -85,9 +87,12 @@ NOT_IN_THE_FIRST_FRAME = {
     "kiosk.ui.walkin": "ditto",
     "kiosk.ui.result": "ditto",
     "kiosk.ui.technician": "ditto",
+    "qrcode": "the home screen's code is read back from the data folder (a kiosk that booted before)",
+    "kiosk.cli.pin_commands": "the other commands' parsers (kiosk run builds only its own)",
+    "kiosk.core.pin": "ditto, and the technician's PIN gate: built on the PIN screen's first visit",
 }
 # What the first status poll and the prebuilt screens load before anyone can tap.
-BEFORE_A_TAP = ("stdnum", "kiosk.backends.calls", "kiosk.ui.walkin", "kiosk.ui.entry", "kiosk.ui.result")
+BEFORE_A_TAP = ("stdnum", "kiosk.backends.calls", "qrcode", "kiosk.ui.walkin", "kiosk.ui.entry", "kiosk.ui.result")
 
 
 def _site(folder: Path, backend: str) -> Path:
@@ -108,6 +113,8 @@ def _site(folder: Path, backend: str) -> Path:
 
 def _start(tmp_path: Path, backend: str) -> dict[str, Any]:
     config = _site(tmp_path / "site", backend)
+    site = config_mod.load(config)
+    qr.cached_rows(site.site.booking_website, site.backend.path.parent)  # as the kiosk's previous boot left it
     env = dict(os.environ, KIVY_HOME=str(tmp_path / "kivy"), KIVY_NO_ARGS="1", ANTRIAN_TOKEN="cold-start-token")
     done = subprocess.run(
         [sys.executable, "-c", FIRST_FRAME, str(config)],
@@ -168,3 +175,31 @@ def test_a_lazy_printer_is_built_once_on_first_use_whichever_thread_asks() -> No
     for thread in threads:
         thread.join(10)
     assert answers == ["ready"] * 4 and builds == [1] and printer.built
+
+
+def test_the_home_screens_qr_code_is_read_back_as_it_was_built_and_built_again_when_torn(tmp_path: Path) -> None:
+    website = "http://antrian-disdukmagetan.com"
+    built = qr.build_rows(website)
+    assert qr.cached_rows(website, tmp_path) == built
+    (kept,) = tmp_path.iterdir()  # one file, no partial one left beside it
+    # read back, not built again: a module changed in the file shows
+    flipped = ["0" + built[0][1:], *built[1:]]
+    kept.write_text("\n".join(flipped) + "\n", encoding="ascii")
+    assert qr.cached_rows(website, tmp_path) == flipped
+    # torn by a power cut, or not a QR code's shape: built again and kept whole
+    for damaged in ("\n".join(built)[: len(built[0]) * 5], "\n".join(row[:-1] for row in built), "x" * 9, ""):
+        kept.write_text(damaged, encoding="ascii")
+        assert qr.cached_rows(website, tmp_path) == built
+        assert kept.read_text(encoding="ascii").split() == built
+    kept.write_bytes(b"\xff\xfe")
+    assert qr.cached_rows(website, tmp_path) == built
+    # another text is another code, in its own file
+    assert qr.cached_rows(website + "/book", tmp_path) == qr.build_rows(website + "/book") != built
+    assert len(list(tmp_path.iterdir())) == 2
+
+
+def test_a_qr_code_that_cannot_be_kept_is_still_shown(tmp_path: Path) -> None:
+    website = "http://antrian-disdukmagetan.com"
+    missing = tmp_path / "no-such-folder"
+    assert qr.cached_rows(website, missing) == qr.build_rows(website)
+    assert not missing.exists()
