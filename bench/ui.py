@@ -9,8 +9,14 @@ does at boot: an existing day book (a demo site the parent writes once), the pre
 ``KioskApp``.
 For the frame gap the kiosk's backend sleeps 3 s in its booking lookup; a simulated tap on
 "search" starts it, and a Clock callback scheduled every frame records the time of each frame.
+The kiosk starts through ``kiosk.cli.main`` as systemd starts it, on byte-compiled modules as an
+install leaves them. "The first tap": a tap on "Belum daftar" on the first frame (or 2 s after it),
+answered when the walk-in services are on the glass, then a tap on the first service, answered
+when its NIK keypad is.
 
     python -m bench.ui            # prints the figures
+    python -m bench.ui start 7    # only the start: 7 interleaved rounds of bare, kiosk run, an http
+                                  # kiosk and the first tap (median and range, CPU and wall, load average)
     BENCH_UI_CALL_S=6 BENCH_UI_DEBUG=1 python -m bench.ui --child gap   # one run, gaps over 200 ms listed
 
 Known here (offscreen, software GL via llvmpipe): now and then the UI thread stops for about as
@@ -552,6 +558,44 @@ def row(metric: str, value: object, unit: str, target: str, met: bool | None, no
     return {"metric": metric, "value": value, "unit": unit, "target": target, "met": met, "note": note}
 
 
+def start_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """The http kiosk's start and the first tap, from ``start_samples``."""
+    samples = figures["samples"]
+
+    def median(mode: str, key: str) -> float:
+        return float(statistics.median(float(s[key]) for s in samples[mode]))
+
+    http_cpu = median("kiosk_http", "cpu_s") / median("bare", "cpu_s")
+    http_wall = median("kiosk_http", "wall_s") / median("bare", "wall_s")
+    return [
+        row(
+            "ui: CPU time to first frame, http kiosk (server away) / bare",
+            round(http_cpu, 2),
+            "x",
+            "",
+            None,
+            f"wall time {http_wall:.2f} x",
+        ),
+        row(
+            "ui: start to the first tap answered (tap on the first frame; walk-in services shown)",
+            round(median("tap", "answer1_wall_s"), 3),
+            "s",
+            "",
+            None,
+            f"CPU {median('tap', 'answer1_cpu'):.3f} s; the tap itself {median('tap', 'tap1_to_answer1_s'):.3f} s",
+        ),
+        row(
+            f"ui: first tap {TAP_LATE_S:.0f} s after the first frame, tap to answer",
+            round(median("tap_late", "tap1_to_answer1_s"), 3),
+            "s",
+            "",
+            None,
+            f"CPU {median('tap_late', 'tap1_to_answer1_cpu_s'):.3f} s; then a service tapped, to the NIK keypad: "
+            f"{median('tap_late', 'tap2_to_answer2_s'):.3f} s",
+        ),
+    ]
+
+
 def results() -> list[dict[str, Any]]:
     """Figures for bench/all.py: one row per measure."""
     f = measure()
@@ -579,6 +623,7 @@ def results() -> list[dict[str, Any]]:
             f"{f['cpu_kiosk_s']:.3f} s / {f['cpu_bare_s']:.3f} s (user+system, all threads): the work itself, "
             "which a busy machine does not stretch as it stretches wall time",
         ),
+        *start_rows(f["start_figures"]),
         row("ui: peak RSS, bare Kivy app", round(f["rss_bare_mib"], 1), "MiB", "", None, "1 s after the first frame"),
         row("ui: peak RSS, kiosk run", round(f["rss_kiosk_mib"], 1), "MiB", "", None, "1 s after the first frame"),
         row(

@@ -13,7 +13,6 @@ import logging
 import re
 import sqlite3
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -303,13 +302,15 @@ class DayBook:
         self._issued.append((day.isoformat(), service.code, seq, now))
         number = rules.ticket_number(service, seq)
         # People ahead and the wait from the counters' calls: the one estimate (kiosk.backends.calls).
+        from uuid import uuid4  # uuid (with platform) and the estimate: not before the kiosk's first frame
+
         from kiosk.backends import calls
 
         ahead, wait = calls.estimate(
             db, self.config, service, day, now, calls.new_ticket_place(now, priority is not None, seq, number)
         )
         ticket = Ticket(
-            id=str(uuid.uuid4()),
+            id=str(uuid4()),
             number=number,
             service_code=service.code,
             service_name=service.name,

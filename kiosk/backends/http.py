@@ -19,7 +19,6 @@ import socket
 import ssl
 import threading
 import time as monotonic_time
-import uuid
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -201,6 +200,8 @@ class HttpBackend(OfflineMixin):
         """One API call: the parsed JSON answer, or the error the person's screen can explain."""
         if not self.online and monotonic_time.monotonic() - self._failed_at < RETRY_OFFLINE_AFTER_S:
             raise SystemFault(Reason.BACKEND_UNREACHABLE, detail="offline")
+        import uuid
+
         import requests
         from urllib3 import exceptions as urllib3_exc
 
