@@ -29,7 +29,7 @@ def qr_texture(text: str, cache: Path | None = None) -> Any:
     size = len(rows)
     dark, light = b"\x00\x00\x00\xff", b"\xff\xff\xff\xff"
     # RGBA keeps every row 4-byte aligned, as OpenGL unpacks it; Kivy's rows run bottom-up
-    pixels = b"".join(dark if module == "1" else light for row in reversed(rows) for module in row)
+    pixels = b"".join(dark if module == qr.DARK else light for row in reversed(rows) for module in row)
     texture = Texture.create(size=(size, size), colorfmt="rgba")
     texture.blit_buffer(pixels, colorfmt="rgba", bufferfmt="ubyte")
     texture.mag_filter = "nearest"  # crisp modules when scaled up

@@ -14,23 +14,25 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 BORDER = 2  # modules of light margin around the code
+DARK, LIGHT = "#", "."  # not digits: a row of the code must never look like a NIK to a scan of the disk
 
 
 def build_rows(text: str) -> list[str]:
-    """The QR code of ``text``, border included: one string per row, "1" dark and "0" light."""
+    """The QR code of ``text``, border included: one string per row, ``DARK`` and ``LIGHT`` modules."""
     import qrcode
 
     code = qrcode.QRCode(border=BORDER)
     code.add_data(text)
     code.make(fit=True)
-    return ["".join("1" if module else "0" for module in row) for row in code.get_matrix()]
+    return ["".join(DARK if module else LIGHT for module in row) for row in code.get_matrix()]
 
 
 def _well_formed(rows: list[str]) -> bool:
-    """Square, of a size a QR code has (17 + 4 x version, plus the border), only 0s and 1s."""
+    """Square, of a size a QR code has (17 + 4 x version, plus the border), only modules."""
     size = len(rows)
     inner = size - 2 * BORDER
-    return inner >= 21 and (inner - 17) % 4 == 0 and all(len(row) == size and not row.strip("01") for row in rows)
+    shaped = inner >= 21 and (inner - 17) % 4 == 0
+    return shaped and all(len(row) == size and not row.strip(DARK + LIGHT) for row in rows)
 
 
 def cached_rows(text: str, folder: Path) -> list[str]:

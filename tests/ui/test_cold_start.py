@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -184,7 +185,7 @@ def test_the_home_screens_qr_code_is_read_back_as_it_was_built_and_built_again_w
     assert qr.cached_rows(website, tmp_path) == built
     (kept,) = tmp_path.iterdir()  # one file, no partial one left beside it
     # read back, not built again: a module changed in the file shows
-    flipped = ["0" + built[0][1:], *built[1:]]
+    flipped = [qr.DARK + built[0][1:], *built[1:]]  # the border's first module is light
     kept.write_text("\n".join(flipped) + "\n", encoding="ascii")
     assert qr.cached_rows(website, tmp_path) == flipped
     # torn by a power cut, or not a QR code's shape: built again and kept whole
@@ -197,6 +198,8 @@ def test_the_home_screens_qr_code_is_read_back_as_it_was_built_and_built_again_w
     # another text is another code, in its own file
     assert qr.cached_rows(website + "/book", tmp_path) == qr.build_rows(website + "/book") != built
     assert len(list(tmp_path.iterdir())) == 2
+    # no run of digits on disk, which a scan for a clear NIK would take for one
+    assert not any(re.search(r"[0-9]{16}", f.read_text(encoding="ascii")) for f in tmp_path.iterdir())
 
 
 def test_a_qr_code_that_cannot_be_kept_is_still_shown(tmp_path: Path) -> None:
