@@ -9,8 +9,14 @@ does at boot: an existing day book (a demo site the parent writes once), the pre
 ``KioskApp``.
 For the frame gap the kiosk's backend sleeps 3 s in its booking lookup; a simulated tap on
 "search" starts it, and a Clock callback scheduled every frame records the time of each frame.
+The kiosk starts through ``kiosk.cli.main`` as systemd starts it, on byte-compiled modules as an
+install leaves them. "The first tap": a tap on "Belum daftar" on the first frame (or 2 s after it),
+answered when the walk-in services are on the glass, then a tap on the first service, answered
+when its NIK keypad is.
 
     python -m bench.ui            # prints the figures
+    python -m bench.ui start 7    # only the start: 7 interleaved rounds of bare, kiosk run, an http
+                                  # kiosk and the first tap (median and range, CPU and wall, load average)
     BENCH_UI_CALL_S=6 BENCH_UI_DEBUG=1 python -m bench.ui --child gap   # one run, gaps over 200 ms listed
 
 Known here (offscreen, software GL via llvmpipe): now and then the UI thread stops for about as
@@ -22,13 +28,14 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+# A child (the app measured) imports only this module's top: statistics, subprocess, tempfile and re
+# (some 10-20 ms) are imported by the parent's functions that use them, else they would add the
+# same cost to the bare app and the kiosk and make every ratio look closer to 1.
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 5
@@ -143,6 +150,8 @@ def child_bare_gap() -> None:
 
 
 def _demo_config() -> Any:
+    import tempfile
+
     from kiosk.core import config as config_mod
     from kiosk.demo import write_demo
 
@@ -150,16 +159,94 @@ def _demo_config() -> Any:
     return config_mod.load(write_demo(folder))
 
 
+def _kiosk_run(config_env: str = "BENCH_UI_CONFIG") -> None:
+    """``kiosk run --config ... --size 1080x1920`` through the command line's own ``main``."""
+    from kiosk.cli import main
+
+    main(["run", "--config", os.environ[config_env], "--size", f"{SIZE[0]}x{SIZE[1]}"])
+
+
 def child_kiosk() -> None:
     """What ``kiosk run`` does at boot on an existing day book (the parent wrote a demo site once)."""
-    from kiosk.core import config as config_mod
-
-    config = config_mod.load(Path(os.environ["BENCH_UI_CONFIG"]))
     window = _prepare_kivy()
-    from kiosk.cli import ui_commands
-
     _report_first_frame(window)
-    ui_commands.start(config, False, f"{SIZE[0]}x{SIZE[1]}")
+    _kiosk_run()
+
+
+def child_kiosk_http() -> None:
+    """``kiosk run`` of an http kiosk (its offline store written once), the server away: its
+    first status poll finds it unreachable after the first frame."""
+    window = _prepare_kivy()
+    _report_first_frame(window)
+    _kiosk_run("BENCH_UI_HTTP_CONFIG")
+
+
+def child_tap() -> None:
+    """``kiosk run``, then a tap on "no booking" and one on the first service, ``BENCH_UI_TAP_AFTER``
+    seconds after the first frame (0: as soon as it is drawn); reports when each tap's answer
+    (the next screen, or the next step) is on the glass, with CPU time at each."""
+    import resource
+
+    window = _prepare_kivy()
+    from kivy.app import App
+    from kivy.clock import Clock
+    from kivy.tests.common import UnitTestTouch
+
+    delay = float(os.environ.get("BENCH_UI_TAP_AFTER", "0"))
+    seen: dict[str, float] = {}
+
+    def cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    def tap(widget: Any) -> None:
+        x, y = widget.to_window(*widget.center)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        touch.touch_up()
+
+    def on_glass(name: str, predicate: Any) -> None:
+        """Note the time of the first flip after ``predicate()`` holds (the answer drawn)."""
+
+        def flipped(*_args: Any) -> None:
+            if predicate():
+                window.unbind(on_flip=flipped)
+                seen[name] = time.time()
+                seen[f"{name}_cpu"] = cpu()
+
+        window.bind(on_flip=flipped)
+
+    def first(*_args: Any) -> None:
+        window.unbind(on_flip=first)
+        seen["first_frame"] = time.time()
+        seen["cpu_s"] = cpu()
+        Clock.schedule_once(tap_walkin, delay)
+
+    def tap_walkin(_dt: float) -> None:
+        app = App.get_running_app()
+        seen["tap1"] = time.time()
+        seen["tap1_cpu"] = cpu()
+        tap(app.manager.get_screen("home").ids.walkin)
+        on_glass(
+            "answer1", lambda: app.manager.current == "walkin" and bool(app.screen.ids.grid.children) and not app.busy
+        )
+        Clock.schedule_interval(lambda _dt: tap_service(app) if "answer1" in seen else True, 0)
+
+    def tap_service(app: Any) -> bool:
+        seen["tap2"] = time.time()
+        tile = app.screen.ids.grid.children[-1]  # the first service, top left
+        tap(tile)
+        on_glass("answer2", lambda: getattr(app.screen, "step", "") == "nik")
+        Clock.schedule_interval(lambda _dt: report(app) if "answer2" in seen else True, 0)
+        return False
+
+    def report(app: Any) -> bool:
+        print(MARK + json.dumps({**seen, "screen": app.manager.current}), flush=True)
+        app.stop()
+        return False
+
+    window.bind(on_flip=first)
+    _kiosk_run()
 
 
 class SlowBackend:
@@ -283,10 +370,44 @@ def child_gap() -> None:
     app.run()
 
 
-CHILDREN = {"bare": child_bare, "kiosk": child_kiosk, "gap": child_gap, "bare_gap": child_bare_gap}
+CHILDREN = {
+    "bare": child_bare,
+    "kiosk": child_kiosk,
+    "kiosk_http": child_kiosk_http,
+    "tap": child_tap,
+    "gap": child_gap,
+    "bare_gap": child_bare_gap,
+}
 
 
 # -- the parent --------------------------------------------------------------------------------
+
+
+def _write_sites(kivy_home: Path) -> None:
+    """The day book a kiosk finds at boot, and an http kiosk's site (its server away: a closed port)."""
+    import re
+    import socket
+
+    from kiosk.demo import write_demo
+
+    config = write_demo(kivy_home / "site")
+    with socket.socket() as probe:  # a loopback port nobody listens on once this closes
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    text = config.read_text(encoding="utf-8")
+    http = re.sub(r'(?m)^kind = "sqlite".*$', f'kind = "http"\nurl = "http://127.0.0.1:{port}/api/v1"', text, count=1)
+    http = http.replace('path = "daybook.sqlite3"', 'path = "http/offline.sqlite3"', 1)
+    assert 'kind = "http"' in http and "http/offline.sqlite3" in http, "the demo config changed shape"
+    (kivy_home / "site" / "kiosk-http.toml").write_text(http, encoding="utf-8")
+
+
+def compile_sources() -> None:
+    """Byte-compile kiosk/ and printer/ as an install does (docs/deployment.md): the service
+    runs with PYTHONDONTWRITEBYTECODE on a read-only /opt, so it never compiles at boot."""
+    import compileall
+
+    for package in ("kiosk", "printer"):
+        compileall.compile_dir(ROOT / package, quiet=1)
 
 
 def _env(kivy_home: Path) -> dict[str, str]:
@@ -299,17 +420,24 @@ def _env(kivy_home: Path) -> dict[str, str]:
         ESCPOS_CAPABILITIES_PICKLE_DIR=str(kivy_home / "escpos"),
         PYTHONPATH=str(ROOT),
         BENCH_UI_CONFIG=str(kivy_home / "site" / "kiosk.toml"),
+        BENCH_UI_HTTP_CONFIG=str(kivy_home / "site" / "kiosk-http.toml"),
+        ANTRIAN_TOKEN="bench-token",
     )
     return env
 
 
-def run_child(mode: str, kivy_home: Path, timeout: float = 120) -> tuple[float, dict[str, Any]]:
-    """Start a child; returns (seconds from start to its first frame, its report)."""
+def run_child(
+    mode: str, kivy_home: Path, timeout: float = 120, extra_env: dict[str, str] | None = None
+) -> tuple[float, dict[str, Any]]:
+    """Start a child; returns (seconds from start to its first frame, its report, with
+    ``started``: the parent's clock just before it started the process)."""
+    import subprocess
+
     started = time.time()
     done = subprocess.run(
         [sys.executable, "-m", "bench.ui", "--child", mode],
         cwd=ROOT,
-        env=_env(kivy_home),
+        env={**_env(kivy_home), **(extra_env or {})},
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -317,28 +445,105 @@ def run_child(mode: str, kivy_home: Path, timeout: float = 120) -> tuple[float, 
     for line in done.stdout.splitlines():
         if line.startswith(MARK):
             report = json.loads(line[len(MARK) :])
+            report["started"] = started
             return report.get("first_frame", started) - started, report
     raise RuntimeError(f"child {mode} gave no figures (exit {done.returncode}): {done.stderr[-2000:]}")
 
 
-def measure(runs: int = RUNS) -> dict[str, Any]:
+START_MODES = ("bare", "kiosk", "kiosk_http", "tap", "tap_late")
+TAP_LATE_S = 2.0  # a person's first tap some time after the home screen appeared
+
+
+def start_samples(kivy_home: Path, runs: int) -> dict[str, list[dict[str, Any]]]:
+    """``runs`` rounds of every start mode, interleaved (machine noise hits each alike); every
+    sample holds ``wall_s`` and ``cpu_s`` to the first frame, and for the taps the answers'."""
+    for mode in ("bare", "kiosk", "kiosk_http"):  # warm-up: Kivy's config file, the escpos pickle, disk cache
+        run_child(mode, kivy_home)
+    samples: dict[str, list[dict[str, Any]]] = {mode: [] for mode in START_MODES}
+    for _ in range(runs):
+        for mode in START_MODES:
+            child = "tap" if mode.startswith("tap") else mode
+            after = {"BENCH_UI_TAP_AFTER": str(TAP_LATE_S if mode == "tap_late" else 0.0)}
+            seconds, report = run_child(child, kivy_home, extra_env=after)
+            report["wall_s"] = seconds
+            if child == "tap":
+                report["answer1_wall_s"] = report["answer1"] - report["started"]
+                report["tap1_to_answer1_s"] = report["answer1"] - report["tap1"]
+                report["tap1_to_answer1_cpu_s"] = report["answer1_cpu"] - report["tap1_cpu"]
+                report["tap2_to_answer2_s"] = report["answer2"] - report["tap2"]
+            samples[mode].append(report)
+    return samples
+
+
+def spread(values: list[float]) -> tuple[float, float, float]:
+    """(median, lowest, highest)."""
+    import statistics
+
+    return statistics.median(values), min(values), max(values)
+
+
+def measure_start(runs: int = RUNS) -> dict[str, Any]:
+    """Only the start figures (``python -m bench.ui start [runs]``), with the load average."""
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="antrian-bench-kivy-") as home:
         kivy_home = Path(home)
         (kivy_home / "escpos").mkdir()
-        from kiosk.demo import write_demo
+        compile_sources()
+        _write_sites(kivy_home)
+        load_before = os.getloadavg()[0]
+        samples = start_samples(kivy_home, runs)
+        load_after = os.getloadavg()[0]
+    return {"samples": samples, "runs": runs, "load": (load_before, load_after)}
 
-        write_demo(kivy_home / "site")  # the day book a kiosk finds at boot
-        for mode in ("bare", "kiosk"):  # warm-up: Kivy's config file, the escpos pickle, disk cache
-            run_child(mode, kivy_home)
-        starts: dict[str, list[float]] = {"bare": [], "kiosk": []}
-        cpus: dict[str, list[float]] = {"bare": [], "kiosk": []}
-        rss: dict[str, list[int]] = {"bare": [], "kiosk": []}
-        for _ in range(runs):
-            for mode in ("bare", "kiosk"):  # interleaved, so machine noise hits both alike
-                seconds, report = run_child(mode, kivy_home)
-                starts[mode].append(seconds)
-                cpus[mode].append(float(report["cpu_s"]))
-                rss[mode].append(int(report["rss_kib"]))
+
+def start_lines(figures: dict[str, Any]) -> list[str]:
+    import statistics
+
+    samples = figures["samples"]
+
+    def of(mode: str, key: str) -> list[float]:
+        return [float(s[key]) for s in samples[mode]]
+
+    def fmt(values: list[float], unit: str = "s") -> str:
+        median, low, high = spread(values)
+        return f"{median:.3f} {unit} ({low:.3f}-{high:.3f})"
+
+    load_before, load_after = figures["load"]
+    lines = [f"{figures['runs']} rounds, interleaved; load average {load_before:.1f} -> {load_after:.1f}"]
+    for mode in ("bare", "kiosk", "kiosk_http"):
+        lines.append(f"{mode:10s} first frame: CPU {fmt(of(mode, 'cpu_s'))}, wall {fmt(of(mode, 'wall_s'))}")
+    for mode in ("kiosk", "kiosk_http"):
+        cpu = [k / b for k, b in zip(of(mode, "cpu_s"), of("bare", "cpu_s"), strict=True)]
+        wall = [k / b for k, b in zip(of(mode, "wall_s"), of("bare", "wall_s"), strict=True)]
+        ratio_cpu = statistics.median(of(mode, "cpu_s")) / statistics.median(of("bare", "cpu_s"))
+        ratio_wall = statistics.median(of(mode, "wall_s")) / statistics.median(of("bare", "wall_s"))
+        lines.append(
+            f"{mode:10s} / bare: CPU {ratio_cpu:.2f} x (rounds {min(cpu):.2f}-{max(cpu):.2f}), "
+            f"wall {ratio_wall:.2f} x (rounds {min(wall):.2f}-{max(wall):.2f})"
+        )
+    for mode in ("tap", "tap_late"):
+        lines.append(
+            f"{mode:10s} start to first tap answered: wall {fmt(of(mode, 'answer1_wall_s'))}, "
+            f"CPU {fmt(of(mode, 'answer1_cpu'))}; tap to answer {fmt(of(mode, 'tap1_to_answer1_s'))} "
+            f"(CPU {fmt(of(mode, 'tap1_to_answer1_cpu_s'))}); second tap to answer {fmt(of(mode, 'tap2_to_answer2_s'))}"
+        )
+    return lines
+
+
+def measure(runs: int = RUNS) -> dict[str, Any]:
+    import statistics
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="antrian-bench-kivy-") as home:
+        kivy_home = Path(home)
+        (kivy_home / "escpos").mkdir()
+        compile_sources()
+        _write_sites(kivy_home)
+        samples = start_samples(kivy_home, runs)
+        starts = {mode: [float(s["wall_s"]) for s in samples[mode]] for mode in ("bare", "kiosk")}
+        cpus = {mode: [float(s["cpu_s"]) for s in samples[mode]] for mode in ("bare", "kiosk")}
+        rss = {mode: [int(s["rss_kib"]) for s in samples[mode]] for mode in ("bare", "kiosk")}
         gaps = [run_child("gap", kivy_home)[1] for _ in range(GAP_RUNS)]
         floors = sorted(run_child("bare_gap", kivy_home)[1]["max_gap_ms"] for _ in range(GAP_RUNS))
     # the run with the median longest gap during the call stands for all; the worst is noted
@@ -359,11 +564,52 @@ def measure(runs: int = RUNS) -> dict[str, Any]:
         "bare_gap_ms": floors[len(floors) // 2],
         "runs": runs,
         "starts": starts,
+        "start_figures": {"samples": samples, "runs": runs, "load": os.getloadavg()[:1] * 2},
     }
 
 
 def row(metric: str, value: object, unit: str, target: str, met: bool | None, note: str = "") -> dict[str, Any]:
     return {"metric": metric, "value": value, "unit": unit, "target": target, "met": met, "note": note}
+
+
+def start_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """The http kiosk's start and the first tap, from ``start_samples``."""
+    import statistics
+
+    samples = figures["samples"]
+
+    def median(mode: str, key: str) -> float:
+        return float(statistics.median(float(s[key]) for s in samples[mode]))
+
+    http_cpu = median("kiosk_http", "cpu_s") / median("bare", "cpu_s")
+    http_wall = median("kiosk_http", "wall_s") / median("bare", "wall_s")
+    return [
+        row(
+            "ui: CPU time to first frame, http kiosk (server away) / bare",
+            round(http_cpu, 2),
+            "x",
+            "",
+            None,
+            f"wall time {http_wall:.2f} x",
+        ),
+        row(
+            "ui: start to the first tap answered (tap on the first frame; walk-in services shown)",
+            round(median("tap", "answer1_wall_s"), 3),
+            "s",
+            "",
+            None,
+            f"CPU {median('tap', 'answer1_cpu'):.3f} s; the tap itself {median('tap', 'tap1_to_answer1_s'):.3f} s",
+        ),
+        row(
+            f"ui: first tap {TAP_LATE_S:.0f} s after the first frame, tap to answer",
+            round(median("tap_late", "tap1_to_answer1_s"), 3),
+            "s",
+            "",
+            None,
+            f"CPU {median('tap_late', 'tap1_to_answer1_cpu_s'):.3f} s; then a service tapped, to the NIK keypad: "
+            f"{median('tap_late', 'tap2_to_answer2_s'):.3f} s",
+        ),
+    ]
 
 
 def results() -> list[dict[str, Any]]:
@@ -393,6 +639,7 @@ def results() -> list[dict[str, Any]]:
             f"{f['cpu_kiosk_s']:.3f} s / {f['cpu_bare_s']:.3f} s (user+system, all threads): the work itself, "
             "which a busy machine does not stretch as it stretches wall time",
         ),
+        *start_rows(f["start_figures"]),
         row("ui: peak RSS, bare Kivy app", round(f["rss_bare_mib"], 1), "MiB", "", None, "1 s after the first frame"),
         row("ui: peak RSS, kiosk run", round(f["rss_kiosk_mib"], 1), "MiB", "", None, "1 s after the first frame"),
         row(
@@ -435,6 +682,10 @@ def results() -> list[dict[str, Any]]:
 def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--child":
         CHILDREN[sys.argv[2]]()
+        return
+    if len(sys.argv) >= 2 and sys.argv[1] == "start":
+        for line in start_lines(measure_start(int(sys.argv[2]) if len(sys.argv) > 2 else RUNS)):
+            print(line)
         return
     for r in results():
         met = "" if r["met"] is None else ("  OK" if r["met"] else "  MISSED")

@@ -10,19 +10,19 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.backends import secret
 from kiosk.backends.daybook import DayBook
-from kiosk.backends.importer import BookingImporter
 from kiosk.core import config as config_mod
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.config import Config
 from kiosk.core.errors import Reason, Refusal
 from kiosk.core.nik import NikHasher
-from kiosk.core.pin import PinGate
 from kiosk.core.ports import BookingBackend, CallingBackend, TicketPrinter
 from kiosk.core.usecases import Kiosk
 
 if TYPE_CHECKING:
     from kiosk.backends.calls import CallBook
+    from kiosk.backends.importer import BookingImporter
     from kiosk.core.office import OfficeActions
+    from kiosk.core.pin import PinGate
 
 
 def load_config(path: Path) -> Config:
@@ -100,6 +100,8 @@ def build_hasher(config: Config, store: object | None = None) -> NikHasher:
 
 def build_importer(config: Config) -> BookingImporter:
     """The booking importer over this site's day book; an http kiosk has none to fill."""
+    from kiosk.backends.importer import BookingImporter  # ijson and csv: not for ``kiosk run``
+
     if config.backend.kind == "http":
         raise Refusal(Reason.IMPORT_ON_HTTP_KIOSK)
     book = DayBook(config.backend.path, config)
@@ -155,6 +157,7 @@ def build_calls(config: Config, token_file: Path | None = None, clock: Clock | N
 def build_pin_gate(config: Config, clock: Clock) -> PinGate:
     """The technician's PIN gate; its lockout is kept in a file, so a restart does not reset it."""
     from kiosk.backends.pin_lock import FileLockStore, lock_path
+    from kiosk.core.pin import PinGate
 
     return PinGate(config.technician_pin_hash, clock, FileLockStore(lock_path(config)))
 

@@ -12,17 +12,18 @@ import os
 import socket
 import ssl
 from pathlib import Path
-from typing import Any
-
-import requests
-from requests.adapters import HTTPAdapter
-from urllib3 import exceptions as urllib3_exc
-from urllib3.util.retry import Retry
+from typing import TYPE_CHECKING, Any
 
 from kiosk.core import problems
 from kiosk.core.config import Config
 from kiosk.core.errors import KioskError, Reason, SystemFault
 from kiosk.ops.logging import hide_secret
+
+if TYPE_CHECKING:
+    import requests
+
+# requests and urllib3 (some 40 ms of a kiosk's cold start) are imported where they are used: a
+# kiosk makes its first call on the status thread, after the first frame (tests/ui/test_cold_start.py).
 
 
 def read_problem(response: requests.Response) -> tuple[Reason | None, str | None, dict[str, Any]]:
@@ -59,6 +60,10 @@ def api_session(config: Config, token: str, user_agent: str) -> requests.Session
 
     Retrying a POST is safe: every POST carries an Idempotency-Key, so a retry gets the first answer.
     """
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+
     session = requests.Session()
     session.verify = config.backend.verify_tls
     session.headers["Authorization"] = f"Bearer {token}"
@@ -82,6 +87,9 @@ def api_session(config: Config, token: str, user_agent: str) -> requests.Session
 
 def transport_failure(exc: BaseException, timeout: tuple[float, float]) -> tuple[str, str]:
     """A short kind and a precise, secret-free sentence for the log and the technician screen."""
+    import requests
+    from urllib3 import exceptions as urllib3_exc
+
     chain: list[BaseException] = []
     seen: BaseException | None = exc
     while seen is not None and len(chain) < 10:
@@ -120,6 +128,8 @@ class ApiClient:
 
     def _call(self, method: str, path: str, body: Any = None, key: str | None = None) -> Any:
         """``method`` on ``base + path`` with ``body`` as JSON (and ``key`` as its Idempotency-Key)."""
+        import requests
+
         headers = {"Idempotency-Key": key} if key else {}
         try:
             response = self.session.request(

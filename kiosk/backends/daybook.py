@@ -13,14 +13,13 @@ import logging
 import re
 import sqlite3
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kiosk.backends import calls, daybook_online, ratings
 from kiosk.backends.daybook_schema import BOOKING_SELECT, SCHEMA, booking_from_row, ticket_from_row
 from kiosk.backends.daybook_schema import TICKET_COLUMNS as _TICKET_COLUMNS
 from kiosk.backends.daybook_writes import TicketWrites, nik_counts
@@ -29,7 +28,6 @@ from kiosk.backends.office_book import day_actions, read_overrides
 from kiosk.backends.sqlite_db import Schema, migrate, open_db
 from kiosk.backends.sqlite_tx import immediate
 from kiosk.core import rules
-from kiosk.core.booking import BookingRequest, DayLoad
 from kiosk.core.clock import WIB
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, Reason, Refusal, SystemFault
@@ -47,6 +45,12 @@ from kiosk.core.model import (
 )
 from kiosk.core.nik import mask
 from kiosk.core.office import DayOverrides, Notice
+
+if TYPE_CHECKING:
+    from kiosk.core.booking import BookingRequest, DayLoad
+
+# The counters' figures (calls), ratings and the booking website's writes (daybook_online) are
+# imported by the methods that use them: ``kiosk run`` needs none of them before its first frame.
 
 log = logging.getLogger(__name__)
 _CLEAR_NIK = re.compile(r"[0-9]{16}")
@@ -247,6 +251,8 @@ class DayBook:
 
     def booking_loads(self, service_code: str, days: list[date]) -> dict[date, DayLoad]:
         """Each day's active bookings per slot window and walk-ins issued, for the booking pages."""
+        from kiosk.backends import daybook_online
+
         with self._lock:
             try:
                 return {day: daybook_online.day_load(self._db, self.config, service_code, day) for day in days}
@@ -255,16 +261,22 @@ class DayBook:
 
     def book_online(self, request: BookingRequest, now: datetime, broker_listed: bool) -> Booking:
         """A booking from the website, checked and written in one transaction (no slot over-booked)."""
+        from kiosk.backends import daybook_online
+
         with self._write() as db:
             return daybook_online.book(db, self.config, request, now, broker_listed)
 
     def cancel_online(self, code: str, nik_hash: str, now: datetime) -> Booking:
         """Cancel a booking its holder proved with the NIK; its slot is free at once."""
+        from kiosk.backends import daybook_online
+
         with self._write() as db:
             return daybook_online.cancel(db, self.config, code, nik_hash, now)
 
     def move_online(self, code: str, nik_hash: str, day: date, slot: time | None, now: datetime) -> Booking:
         """Move a booking its holder proved with the NIK, under the rules of a new one."""
+        from kiosk.backends import daybook_online
+
         with self._write() as db:
             return daybook_online.move(db, self.config, code, nik_hash, day, slot, now)
 
@@ -295,11 +307,15 @@ class DayBook:
         self._issued.append((day.isoformat(), service.code, seq, now))
         number = rules.ticket_number(service, seq)
         # People ahead and the wait from the counters' calls: the one estimate (kiosk.backends.calls).
+        from uuid import uuid4  # uuid (with platform) and the estimate: not before the kiosk's first frame
+
+        from kiosk.backends import calls
+
         ahead, wait = calls.estimate(
             db, self.config, service, day, now, calls.new_ticket_place(now, priority is not None, service.code, number)
         )
         ticket = Ticket(
-            id=str(uuid.uuid4()),
+            id=str(uuid4()),
             number=number,
             service_code=service.code,
             service_name=service.name,
@@ -559,6 +575,8 @@ class DayBook:
         day_s = day.isoformat()
         finished = now.astimezone(WIB).date() > day or now.astimezone(WIB).time() >= self.config.hours.close
         rows = []
+        from kiosk.backends import calls, ratings
+
         with self._lock:
             try:
                 counted = calls.figures(self._db, self.config, day)  # served, absent, medians: the counters'

@@ -16,14 +16,10 @@ import json
 import logging
 import threading
 import time as monotonic_time
-import uuid
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import requests
-from urllib3 import exceptions as urllib3_exc
 
 from kiosk.backends.api_client import api_session, read_problem, read_token, transport_failure
 from kiosk.backends.offline import OfflineStore
@@ -35,6 +31,12 @@ from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault
 from kiosk.core.model import Booking, DailyReport, NikTickets, ServiceQuota, Ticket, WalkInRequest
 from kiosk.core.office import Notice, notice_from_dict
 from kiosk.core.ports import BackendStatus  # the port's type; kept importable from here
+
+if TYPE_CHECKING:
+    import requests
+
+# requests and urllib3 (some 40 ms of a kiosk's cold start) are imported by the first call, on the
+# status thread after the first frame; each function below that needs them imports them itself.
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +58,11 @@ class HttpBackend(OfflineMixin):
         self.base = config.backend.url.rstrip("/")
         self.timeout = (config.backend.connect_timeout_s, config.backend.read_timeout_s)
         backend = config.backend
-        token = read_token(backend.token_file, backend.token_env, Reason.CONFIG_INVALID, "backend.token_file")
-        self.session = api_session(config, token, f"antrian-kiosk/{config.site.kiosk_id}")
+        # at once: a missing token is a config fault at start
+        self._token = read_token(backend.token_file, backend.token_env, Reason.CONFIG_INVALID, "backend.token_file")
+        self._session: requests.Session | None = None  # built by the first call (see ``session``)
+        self._session_lock = threading.Lock()
+        self._site_key: str | None = None
         self.store = store or OfflineStore(config.backend.path)
         self.online = True  # until a call says otherwise
         self.latency_ms: float | None = None
@@ -72,10 +77,29 @@ class HttpBackend(OfflineMixin):
 
     # -- transport ------------------------------------------------------------------------
 
+    @property
+    def session(self) -> requests.Session:
+        """The API session, built on first use: ``kiosk run`` makes its first call on the status
+        thread after the first frame, so requests is not imported before the window shows."""
+        session = self._session
+        if session is not None:
+            return session
+        with self._session_lock:
+            if self._session is None:
+                agent = f"antrian-kiosk/{self.config.site.kiosk_id}"
+                session = api_session(self.config, self._token, agent)
+                if self._site_key is not None:
+                    session.headers[wire.SITE_KEY_HEADER] = self._site_key
+                self._session = session
+            return self._session
+
     def use_site_key(self, fingerprint: str) -> None:
         """Send the site secret's fingerprint with every call: a server keyed with another secret
         refuses (``secret_mismatch``) instead of matching no NIK and resetting every cap."""
-        self.session.headers[wire.SITE_KEY_HEADER] = fingerprint
+        with self._session_lock:
+            self._site_key = fingerprint
+            if self._session is not None:
+                self._session.headers[wire.SITE_KEY_HEADER] = fingerprint
 
     def status(self) -> BackendStatus:
         return BackendStatus(
@@ -101,6 +125,11 @@ class HttpBackend(OfflineMixin):
         """One API call: the parsed JSON answer, or the error the person's screen can explain."""
         if not self.online and monotonic_time.monotonic() - self._failed_at < RETRY_OFFLINE_AFTER_S:
             raise SystemFault(Reason.BACKEND_UNREACHABLE, detail="offline")
+        import uuid
+
+        import requests
+        from urllib3 import exceptions as urllib3_exc
+
         headers = {"Idempotency-Key": key or str(uuid.uuid4())} if method == "POST" else {}
         started = monotonic_time.perf_counter()
         try:
@@ -401,5 +430,6 @@ class HttpBackend(OfflineMixin):
         return report
 
     def close(self) -> None:
-        self.session.close()
+        if self._session is not None:
+            self._session.close()
         self.store.close()

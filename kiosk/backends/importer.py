@@ -18,6 +18,7 @@ from typing import Any, BinaryIO
 import ijson  # type: ignore[import-untyped]
 
 from kiosk.backends.daybook import DayBook
+from kiosk.backends.import_errors import ImportFileError
 from kiosk.core import nik as nik_rules
 from kiosk.core import rules
 from kiosk.core.config import Config
@@ -49,10 +50,6 @@ class ImportResult:
         self.bad_rows += 1
         if len(self.problems) < MAX_PROBLEMS_LISTED:
             self.problems.append((line, reason))
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (missing, not CSV/JSON, wrong columns)."""
 
 
 # A day's export is ~20 KB (about 200 bookings); 8 MiB holds over a year of them. Past that the

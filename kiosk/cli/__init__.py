@@ -31,21 +31,28 @@ COMMAND_MODULES = (
     "kiosk.cli.office_commands",
 )
 
+# The boot path: ``kiosk run`` (systemd) and ``kiosk demo`` build only their own module's parser.
+# Importing every command module and building every sub-command's parser costs some 13 ms,
+# a tenth of what the kiosk's cold start adds to a bare Kivy app's (docs/benchmarks.md).
+BOOT_COMMANDS = {"run": "kiosk.cli.ui_commands", "demo": "kiosk.cli.ui_commands"}
+
 Handler = Callable[[argparse.Namespace], int]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="Antrian: kios antrean Disdukcapil Magetan")
     parser.add_argument("--verbose", "-v", action="store_true", help="more log lines on stderr")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMAND_MODULES:
+    for name in modules:
         importlib.import_module(name).register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    command = next((arg for arg in given if not arg.startswith("-")), None)  # the only global option is -v
+    parser = build_parser((BOOT_COMMANDS[command],) if command in BOOT_COMMANDS else COMMAND_MODULES)
+    args = parser.parse_args(given)
     from kiosk.ops.logging import setup_logging, stderr_is_journal
 
     # Under systemd the journal keeps INFO lines (what was issued, printed, refused); on a

@@ -11,16 +11,18 @@ from __future__ import annotations
 import argparse
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk import bootstrap
 from kiosk.cli import EXIT_OK
 from kiosk.cli.common import add_config, config_of, emit_json, handles_errors
-from kiosk.core.calling import Call, Step
 from kiosk.core.clock import SystemClock
 from kiosk.core.errors import BadInput, Reason
-from kiosk.core.ports import CallingBackend
 from kiosk.i18n import N_, translator
+
+if TYPE_CHECKING:  # every command module is imported by ``kiosk run`` too, which needs none of it
+    from kiosk.core.calling import Call
+    from kiosk.core.ports import CallingBackend
 
 STATES = {
     "waiting": N_("menunggu"),
@@ -67,6 +69,8 @@ def call(args: argparse.Namespace) -> int:
     try:
         if args.step == "status":
             return _status(client, args)
+        from kiosk.core.calling import Step
+
         step = Step(args.step)
         key = args.key or str(uuid.uuid4())
         done: Call = client.step(args.counter, step, key, getattr(args, "ticket", None), getattr(args, "service", None))

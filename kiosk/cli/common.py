@@ -12,7 +12,7 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
-from kiosk.backends.importer import ImportFileError
+from kiosk.backends.import_errors import ImportFileError
 from kiosk.cli import EXIT_BAD_INPUT, EXIT_FAULT, EXIT_REFUSED
 from kiosk.core.config import DEFAULT_CONFIG_PATH, Config, ConfigError, load
 from kiosk.core.errors import BadInput, KioskError, Reason, Refusal, SystemFault

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength
-from stdnum.id import nik as stdnum_nik
-
 from kiosk.core.errors import BadInput, Reason
+
+# python-stdnum is imported where it is asked (about 4 ms with its pydoc import): the kiosk's
+# first frame needs no NIK, and its status thread loads it before the first person types one.
 
 NIK_LENGTH = 16
 _SEPARATORS = " -."
@@ -24,6 +24,8 @@ _SEPARATORS = " -."
 
 def clean(raw: str) -> str:
     """Strip the separators people and scanners put in a NIK (spaces, dashes, dots)."""
+    from stdnum.id import nik as stdnum_nik
+
     return stdnum_nik.compact(raw)
 
 
@@ -41,6 +43,9 @@ def validate(raw: str) -> str:
     day = int(number[6:8])
     if not (1 <= day <= 31 or 41 <= day <= 71):
         raise BadInput(Reason.NIK_BIRTH_DATE)
+    from stdnum.exceptions import InvalidComponent
+    from stdnum.id import nik as stdnum_nik
+
     try:
         stdnum_nik.get_birth_date(number)
     except InvalidComponent:
@@ -59,6 +64,9 @@ def _region_known(prefix: str) -> bool:
     Asking stdnum costs ~50 µs (its region table lookup), most of a lookup by NIK; the answer
     depends on these four digits only, so it is asked once per region with a fixed valid date.
     """
+    from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength
+    from stdnum.id import nik as stdnum_nik
+
     try:
         stdnum_nik.validate(f"{prefix}01010190" + "0001")
     except (InvalidComponent, InvalidFormat, InvalidLength):

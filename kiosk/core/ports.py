@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from kiosk.core.calling import Call, Step
 from kiosk.core.model import Booking, DailyReport, NikTickets, ServiceQuota, Ticket, WalkInRequest
 from kiosk.core.office import Notice
+
+if TYPE_CHECKING:  # the counters' port: a kiosk's start needs no calling types
+    from kiosk.core.calling import Call, Step
 
 
 class BookingBackend(Protocol):

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import urllib.request
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -101,6 +100,8 @@ class ServerHeartbeat:
         self._stop.set()
 
     def answers(self) -> bool:
+        import urllib.request  # http.client and email: only the server's heartbeat asks
+
         timeout = min(self.interval_s or 5.0, 5.0)
         try:
             with urllib.request.urlopen(self.health_url, timeout=timeout) as answer:  # noqa: S310 (our own http URL)

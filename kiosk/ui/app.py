@@ -21,7 +21,7 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -34,7 +34,6 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kiosk import i18n
 from kiosk.core.config import Config
 from kiosk.core.errors import KioskError, Reason, Refusal, SystemFault
-from kiosk.core.pin import PinGate
 from kiosk.core.usecases import Kiosk
 from kiosk.i18n import N_, translator
 from kiosk.messages import explain
@@ -48,6 +47,9 @@ from kiosk.ui.lang import Lang
 from kiosk.ui.nonvisual import KEY_TONE_PATH, KEYPAD_IDLE_PROMPT, KeypadControl
 from kiosk.ui.scanner import ScannerInput
 from kiosk.ui.tasks import CrashGuard, SidePoll, TaskRunner
+
+if TYPE_CHECKING:
+    from kiosk.core.pin import PinGate
 
 log = logging.getLogger(__name__)
 PAPER_NEAR_END_NOTICE = N_("Petugas: kertas printer hampir habis, segera ganti gulungan.")
@@ -66,6 +68,11 @@ SCREENS: tuple[tuple[str, str], ...] = (
     ("pin", f"{TECHNICIAN_MODULE}:PinScreen"),
     ("technician", f"{TECHNICIAN_MODULE}:TechnicianScreen"),
 )
+
+# Left out of the first frame and loaded by the first status poll, on its thread, before anyone
+# can tap: the NIK check (python-stdnum), the people-ahead estimate of a new ticket and qrcode
+# (the ticket's code; the home screen's is read back from the data folder, kiosk.ui.qr).
+WARM_MODULES = ("stdnum.id.nik", "kiosk.backends.calls", "qrcode")
 
 # Printer readiness, slots left and the office's changes of today (a closed service, a quota, a
 # notice), refreshed off the UI thread: an office change shows within this (issue 14 asks 10 s).
@@ -185,6 +192,10 @@ class KioskApp(App):
         self.notifier.ready()
         # Pings from the UI clock, from READY on: a frozen UI stops them and systemd restarts it.
         self._heartbeat = start_watchdog(self.notifier, Clock.schedule_interval)
+        # The other screens are built one per tick while home waits for its first person, so no
+        # one pays a first-visit cost. Not before this: an interval counts from the clock's last
+        # tick, which at start is before the window opened, so it fired within the first frame.
+        self._events.append(Clock.schedule_interval(self._prebuild_screen, PREBUILD_TICK_S))
 
     def on_stop(self) -> None:
         self.crash_guard.uninstall()
@@ -282,9 +293,6 @@ class KioskApp(App):
             # READY=1 and the watchdog wait for the first frame on the screen (_first_frame_drawn):
             # a kiosk whose first frame never comes is not ready, and TimeoutStartSec restarts it.
             Window.bind(on_flip=self._first_frame_drawn)
-            # The other screens are built one per tick while home waits for its first person,
-            # so no one pays a first-visit cost and the first frame did not wait for them.
-            self._events.append(Clock.schedule_interval(self._prebuild_screen, PREBUILD_TICK_S))
         self.refresh_status()
 
     def go_start(self) -> None:
@@ -373,11 +381,14 @@ class KioskApp(App):
 
     def _warm_up(self) -> None:
         """What the cold start left out, loaded on the status thread before anyone taps: the other
-        languages' catalogues (a language button) and PIL's image plugins (the ticket picture)."""
+        languages' catalogues (a language button), PIL's image plugins (the ticket picture) and
+        ``WARM_MODULES``."""
         self._warmed_up = True
         try:
             for language in i18n.LANGUAGES:
                 i18n.catalogue(language)
+            for name in WARM_MODULES:
+                importlib.import_module(name)
             from PIL import Image
 
             Image.init()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-import qrcode
 from kivy.graphics.texture import Texture
 from kivy.metrics import sp
 from kivy.properties import ObjectProperty, StringProperty
@@ -12,26 +12,24 @@ from kivy.properties import ObjectProperty, StringProperty
 from kiosk.core.model import ServiceQuota
 from kiosk.i18n import LANGUAGES, N_, Translate
 from kiosk.speech.prompts import home_prompt
-from kiosk.ui import theme
+from kiosk.ui import qr, theme
 from kiosk.ui.widgets import BigButton, KioskScreen, load_kv
 
 load_kv("home")
 
 
-def qr_texture(text: str) -> Any:
+def qr_texture(text: str, cache: Path | None = None) -> Any:
     """A QR code as a Kivy texture: one texel per module, straight from the code's matrix.
 
     No picture in between: going through a PNG and Kivy's image loader made PIL register every
     image plugin it has, about a third of the kiosk's extra cold start (docs/benchmarks.md).
+    ``cache``: a folder where the code is kept for the next time (``kiosk.ui.qr.cached_rows``).
     """
-    code = qrcode.QRCode(border=2)
-    code.add_data(text)
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    size = len(matrix)
+    rows = qr.cached_rows(text, cache) if cache is not None else qr.build_rows(text)
+    size = len(rows)
     dark, light = b"\x00\x00\x00\xff", b"\xff\xff\xff\xff"
     # RGBA keeps every row 4-byte aligned, as OpenGL unpacks it; Kivy's rows run bottom-up
-    pixels = b"".join(dark if module else light for row in reversed(matrix) for module in row)
+    pixels = b"".join(dark if module == qr.DARK else light for row in reversed(rows) for module in row)
     texture = Texture.create(size=(size, size), colorfmt="rgba")
     texture.blit_buffer(pixels, colorfmt="rgba", bufferfmt="ubyte")
     texture.mag_filter = "nearest"  # crisp modules when scaled up
@@ -85,7 +83,8 @@ class HomeScreen(KioskScreen):
     notice = StringProperty("")  # the office's notice in the person's language; "" when none
 
     def on_kv_post(self, _base: Any) -> None:
-        self.qr = qr_texture(self.app.config.site.booking_website)
+        config = self.app.config
+        self.qr = qr_texture(config.site.booking_website, config.backend.path.parent)  # kept beside the day book
         self.app.bind(quotas=self._show_slots, language=self._show_slots, quotas_failed=self._show_slots)
         self.app.bind(language=self._show_languages)
         self.app.bind(office_notice=self._show_notice, language=self._show_notice)

@@ -177,7 +177,10 @@ class ErrorScreen(KioskScreen):
         self._retry = retry
         self.can_retry = retry is not None
         self.retry_text = self.app.tr(retry[2]) if retry else ""
-        self.qr = qr_texture(self.app.config.site.booking_website) if error.reason in QR_REASONS else None
+        config = self.app.config
+        self.qr = (
+            qr_texture(config.site.booking_website, config.backend.path.parent) if error.reason in QR_REASONS else None
+        )
 
     def reset(self) -> None:
         self._query = ""

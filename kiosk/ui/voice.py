@@ -31,7 +31,6 @@ from kiosk.core.config import SpeechConfig
 from kiosk.i18n import N_
 from kiosk.speech import tts
 from kiosk.speech.prompts import LISTEN_LABEL, message_prompt, screen_prompt, unprinted_prompt
-from kiosk.ui.result import NO_PRINT_AGAIN_HINT, NOT_PRINTED_TITLE
 from kiosk.ui.widgets import BigButton
 
 log = logging.getLogger(__name__)
@@ -229,6 +228,8 @@ def prompt_of(screen: Any, tr: Callable[[str], str]) -> str:
         if screen.printed:
             outcome = screen_prompt("done", "printed", tr, number=screen.number)
         else:  # the screen's own words (result.kv): held, maybe printed, or unprinted, and what to do
+            from kiosk.ui.result import NO_PRINT_AGAIN_HINT, NOT_PRINTED_TITLE  # the done screen's: built by now
+
             title = screen.held_title or tr(NOT_PRINTED_TITLE)
             outcome = unprinted_prompt(title, screen.held_hint or tr(NO_PRINT_AGAIN_HINT), screen.number, tr)
         said = (outcome, documents_prompt(screen, tr))
