@@ -564,6 +564,9 @@ def ui(request: pytest.FixtureRequest, window: Any, tmp_path: Path, hasher: NikH
     monotonic = FakeMonotonic()
     app = KioskApp(kiosk, config, notifier=SystemdNotifier(socket_path=""), monotonic=monotonic)
     app._run_prepare()
+    # The first frame on the glass, as SDL reports it after drawing (the harness renders only when
+    # asked): READY=1, the watchdog and the building of the other screens start from it.
+    window.dispatch("on_flip")
     harness = UI(app, window, kiosk, book, clock, monotonic, printer, config)
     harness.wait_until(lambda: app.manager.current == "home" and not app._polling, what="home and first status poll")
     try:
