@@ -17,6 +17,7 @@ import api_support as support
 import pytest
 import requests
 from faulty import FaultyProxy, Rule
+from schema_check import problems
 from server_process import ServerProcess
 
 import kiosk.backends.http as http_module
@@ -25,6 +26,7 @@ from kiosk.core.clock import FixedClock
 from kiosk.core.errors import KioskError
 from kiosk.core.nik import NikHasher
 from kiosk.core.usecases import Kiosk
+from kiosk.server.app import load_spec
 from kiosk.server.tokens import Role, token_line
 
 OFFICE_TOKEN = "office-token-of-kasi-0123456789"
@@ -44,6 +46,8 @@ def office(server: ServerProcess, method: str, path: str, body: dict[str, Any] |
 def conflicts(server: ServerProcess) -> tuple[list[dict[str, Any]], str]:
     answer = office(server, "GET", "/status")
     assert answer.status_code == 200, answer.text
+    spec = load_spec()
+    assert problems(answer.json(), spec["components"]["schemas"]["OfficeStatus"], spec) == []  # as documented
     listed: list[dict[str, Any]] = answer.json().get("conflicts", [])
     return listed, answer.text
 
