@@ -14,7 +14,8 @@ one that assigns its numbers, and reports each one at sync.
 The tables live in the day book's file, under an ``api_`` prefix, created here rather than in
 the day book's migrations so that the day book's schema stays its own. This module writes only
 those; every write to the day book's tables goes through ``DayBook`` (``TicketWrites``), in
-the same transaction as the ledger's rows.
+the same transaction as the ledger's rows, and so does each conflict a sync lists, kept for the
+supervisor through its owner ``kiosk.backends.sync_conflicts``.
 """
 
 from __future__ import annotations
