@@ -458,3 +458,55 @@ OFFICE_ACTIONS = {
     "notice-cleared": N_("hapus pengumuman"),
     "refer-to-desk": N_("ke meja informasi"),
 }
+
+
+# The offline tickets a server's sync kept otherwise than printed (kiosk.backends.sync_conflicts
+# reason codes), for the supervisor: what happened, and what to do. ``{number}`` is the ticket's
+# number, ``{kiosk}`` the kiosk that printed it. The number always stands: the person holds it.
+SYNC_CONFLICTS = {
+    "service_closed": (
+        N_("Layanan ditutup sebelum kios tahu"),
+        N_("Layani orangnya; nomor {number} tetap berlaku."),
+    ),
+    "refer_to_desk": (
+        N_("Pemegangnya diarahkan ke meja informasi"),
+        N_("Arahkan pemegang {number} ke meja informasi."),
+    ),
+    "already_has_ticket": (
+        N_("Orang yang sama sudah punya nomor layanan ini"),
+        N_("Layani orangnya sekali saja; nomor {number} tetap berlaku."),
+    ),
+    "daily_cap": (
+        N_("Melewati batas nomor per orang hari ini"),
+        N_("Layani orangnya; nomor {number} tetap berlaku."),
+    ),
+    "booking_used_twice": (
+        N_("Satu booking dipakai untuk dua nomor"),
+        N_("Layani booking itu sekali saja; nomor {number} tetap berlaku."),
+    ),
+    "number_taken": (
+        N_("Nomor ini sudah dipegang tiket lain"),
+        N_("Dua orang bisa memegang nomor {number}: layani keduanya, lalu minta teknisi memeriksa kios {kiosk}."),
+    ),
+    "clock_off_day": (
+        N_("Jam kios salah saat mencetak"),
+        N_("Nomor {number} tetap berlaku; minta teknisi mencocokkan jam kios {kiosk}."),
+    ),
+    "called_before_void": (
+        N_("Kios membatalkan nomor yang sudah dipanggil"),
+        N_("Nomor {number} tetap ada; bila tidak ada yang datang, catat tidak hadir."),
+    ),
+}
+# A reason code this release does not know (a newer server): still a ticket to look at.
+SYNC_CONFLICT_OTHER = N_("Minta teknisi memeriksa kios {kiosk}.")
+
+
+def sync_conflict_words(reasons: list[str], number: str, kiosk: str, language: str) -> tuple[str, str]:
+    """(what happened, what to do) for one listed ticket, in ``language``; each said once."""
+    _ = translator(language)
+    whats, todos = [], []
+    for code in reasons:
+        what, todo = SYNC_CONFLICTS.get(code, (code, SYNC_CONFLICT_OTHER))
+        whats.append(_(what) if code in SYNC_CONFLICTS else code)
+        todos.append(_(todo).format(number=number, kiosk=kiosk))
+    return "; ".join(dict.fromkeys(whats)), " ".join(dict.fromkeys(todos))

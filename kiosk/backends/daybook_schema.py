@@ -148,6 +148,20 @@ MIGRATIONS: tuple[str, ...] = (
         reported_at TEXT NOT NULL
     );
     """,
+    # The offline tickets a sync kept otherwise than printed (a service closed meanwhile, a NIK
+    # sent to the desk, a cap), written only by kiosk.backends.sync_conflicts: the supervisor
+    # sees them on /office. No NIK, no hash: the number, service, kiosk and reason codes.
+    """
+    CREATE TABLE sync_conflicts (
+        day TEXT NOT NULL,
+        number TEXT NOT NULL,
+        service TEXT NOT NULL,
+        kiosk_id TEXT NOT NULL,
+        reasons TEXT NOT NULL,
+        synced_at TEXT NOT NULL,
+        PRIMARY KEY (day, number)
+    );
+    """,
 )
 
 SCHEMA = Schema(DAYBOOK, MIGRATIONS)

@@ -14,8 +14,9 @@ from datetime import date, datetime
 from typing import Protocol
 
 from kiosk.backends.daybook_writes import TicketWrites
+from kiosk.backends.sync_conflicts import SyncConflictBook
 from kiosk.core.model import AuditEntry
-from kiosk.core.office import DayOverrides, WaitRow, overrides_from_rows
+from kiosk.core.office import DayOverrides, SyncConflict, WaitRow, overrides_from_rows
 
 
 class DayBookFile(Protocol):
@@ -137,6 +138,9 @@ class OfficeBook:
 
     def audit(self, day: date) -> list[AuditEntry]:
         return audit_from_rows(self.book.query(AUDIT_SELECT, (day.isoformat(),)))
+
+    def sync_conflicts(self, day: date) -> list[SyncConflict]:
+        return SyncConflictBook(self.book).of_day(day)
 
     def close(self) -> None:
         self.book.close()

@@ -21,6 +21,7 @@ from kiosk.cli import EXIT_BAD_INPUT, EXIT_OK
 from kiosk.cli.common import add_config, config_of, emit_json, handles_errors
 from kiosk.core.office import OfficeActions
 from kiosk.i18n import N_, translator
+from kiosk.messages import sync_conflict_words
 
 DONE = {
     "close-service": N_("Layanan {target} ditutup untuk hari ini."),
@@ -35,6 +36,7 @@ DONE = {
 OPEN = N_("buka")
 CLOSED = N_("tutup")
 PAUSED = N_("istirahat sejak {since}")
+TO_CHECK = N_("Perlu diperiksa")
 
 
 def register(subparsers: Any) -> None:
@@ -76,7 +78,7 @@ def register(subparsers: Any) -> None:
     s.add_argument("ticket", help="today's ticket number (A-012) or ticket id; never a NIK")
     s.add_argument("--days", type=int, default=30)
     s.add_argument("--why", default="")
-    action("status", "today's services, quotas, counters, notice and the audit log")
+    action("status", "today's services, quotas, counters, notice, offline tickets to check and the audit log")
 
 
 def _who() -> str:
@@ -151,6 +153,12 @@ def _status(status: dict[str, Any], args: argparse.Namespace) -> int:
         print(f"  {c['name']:<12} {_(PAUSED).format(since=since) if since else _(OPEN)}")
     if status["notice"]:
         print(f"  » {status['notice']['text']}")
+    listed = status.get("conflicts") or []  # an older server sends none
+    if listed:
+        print(f"{_(TO_CHECK)}:")
+    for c in listed:
+        what, todo = sync_conflict_words(list(c["reasons"]), c["number"], c["kiosk_id"], args.lang)
+        print(f"  {c['number']:<8} {c['service_code']:<8} {c['kiosk_id']:<8} {c['synced_at'][11:16]} {what}. {todo}")
     for e in status["audit"]:
         print(f"  {e['at'][11:16]} {e['who']} {e['action']} {e['target']} {json.dumps(e['why'], ensure_ascii=False)}")
     return EXIT_OK

@@ -87,6 +87,20 @@ class DayOverrides:
             raise Refusal(Reason.COUNTER_PAUSED, counter=counter_id)
 
 
+@dataclass(frozen=True)
+class SyncConflict:
+    """An offline ticket a kiosk's sync kept otherwise than printed, for the supervisor to look at.
+    Named by its number, service and kiosk; the reasons are codes (kiosk/messages.py SYNC_CONFLICTS).
+    Never a NIK nor its hash."""
+
+    day: date
+    number: str
+    service_code: str
+    kiosk_id: str
+    reasons: tuple[str, ...]
+    synced_at: datetime  # the server's clock when it was first listed
+
+
 class OfficeStore(Protocol):
     """Where a day's overrides and the audit log live (the day book, or the API)."""
 
@@ -114,6 +128,10 @@ class OfficeStore(Protocol):
     def waits(self, day: date) -> list[WaitRow]:
         """Each of the day's tickets: its service, when it was issued, when first called (None: not yet)
         and whether it still waits in the line."""
+        ...
+
+    def sync_conflicts(self, day: date) -> list[SyncConflict]:
+        """The day's offline tickets the server's sync kept otherwise than printed."""
         ...
 
 
@@ -319,6 +337,16 @@ class OfficeDesk:
                 "until": notice.until.isoformat(timespec="minutes") if notice.until else None,
             },
             "referred_today": len(today.referred),
+            "conflicts": [
+                {
+                    "number": c.number,
+                    "service_code": c.service_code,
+                    "kiosk_id": c.kiosk_id,
+                    "reasons": list(c.reasons),
+                    "synced_at": c.synced_at.isoformat(),
+                }
+                for c in self.store.sync_conflicts(now.date())
+            ],
             "audit": [
                 {
                     "at": e.at.isoformat(),

@@ -14,7 +14,8 @@ one that assigns its numbers, and reports each one at sync.
 The tables live in the day book's file, under an ``api_`` prefix, created here rather than in
 the day book's migrations so that the day book's schema stays its own. This module writes only
 those; every write to the day book's tables goes through ``DayBook`` (``TicketWrites``), in
-the same transaction as the ledger's rows.
+the same transaction as the ledger's rows, and so does each conflict a sync lists, kept for the
+supervisor through its owner ``kiosk.backends.sync_conflicts``.
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
 
+from kiosk.backends import sync_conflicts
 from kiosk.backends.daybook import DayBook
 from kiosk.backends.daybook_writes import TicketWrites
 from kiosk.backends.office_book import read_overrides
 from kiosk.backends.sqlite_db import Schema
+from kiosk.backends.sync_conflicts import SyncConflict
 from kiosk.core import rules
 from kiosk.core.clock import WIB
 from kiosk.core.config import Config
@@ -95,11 +98,16 @@ class SyncOutcome:
     # exceeded across kiosks while offline, a lease already filled with another ticket.
     conflicts: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # ticket ids that are no lease of this kiosk
+    # number -> (its day, its service, its reason codes): what the supervisor is shown (no NIK).
+    reasons: dict[str, tuple[date, str, list[str]]] = field(default_factory=dict)
 
-    def list_conflict(self, number: str) -> None:
-        """List a number once, whatever number of reasons it has."""
+    def list_conflict(self, number: str, reason: str, day: date, service: str) -> None:
+        """List a number once, whatever number of reasons it has; each reason is kept."""
         if number not in self.conflicts:
             self.conflicts.append(number)
+        _day, _service, codes = self.reasons.setdefault(number, (day, service, []))
+        if reason not in codes:
+            codes.append(reason)
 
 
 class Ledger:
@@ -200,7 +208,7 @@ class Ledger:
                     "SELECT lease_key FROM api_leases WHERE ticket_id = ? AND state = ?", (ticket_id, USED)
                 ).fetchone()
                 called = tx.db.execute(
-                    "SELECT t.number FROM tickets t WHERE t.id = ? AND EXISTS "
+                    "SELECT t.number, t.day, t.service FROM tickets t WHERE t.id = ? AND EXISTS "
                     "(SELECT 1 FROM calls c WHERE c.ticket_id = t.id)",
                     (ticket_id,),
                 ).fetchone()
@@ -208,7 +216,12 @@ class Ledger:
                     # A counter already called it: deleting it would pull a number from under a
                     # counter and the hall. It stays (a no-show if nobody comes) and is listed.
                     log.error("sync from %s: void of %s, already called at a counter; kept", kiosk_id, called[0])
-                    outcome.list_conflict(str(called[0]))
+                    outcome.list_conflict(
+                        str(called[0]),
+                        sync_conflicts.CALLED_BEFORE_VOID,
+                        date.fromisoformat(str(called[1])),
+                        str(called[2]),
+                    )
                 elif lease is None:
                     tx.delete(ticket_id)
                 else:  # a leased number filled online by an older server: back to the kiosk's block
@@ -231,6 +244,10 @@ class Ledger:
                 outcome.released.append(ticket_id)
             for ticket_id, flag in printed:
                 tx.set_printed(ticket_id, flag)
+            synced_at = now if now is not None else datetime.now(WIB)
+            for number, (day, service, codes) in outcome.reasons.items():
+                # Kept with the sync itself: the kiosk's answer may be lost, the supervisor's list not.
+                sync_conflicts.record(tx.db, SyncConflict(day, number, service, kiosk_id, tuple(codes), synced_at))
         return outcome
 
     def _fill(
@@ -254,7 +271,7 @@ class Ledger:
             ):
                 return False  # sent before: already filled in (an off-day time was replaced then)
             log.error("sync from %s: %s is already held by another ticket; listed as a conflict", kiosk_id, number)
-            outcome.list_conflict(number)
+            outcome.list_conflict(number, sync_conflicts.NUMBER_TAKEN, date.fromisoformat(lease[1]), str(lease[2]))
             return False
         day, service = date.fromisoformat(lease[1]), str(lease[2])
         if off_day:
@@ -262,7 +279,7 @@ class Ledger:
             # is wrong. The person holds the number, so it stands, at the time it reached the
             # server, and the technician sees it.
             log.error("sync from %s: %s carries an issue time off its day; kept and listed", kiosk_id, number)
-            outcome.list_conflict(number)
+            outcome.list_conflict(number, sync_conflicts.CLOCK_OFF_DAY, day, service)
             stamp = now if now is not None and now.date() == day else datetime.combine(day, time(0), WIB)
             offline = replace(offline, issued_at=stamp.astimezone(WIB).isoformat())
         today = read_overrides(tx.db, day)
@@ -270,12 +287,12 @@ class Ledger:
             # Printed offline before the kiosk knew the office closed the service: the person holds
             # it, so it stands, and the supervisor sees it in the list.
             log.warning("sync from %s: %s was issued offline in a service closed today; kept", kiosk_id, number)
-            outcome.list_conflict(number)
+            outcome.list_conflict(number, sync_conflicts.SERVICE_CLOSED, day, service)
         if offline.nik_hash and offline.nik_hash in today.referred:
             # As a closed service: the office sent this person to the information desk after the
             # kiosk last heard from the server. The number stands; the list names it, never the NIK.
             log.warning("sync from %s: %s was issued offline to a person sent to the desk; kept", kiosk_id, number)
-            outcome.list_conflict(number)
+            outcome.list_conflict(number, sync_conflicts.REFER_TO_DESK, day, service)
         if offline.nik_hash and offline.kind == TicketKind.WALK_IN:
             # The caps a walk-in online would have met (rules.check_nik_caps, the one rule), judged
             # against what the server holds now. Two kiosks apart from the server may each have
@@ -295,11 +312,11 @@ class Ledger:
                     number,
                     exc.reason.value,
                 )
-                outcome.list_conflict(number)
+                outcome.list_conflict(number, exc.reason.value, day, service)
         tx.fill_offline(offline)
         if offline.booking_code and not tx.claim_booking(offline.booking_code, ticket_id):
             log.error("sync from %s: %s checks in a booking already checked in; listed as a conflict", kiosk_id, number)
-            outcome.list_conflict(number)
+            outcome.list_conflict(number, sync_conflicts.BOOKING_USED_TWICE, day, service)
         tx.db.execute("UPDATE api_leases SET state = ? WHERE ticket_id = ?", (USED, ticket_id))
         return True
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Response, make_response, render_template, request
 
 from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, N_, translator
-from kiosk.messages import OFFICE_ACTIONS
+from kiosk.messages import OFFICE_ACTIONS, SYNC_CONFLICT_OTHER, SYNC_CONFLICTS
 
 LANG_COOKIE = "office_lang"
 
@@ -48,6 +48,15 @@ PAGE_TEXT = {
     "col_printer": N_("Printer"),
     "col_unsynced": N_("Belum tersinkron"),
     "col_kiosk_time": N_("Jam kios"),
+    "conflicts_title": N_("Perlu diperiksa"),
+    "conflicts_hint": N_(
+        "Nomor yang dicetak kios saat terputus dari server, padahal keadaan hari ini sudah berubah. "
+        "Nomornya tetap berlaku: orangnya memegang kertasnya."
+    ),
+    "col_number": N_("Nomor"),
+    "col_reason": N_("Sebab"),
+    "col_todo": N_("Yang perlu dilakukan"),
+    "col_synced": N_("Masuk ke server"),
     "notice_title": N_("Pengumuman di kios"),
     "notice_text": N_("Teks (paling banyak 120 huruf)"),
     "notice_en": N_("Dalam bahasa Inggris (boleh kosong)"),
@@ -92,6 +101,7 @@ SCRIPT_TEXT = {
     "noticeNow": N_("Sekarang: {text}"),
     "noticeUntil": N_("(sampai {time})"),
     "noNotice": N_("Belum ada pengumuman."),
+    "noConflicts": N_("Tidak ada yang perlu diperiksa."),
 }
 
 # The printer states a kiosk reports (POST /v1/kiosks/health), in words.
@@ -128,13 +138,26 @@ def texts(language: str) -> dict[str, dict[str, str]]:
         "script": {key: _(text) for key, text in SCRIPT_TEXT.items()},
         "actions": {key: _(text) for key, text in OFFICE_ACTIONS.items()},
         "printer": {key: _(text) for key, text in PRINTER_TEXT.items()},
+        # Each reason a synced offline ticket is listed for: what happened, and what to do ({number},
+        # {kiosk}); "" is what to do for a reason this page does not know.
+        "conflict_what": {code: _(what) for code, (what, _todo) in SYNC_CONFLICTS.items()},
+        "conflict_todo": {
+            **{code: _(todo) for code, (_what, todo) in SYNC_CONFLICTS.items()},
+            "": _(SYNC_CONFLICT_OTHER),
+        },
     }
 
 
 def page() -> Response:
     language = page_language()
     words = texts(language)
-    script = {"messages": words["script"], "actions": words["actions"], "printer": words["printer"]}
+    script = {
+        "messages": words["script"],
+        "actions": words["actions"],
+        "printer": words["printer"],
+        "conflictWhat": words["conflict_what"],
+        "conflictTodo": words["conflict_todo"],
+    }
     html = render_template("office.html", t=words["page"], script=script, language=language, languages=LANGUAGE_NAMES)
     answer = make_response(html)
     if request.args.get("lang") in LANGUAGES and request.cookies.get(LANG_COOKIE) != language:

@@ -4,7 +4,8 @@ Usage: python server_process.py FOLDER PORT [QUOTA]
 Serves the day book ``FOLDER/daybook.sqlite3`` on 127.0.0.1:PORT with the tokens of
 ``api_support.KIOSKS`` (with QUOTA: that daily quota for KTP, CETAK and KK) and the clock
 stopped at Monday 08:00 WIB (inside opening hours, so that the verdicts never depend on when
-the test runs). Prints ``READY`` once it listens; runs until killed. A restart on the same
+the test runs). A ``FOLDER/tokens`` file, if the test wrote one, is the server's tokens file
+too (a supervisor's token, say). Prints ``READY`` once it listens; runs until killed. A restart on the same
 folder and port continues the same day.
 """
 
@@ -86,7 +87,10 @@ def main() -> int:
     folder, port = Path(sys.argv[1]), int(sys.argv[2])
     quota = int(sys.argv[3]) if len(sys.argv) > 3 else None
     folder.mkdir(parents=True, exist_ok=True)
-    config = config_mod.load(write_config(folder, {'kiosk_id = "MPP-1"': 'kiosk_id = "SERVER"', **quotas(quota)}))
+    edits = {'kiosk_id = "MPP-1"': 'kiosk_id = "SERVER"', **quotas(quota)}
+    if (folder / "tokens").exists():  # a tokens file the test wrote (a supervisor's token, say), read live
+        edits["# tokens_file ="] = 'tokens_file = "tokens"  #'
+    config = config_mod.load(write_config(folder, edits))
     app = create_app(config, {k: token_hash(token_of(k)) for k in KIOSKS}, FixedClock(MONDAY_0800))
     app.extensions["antrian"].book("").upsert_bookings(todays_bookings(NikHasher(SECRET)))
     running = RunningServer(app, port=port, threads=8)

@@ -62,13 +62,15 @@ def test_a_day_book_served_by_the_old_code_opens_unchanged_and_keeps_numbering(
     after = _tables(config.backend.path)
     assert {name: sql for name, sql in after.items() if name in before} == before  # no table rebuilt
     # Only what later steps add: the versions table, and the office's tables of the day book's
-    # newer steps (office_audit's AUTOINCREMENT brings sqlite_sequence), and the kiosks' health reports.
+    # newer steps (office_audit's AUTOINCREMENT brings sqlite_sequence), the kiosks' health reports,
+    # and the sync conflicts kept for the supervisor.
     assert set(after) - set(before) == {
         "schema_versions",
         "office_overrides",
         "office_audit",
         "sqlite_sequence",
         "kiosk_health",
+        "sync_conflicts",
     }
 
 

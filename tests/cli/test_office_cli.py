@@ -143,3 +143,46 @@ def test_a_counter_serves_the_services_the_office_gives_it_for_today_only(
     cli_monday_morning.current = cli_monday_morning.current + timedelta(days=1)
     code, out, _ = run_cli(capsys, "call", "status", "--counter", "3", "--config", config_path, "--json")
     assert json.loads(out)["counter"]["services"] == ["AKTA", "PINDAH", "KK"]  # the config again
+
+
+def test_office_status_lists_a_ticket_printed_offline_for_a_person_sent_to_the_desk_meanwhile(
+    config_path: Path, capsys: pytest.CaptureFixture[str], cli_monday_morning: FixedClock
+) -> None:
+    """On the server's machine, ``kiosk office status`` reads the day book the server's sync wrote."""
+    from kiosk import bootstrap
+    from kiosk.core import config as config_mod
+    from kiosk.server.service import BookingService
+
+    code, out, _ = walk_in(capsys, config_path, 1, "--json")
+    first = json.loads(out)["ticket"]["number"]
+    config = config_mod.load(config_path)
+    server = BookingService(config, cli_monday_morning)  # what `kiosk serve` runs over this day book
+    try:
+        leased = server.lease("MPP-2", "lease-0001", "KK", 1)[0]
+        assert run_cli(capsys, "office", "refer-to-desk", first, "--days", "1", "--config", config_path)[0] == 0
+        nik_hash = bootstrap.build_hasher(config).hash(make_nik(1))
+        printed = {
+            "ticket_id": leased.ticket_id,
+            "number": leased.number,
+            "kind": "walk_in",
+            "holder": "3520**********01",
+            "nik_hash": nik_hash,
+            "issued_at": cli_monday_morning.now().isoformat(),
+            "printed": True,
+            "reprints": 0,
+        }
+        server.sync("MPP-2", [printed], [], [], [])  # MPP-2 was offline when the office listed the person
+        server.sync("MPP-2", [printed], [], [], [])  # and sent it again
+    finally:
+        server.close()
+
+    code, out, _ = run_cli(capsys, "office", "status", "--config", config_path)
+    assert code == 0 and "Perlu diperiksa" in out
+    assert f"Arahkan pemegang {leased.number} ke meja informasi." in out and "MPP-2" in out
+    code, out, _ = run_cli(capsys, "office", "status", "--config", config_path, "--lang", "en")
+    assert f"Send the holder of {leased.number} to the information desk." in out
+    status = json.loads(run_cli(capsys, "office", "status", "--json", "--config", config_path)[1])
+    assert [(c["number"], c["service_code"], c["kiosk_id"], c["reasons"]) for c in status["conflicts"]] == [
+        (leased.number, "KK", "MPP-2", ["refer_to_desk"])
+    ]
+    assert make_nik(1) not in json.dumps(status) and nik_hash not in json.dumps(status)

@@ -16,6 +16,9 @@ const MESSAGES = TEXTS.messages || {};
 const ACTIONS = TEXTS.actions || {};
 // The printer states a kiosk reports (POST /v1/kiosks/health), in words.
 const PRINTER = TEXTS.printer || {};
+// Why a synced offline ticket is listed, and what the supervisor does about it, by reason code.
+const CONFLICT_WHAT = TEXTS.conflictWhat || {};
+const CONFLICT_TODO = TEXTS.conflictTodo || {};
 
 function fill(template, values = {}) {
   return String(template || "").replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
@@ -154,6 +157,7 @@ function draw() {
     cell(row, k.unsynced === null || k.unsynced === undefined ? "–" : String(k.unsynced));
     cell(row, clock(k.kiosk_time));
   }
+  drawConflicts(status.conflicts || [], status.services);
   const notice = status.notice;
   const said = notice ? [notice.text, notice.text_en, notice.text_jv].filter(Boolean).join(" / ") : "";
   $("notice-now").textContent = notice
@@ -168,6 +172,27 @@ function draw() {
     cell(row, ACTIONS[e.action] || e.action);
     cell(row, e.target + (e.action === "quota" ? " → " + e.detail : ""));
     cell(row, e.why);
+  }
+}
+
+// The offline tickets a sync kept otherwise than printed: the number stands; the page says why and
+// what to do (the same words for each reason, once per ticket).
+function drawConflicts(conflicts, services) {
+  const names = new Map(services.map((s) => [s.code, s.name]));
+  const body = $("conflicts").tBodies[0];
+  body.replaceChildren();
+  $("conflicts").hidden = conflicts.length === 0;
+  $("no-conflicts").textContent = conflicts.length === 0 ? MESSAGES.noConflicts : "";
+  for (const c of conflicts) {
+    const row = body.insertRow();
+    row.dataset.number = c.number;
+    const values = { number: c.number, kiosk: c.kiosk_id };
+    cell(row, c.number);
+    cell(row, c.service_code + (names.has(c.service_code) ? " · " + names.get(c.service_code) : ""));
+    cell(row, c.kiosk_id);
+    cell(row, [...new Set(c.reasons.map((code) => CONFLICT_WHAT[code] || code))].join("; "));
+    cell(row, [...new Set(c.reasons.map((code) => fill(CONFLICT_TODO[code] || CONFLICT_TODO[""], values)))].join(" "));
+    cell(row, clock(c.synced_at));
   }
 }
 
