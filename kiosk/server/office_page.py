@@ -9,10 +9,13 @@ a refusal from the office's routes comes back in the same language.
 
 from __future__ import annotations
 
-from flask import Response, make_response, render_template, request
+from flask import Response, make_response, render_template
 
-from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, N_, translator
+from kiosk.i18n import LANGUAGE_NAMES, N_
 from kiosk.messages import OFFICE_ACTIONS
+from kiosk.server.page_language import api_language, page_language, remember_language, translated
+
+__all__ = ["api_language", "page"]  # api_language: the office API answers in the page's language
 
 LANG_COOKIE = "office_lang"
 
@@ -107,36 +110,13 @@ PRINTER_TEXT = {
 }
 
 
-def page_language() -> str:
-    """``?lang=id|en|jv``, else the one chosen before (cookie), else the browser's, else Indonesian."""
-    for asked in (request.args.get("lang", ""), request.cookies.get(LANG_COOKIE, "")):
-        if asked in LANGUAGES:
-            return asked
-    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
-
-
-def api_language() -> str:
-    """The language the office page asked its API answers in (``Accept-Language``); Indonesian
-    for a client that asks nothing (the CLI explains a refusal itself from its code)."""
-    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
-
-
 def texts(language: str) -> dict[str, dict[str, str]]:
-    _ = translator(language)
-    return {
-        "page": {key: _(text) for key, text in PAGE_TEXT.items()},
-        "script": {key: _(text) for key, text in SCRIPT_TEXT.items()},
-        "actions": {key: _(text) for key, text in OFFICE_ACTIONS.items()},
-        "printer": {key: _(text) for key, text in PRINTER_TEXT.items()},
-    }
+    return translated(language, page=PAGE_TEXT, script=SCRIPT_TEXT, actions=OFFICE_ACTIONS, printer=PRINTER_TEXT)
 
 
 def page() -> Response:
-    language = page_language()
+    language = page_language(LANG_COOKIE)
     words = texts(language)
     script = {"messages": words["script"], "actions": words["actions"], "printer": words["printer"]}
     html = render_template("office.html", t=words["page"], script=script, language=language, languages=LANGUAGE_NAMES)
-    answer = make_response(html)
-    if request.args.get("lang") in LANGUAGES and request.cookies.get(LANG_COOKIE) != language:
-        answer.set_cookie(LANG_COOKIE, language, samesite="Strict", path="/office", max_age=365 * 86400)
-    return answer
+    return remember_language(make_response(html), LANG_COOKIE, "/office", language)
