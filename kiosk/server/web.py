@@ -30,8 +30,8 @@ CSP = (
 )
 
 # What the phone page says for each state of the ticket (kiosk.core.calling.TicketState values).
-# The counter and hall pages are in Indonesian (the hall and its staff are); the phone page, a
-# citizen's own, is in Indonesian, English or Basa Jawa (?lang=, else the phone's language).
+# The hall display is in Indonesian (its voice is); the counter and office pages and the phone page (a
+# citizen's own) are in Indonesian, English or Basa Jawa (?lang=, else the browser's language).
 STATE_TEXT = {
     "waiting": N_("Menunggu giliran. Tetap di ruang tunggu."),
     "absent": N_("Anda dipanggil tetapi tidak ada. Nomor Anda menunggu lagi; tetap di ruang tunggu."),
@@ -85,8 +85,10 @@ def index() -> str:
 
 
 @blueprint.get("/counter")
-def counter() -> str:
-    return render_template("counter.html")
+def counter() -> Response:
+    from kiosk.server import counter_page  # its words, in the officer's language
+
+    return counter_page.page()
 
 
 @blueprint.get("/display")
