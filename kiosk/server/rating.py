@@ -35,6 +35,9 @@ FOR_NUMBER = N_("Untuk nomor {number}, {service}. Sentuh satu wajah.")
 THANKS = N_("Terima kasih atas penilaian Anda.")
 WAITING = N_("Setelah selesai dilayani di loket ini, beri penilaian di sini.")
 NO_PERSONAL = N_("Penilaian tanpa nama dan tanpa NIK.")
+TITLE = N_("Penilaian pelayanan")
+# What the tablet's script says when a tap did not reach the server (rate.js): try the face again.
+NOT_SENT = N_("Belum terkirim. Sentuh wajahnya lagi.")
 # The four faces, worst to best: the regulation's four answers (tidak, kurang, -, sangat).
 FACES = ((1, N_("Tidak puas")), (2, N_("Kurang puas")), (3, N_("Puas")), (4, N_("Sangat puas")))
 RATE_REFRESH_MS = 5000
@@ -161,6 +164,8 @@ def texts() -> dict[str, Any]:
         "thanks": say(THANKS),
         "waiting": say(WAITING),
         "no_personal": say(NO_PERSONAL),
+        "title": say(TITLE),
+        "not_sent": say(NOT_SENT),
         "faces": [(value, say(label)) for value, label in FACES],
     }
 

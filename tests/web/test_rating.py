@@ -204,3 +204,33 @@ def test_two_taps_at_once_on_the_same_ticket_keep_one_rating(hall: Hall) -> None
 def test_an_unknown_counter_gets_a_page_that_says_so(hall: Hall) -> None:
     answer = requests.get(f"{hall.base}/rate/99", timeout=30)
     assert answer.status_code == 404 and "Loket tidak dikenal" in answer.text
+
+
+def test_a_tap_the_server_never_got_says_so_in_indonesian_english_and_basa_jawa(
+    hall: Hall, open_page: Callable[..., Page]
+) -> None:
+    """The tablet is for whoever stands at the counter: every sentence in the three languages at once,
+    the one its script writes when a tap was lost included, and the face can be touched again."""
+    ticket = hall.issue("KTP")
+    serve(hall, "1", "lost-tap")
+    page = open_page(f"{hall.base}/rate/1?refresh=3600000", **TABLET)
+    page.wait_for_selector(".face-4")
+    ask = page.inner_text("#ask")
+    assert ticket.number in ask and "How was our service today?" in ask and "Kados pundi pelayanan" in ask
+    assert page.title().startswith("Penilaian pelayanan · Service rating · Pambiji pelayanan")
+
+    page.route(
+        "**/rate/1",
+        lambda route: route.abort("connectionreset") if route.request.method == "POST" else route.continue_(),
+    )
+    page.click(".face-4")
+    page.wait_for_function("document.getElementById('status').textContent !== ''")
+    assert page.inner_text("#status") == (
+        "Belum terkirim. Sentuh wajahnya lagi. · Not sent yet. Touch the face again. · "
+        "Dereng kakintun. Mangga sentuh malih pasuryanipun."
+    )
+    page.unroute("**/rate/1")
+    page.click(".face-4")  # touched again: this time it counts
+    page.wait_for_selector("#thanks:not([hidden])")
+    assert report_row(hall, "KTP")["ratings"] == 1
+    assert page.errors == []  # type: ignore[attr-defined]
