@@ -91,9 +91,19 @@ def counter() -> Response:
     return counter_page.page()
 
 
+# The hall display's status lines. The hall is one screen for everyone (no one can pick a language
+# for it), and its voice and numbers are Indonesian; but when the screen loses the server or its
+# sound, whoever looks must understand it: Indonesian with English and Basa Jawa beside it, as the
+# office's notice on the same screen.
+RECONNECTING = N_("Menyambung ulang… Layar ini mencoba lagi sendiri.")
+SOUND_OFF = N_("Suara mati. Ketuk di sini untuk menyalakan suara.")
+
+
 @blueprint.get("/display")
 def display() -> str:
-    return render_template("display.html")
+    from kiosk.server.rating import say  # a sentence with its English and Basa Jawa beside it
+
+    return render_template("display.html", reconnecting=say(RECONNECTING), sound_off=say(SOUND_OFF))
 
 
 @blueprint.get("/office")
