@@ -55,6 +55,7 @@ PHONE_TEXT = {
     ),
     "number": N_("Nomor {number}"),
     "counter": N_("loket"),
+    "title": N_("Nomor antrean"),
 }
 TICKET_UNKNOWN = N_("Tiket ini tidak ditemukan. Periksa kode QR di tiket, atau tanyakan ke petugas informasi.")
 NOT_LOADED = N_("Data antrean belum bisa dimuat; halaman ini mencoba lagi sendiri.")
@@ -79,9 +80,21 @@ def page_headers(response: Response) -> Response:
     return response
 
 
+# The server's front page lists the staff pages, each in the three languages at once (no choice yet).
+INDEX_TITLE = N_("Halaman antrean")
+INDEX_PAGES = (
+    ("web.counter", N_("Halaman loket"), N_("Untuk petugas loket: memanggil nomor antrean.")),
+    ("web.display", N_("Layar ruang tunggu"), N_("Untuk TV di ruang tunggu: menampilkan dan menyuarakan panggilan.")),
+    ("web.office", N_("Halaman kantor"), N_("Untuk pengawas: layanan, kuota, loket, dan pengumuman hari ini.")),
+)
+
+
 @blueprint.get("/")
 def index() -> str:
-    return render_template("index.html")
+    from kiosk.server.rating import say  # a sentence with its English and Basa Jawa beside it
+
+    pages = [(endpoint, say(name), say(what)) for endpoint, name, what in INDEX_PAGES]
+    return render_template("index.html", title=say(INDEX_TITLE), pages=pages)
 
 
 @blueprint.get("/counter")
