@@ -1,4 +1,6 @@
-"""The language of a staff page (``/office``, ``/counter``) and its words in that language.
+"""The language of a staff page (``/office``, ``/counter``) and its words in that language; and, for
+a screen that no one person reads (the rating tablet, the hall display), each sentence with its
+English and Basa Jawa beside it (``say``).
 
 One way for every page that lets a person pick Indonesian, English or Basa Jawa: ``?lang=`` (then
 remembered in a cookie for that page), else the one chosen before, else the browser's, else
@@ -9,12 +11,15 @@ API's routes answer their refusals in it (``api_language``).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from flask import Response, request
 
 from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
 
 A_YEAR = 365 * 86400
+OTHER_LANGUAGES = ("en", "jv")
 
 
 def page_language(cookie: str) -> str:
@@ -42,3 +47,18 @@ def translated(language: str, **tables: Mapping[str, str]) -> dict[str, dict[str
     """Each table of marked (``N_``) Indonesian words, translated into ``language``, by its name."""
     _ = translator(language)
     return {name: {key: _(text) for key, text in table.items()} for name, table in tables.items()}
+
+
+@dataclass(frozen=True)
+class Said:
+    """A sentence in Indonesian with its English and Basa Jawa beside it."""
+
+    id: str
+    others: tuple[tuple[str, str], ...]
+
+
+def say(text: str, **values: Any) -> Said:
+    def fill(t: str) -> str:
+        return t.format(**values) if values else t
+
+    return Said(fill(text), tuple((lang, fill(translator(lang)(text))) for lang in OTHER_LANGUAGES))

@@ -13,7 +13,6 @@ Texts in Indonesian with English and Basa Jawa beside them (the catalogues).
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -27,9 +26,9 @@ from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason
 from kiosk.i18n import LANGUAGES, N_, translator
 from kiosk.messages import explain
+from kiosk.server.page_language import OTHER_LANGUAGES, Said, say
 from kiosk.server.web import TICKET_ID, blueprint
 
-OTHER_LANGUAGES = ("en", "jv")
 QUESTION = N_("Bagaimana pelayanan kami hari ini?")
 FOR_NUMBER = N_("Untuk nomor {number}, {service}. Sentuh satu wajah.")
 THANKS = N_("Terima kasih atas penilaian Anda.")
@@ -46,21 +45,6 @@ SAYABLE = frozenset(
     {Reason.RATING_INVALID, Reason.RATING_NOT_DONE, Reason.RATING_OTHER_DAY, Reason.RATING_ALREADY_GIVEN,
      Reason.TICKET_UNKNOWN}
 )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Said:
-    """A sentence in Indonesian with its English and Basa Jawa beside it."""
-
-    id: str
-    others: tuple[tuple[str, str], ...]
-
-
-def say(text: str, **values: Any) -> Said:
-    def fill(t: str) -> str:
-        return t.format(**values) if values else t
-
-    return Said(fill(text), tuple((lang, fill(translator(lang)(text))) for lang in OTHER_LANGUAGES))
 
 
 def said_in(language: str, text: str) -> Said:

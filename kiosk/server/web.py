@@ -19,6 +19,7 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 
 from kiosk.core.clock import WIB
 from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, N_, translator
+from kiosk.server.page_language import say
 
 HERE = Path(__file__).resolve().parent / "web"
 TICKET_ID = re.compile(r"^[0-9a-f-]{36}$")
@@ -91,8 +92,6 @@ INDEX_PAGES = (
 
 @blueprint.get("/")
 def index() -> str:
-    from kiosk.server.rating import say  # a sentence with its English and Basa Jawa beside it
-
     pages = [(endpoint, say(name), say(what)) for endpoint, name, what in INDEX_PAGES]
     return render_template("index.html", title=say(INDEX_TITLE), pages=pages)
 
@@ -114,8 +113,6 @@ SOUND_OFF = N_("Suara mati. Ketuk di sini untuk menyalakan suara.")
 
 @blueprint.get("/display")
 def display() -> str:
-    from kiosk.server.rating import say  # a sentence with its English and Basa Jawa beside it
-
     return render_template("display.html", reconnecting=say(RECONNECTING), sound_off=say(SOUND_OFF))
 
 
