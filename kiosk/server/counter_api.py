@@ -3,8 +3,9 @@
 Counter routes (``/v1/counters/{id}...``) take a counter token for that counter: a kiosk token
 cannot call, and a counter token is unknown to the kiosk routes, so it cannot issue numbers.
 The display, the announcements and the public ticket page need no token and carry no
-personal data. Errors are the API's problem documents with an Indonesian title that says what
-to do next (``kiosk.messages``), and the reason as ``code``.
+personal data. Errors are the API's problem documents with a title that says what to do next
+(``kiosk.messages``) in the language the page asks for (``Accept-Language``, Indonesian when none),
+and the reason as ``code``.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from flask import Blueprint, Flask, Response, g, request, send_file
 
 from kiosk.core.calling import Step
 from kiosk.core.errors import BadInput, KioskError, Reason
-from kiosk.i18n import N_
+from kiosk.i18n import N_, translator
 from kiosk.messages import explain
 from kiosk.server.answers import of_error, problem
 from kiosk.server.counter_service import CounterService
+from kiosk.server.page_language import api_language
 from kiosk.server.tokens import Role
 from kiosk.speech.tts import SpeechUnavailable
 
@@ -61,30 +63,35 @@ def service_of(app: Flask) -> CounterService:
     return service
 
 
+def _said(text: str) -> str:
+    """A sentence of these routes in the language the page asked for (Indonesian if none)."""
+    return translator(api_language())(text)
+
+
 @blueprint.errorhandler(KioskError)
 def kiosk_error(error: KioskError) -> Response:
-    message = explain(error, "id")
+    message = explain(error, api_language())
     return of_error(error, f"{message.title}. {message.hint}", message.hint)
 
 
 @blueprint.errorhandler(Invalid)
 def invalid(error: Invalid) -> Response:
-    return problem(422, "request_invalid", REQUEST_INVALID, errors=error.errors)
+    return problem(422, "request_invalid", _said(REQUEST_INVALID), errors=error.errors)
 
 
 def _counter_token(counter_id: str) -> Response | None:
     app = _app()
     who = app.extensions["antrian"].tokens.who_by_header(request.headers.get("Authorization"))
     if who is not None and who.role is Role.KIOSK:
-        return problem(403, "forbidden", KIOSK_TOKEN_CANNOT_CALL)
+        return problem(403, "forbidden", _said(KIOSK_TOKEN_CANNOT_CALL))
     if who is not None and who.role is Role.OFFICE:
-        return problem(403, "forbidden", OFFICE_TOKEN_CANNOT_CALL)
+        return problem(403, "forbidden", _said(OFFICE_TOKEN_CANNOT_CALL))
     # A token for a counter the config does not have signs in as nobody.
     if who is None or all(c.id != who.name for c in app.extensions["antrian"].config.counters):
-        return problem(401, "unauthorized", COUNTER_TOKEN_UNKNOWN)
+        return problem(401, "unauthorized", _said(COUNTER_TOKEN_UNKNOWN))
     counter = who.name
     if counter != counter_id:
-        return problem(403, "forbidden", OTHER_COUNTER.format(counter=counter, wanted=counter_id[:20]))
+        return problem(403, "forbidden", _said(OTHER_COUNTER).format(counter=counter, wanted=counter_id[:20]))
     return None
 
 
@@ -110,7 +117,7 @@ def authenticate() -> Response | None:
             return problem(
                 400,
                 "request_invalid",
-                KEY_MISSING,
+                _said(KEY_MISSING),
                 pattern=IDEMPOTENCY_KEY.pattern,
             )
         g.counter_key = key
@@ -231,6 +238,6 @@ def announcement(call_id: str) -> Any:
     try:
         path = service_of(_app()).announcement(call_id, short=request.args.get("form") == "short")
     except SpeechUnavailable:
-        return problem(503, "speech_unavailable", SPEECH_UNAVAILABLE)
+        return problem(503, "speech_unavailable", _said(SPEECH_UNAVAILABLE))
     response = send_file(path, mimetype="audio/wav", max_age=86400)
     return response

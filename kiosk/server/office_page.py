@@ -9,10 +9,13 @@ a refusal from the office's routes comes back in the same language.
 
 from __future__ import annotations
 
-from flask import Response, make_response, render_template, request
+from flask import Response, make_response, render_template
 
-from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, N_, translator
+from kiosk.i18n import LANGUAGE_NAMES, N_
 from kiosk.messages import OFFICE_ACTIONS, SYNC_CONFLICT_OTHER, SYNC_CONFLICTS
+from kiosk.server.page_language import api_language, page_language, remember_language, translated
+
+__all__ = ["api_language", "page"]  # api_language: the office API answers in the page's language
 
 LANG_COOKIE = "office_lang"
 
@@ -117,39 +120,24 @@ PRINTER_TEXT = {
 }
 
 
-def page_language() -> str:
-    """``?lang=id|en|jv``, else the one chosen before (cookie), else the browser's, else Indonesian."""
-    for asked in (request.args.get("lang", ""), request.cookies.get(LANG_COOKIE, "")):
-        if asked in LANGUAGES:
-            return asked
-    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
-
-
-def api_language() -> str:
-    """The language the office page asked its API answers in (``Accept-Language``); Indonesian
-    for a client that asks nothing (the CLI explains a refusal itself from its code)."""
-    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
-
-
 def texts(language: str) -> dict[str, dict[str, str]]:
-    _ = translator(language)
-    return {
-        "page": {key: _(text) for key, text in PAGE_TEXT.items()},
-        "script": {key: _(text) for key, text in SCRIPT_TEXT.items()},
-        "actions": {key: _(text) for key, text in OFFICE_ACTIONS.items()},
-        "printer": {key: _(text) for key, text in PRINTER_TEXT.items()},
-        # Each reason a synced offline ticket is listed for: what happened, and what to do ({number},
-        # {kiosk}); "" is what to do for a reason this page does not know.
-        "conflict_what": {code: _(what) for code, (what, _todo) in SYNC_CONFLICTS.items()},
-        "conflict_todo": {
-            **{code: _(todo) for code, (_what, todo) in SYNC_CONFLICTS.items()},
-            "": _(SYNC_CONFLICT_OTHER),
-        },
-    }
+    # Each reason a synced offline ticket is listed for: what happened, and what to do ({number},
+    # {kiosk}); "" is what to do for a reason this page does not know.
+    conflict_what = {code: what for code, (what, _todo) in SYNC_CONFLICTS.items()}
+    conflict_todo = {**{code: todo for code, (_what, todo) in SYNC_CONFLICTS.items()}, "": SYNC_CONFLICT_OTHER}
+    return translated(
+        language,
+        page=PAGE_TEXT,
+        script=SCRIPT_TEXT,
+        actions=OFFICE_ACTIONS,
+        printer=PRINTER_TEXT,
+        conflict_what=conflict_what,
+        conflict_todo=conflict_todo,
+    )
 
 
 def page() -> Response:
-    language = page_language()
+    language = page_language(LANG_COOKIE)
     words = texts(language)
     script = {
         "messages": words["script"],
@@ -159,7 +147,4 @@ def page() -> Response:
         "conflictTodo": words["conflict_todo"],
     }
     html = render_template("office.html", t=words["page"], script=script, language=language, languages=LANGUAGE_NAMES)
-    answer = make_response(html)
-    if request.args.get("lang") in LANGUAGES and request.cookies.get(LANG_COOKIE) != language:
-        answer.set_cookie(LANG_COOKIE, language, samesite="Strict", path="/office", max_age=365 * 86400)
-    return answer
+    return remember_language(make_response(html), LANG_COOKIE, "/office", language)

@@ -13,9 +13,8 @@ Texts in Indonesian with English and Basa Jawa beside them (the catalogues).
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, Response, current_app, jsonify, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
@@ -25,16 +24,19 @@ from kiosk.core import calling
 from kiosk.core.clock import Clock
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, KioskError, Reason
-from kiosk.i18n import N_, translator
+from kiosk.i18n import LANGUAGES, N_, translator
 from kiosk.messages import explain
+from kiosk.server.page_language import OTHER_LANGUAGES, Said, say
 from kiosk.server.web import TICKET_ID, blueprint
 
-OTHER_LANGUAGES = ("en", "jv")
 QUESTION = N_("Bagaimana pelayanan kami hari ini?")
 FOR_NUMBER = N_("Untuk nomor {number}, {service}. Sentuh satu wajah.")
 THANKS = N_("Terima kasih atas penilaian Anda.")
 WAITING = N_("Setelah selesai dilayani di loket ini, beri penilaian di sini.")
 NO_PERSONAL = N_("Penilaian tanpa nama dan tanpa NIK.")
+TITLE = N_("Penilaian pelayanan")
+# What the tablet's script says when a tap did not reach the server (rate.js): try the face again.
+NOT_SENT = N_("Belum terkirim. Sentuh wajahnya lagi.")
 # The four faces, worst to best: the regulation's four answers (tidak, kurang, -, sangat).
 FACES = ((1, N_("Tidak puas")), (2, N_("Kurang puas")), (3, N_("Puas")), (4, N_("Sangat puas")))
 RATE_REFRESH_MS = 5000
@@ -45,19 +47,14 @@ SAYABLE = frozenset(
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Said:
-    """A sentence in Indonesian with its English and Basa Jawa beside it."""
-
-    id: str
-    others: tuple[tuple[str, str], ...]
+def said_in(language: str, text: str) -> Said:
+    """The sentence in one language only: a page whose reader picked their language (the phone)."""
+    return Said(translator(language)(text), ())
 
 
-def say(text: str, **values: Any) -> Said:
-    def fill(t: str) -> str:
-        return t.format(**values) if values else t
-
-    return Said(fill(text), tuple((lang, fill(translator(lang)(text))) for lang in OTHER_LANGUAGES))
+def said_error_in(language: str, error: KioskError) -> Said:
+    message = explain(error, language)
+    return Said(f"{message.title}. {message.hint}", ())
 
 
 def said_error(error: KioskError) -> Said:
@@ -155,13 +152,17 @@ def _said(code: str) -> Said | None:
     return None if reason is None else said_error(KioskError(reason))
 
 
-def texts() -> dict[str, Any]:
+def texts(language: str | None = None) -> dict[str, Any]:
+    """The rating's sentences: the three languages at once, or only ``language`` (the phone's choice)."""
+    said = say if language is None else lambda text: said_in(language, text)
     return {
-        "question": say(QUESTION),
-        "thanks": say(THANKS),
-        "waiting": say(WAITING),
-        "no_personal": say(NO_PERSONAL),
-        "faces": [(value, say(label)) for value, label in FACES],
+        "question": said(QUESTION),
+        "thanks": said(THANKS),
+        "waiting": said(WAITING),
+        "no_personal": said(NO_PERSONAL),
+        "title": said(TITLE),
+        "not_sent": said(NOT_SENT),
+        "faces": [(value, said(label)) for value, label in FACES],
     }
 
 
@@ -210,31 +211,38 @@ def rate_at_counter(counter_id: str) -> BaseResponse:
 
 @blueprint.post("/t/<ticket_id>/rating")
 def rate_on_phone(ticket_id: str) -> BaseResponse:
-    return _rate(ticket_id, request.form.get("value", ""), f"/t/{ticket_id}" if TICKET_ID.match(ticket_id) else "/")
+    # The phone page's language (?lang= on the form's address) comes back with the answer page.
+    language = request.args.get("lang", "")
+    keep = {"lang": language} if language in LANGUAGES else {}
+    back = f"/t/{ticket_id}" if TICKET_ID.match(ticket_id) else "/"
+    return _rate(ticket_id, request.form.get("value", ""), back, keep)
 
 
-def _rate(ticket_id: str, value: str, back: str) -> BaseResponse:
+def _rate(ticket_id: str, value: str, back: str, keep: dict[str, str] | None = None) -> BaseResponse:
     if not _same_origin():
         return Response("cross-site form refused", status=403, mimetype="text/plain")
     try:
         _service().rate(ticket_id, value)
     except KioskError as error:
-        return _answer(False, said_error(error), _status(error), f"{back}?said={error.reason.value}")
-    return _answer(True, say(THANKS), 200, f"{back}?said=thanks")
+        answer = urlencode({**(keep or {}), "said": error.reason.value})
+        return _answer(False, said_error(error), _status(error), f"{back}?{answer}")
+    return _answer(True, say(THANKS), 200, f"{back}?{urlencode({**(keep or {}), 'said': 'thanks'})}")
 
 
 @blueprint.app_context_processor
 def phone_rating() -> dict[str, Any]:
     """``rating_for(ticket)`` for the phone page: the faces once the ticket is served, until rated."""
 
-    def rating_for(ticket_id: str, ticket: dict[str, Any] | None) -> dict[str, Any] | None:
+    def rating_for(ticket_id: str, ticket: dict[str, Any] | None, language: str) -> dict[str, Any] | None:
         if not ticket_id or not ticket or ticket.get("state") != calling.TicketState.SERVED.value:
             return None
         said = request.args.get("said", "")
-        problem = _said(said)
+        reason = next((r for r in SAYABLE if r.value == said), None)
+        problem = None if reason is None else said_error_in(language, KioskError(reason))
         status = _service().status(ticket_id)
         if status == "closed" and problem is None:
             return None  # a ticket of another day: nothing to rate any more
-        return {"rated": status == "rated", "thanked": said == "thanks", "problem": problem, **texts()}
+        rating = {"rated": status == "rated", "thanked": said == "thanks", "problem": problem}
+        return {**rating, **texts(language), "language": language}
 
     return {"rating_for": rating_for}

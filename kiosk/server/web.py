@@ -19,6 +19,7 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 
 from kiosk.core.clock import WIB
 from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, N_, translator
+from kiosk.server.page_language import say
 
 HERE = Path(__file__).resolve().parent / "web"
 TICKET_ID = re.compile(r"^[0-9a-f-]{36}$")
@@ -30,8 +31,8 @@ CSP = (
 )
 
 # What the phone page says for each state of the ticket (kiosk.core.calling.TicketState values).
-# The counter and hall pages are in Indonesian (the hall and its staff are); the phone page, a
-# citizen's own, is in Indonesian, English or Basa Jawa (?lang=, else the phone's language).
+# The hall display is in Indonesian (its voice is); the counter and office pages and the phone page (a
+# citizen's own) are in Indonesian, English or Basa Jawa (?lang=, else the browser's language).
 STATE_TEXT = {
     "waiting": N_("Menunggu giliran. Tetap di ruang tunggu."),
     "absent": N_("Anda dipanggil tetapi tidak ada. Nomor Anda menunggu lagi; tetap di ruang tunggu."),
@@ -55,6 +56,7 @@ PHONE_TEXT = {
     ),
     "number": N_("Nomor {number}"),
     "counter": N_("loket"),
+    "title": N_("Nomor antrean"),
 }
 TICKET_UNKNOWN = N_("Tiket ini tidak ditemukan. Periksa kode QR di tiket, atau tanyakan ke petugas informasi.")
 NOT_LOADED = N_("Data antrean belum bisa dimuat; halaman ini mencoba lagi sendiri.")
@@ -79,19 +81,39 @@ def page_headers(response: Response) -> Response:
     return response
 
 
+# The server's front page lists the staff pages, each in the three languages at once (no choice yet).
+INDEX_TITLE = N_("Halaman antrean")
+INDEX_PAGES = (
+    ("web.counter", N_("Halaman loket"), N_("Untuk petugas loket: memanggil nomor antrean.")),
+    ("web.display", N_("Layar ruang tunggu"), N_("Untuk TV di ruang tunggu: menampilkan dan menyuarakan panggilan.")),
+    ("web.office", N_("Halaman kantor"), N_("Untuk pengawas: layanan, kuota, loket, dan pengumuman hari ini.")),
+)
+
+
 @blueprint.get("/")
 def index() -> str:
-    return render_template("index.html")
+    pages = [(endpoint, say(name), say(what)) for endpoint, name, what in INDEX_PAGES]
+    return render_template("index.html", title=say(INDEX_TITLE), pages=pages)
 
 
 @blueprint.get("/counter")
-def counter() -> str:
-    return render_template("counter.html")
+def counter() -> Response:
+    from kiosk.server import counter_page  # its words, in the officer's language
+
+    return counter_page.page()
+
+
+# The hall display's status lines. The hall is one screen for everyone (no one can pick a language
+# for it), and its voice and numbers are Indonesian; but when the screen loses the server or its
+# sound, whoever looks must understand it: Indonesian with English and Basa Jawa beside it, as the
+# office's notice on the same screen.
+RECONNECTING = N_("Menyambung ulang… Layar ini mencoba lagi sendiri.")
+SOUND_OFF = N_("Suara mati. Ketuk di sini untuk menyalakan suara.")
 
 
 @blueprint.get("/display")
 def display() -> str:
-    return render_template("display.html")
+    return render_template("display.html", reconnecting=say(RECONNECTING), sound_off=say(SOUND_OFF))
 
 
 @blueprint.get("/office")

@@ -78,6 +78,24 @@ def test_counter_tokens_cannot_issue_numbers_and_kiosk_tokens_cannot_call(server
     assert server.get("/counters/1", counter_token("1")).json()["current"] is None  # nothing was called
 
 
+def test_a_refusal_comes_in_the_language_the_counter_page_asks_for_and_in_indonesian_otherwise(
+    server: Server, kiosk: Kiosk
+) -> None:
+    def next_as(token: str, language: str | None) -> requests.Response:
+        headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())}
+        if language:
+            headers["Accept-Language"] = language
+        return requests.post(server.url + "/counters/1/next", headers=headers, timeout=30)
+
+    nobody = next_as(counter_token("1"), "en")
+    assert nobody.status_code == 409 and nobody.json()["title"].startswith("Nobody is waiting.")
+    assert nobody.json()["code"] == "nothing_waiting"  # what a client acts on does not change
+    assert next_as(counter_token("1"), "jv").json()["title"].startswith("Mboten wonten ingkang ngentosi.")
+    kiosk_refused = next_as(kiosk_token(), "en").json()["title"]
+    assert kiosk_refused == "A kiosk token cannot call numbers. Sign in with a counter token."
+    assert next_as(counter_token("1"), None).json()["title"].startswith("Tidak ada yang menunggu.")  # the CLI asks none
+
+
 def test_a_repeated_key_gives_the_same_call_and_a_malformed_body_is_named(server: Server, kiosk: Kiosk) -> None:
     for index in range(2):
         kiosk.issue_walk_in("KTP", make_nik(index))

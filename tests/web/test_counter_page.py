@@ -216,3 +216,43 @@ def test_a_no_show_who_comes_back_is_taken_back_at_the_head_of_the_line_and_audi
     page.wait_for_function("document.getElementById('message').classList.contains('error')")
     assert "tidak perlu dikembalikan" in page.inner_text("#message")
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_the_counter_page_speaks_english_and_basa_jawa_when_chosen(hall: Hall, open_page: Callable[..., Page]) -> None:
+    """Every word of the page, the server's refusals included, in the language the officer picks;
+    the sign-in is kept across the switch, and the choice across a reload."""
+    page = open_page(hall.base + "/counter")
+    sign_in(page, "1")
+    assert page.inner_text("#current-title") == "Sedang dilayani"
+
+    page.click("nav.languages a[hreflang=en]")
+    page.wait_for_selector("html[lang=en] #desk:not([hidden])")  # signed in still: the tab kept the token
+    assert page.inner_text("button[data-action=next]") == "Call next N"
+    assert page.inner_text("#current-title") == "Now serving" and page.inner_text("#signout") == "Sign out"
+    assert page.inner_text("#current-service") == "No number called yet."
+    page.keyboard.press("n")  # nobody waiting: the server's refusal, in English
+    page.wait_for_function("document.getElementById('message').classList.contains('error')")
+    assert page.inner_text("#message").startswith("Nobody is waiting. Nobody has a number for this counter")
+
+    ticket = hall.issue("KTP")
+    page.keyboard.press("n")
+    page.wait_for_function(f"document.getElementById('counter-app').dataset.current === {ticket.number!r}")
+    assert page.inner_text("#message") == f"Number {ticket.number} called. Wait for the person to come."
+    assert page.inner_text("#current-state").startswith("Called at ")
+    desk = page.inner_text("#desk")
+    for indonesian in ("Panggil", "Selesai", "Menunggu", "Dipanggil", "Nomor", "Tidak", "Keluar", "prioritas"):
+        assert indonesian not in desk
+
+    page.goto(hall.base + "/counter")  # no ?lang: the choice is remembered
+    page.wait_for_selector("html[lang=en] #desk:not([hidden])")
+    assert page.inner_text("button[data-action=done]") == "Done S"
+    page.click("nav.languages a[hreflang=jv]")
+    page.wait_for_selector("html[lang=jv] #desk:not([hidden])")
+    assert page.inner_text("button[data-action=next]") == "Timbali salajengipun N"
+    page.keyboard.press("s")
+    page.wait_for_function("document.getElementById('counter-app').dataset.current === ''")
+    assert page.inner_text("#message") == f"Nomer {ticket.number} sampun dipunladosi."
+    page.keyboard.press("n")  # nobody waiting again: the refusal in Basa Jawa
+    page.wait_for_function("document.getElementById('message').classList.contains('error')")
+    assert page.inner_text("#message").startswith("Mboten wonten ingkang ngentosi.")
+    assert page.errors == []  # type: ignore[attr-defined]

@@ -79,6 +79,8 @@ def test_an_unknown_ticket_gets_a_page_that_says_what_to_do(hall: Hall) -> None:
         answer = requests.get(f"{hall.base}/t/{ticket_id}", timeout=30)
         assert answer.status_code == 404
         assert "Tiket ini tidak ditemukan" in answer.text
+    english = requests.get(f"{hall.base}/t/not-a-ticket?lang=en", timeout=30).text
+    assert "<title>Queue number ·" in english and "Nomor antrean" not in english  # the tab's name too
 
 
 def test_the_phone_page_says_when_the_server_is_out_of_reach_and_recovers_by_itself(

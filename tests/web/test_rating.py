@@ -120,7 +120,7 @@ def test_the_phone_page_offers_the_faces_once_served_and_works_without_scripts(h
     assert 'class="faces"' not in before
     serve(hall, "2", "phone")
     served = requests.get(f"{hall.base}/t/{ticket.id}", timeout=30).text
-    assert f'action="/t/{ticket.id}/rating"' in served
+    assert f'action="/t/{ticket.id}/rating?lang=id"' in served  # the page's language comes back with the answer
     answer = requests.post(f"{hall.base}/t/{ticket.id}/rating", data={"value": "4"}, timeout=30)  # follows the 303
     assert answer.status_code == 200 and answer.url.endswith(f"/t/{ticket.id}?said=thanks")
     assert "Terima kasih atas penilaian" in answer.text and 'class="faces"' not in answer.text
@@ -204,3 +204,54 @@ def test_two_taps_at_once_on_the_same_ticket_keep_one_rating(hall: Hall) -> None
 def test_an_unknown_counter_gets_a_page_that_says_so(hall: Hall) -> None:
     answer = requests.get(f"{hall.base}/rate/99", timeout=30)
     assert answer.status_code == 404 and "Loket tidak dikenal" in answer.text
+
+
+def test_a_tap_the_server_never_got_says_so_in_indonesian_english_and_basa_jawa(
+    hall: Hall, open_page: Callable[..., Page]
+) -> None:
+    """The tablet is for whoever stands at the counter: every sentence in the three languages at once,
+    the one its script writes when a tap was lost included, and the face can be touched again."""
+    ticket = hall.issue("KTP")
+    serve(hall, "1", "lost-tap")
+    page = open_page(f"{hall.base}/rate/1?refresh=3600000", **TABLET)
+    page.wait_for_selector(".face-4")
+    ask = page.inner_text("#ask")
+    assert ticket.number in ask and "How was our service today?" in ask and "Kados pundi pelayanan" in ask
+    assert page.title().startswith("Penilaian pelayanan · Service rating · Pambiji pelayanan")
+
+    page.route(
+        "**/rate/1",
+        lambda route: route.abort("connectionreset") if route.request.method == "POST" else route.continue_(),
+    )
+    page.click(".face-4")
+    page.wait_for_function("document.getElementById('status').textContent !== ''")
+    assert page.inner_text("#status") == (
+        "Belum terkirim. Sentuh wajahnya lagi. · Not sent yet. Touch the face again. · "
+        "Dereng kakintun. Mangga sentuh malih pasuryanipun."
+    )
+    page.unroute("**/rate/1")
+    page.click(".face-4")  # touched again: this time it counts
+    page.wait_for_selector("#thanks:not([hidden])")
+    assert report_row(hall, "KTP")["ratings"] == 1
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_the_phone_page_asks_and_thanks_in_the_language_the_citizen_picked(hall: Hall) -> None:
+    """The phone is one person's: the faces, the thanks and a refusal come in the language chosen on
+    the page (no Indonesian beside it), and the choice survives the form's round trip."""
+    ticket = hall.issue("KTP")
+    serve(hall, "2", "phone-en")
+    served = requests.get(f"{hall.base}/t/{ticket.id}?lang=en", timeout=30).text
+    assert "How was our service today?" in served and "Very satisfied" in served
+    assert "Bagaimana pelayanan" not in served and "Sangat puas" not in served and "Marem sanget" not in served
+
+    thanked = requests.post(f"{hall.base}/t/{ticket.id}/rating?lang=en", data={"value": "4"}, timeout=30)
+    assert thanked.url.endswith(f"/t/{ticket.id}?lang=en&said=thanks")
+    assert "Thank you for your rating." in thanked.text and "Terima kasih" not in thanked.text
+    assert '<html lang="en">' in thanked.text
+
+    again = requests.post(f"{hall.base}/t/{ticket.id}/rating?lang=jv", data={"value": "1"}, timeout=30)
+    assert again.url.endswith(f"/t/{ticket.id}?lang=jv&said=rating_already_given")
+    assert "Pambiji kangge nomer menika sampun kacathet." in again.text
+    assert "Penilaian untuk nomor ini" not in again.text and "The rating for this number" not in again.text
+    assert report_row(hall, "KTP")["ratings"] == 1

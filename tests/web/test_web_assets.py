@@ -36,6 +36,14 @@ def test_every_page_loads_only_assets_of_this_server(hall: Hall) -> None:
         assert requests.get(hall.base + reference, timeout=30).status_code == 200, reference
 
 
+def test_the_front_page_names_each_staff_page_in_indonesian_english_and_basa_jawa(hall: Hall) -> None:
+    front = requests.get(hall.base + "/", timeout=30).text
+    for link in ('href="/counter"', 'href="/display"', 'href="/office"'):
+        assert link in front
+    saids = ("Halaman loket", "Counter page", "Kaca loket", "Untuk pengawas", "For the supervisor", "Kangge pengawas")
+    assert [said for said in saids if said not in front] == []
+
+
 def test_the_committed_chime_is_what_scripts_make_chime_makes() -> None:
     script = Path(__file__).resolve().parents[2] / "scripts" / "make_chime.py"
     spec = importlib.util.spec_from_file_location("make_chime", script)

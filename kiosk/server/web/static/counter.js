@@ -1,7 +1,7 @@
 // The counter page: sign in with the counter's id and token, then call, recall, mark absent,
 // finish or transfer the current ticket. Every step is one POST with an Idempotency-Key; when
 // the server could not be reached, the next click of the same step sends the same key again,
-// so a retried "Panggil berikutnya" can never call two people.
+// so a retried "call next" can never call two people.
 import { ApiError, HTTP, NETWORK, newKey, request } from "./api.js";
 
 const app = document.getElementById("counter-app");
@@ -9,18 +9,15 @@ const API = app.dataset.api;
 const STORE = "antrian.counter";
 const REFRESH_MS = Number(new URLSearchParams(location.search).get("refresh") || 3000);
 
-const MESSAGES = {
-  network: "Server tidak terjangkau; coba lagi.",
-  signinNetwork: "Server tidak terjangkau. Periksa jaringan, lalu coba masuk lagi.",
-  unauthorized: "Nomor loket atau token salah. Periksa keduanya, lalu masuk lagi.",
-  signedOut: "Token loket ini tidak berlaku lagi. Masuk lagi dengan token yang baru.",
-  stale: "Tiket ini sudah diubah di loket lain. Halaman sudah diperbarui; lihat nomor yang sekarang.",
-  nothingWaiting: "Tidak ada yang menunggu untuk layanan loket ini.",
-  failed: "Langkah ini tidak bisa dilakukan sekarang. Coba lagi, atau hubungi teknisi.",
-  pickService: "Pilih layanan tujuan dulu.",
-  back: "Sambungan ke server kembali. Tekan lagi langkah tadi bila belum terjadi; tidak akan dobel.",
-  typeNumber: "Ketik nomor di tiket orang itu dulu, mis. A-005.",
-};
+// The page's words in the officer's language (kiosk/server/counter_page.py renders them into
+// data-texts, with {placeholders}); the same language goes to the API as Accept-Language, so a
+// refusal from the server comes back in it too.
+const MESSAGES = JSON.parse(app.dataset.texts || "{}");
+const LANG = app.dataset.lang || "id";
+
+function fill(template, values = {}) {
+  return String(template || "").replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
 
 const $ = (id) => document.getElementById(id);
 const el = {
@@ -32,6 +29,8 @@ const el = {
   line: $("line"), lineEmpty: $("line-empty"),
   takeBack: $("take-back-dialog"), takeBackForm: $("take-back-form"), takeBackNumber: $("take-back-number"),
 };
+// "Nobody called yet", as the page was served in its language.
+const NOBODY = el.service.textContent;
 const buttons = Array.from(document.querySelectorAll("button[data-action]"));
 
 // What tests and the technician can read: the page's own idea of its state.
@@ -74,15 +73,18 @@ function serviceName(code) {
 
 function render() {
   const current = state.current;
-  el.name.textContent = state.counter ? state.counter.name : "Loket " + (state.session ? state.session.counterId : "");
+  el.name.textContent = state.counter ? state.counter.name : fill(MESSAGES.counterOf, { counter: state.session ? state.session.counterId : "" });
   if (current) {
     el.number.textContent = current.number;
     el.service.textContent = serviceName(current.service);
     const at = current.called_at ? new Date(current.called_at).toLocaleTimeString("id-ID", { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Jakarta" }) : "";
-    el.state.textContent = (current.kind === "recall" ? "Dipanggil ulang" : "Dipanggil") + (at ? " pukul " + at : "");
+    const recall = current.kind === "recall";
+    el.state.textContent = at
+      ? fill(recall ? MESSAGES.recalledAt : MESSAGES.calledAt, { time: at })
+      : recall ? MESSAGES.recalled : MESSAGES.called;
   } else {
     el.number.textContent = "–";
-    el.service.textContent = "Belum ada nomor yang dipanggil.";
+    el.service.textContent = NOBODY;
     el.state.textContent = "";
   }
   const body = el.waiting.tBodies[0];
@@ -102,8 +104,8 @@ function render() {
     item.dataset.service = ticket.service;
     if (ticket.priority) {
       item.className = "priority";
-      item.title = "Prioritas";
-      item.setAttribute("aria-label", ticket.number + ", prioritas");
+      item.title = MESSAGES.priority;
+      item.setAttribute("aria-label", fill(MESSAGES.numberPriority, { number: ticket.number }));
     }
     return item;
   }));
@@ -111,7 +113,7 @@ function render() {
   for (const button of buttons) {
     button.disabled = state.busy || (button.hasAttribute("data-needs-current") && !current);
   }
-  el.connection.textContent = state.reachable ? "" : "Server tidak terjangkau; mencoba lagi…";
+  el.connection.textContent = state.reachable ? "" : MESSAGES.reconnecting;
   app.dataset.current = current ? current.number : "";
   app.dataset.busy = state.busy ? "1" : "";
 }
@@ -136,7 +138,7 @@ async function refresh() {
   if (!state.session) return;
   const { counterId, token } = state.session;
   try {
-    const data = await request(API, "GET", "/counters/" + encodeURIComponent(counterId), { token, timeoutMs: 5000 });
+    const data = await request(API, "GET", "/counters/" + encodeURIComponent(counterId), { token, timeoutMs: 5000, language: LANG });
     state.counter = data.counter || state.counter;
     state.current = data.current || null;
     state.waiting = data.waiting || {};
@@ -153,7 +155,7 @@ async function refresh() {
 
 async function loadServices() {
   try {
-    const data = await request(API, "GET", "/display", { timeoutMs: 5000 });
+    const data = await request(API, "GET", "/display", { timeoutMs: 5000, language: LANG });
     state.services = data.services || {};
   } catch (error) { /* names are a nicety: codes are shown until the next sign-in */ }
 }
@@ -161,7 +163,7 @@ async function loadServices() {
 async function signIn(counterId, token) {
   el.signinMessage.textContent = "";
   try {
-    const data = await request(API, "GET", "/counters/" + encodeURIComponent(counterId), { token, timeoutMs: 8000 });
+    const data = await request(API, "GET", "/counters/" + encodeURIComponent(counterId), { token, timeoutMs: 8000, language: LANG });
     state.session = { counterId, token };
     sessionStorage.setItem(STORE, JSON.stringify(state.session));
     state.counter = data.counter;
@@ -182,15 +184,12 @@ async function signIn(counterId, token) {
 function doneText(action, call, body) {
   const number = call ? call.number : state.current ? state.current.number : "";
   switch (action) {
-    case "next": return "Nomor " + number + " dipanggil. Tunggu orangnya datang.";
-    case "recall": return "Nomor " + number + " dipanggil ulang.";
-    case "absent":
-      return call && call.state === "no_show"
-        ? "Nomor " + number + " tidak hadir untuk kedua kalinya: sekarang dicatat TIDAK DATANG dan tidak dipanggil lagi."
-        : "Nomor " + number + " dicatat tidak hadir. Nomor ini kembali menunggu dan akan dipanggil sekali lagi.";
-    case "take-back": return "Nomor " + number + " kembali ke antrean, paling depan.";
-    case "done": return "Nomor " + number + " selesai dilayani.";
-    case "transfer": return "Nomor " + number + " dialihkan ke " + serviceName(body.service) + ".";
+    case "next": return fill(MESSAGES.doneNext, { number });
+    case "recall": return fill(MESSAGES.doneRecall, { number });
+    case "absent": return fill(call && call.state === "no_show" ? MESSAGES.doneNoShow : MESSAGES.doneAbsent, { number });
+    case "take-back": return fill(MESSAGES.doneTakeBack, { number });
+    case "done": return fill(MESSAGES.doneDone, { number });
+    case "transfer": return fill(MESSAGES.doneTransfer, { number, service: serviceName(body.service) });
     default: return "";
   }
 }
@@ -206,7 +205,7 @@ async function act(action, body = {}) {
   const { counterId, token } = state.session;
   state.sent.push({ action, key });
   try {
-    const answer = await request(API, "POST", "/counters/" + encodeURIComponent(counterId) + "/" + action, { token, body, key });
+    const answer = await request(API, "POST", "/counters/" + encodeURIComponent(counterId) + "/" + action, { token, body, key, language: LANG });
     state.pending = null;
     state.reachable = true;
     const call = answer && answer.call ? answer.call : null;

@@ -37,7 +37,7 @@ async function send(form, value) {
     setTimeout(() => location.replace(location.pathname), THANKS_MS);
   } catch (error) {
     for (const button of form.querySelectorAll("button")) button.disabled = false;
-    document.getElementById("status").textContent = "Belum terkirim; sentuh lagi. · Not sent; tap again.";
+    document.getElementById("status").textContent = root.dataset.notSent; // in the three languages
   }
 }
 
