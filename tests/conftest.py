@@ -5,6 +5,7 @@ Kivy and python-escpos read their environment at import time, so it is set here,
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 
@@ -34,6 +35,22 @@ from kiosk.core.nik import NikHasher  # noqa: E402
 from kiosk.core.ports import PrinterReadiness  # noqa: E402
 from kiosk.core.usecases import Kiosk  # noqa: E402
 from kiosk.demo import made_up_nik as make_nik  # noqa: E402, F401  (the tests' name for it)
+
+
+@pytest.fixture(autouse=True)
+def _root_logger_as_it_was() -> Iterator[None]:
+    """A test that runs ``kiosk ...`` in this process gets the CLI's log handler on the root logger,
+    writing to that test's captured stderr; once pytest closes it, a later test's side thread that
+    logs got "--- Logging error --- I/O operation on closed file". Take such handlers away after
+    each test, and the level with them."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in list(root.handlers):
+        if handler not in handlers and getattr(handler, "_antrian", False):
+            root.removeHandler(handler)
+    root.setLevel(level)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_CONFIG = ROOT / "config.example.toml"
