@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
-WIB = ZoneInfo("Asia/Jakarta")
+# Asia/Jakarta has been UTC+7 without daylight saving since 1964, so a fixed offset is exact for
+# every date this system handles, and it spares the kiosk's start ``zoneinfo`` (with ``sysconfig``'s
+# data, for the zone search path) and the tz database read (issue 17). Nothing compares the zone's
+# key: times are written with their offset (``+07:00``) and compared as instants.
+WIB = timezone(timedelta(hours=7), "WIB")
 
 
 class Clock(Protocol):

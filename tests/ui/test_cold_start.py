@@ -92,9 +92,20 @@ NOT_IN_THE_FIRST_FRAME = {
     "kiosk.cli.pin_commands": "the other commands' parsers (kiosk run builds only its own)",
     "kiosk.core.pin": "ditto, and the technician's PIN gate: built on the PIN screen's first visit",
     "uuid": "a new ticket's id and idempotency key (uuid imports platform)",
+    "statistics": "the median of the observed service times, for a new ticket's wait estimate (with fractions)",
+    "fractions": "ditto",
+    "zoneinfo": "nothing: WIB is a fixed UTC+7 (Asia/Jakarta has had no other offset since 1964)",
 }
 # What the first status poll and the prebuilt screens load before anyone can tap.
-BEFORE_A_TAP = ("stdnum", "kiosk.backends.calls", "qrcode", "kiosk.ui.walkin", "kiosk.ui.entry", "kiosk.ui.result")
+BEFORE_A_TAP = (
+    "stdnum",
+    "kiosk.backends.calls",
+    "statistics",
+    "qrcode",
+    "kiosk.ui.walkin",
+    "kiosk.ui.entry",
+    "kiosk.ui.result",
+)
 
 
 def _site(folder: Path, backend: str) -> Path:
