@@ -23,19 +23,17 @@ from kiosk.backends.daybook import DayBook
 from kiosk.backends.http import HttpBackend
 from kiosk.core.clock import FixedClock
 from kiosk.ops.systemd import SystemdNotifier
-from kiosk.server.tokens import token_hash
 
 TESTS = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(TESTS / "web"))  # the server of the web pages and the one chromium of the run
 sys.path.insert(0, str(TESTS / "api"))  # an http kiosk's config
 from api_support import kiosk_config  # noqa: E402
-from web_support import Hall, browser, hall, open_page  # noqa: E402
+from web_support import Hall, browser, hall, open_page, sign_in_office  # noqa: E402
 
 __all__ = ["browser", "hall", "open_page"]  # fixtures: one chromium per process (see web_support)
 
 pytestmark = pytest.mark.ui
 
-OFFICE_TOKEN = "office-token-kasi-kiosk-0123456789"
 REASON = "Blangko KTP-el habis hari ini"
 KTP = "Perekaman KTP-el"  # the example config's name of service KTP
 KTP_ROW = "#services tr[data-service=KTP]"
@@ -70,16 +68,6 @@ def online(window: Any, hall: Hall, tmp_path: Path) -> Iterator[UI]:
     finally:
         stop_app(harness, backend)
         backend.close()
-
-
-def sign_in_office(hall: Hall, page: Any) -> None:
-    """A supervisor's token added to the live tokens file (no restart), then signed in on /office."""
-    tokens = hall.config.server.tokens_file
-    assert tokens is not None
-    tokens.write_text(tokens.read_text("utf-8") + f"kasi {token_hash(OFFICE_TOKEN)} office\n", "utf-8")
-    page.fill("#office-token", OFFICE_TOKEN)
-    page.click("#signin-button")
-    page.wait_for_selector("#desk:not([hidden])")
 
 
 def status_poll_interval(app: Any) -> float:

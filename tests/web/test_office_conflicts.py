@@ -9,8 +9,7 @@ from typing import Any
 
 import requests
 from playwright.sync_api import Page
-from test_office_page import OFFICE_TOKEN, sign_in_office
-from web_support import Hall, browser, hall, open_page, token_of
+from web_support import OFFICE_TOKEN, Hall, browser, hall, open_page, sign_in_office, token_of
 
 from kiosk.demo import made_up_nik
 

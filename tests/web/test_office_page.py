@@ -9,22 +9,11 @@ from datetime import timedelta
 
 import requests
 from playwright.sync_api import Page
-from web_support import Hall, browser, hall, open_page, token_of
+from web_support import OFFICE_TOKEN, Hall, browser, hall, open_page, sign_in_office, token_of
 
 from kiosk.server.tokens import token_hash
 
 __all__ = ["browser", "hall", "open_page"]
-
-OFFICE_TOKEN = "office-token-kasi-web-0123456789"
-
-
-def sign_in_office(hall: Hall, page: Page) -> None:
-    tokens = hall.config.server.tokens_file
-    assert tokens is not None
-    tokens.write_text(tokens.read_text("utf-8") + f"kasi {token_hash(OFFICE_TOKEN)} office\n", "utf-8")
-    page.fill("#office-token", OFFICE_TOKEN)
-    page.click("#signin-button")
-    page.wait_for_selector("#desk:not([hidden])")
 
 
 def walk_in(hall: Hall, nik_hash: str) -> requests.Response:

@@ -7,23 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 from playwright.sync_api import Page
-from web_support import Hall, browser, hall, open_page, sign_in
-
-from kiosk.server.tokens import token_hash
+from web_support import Hall, browser, hall, open_page, sign_in, sign_in_office
 
 __all__ = ["browser", "hall", "open_page"]
 
-OFFICE_TOKEN = "office-token-kasi-pause-0123456789"
 COUNTER_1 = "#counters tr[data-counter='1']"
-
-
-def sign_in_office(hall: Hall, page: Page) -> None:
-    tokens = hall.config.server.tokens_file
-    assert tokens is not None
-    tokens.write_text(tokens.read_text("utf-8") + f"kasi {token_hash(OFFICE_TOKEN)} office\n", "utf-8")
-    page.fill("#office-token", OFFICE_TOKEN)
-    page.click("#signin-button")
-    page.wait_for_selector("#desk:not([hidden])")
 
 
 def called(page: Page) -> str:

@@ -183,6 +183,19 @@ def open_page(browser: Browser) -> Iterator[Callable[..., Page]]:
         context.close()
 
 
+OFFICE_TOKEN = "office-token-kasi-web-0123456789"  # the supervisor's, added by ``sign_in_office``
+
+
+def sign_in_office(hall: Hall, page: Page) -> None:
+    """A supervisor's token added to the live tokens file (no restart), then signed in on /office."""
+    tokens = hall.config.server.tokens_file
+    assert tokens is not None
+    tokens.write_text(tokens.read_text("utf-8") + f"kasi {token_hash(OFFICE_TOKEN)} office\n", "utf-8")
+    page.fill("#office-token", OFFICE_TOKEN)
+    page.click("#signin-button")
+    page.wait_for_selector("#desk:not([hidden])")
+
+
 def sign_in(page: Page, counter_id: str) -> None:
     page.fill("#counter-id", counter_id)
     page.fill("#counter-token", counter_token(counter_id))
