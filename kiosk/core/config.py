@@ -27,6 +27,8 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class OtherSite:
+    """Another office a refused person can be sent to (``[[site.other_sites]]``)."""
+
     code: str
     name: str
     address: str = ""
@@ -34,6 +36,8 @@ class OtherSite:
 
 @dataclass(frozen=True)
 class SiteConfig:
+    """``[site]``: the office, this kiosk's place in it and the booking website."""
+
     office: str
     name: str
     code: str
@@ -44,6 +48,8 @@ class SiteConfig:
 
 @dataclass(frozen=True)
 class HoursConfig:
+    """``[hours]``: opening hours, the check-in window around a booking and the daily release."""
+
     open: time
     close: time
     arrival_early_minutes: int
@@ -53,12 +59,16 @@ class HoursConfig:
 
 @dataclass(frozen=True)
 class CapsConfig:
+    """``[caps]``: tickets per NIK, against brokers ("calo")."""
+
     walk_ins_per_nik_per_service: int
     tickets_per_nik_per_day: int
 
 
 @dataclass(frozen=True)
 class BackendConfig:
+    """``[backend]``: the day book on this machine (sqlite) or the office server (http)."""
+
     kind: str  # "sqlite" or "http"
     path: Path
     url: str = ""
@@ -72,6 +82,8 @@ class BackendConfig:
 
 @dataclass(frozen=True)
 class PrinterConfig:
+    """``[printer]``: the ticket printer and how to reach it."""
+
     kind: str  # preview, network, usb, serial, file, cups
     profile: str = "TM-T20II"
     paper_mm: int = 80
@@ -160,6 +172,8 @@ class MountingConfig:
 
 @dataclass(frozen=True)
 class UiConfig:
+    """``[ui]``: the screen's language, idle timeout, full screen and how it is mounted."""
+
     language: str = "id"
     idle_timeout_s: int = 45
     fullscreen: bool = True
@@ -192,6 +206,8 @@ class CallingConfig:
 
 @dataclass(frozen=True)
 class Config:
+    """The whole kiosk configuration, as read from its TOML file by ``load``."""
+
     site: SiteConfig
     hours: HoursConfig
     caps: CapsConfig

@@ -27,6 +27,8 @@ class BookingStatus(StrEnum):
 
 @dataclass(frozen=True)
 class Service:
+    """A service of the office: its ticket prefix, daily quota and documents to bring."""
+
     code: str
     prefix: str
     name: str
@@ -181,6 +183,8 @@ class ServiceQuota:
 
 @dataclass(frozen=True)
 class ReportRow:
+    """One service's line of the daily report."""
+
     service_code: str
     service_name: str
     bookings: int
@@ -213,6 +217,8 @@ class AuditEntry:
 
 @dataclass(frozen=True)
 class DailyReport:
+    """The day's figures per service, and the office actions of that day."""
+
     day: date
     site: str
     rows: tuple[ReportRow, ...] = field(default_factory=tuple)

@@ -37,6 +37,8 @@ def without_nik(text: str) -> str:
 
 @dataclass(frozen=True)
 class Notice:
+    """The office's notice of a day, shown on the kiosk's home screen."""
+
     text: str
     text_en: str = ""
     text_jv: str = ""
@@ -137,6 +139,8 @@ class OfficeStore(Protocol):
 
 @dataclass(frozen=True)
 class WaitRow:
+    """One ticket of a day, for the wait figures: when issued, when first called."""
+
     service: str
     issued_at: datetime
     first_called_at: datetime | None

@@ -15,6 +15,7 @@ from kiosk.ui.result import issued, show_done
 from kiosk.ui.walkin import walk_in_retry
 from kiosk.ui.widgets import KioskScreen, load_kv
 
+load_kv("keys")  # the keypad, steps and countdown rules, left out of the first frame
 load_kv("confirm")
 
 PRIORITY_NAMES = {

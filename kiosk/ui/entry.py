@@ -16,6 +16,7 @@ from kiosk.core.nik import NIK_LENGTH
 from kiosk.i18n import N_
 from kiosk.ui.widgets import KioskScreen, group_digits, load_kv
 
+load_kv("keys")  # the keypad, steps and countdown rules, left out of the first frame
 load_kv("entry")
 
 CODE_MAX = 20

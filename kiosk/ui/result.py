@@ -18,6 +18,7 @@ from kiosk.ticket_text import place_in_line
 from kiosk.ui.home import qr_texture
 from kiosk.ui.widgets import KioskScreen, load_kv
 
+load_kv("keys")  # the keypad, steps and countdown rules, left out of the first frame
 load_kv("result")
 log = logging.getLogger(__name__)
 

@@ -27,6 +27,7 @@ from kiosk.ui.widgets import KioskScreen, load_kv
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
 
+load_kv("keys")  # the keypad, steps and countdown rules, left out of the first frame
 load_kv("technician")
 log = logging.getLogger(__name__)
 

@@ -19,6 +19,7 @@ from kiosk.i18n import N_
 from kiosk.ui.entry import nik_problem
 from kiosk.ui.widgets import BigButton, KioskScreen, group_digits, load_kv
 
+load_kv("keys")  # the keypad, steps and countdown rules, left out of the first frame
 load_kv("walkin")
 
 # The toggle labels of walkin.kv, marked here so the catalogue has them.

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 FIRST_FRAME = textwrap.dedent(
     """
     import json, sys, time
+    from pathlib import Path
     from kiosk.cli import main, ui_commands
 
     ui_commands.configure_kivy(False, "1080x1920")
@@ -40,6 +41,13 @@ FIRST_FRAME = textwrap.dedent(
     def loaded():
         return sorted(sys.modules)
 
+    def kv_files():
+        from kivy.lang import Builder
+        return sorted(Path(name).name for name in Builder.files)
+
+    def state(app):
+        return {"modules": loaded(), "screens": list(app.manager.screen_names), "kv": kv_files()}
+
     def ready_for_a_tap(app):
         built = all(app.manager.has_screen(name) for name, _target in SCREENS)
         return built and app._warmed_up and not app._polling
@@ -48,12 +56,12 @@ FIRST_FRAME = textwrap.dedent(
         if "first_frame" in seen:
             return
         app = App.get_running_app()
-        seen["first_frame"] = {"modules": loaded(), "screens": list(app.manager.screen_names)}
+        seen["first_frame"] = state(app)
         deadline = time.monotonic() + 60
 
         def wait(_dt):
             if ready_for_a_tap(app) or time.monotonic() > deadline:
-                seen["before_a_tap"] = {"modules": loaded(), "screens": list(app.manager.screen_names)}
+                seen["before_a_tap"] = state(app)
                 app.stop()
                 return False
             return True
@@ -96,6 +104,8 @@ NOT_IN_THE_FIRST_FRAME = {
     "fractions": "ditto",
     "zoneinfo": "nothing: WIB is a fixed UTC+7 (Asia/Jakarta has had no other offset since 1964)",
 }
+# The kiosk's KV rules the home screen does not use: parsed with the screens that do, after the first frame.
+NOT_IN_THE_FIRST_FRAME_KV = ("keys.kv", "entry.kv", "walkin.kv", "confirm.kv", "result.kv", "technician.kv")
 # What the first status poll and the prebuilt screens load before anyone can tap.
 BEFORE_A_TAP = (
     "stdnum",
@@ -157,10 +167,13 @@ def test_kiosk_run_draws_its_first_frame_before_loading_what_the_home_screen_doe
     assert first["screens"] == ["home"]  # the others are built after it, not in it
     assert _named(first["modules"], NOT_IN_THE_FIRST_FRAME) == []
     assert "PIL.PngImagePlugin" not in first["modules"]  # no image plugins registered for the QR code
+    assert {"widgets.kv", "root.kv", "home.kv"} <= set(first["kv"])
+    assert [name for name in NOT_IN_THE_FIRST_FRAME_KV if name in first["kv"]] == []
     # ... and what was left out is loaded before anyone can tap, not by the first tap.
     later = seen["before_a_tap"]
     assert sorted(later["screens"]) == sorted(seen["every_screen"])
     assert [name for name in BEFORE_A_TAP if not _named(later["modules"], [name])] == []
+    assert [name for name in NOT_IN_THE_FIRST_FRAME_KV if name not in later["kv"]] == []
     if backend == "http":
         assert _named(later["modules"], ["requests"])  # its first call, on the status thread
 
