@@ -99,7 +99,10 @@ def main() -> None:
 
                 def page_of(width: int, height: int, scale: float = 1) -> Page:
                     context = browser.new_context(
-                        viewport={"width": width, "height": height}, device_scale_factor=scale, bypass_csp=True
+                        viewport={"width": width, "height": height},
+                        device_scale_factor=scale,
+                        bypass_csp=True,
+                        locale="id-ID",  # the pages pick the browser's language: the office's own, here
                     )
                     return context.new_page()
 
