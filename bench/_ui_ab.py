@@ -22,16 +22,6 @@ from typing import Any
 from bench import ui
 
 
-def _round_figures(report: dict[str, Any], child: str, seconds: float) -> dict[str, Any]:
-    report["wall_s"] = seconds
-    if child == "tap":
-        report["answer1_wall_s"] = report["answer1"] - report["started"]
-        report["tap1_to_answer1_s"] = report["answer1"] - report["tap1"]
-        report["tap1_to_answer1_cpu_s"] = report["answer1_cpu"] - report["tap1_cpu"]
-        report["tap2_to_answer2_s"] = report["answer2"] - report["tap2"]
-    return report
-
-
 def main() -> None:
     before, runs = Path(sys.argv[1]).resolve(), int(sys.argv[2]) if len(sys.argv) > 2 else ui.RUNS
     trees = {"before": before, "after": ui.ROOT}
@@ -62,7 +52,7 @@ def compare(trees: dict[str, Path], homes: dict[str, Path], runs: int) -> None:
                 child = "tap" if mode.startswith("tap") else mode
                 after = {"BENCH_UI_TAP_AFTER": str(ui.TAP_LATE_S if mode == "tap_late" else 0.0)}
                 seconds, report = ui.run_child(child, homes[name], extra_env=after)
-                samples[name][mode].append(_round_figures(report, child, seconds))
+                samples[name][mode].append(ui.round_figures(report, child, seconds))
         loads.append(os.getloadavg()[0])
         print(f"round {round_no + 1} of {runs}, load average {loads[-1]:.1f}", flush=True)
     for name in trees:

@@ -465,14 +465,19 @@ def start_samples(kivy_home: Path, runs: int) -> dict[str, list[dict[str, Any]]]
             child = "tap" if mode.startswith("tap") else mode
             after = {"BENCH_UI_TAP_AFTER": str(TAP_LATE_S if mode == "tap_late" else 0.0)}
             seconds, report = run_child(child, kivy_home, extra_env=after)
-            report["wall_s"] = seconds
-            if child == "tap":
-                report["answer1_wall_s"] = report["answer1"] - report["started"]
-                report["tap1_to_answer1_s"] = report["answer1"] - report["tap1"]
-                report["tap1_to_answer1_cpu_s"] = report["answer1_cpu"] - report["tap1_cpu"]
-                report["tap2_to_answer2_s"] = report["answer2"] - report["tap2"]
-            samples[mode].append(report)
+            samples[mode].append(round_figures(report, child, seconds))
     return samples
+
+
+def round_figures(report: dict[str, Any], child: str, seconds: float) -> dict[str, Any]:
+    """A child's report with its wall time to the first frame, and for the taps the answers' times."""
+    report["wall_s"] = seconds
+    if child == "tap":
+        report["answer1_wall_s"] = report["answer1"] - report["started"]
+        report["tap1_to_answer1_s"] = report["answer1"] - report["tap1"]
+        report["tap1_to_answer1_cpu_s"] = report["answer1_cpu"] - report["tap1_cpu"]
+        report["tap2_to_answer2_s"] = report["answer2"] - report["tap2"]
+    return report
 
 
 def spread(values: list[float]) -> tuple[float, float, float]:
