@@ -4,14 +4,13 @@ the kiosk was last seen and its printer, not "never seen" until its next report.
 # ruff: noqa: F811  (pytest fixtures are imported from api_support and named as parameters)
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import requests
 from api_support import hasher, kiosk_config, root  # noqa: F401
-from test_serve_cli import KIOSK, listening_url
+from test_serve_cli import KIOSK, serve, stop
 
 from kiosk.backends.http import HttpBackend
 from kiosk.core.clock import FixedClock
@@ -24,26 +23,6 @@ def new_token(*command: str) -> tuple[str, str]:
     made = subprocess.run([*KIOSK, *command], capture_output=True, text=True, check=True, timeout=120)
     token, line = [ln for ln in made.stdout.splitlines() if not ln.startswith("#")]
     return token, line
-
-
-def serve(config_path: Path) -> tuple[subprocess.Popen[str], str]:
-    server = subprocess.Popen(
-        [*KIOSK, "serve", "--config", str(config_path), "--port", "0"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        return server, listening_url(server)
-    except BaseException:
-        stop(server)
-        raise
-
-
-def stop(server: subprocess.Popen[str]) -> None:
-    server.terminate()
-    server.wait(timeout=60)
 
 
 def kiosk_seen(url: str, office_token: str, kiosk_id: str) -> dict[str, Any]:

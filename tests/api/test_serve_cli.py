@@ -43,13 +43,9 @@ def listening_url(server: subprocess.Popen[str]) -> str:
     return url
 
 
-def test_kiosk_serve_serves_the_api_to_a_kiosk_holding_a_token_made_by_server_token(tmp_path: Path) -> None:
-    made = subprocess.run([*KIOSK, "server-token", "MPP-1"], capture_output=True, text=True, check=True)
-    token, line = [ln for ln in made.stdout.splitlines() if not ln.startswith("#")]
-    (tmp_path / "tokens").write_text(line + "\n", encoding="utf-8")
-    config_path = root.write_config(tmp_path, {"# tokens_file =": 'tokens_file = "tokens"  #'})
-    # Port 0: the server takes a free port itself and says which. A port picked here and handed
-    # over could be taken by another process in between (two test runs at once).
+def serve(config_path: Path) -> tuple[subprocess.Popen[str], str]:
+    """``kiosk serve`` on port 0 (the server takes a free port itself and says which: a port picked
+    here and handed over could be taken by another process in between); (process, its API url)."""
     server = subprocess.Popen(
         [*KIOSK, "serve", "--config", str(config_path), "--port", "0"],
         stdout=subprocess.DEVNULL,
@@ -58,7 +54,24 @@ def test_kiosk_serve_serves_the_api_to_a_kiosk_holding_a_token_made_by_server_to
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
-        url = listening_url(server)
+        return server, listening_url(server)
+    except BaseException:
+        stop(server)
+        raise
+
+
+def stop(server: subprocess.Popen[str]) -> None:
+    server.terminate()
+    server.wait(timeout=60)
+
+
+def test_kiosk_serve_serves_the_api_to_a_kiosk_holding_a_token_made_by_server_token(tmp_path: Path) -> None:
+    made = subprocess.run([*KIOSK, "server-token", "MPP-1"], capture_output=True, text=True, check=True)
+    token, line = [ln for ln in made.stdout.splitlines() if not ln.startswith("#")]
+    (tmp_path / "tokens").write_text(line + "\n", encoding="utf-8")
+    config_path = root.write_config(tmp_path, {"# tokens_file =": 'tokens_file = "tokens"  #'})
+    server, url = serve(config_path)
+    try:
         assert requests.get(url + "/health", timeout=30).json()["status"] == "ok"
         config = kiosk_config(tmp_path / "kiosk", url, "MPP-1")
         (tmp_path / "kiosk" / "token").write_text(token + "\n", encoding="utf-8")
@@ -67,8 +80,7 @@ def test_kiosk_serve_serves_the_api_to_a_kiosk_holding_a_token_made_by_server_to
         backend.close()
         assert requests.get(url + "/quotas", headers={"Authorization": "Bearer wrong"}, timeout=30).status_code == 401
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop(server)
 
 
 def test_kiosk_serve_without_a_tokens_file_stops_with_a_clear_message(tmp_path: Path) -> None:
