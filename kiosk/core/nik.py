@@ -83,8 +83,9 @@ def is_valid(raw: str) -> bool:
 
 
 def mask(number: str) -> str:
-    """Show at most the first 4 and last 2 digits: ``3520**********01``."""
-    digits = clean(number)
+    """Show at most the first 4 and last 2 digits: ``3520**********01``. Only digits count, so a
+    log line or a note can be masked without loading the NIK library (``kiosk.core.privacy``)."""
+    digits = "".join(c for c in number if c.isdigit())
     if len(digits) < 8:
         return "*" * len(digits)
     return digits[:4] + "*" * (len(digits) - 6) + digits[-2:]

@@ -10,7 +10,6 @@ against the rules and has it written together with its audit line (who, when, wh
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -20,19 +19,11 @@ from kiosk.core.clock import WIB, Clock
 from kiosk.core.config import Config, CounterConfig
 from kiosk.core.errors import BadInput, Reason, Refusal
 from kiosk.core.model import AuditEntry, Service
-from kiosk.core.nik import mask
+from kiosk.core.privacy import without_nik  # a NIK typed into a reason or notice is masked before it is kept
 
 MAX_REFER_DAYS = 90
 NOTICE_MAX_CHARS = 120  # what the kiosk's home-screen banner shows on two lines
 REASON_MAX_CHARS = 160
-# Sixteen digits in a row (spaces, dots or dashes between them allowed): a NIK someone typed into a
-# reason or a notice. It is masked before it is kept, shown or reported.
-NIK_LIKE = re.compile(r"(?<!\d)\d(?:[ .-]?\d){15}(?!\d)")
-
-
-def without_nik(text: str) -> str:
-    """``text`` with every NIK-like run of digits masked (``3520**********01``)."""
-    return NIK_LIKE.sub(lambda found: mask(re.sub(r"\D", "", found.group())), text)
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from kiosk.core.clock import WIB
+from kiosk.core.privacy import without_nik
 
 # Sixteen digits in a row, or in groups separated by single spaces, dots or dashes: a NIK
 # however it was typed. Not part of a longer run of digits.
-_SIXTEEN_DIGITS = re.compile(r"(?<![\d])(?:\d[ .\-]?){15}\d(?![\d])")
 _BEARER = re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9\-._~+/]+=*")
 _TOKEN_FIELD = re.compile(
     r"""(?i)\b(token|api[_-]?key|secret|password|authorization)(["']?\s*[:=]\s*["']?)(?!bearer\s)[^\s"',;}]+"""
@@ -39,11 +39,6 @@ _HIDDEN: set[str] = set()
 _PRIORITY = {logging.CRITICAL: 2, logging.ERROR: 3, logging.WARNING: 4, logging.INFO: 6, logging.DEBUG: 7}
 
 
-def _mask_digits(match: re.Match[str]) -> str:
-    digits = re.sub(r"\D", "", match.group(0))
-    return f"{digits[:4]}{'*' * 10}{digits[-2:]}"
-
-
 def hide_secret(value: str) -> None:
     """Never let ``value`` reach a log line, whoever logs it (call it where a token is loaded)."""
     if value and len(value) >= 6:  # a tiny value would blank out ordinary words
@@ -55,7 +50,7 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     for secret in (*secrets, *_HIDDEN):
         if secret:
             text = text.replace(secret, REDACTED)
-    text = _SIXTEEN_DIGITS.sub(_mask_digits, text)
+    text = without_nik(text)
     text = _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
     return _TOKEN_FIELD.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
 

@@ -27,7 +27,8 @@ from PIL.PngImagePlugin import PngInfo
 
 from kiosk.core.clock import WIB
 from kiosk.core.model import DailyReport, ReportRow
-from kiosk.core.office import ACTION_NAMES, action_detail, public_actions, without_nik
+from kiosk.core.office import ACTION_NAMES, action_detail, public_actions
+from kiosk.core.privacy import without_nik
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 
