@@ -5,10 +5,10 @@ The UI shows both lines; the CLI prints them. Parameters never carry a raw NIK.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from kiosk.core.errors import KioskError, Reason
+from kiosk.core.record import record
 from kiosk.i18n import N_, translator
 
 MONTHS_ID = (
@@ -384,7 +384,7 @@ HELD_HINTS = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Message:
     title: str
     hint: str

@@ -18,7 +18,7 @@ import threading
 import uuid
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from kiosk.core.clock import WIB
 from kiosk.core.config import CallingConfig, Config, CounterConfig
 from kiosk.core.errors import BadInput, Reason, Refusal, SystemFault
 from kiosk.core.model import Service
+from kiosk.core.record import record
 
 # A counter counts as open for a service when it took a step within this time (or has a ticket).
 OPEN_WINDOW = timedelta(minutes=30)
@@ -203,7 +204,7 @@ def new_ticket_place(now: datetime, priority: bool, service_code: str, number: s
     return QueueEntry("", number, service_code, priority, now, LAST_ROW)
 
 
-@dataclass(frozen=True)
+@record
 class CounterView:
     counter: CounterConfig
     current: Call | None
@@ -211,13 +212,13 @@ class CounterView:
     line: tuple[QueueEntry, ...] = ()  # the tickets waiting for the counter's services, in calling order
 
 
-@dataclass(frozen=True)
+@record
 class DisplayView:
     calls: list[Call]
     waiting: dict[str, int]
 
 
-@dataclass(frozen=True)
+@record
 class PublicTicket:
     """A ticket's place in line as the phone page shows it: no personal data."""
 
@@ -231,7 +232,7 @@ class PublicTicket:
     counter_name: str | None = None  # where to go, while the ticket is called
 
 
-@dataclass(frozen=True)
+@record
 class ServiceFigures:
     """What the daily report adds per service from the counters."""
 

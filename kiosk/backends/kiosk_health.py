@@ -9,13 +9,13 @@ the restart is "not seen since 10.42", not "never seen".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from kiosk.backends.office_book import DayBookFile
+from kiosk.core.record import record
 
 
-@dataclass(frozen=True)
+@record
 class HealthReport:
     printer: str  # the printer's named state ("ok", "paper_near_end", "cover_open", ...)
     unsynced: int  # tickets issued offline, not yet synced

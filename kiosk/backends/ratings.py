@@ -13,7 +13,6 @@ from __future__ import annotations
 import sqlite3
 import threading
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from kiosk.core.calling import TicketState
 from kiosk.core.clock import WIB
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, Reason, Refusal, SystemFault
+from kiosk.core.record import record
 from kiosk.core.satisfaction import ServiceIndex
 
 # Each entry moves this owner's tables one version up; never edit a released entry, add a new one.
@@ -44,7 +44,7 @@ SCHEMA = Schema("ratings", MIGRATIONS)
 OFFER_WINDOW = timedelta(minutes=10)
 
 
-@dataclass(frozen=True)
+@record
 class Offer:
     """The ticket a counter's tablet asks about: the one just done there. No personal data."""
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.backends.durable import fsync_folder
 from kiosk.backends.sqlite_tx import immediate
 from kiosk.core.errors import Reason, SystemFault
+from kiosk.core.record import record
 
 BUSY_TIMEOUT_S = 10.0
 DAYBOOK = "daybook"  # the owner whose version is PRAGMA user_version
@@ -26,7 +26,7 @@ DAYBOOK = "daybook"  # the owner whose version is PRAGMA user_version
 _VERSIONS_TABLE = "CREATE TABLE IF NOT EXISTS schema_versions (owner TEXT PRIMARY KEY, version INTEGER NOT NULL)"
 
 
-@dataclass(frozen=True)
+@record
 class Schema:
     """The tables one module owns in a file: ordered steps, each moving them one version up.
 

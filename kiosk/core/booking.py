@@ -11,20 +11,21 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime, time, timedelta
 
 from kiosk.core.clock import WIB
 from kiosk.core.config import Config
 from kiosk.core.errors import BadInput, Reason, Refusal
 from kiosk.core.model import Service
+from kiosk.core.record import record
 
 # Letters and digits nobody confuses when reading them aloud or off a phone (no 0/O, 1/I, 2/Z, 5/S, 8/B).
 CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
 CODE_LENGTH = 7  # after the leading "B": 26^7 ≈ 8 × 10^9 codes, a guess finds nothing
 
 
-@dataclass(frozen=True)
+@record
 class BookingRequest:
     """What a citizen asks for; ``slot`` None takes the first slot with room."""
 
@@ -36,7 +37,7 @@ class BookingRequest:
     name: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class DayLoad:
     """A service's standing on one day: active bookings per slot window, walk-in numbers issued."""
 
@@ -50,7 +51,7 @@ class DayLoad:
         return sum(self.per_slot.values()) + self.outside
 
 
-@dataclass(frozen=True)
+@record
 class NikLoad:
     """One NIK's active bookings: for this service on that day, and over the coming days."""
 

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from kiosk.core.config import CallingConfig, Config, CounterConfig
 from kiosk.core.errors import BadInput, Reason, Refusal
+from kiosk.core.record import record
 
 
 class TicketState(StrEnum):
@@ -53,7 +53,7 @@ class Step(StrEnum):
     TRANSFER = "transfer"
 
 
-@dataclass(frozen=True)
+@record
 class QueueEntry:
     """A ticket as the line sees it: where it stands, not who holds it."""
 
@@ -68,7 +68,7 @@ class QueueEntry:
     counter_id: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Call:
     """One call or recall of a number to a counter, as the display and the counter page show it.
 
@@ -93,7 +93,7 @@ def line_key(entry: QueueEntry) -> tuple[int, datetime, int, str]:
     return (0 if entry.priority else 1, entry.queued_at, entry.seq, entry.number)
 
 
-@dataclass(frozen=True)
+@record
 class PastCall:
     """A first call of the line, as the fairness rule sees it: when, and whether it was priority."""
 
@@ -101,7 +101,7 @@ class PastCall:
     priority: bool
 
 
-@dataclass(frozen=True)
+@record
 class LineHistory:
     """What the fairness rule needs to know beside the waiting tickets (the store supplies it).
 

@@ -7,12 +7,13 @@ fix a broken file in one pass. ``config.example.toml`` documents every key.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, time
 from pathlib import Path
 from typing import Any
 
 from kiosk.core.model import Service
+from kiosk.core.record import record
 
 DEFAULT_CONFIG_PATH = Path("/etc/antrian/kiosk.toml")
 
@@ -25,7 +26,7 @@ class ConfigError(Exception):
         self.problems = problems
 
 
-@dataclass(frozen=True)
+@record
 class OtherSite:
     """Another office a refused person can be sent to (``[[site.other_sites]]``)."""
 
@@ -34,7 +35,7 @@ class OtherSite:
     address: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class SiteConfig:
     """``[site]``: the office, this kiosk's place in it and the booking website."""
 
@@ -46,7 +47,7 @@ class SiteConfig:
     other_sites: tuple[OtherSite, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class HoursConfig:
     """``[hours]``: opening hours, the check-in window around a booking and the daily release."""
 
@@ -57,7 +58,7 @@ class HoursConfig:
     release_time: time
 
 
-@dataclass(frozen=True)
+@record
 class CapsConfig:
     """``[caps]``: tickets per NIK, against brokers ("calo")."""
 
@@ -65,7 +66,7 @@ class CapsConfig:
     tickets_per_nik_per_day: int
 
 
-@dataclass(frozen=True)
+@record
 class BackendConfig:
     """``[backend]``: the day book on this machine (sqlite) or the office server (http)."""
 
@@ -80,7 +81,7 @@ class BackendConfig:
     lease_size: int = 5
 
 
-@dataclass(frozen=True)
+@record
 class PrinterConfig:
     """``[printer]``: the ticket printer and how to reach it."""
 
@@ -100,7 +101,7 @@ class PrinterConfig:
     logo: Path | None = None
 
 
-@dataclass(frozen=True)
+@record
 class CounterConfig:
     """A service counter (loket): staff call the numbers of ``services`` from it."""
 
@@ -109,7 +110,7 @@ class CounterConfig:
     services: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class ServerConfig:
     """``kiosk serve``: where the booking API listens and which kiosk tokens it accepts."""
 
@@ -121,7 +122,7 @@ class ServerConfig:
     public_url: str = ""  # where phones reach the hall pages; the ticket's QR links to <public_url>/t/<id>
 
 
-@dataclass(frozen=True)
+@record
 class BookingSiteConfig:
     """``[booking_site]``: the citizens' booking pages (``/book``) of ``kiosk serve``."""
 
@@ -149,7 +150,7 @@ REACH_HIGH_MM = 1220
 MIN_PANEL_IN_REACH_MM = 200  # room for a keypad and its buttons inside the band
 
 
-@dataclass(frozen=True)
+@record
 class MountingConfig:
     """Where the panel hangs, so the screens can keep every control within reach.
 
@@ -170,7 +171,7 @@ class MountingConfig:
         return (above_floor_mm - self.bottom_edge_mm) / self.visible_height_mm * window_height_px
 
 
-@dataclass(frozen=True)
+@record
 class UiConfig:
     """``[ui]``: the screen's language, idle timeout, full screen and how it is mounted."""
 
@@ -180,7 +181,7 @@ class UiConfig:
     mounting: MountingConfig = field(default_factory=MountingConfig)
 
 
-@dataclass(frozen=True)
+@record
 class SpeechConfig:
     """Spoken guidance (espeak-ng): on by default, at the person's request unless ``auto_speak``."""
 
@@ -191,7 +192,7 @@ class SpeechConfig:
     words_per_minute: int = 140  # a little slower than espeak-ng's 175: elderly listeners
 
 
-@dataclass(frozen=True)
+@record
 class CallingConfig:
     """``[calling]``: how priority tickets share the line with regular ones (docs/calling.md).
 
@@ -204,7 +205,7 @@ class CallingConfig:
     regular_max_wait_minutes: int = 45
 
 
-@dataclass(frozen=True)
+@record
 class Config:
     """The whole kiosk configuration, as read from its TOML file by ``load``."""
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime, time
 from enum import StrEnum
+
+from kiosk.core.record import record
 
 
 class Priority(StrEnum):
@@ -25,7 +27,7 @@ class BookingStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-@dataclass(frozen=True)
+@record
 class Service:
     """A service of the office: its ticket prefix, daily quota and documents to bring."""
 
@@ -51,7 +53,7 @@ class Service:
         return dict(self.local_documents).get(language, self.documents)
 
 
-@dataclass(frozen=True)
+@record
 class Booking:
     """An online booking as the kiosk knows it: no raw NIK, only its keyed hash and mask."""
 
@@ -71,7 +73,7 @@ class Booking:
         return self.ticket_number is not None
 
 
-@dataclass(frozen=True)
+@record
 class Ticket:
     """An issued queue number. Once issued it is never reused and never lost."""
 
@@ -95,7 +97,7 @@ class Ticket:
     reprinted_at: datetime | None = None  # set on the paper of a reprint: "CETAK ULANG" and its own time
 
 
-@dataclass(frozen=True)
+@record
 class WalkInRequest:
     """A person asking for a walk-in number, as every backend's ``issue_walk_in`` takes it.
 
@@ -112,7 +114,7 @@ class WalkInRequest:
     idempotency_key: str
 
 
-@dataclass(frozen=True)
+@record
 class TicketDraft:
     """A ticket before its number: for whom, for what and when. The store that numbers it
     (the day book, or an http kiosk's leased block) adds the number and the place in line."""
@@ -131,7 +133,7 @@ class TicketDraft:
         return self.now.date()
 
 
-@dataclass(frozen=True)
+@record
 class OfflineTicket:
     """A leased number a kiosk printed while offline, as it reports it at sync: written over the
     number's placeholder exactly as printed (the person holds that paper)."""
@@ -148,7 +150,7 @@ class OfflineTicket:
     reprints: int
 
 
-@dataclass(frozen=True)
+@record
 class NikTickets:
     """Today's numbers of one person (by NIK hash), as a store counts them for the caps.
 
@@ -160,7 +162,7 @@ class NikTickets:
     today: int  # tickets of any service
 
 
-@dataclass(frozen=True)
+@record
 class ServiceQuota:
     """How a service stands today: ``remaining`` is what walk-ins may still take."""
 
@@ -181,7 +183,7 @@ class ServiceQuota:
         return self.remaining == 0
 
 
-@dataclass(frozen=True)
+@record
 class ReportRow:
     """One service's line of the daily report."""
 
@@ -203,7 +205,7 @@ class ReportRow:
     satisfaction_grade: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class AuditEntry:
     """One office action (kiosk.core.office): who (the supervisor's token name), when, what, why."""
 
@@ -215,7 +217,7 @@ class AuditEntry:
     why: str
 
 
-@dataclass(frozen=True)
+@record
 class DailyReport:
     """The day's figures per service, and the office actions of that day."""
 
@@ -229,7 +231,7 @@ class DailyReport:
         return sum(r.check_ins + r.walk_ins for r in self.rows)
 
 
-@dataclass(frozen=True)
+@record
 class IssueResult:
     """What a check-in or walk-in gives the person: the ticket, and whether it came out."""
 

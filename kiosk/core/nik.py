@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
 from kiosk.core.errors import BadInput, Reason
+from kiosk.core.record import record
 
 # python-stdnum is imported where it is asked (about 4 ms with its pydoc import): the kiosk's
 # first frame needs no NIK, and its status thread loads it before the first person types one.
@@ -128,7 +128,7 @@ def suggests_elderly(number: str, today: date) -> bool:
     return age(number, today) >= ELDERLY_AGE
 
 
-@dataclass(frozen=True)
+@record
 class NikHasher:
     """Keyed hash (HMAC-SHA256 with the per-site secret): what is stored instead of a NIK."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
@@ -20,13 +20,14 @@ from kiosk.core.config import Config, CounterConfig
 from kiosk.core.errors import BadInput, Reason, Refusal
 from kiosk.core.model import AuditEntry, Service
 from kiosk.core.privacy import without_nik  # a NIK typed into a reason or notice is masked before it is kept
+from kiosk.core.record import record
 
 MAX_REFER_DAYS = 90
 NOTICE_MAX_CHARS = 120  # what the kiosk's home-screen banner shows on two lines
 REASON_MAX_CHARS = 160
 
 
-@dataclass(frozen=True)
+@record
 class Notice:
     """The office's notice of a day, shown on the kiosk's home screen."""
 
@@ -39,7 +40,7 @@ class Notice:
         return self.until is None or now.astimezone(WIB).time() < self.until
 
 
-@dataclass(frozen=True)
+@record
 class DayOverrides:
     """One day's changes to the config; empty on a new day."""
 
@@ -80,7 +81,7 @@ class DayOverrides:
             raise Refusal(Reason.COUNTER_PAUSED, counter=counter_id)
 
 
-@dataclass(frozen=True)
+@record
 class SyncConflict:
     """An offline ticket a kiosk's sync kept otherwise than printed, for the supervisor to look at.
     Named by its number, service and kiosk; the reasons are codes (kiosk/messages.py SYNC_CONFLICTS).
@@ -128,7 +129,7 @@ class OfficeStore(Protocol):
         ...
 
 
-@dataclass(frozen=True)
+@record
 class WaitRow:
     """One ticket of a day, for the wait figures: when issued, when first called."""
 

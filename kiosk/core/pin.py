@@ -15,12 +15,12 @@ import hmac
 import secrets
 import threading
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
 from kiosk.core.clock import Clock
+from kiosk.core.record import record
 
 PIN_MIN_DIGITS = 4
 PIN_MAX_DIGITS = 8
@@ -100,7 +100,7 @@ def hash_pin(pin: str, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) 
     return f"scrypt${n}${r}${p}${_b64(salt)}${_b64(key)}"
 
 
-@dataclass(frozen=True)
+@record
 class PinHash:
     n: int
     r: int
@@ -142,7 +142,7 @@ def verify_pin(pin: str, stored: str) -> bool:
 # -- the gate -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class LockState:
     """Wrong tries since the last success or lockout, and the end of the lockout if any."""
 
@@ -185,7 +185,7 @@ class PinOutcome(StrEnum):
     DISABLED = "disabled"  # no PIN hash configured: technician mode is off
 
 
-@dataclass(frozen=True)
+@record
 class PinResult:
     outcome: PinOutcome
     tries_left: int = MAX_TRIES

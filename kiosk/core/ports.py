@@ -8,12 +8,13 @@ printer's test page, feed and cut), so diagnostics need not guess what an adapte
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kiosk.core.model import Booking, DailyReport, NikTickets, ServiceQuota, Ticket, WalkInRequest
 from kiosk.core.office import Notice
+from kiosk.core.record import record
 
 if TYPE_CHECKING:  # the counters' port: a kiosk's start needs no calling types
     from kiosk.core.calling import Call, Step
@@ -95,7 +96,7 @@ class BookingBackend(Protocol):
         ...
 
 
-@dataclass(frozen=True)
+@record
 class BackendStatus:
     """For the technician screen: is the server there, how fast, what waits to be synced."""
 
@@ -109,7 +110,7 @@ class BackendStatus:
     conflicts: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class SyncSummary:
     """What one sync did, for ``kiosk sync`` and the technician."""
 
@@ -121,7 +122,7 @@ class SyncSummary:
     leased_free: dict[str, int] = field(default_factory=dict)  # unused leased numbers per service now
 
 
-@dataclass(frozen=True)
+@record
 class PrinterReadiness:
     """Whether a ticket can be printed now. ``state`` is one of the printer's named states."""
 

@@ -10,9 +10,9 @@ the ratings are stored by ``kiosk.backends.ratings``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from kiosk.core.errors import BadInput, Reason
+from kiosk.core.record import record
 
 LOWEST, HIGHEST = 1, 4
 CONVERSION = 25  # the regulation's "nilai dasar": index = average of the 1-4 values x 25
@@ -26,7 +26,7 @@ GRADES = ((88.31, "A"), (76.61, "B"), (65.00, "C"), (25.00, "D"))
 GRADE_WORDS = {"A": "Sangat Baik", "B": "Baik", "C": "Kurang Baik", "D": "Tidak Baik"}  # the regulation's words
 
 
-@dataclass(frozen=True)
+@record
 class ServiceIndex:
     """A service's index of one day: how many ratings, the 25-100 index and its grade."""
 

@@ -20,6 +20,7 @@ from kiosk.core import config as config_mod
 from kiosk.core.clock import WIB, FixedClock
 from kiosk.core.config import Config
 from kiosk.core.model import IssueResult, Priority
+from kiosk.core.record import record
 from kiosk.core.usecases import Kiosk
 from kiosk.demo import EXAMPLE
 
@@ -33,7 +34,7 @@ def made_up_nik(index: int, region: str = "352001") -> str:
     return demo.made_up_nik(index, region, female=(index // 7) % 2 == 1)
 
 
-@dataclass(frozen=True)
+@record
 class ServiceDay:
     """What happens to one service on one day."""
 
@@ -43,7 +44,7 @@ class ServiceDay:
     priority_walk_ins: int = 0  # of the walk-ins, how many take the priority button
 
 
-@dataclass(frozen=True)
+@record
 class Arrival:
     """Someone at the kiosk: with a booking code (check-in) or a NIK (walk-in)."""
 

@@ -17,7 +17,6 @@ The picture carries its text as a PNG ``Description`` (the alt text a social med
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from kiosk.core.clock import WIB
 from kiosk.core.model import DailyReport, ReportRow
 from kiosk.core.office import ACTION_NAMES, action_detail, public_actions
 from kiosk.core.privacy import without_nik
+from kiosk.core.record import record
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 
@@ -42,7 +42,7 @@ BAND = (14, 60, 110)  # deep blue of the header
 RULE = (222, 226, 230)
 
 
-@dataclass(frozen=True)
+@record
 class Measure:
     key: str
     csv_column: str

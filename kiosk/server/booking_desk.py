@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hmac
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from kiosk.backends.daybook import DayBook
@@ -23,6 +22,7 @@ from kiosk.core.errors import BadInput, Reason, Refusal
 from kiosk.core.model import Booking, BookingStatus, Service
 from kiosk.core.nik import NikHasher
 from kiosk.core.ports import BrokerList, NoBrokerList
+from kiosk.core.record import record
 from kiosk.server.booking_guard import RateLimiter, Signer
 
 SLOT = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
@@ -30,7 +30,7 @@ NAME_MAX = 60
 PROOF_MINUTES = 30  # how long a shown booking may be cancelled or moved without typing the NIK again
 
 
-@dataclass(frozen=True)
+@record
 class DayChoice:
     """A day on the booking page: its free places, or when booking for it opens."""
 
@@ -43,7 +43,7 @@ class DayChoice:
         return self.opens is None
 
 
-@dataclass(frozen=True)
+@record
 class Shown:
     """A booking its holder has proved with the NIK, and the proof to change it without retyping."""
 

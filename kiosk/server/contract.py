@@ -27,6 +27,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from kiosk.core.privacy import looks_like_nik
+from kiosk.core.record import record
 
 SPEC_URI = "urn:antrian:openapi"
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
@@ -49,7 +50,7 @@ class Violation(Exception):
         return f"{self.status} {self.code}: " + "; ".join(f"{e['field']}: {e['problem']}" for e in self.errors)
 
 
-@dataclass(frozen=True)
+@record
 class Checked:
     """What passed: the parsed body (``None`` for an operation without one) and its canonical form."""
 
@@ -79,7 +80,7 @@ def _field(path: Iterable[str | int], prefix: str = "") -> str:
     return out or "(body)"
 
 
-@dataclass(frozen=True)
+@record
 class Parameter:
     name: str
     location: str
@@ -89,7 +90,7 @@ class Parameter:
     problem: dict[str, Any] | None  # the first ``x-problem`` along its schema's ``$ref`` chain
 
 
-@dataclass(frozen=True)
+@record
 class Operation:
     method: str
     template: str

@@ -39,6 +39,7 @@ from kiosk.core.clock import WIB
 from kiosk.core.config import Config
 from kiosk.core.errors import Reason, Refusal, SystemFault
 from kiosk.core.model import OfflineTicket, Priority, Ticket, TicketKind, WalkInRequest
+from kiosk.core.record import record
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ def placeholder_hash(key: str, index: int) -> str:
     return hashlib.sha256(f"lease:{key}:{index}".encode()).hexdigest()
 
 
-@dataclass(frozen=True)
+@record
 class LeasedNumber:
     ticket_id: str
     service_code: str

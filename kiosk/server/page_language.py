@@ -11,11 +11,11 @@ API's routes answer their refusals in it (``api_language``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, request
 
+from kiosk.core.record import record
 from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
 
 A_YEAR = 365 * 86400
@@ -49,7 +49,7 @@ def translated(language: str, **tables: Mapping[str, str]) -> dict[str, dict[str
     return {name: {key: _(text) for key, text in table.items()} for name, table in tables.items()}
 
 
-@dataclass(frozen=True)
+@record
 class Said:
     """A sentence in Indonesian with its English and Basa Jawa beside it."""
 

@@ -19,9 +19,10 @@ import os
 import re
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+
+from kiosk.core.record import record
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ class Role(StrEnum):
     OFFICE = "office"
 
 
-@dataclass(frozen=True)
+@record
 class Principal:
     """Who signed in: a kiosk id, a counter id or a supervisor's name, with its role."""
 

@@ -16,8 +16,9 @@ import os
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
+
+from kiosk.core.record import record
 
 # espeak-ng has no Javanese voice: Basa Jawa is read with the Indonesian one (same letters, close sounds).
 VOICES = {"id": "id", "en": "en", "jv": "id"}
@@ -29,7 +30,7 @@ class SpeechUnavailable(RuntimeError):
     """espeak-ng is missing or failed: the caller shows the text and stays silent."""
 
 
-@dataclass(frozen=True)
+@record
 class Voice:
     """How a language is spoken: the espeak-ng voice and the words per minute."""
 

@@ -15,10 +15,10 @@ import math
 import struct
 import wave
 from collections.abc import Callable
-from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
+from kiosk.core.record import record
 from kiosk.i18n import ASSETS, N_
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ PROMPT = N_("Masih di sini? Sentuh layar untuk melanjutkan")
 TONE_PATH = ASSETS / "sounds" / "idle-warning.wav"
 
 
-@dataclass(frozen=True)
+@record
 class IdleRule:
     """How a screen times out: after ``timeout_s`` (inf: never), warning the last ``warning_s``."""
 
