@@ -45,13 +45,12 @@ class LanguageButton(BigButton):
     """One language of the chooser; the one in use is marked by its colour and underlined."""
 
     def __init__(self, code: str, **kwargs: Any) -> None:
-        super().__init__(font_size=sp(theme.TEXT_SP), markup=True, **kwargs)
+        super().__init__(text=LANGUAGE_NAMES.get(code, code), font_size=sp(theme.TEXT_SP), **kwargs)
         self.code = code
 
     def show(self, current: str) -> None:
-        name = LANGUAGE_NAMES.get(self.code, self.code)
         selected = self.code == current
-        self.text = f"[u]{name}[/u]" if selected else name  # not by colour alone
+        self.underline = selected  # not by colour alone (a property, not markup: markup lays out word by word)
         self.background = theme.rgba(theme.SELECTED) if selected else theme.rgba(theme.KEY)
         self.foreground = theme.rgba(theme.ON_SELECTED) if selected else theme.rgba(theme.ON_KEY)
 

@@ -126,4 +126,5 @@ def test_the_language_chooser_holds_every_language_and_a_third_needs_no_layout_c
         assert button.texture_size[0] <= button.width, button.text  # the name fits its button
     ui.tap(ui.find("Basa Jawa"))
     assert ui.app.language == "jv"
-    assert ui.find("Basa Jawa").text == "[u]Basa Jawa[/u]"  # the one in use: underlined, not colour alone
+    underlined = {button.text: button.underline for button in home.ids.languages.children}
+    assert underlined == {"Bahasa Indonesia": False, "English": False, "Basa Jawa": True}  # not colour alone
