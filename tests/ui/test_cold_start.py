@@ -35,8 +35,18 @@ FIRST_FRAME = textwrap.dedent(
     from kivy.app import App
     from kivy.clock import Clock
     from kivy.core.window import Window
+    from kivy.uix.label import Label
     from kiosk.ui.app import SCREENS
     seen = {"every_screen": [name for name, _target in SCREENS]}
+    renders = {}  # label -> the texts it rendered before the first frame
+
+    def texture_update(self, *args):
+        if "first_frame" not in seen and self.text:
+            renders.setdefault(id(self), []).append(self.text)
+        return plain_update(self, *args)
+
+    plain_update = Label.texture_update
+    Label.texture_update = texture_update  # Kivy's clock calls it by this name
 
     def loaded():
         return sorted(sys.modules)
@@ -57,6 +67,7 @@ FIRST_FRAME = textwrap.dedent(
             return
         app = App.get_running_app()
         seen["first_frame"] = state(app)
+        seen["renders"] = list(renders.values())
         deadline = time.monotonic() + 60
 
         def wait(_dt):
@@ -169,6 +180,9 @@ def test_kiosk_run_draws_its_first_frame_before_loading_what_the_home_screen_doe
     assert "PIL.PngImagePlugin" not in first["modules"]  # no image plugins registered for the QR code
     assert {"widgets.kv", "root.kv", "home.kv"} <= set(first["kv"])
     assert [name for name in NOT_IN_THE_FIRST_FRAME_KV if name in first["kv"]] == []
+    # Each label of the first frame renders its text once, at its laid-out size (kiosk.ui.app.settle_layout)
+    assert len(seen["renders"]) >= 10
+    assert [texts for texts in seen["renders"] if len(texts) > 1] == []
     # ... and what was left out is loaded before anyone can tap, not by the first tap.
     later = seen["before_a_tap"]
     assert sorted(later["screens"]) == sorted(seen["every_screen"])
