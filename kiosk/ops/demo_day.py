@@ -29,9 +29,16 @@ LAST_ARRIVAL = time(14, 50)
 PRIORITIES = (Priority.ELDERLY, Priority.DISABLED, Priority.PREGNANT)
 
 
-def made_up_nik(index: int, region: str = "352001") -> str:
-    """The ``index``-th made-up NIK of a demo day: every other run of seven is a woman's."""
-    return demo.made_up_nik(index, region, female=(index // 7) % 2 == 1)
+def made_up_nik(index: int, region: str = "352001", elderly: bool = False) -> str:
+    """The ``index``-th made-up NIK of a demo day: every other run of seven is a woman's.
+
+    ``elderly``: born 1940-1959, so that the kiosk grants the elderly priority asked with it
+    (``rules.check_priority``); the plain ones are born 1960-1999, most of them younger than 60.
+    """
+    nik = demo.made_up_nik(index, region, female=(index // 7) % 2 == 1)
+    if not elderly:
+        return nik
+    return f"{nik[:10]}{40 + int(nik[10:12]) % 20:02d}{nik[12:]}"  # YY of DDMMYY: 60-99 -> 40-59
 
 
 @record
@@ -126,7 +133,8 @@ def play_day(
         for n in range(spec.walk_ins):
             when = start + timedelta(seconds=span * (n + 0.5) / max(1, spec.walk_ins))
             priority = PRIORITIES[n % len(PRIORITIES)] if n in priority_at else None
-            events.append(Arrival(when, service_code, nik=made_up_nik(index), priority=priority))
+            nik = made_up_nik(index, elderly=priority is Priority.ELDERLY)
+            events.append(Arrival(when, service_code, nik=nik, priority=priority))
             index += 1
         outcome.expected[service_code] = {
             "bookings": spec.bookings,
