@@ -6,8 +6,9 @@ about 0.4-0.8 ms per class. The config, model, office and ports the kiosk import
 first frame define some 40 of them, 20 ms of its cold start (docs/benchmarks.md, "Round five").
 Python 3.13 compiles them in one go; until then, a record is made as a dataclass with no
 generated method (its field table only: ``fields``, ``replace``, ``asdict``, ``is_dataclass``
-and pytest's field-by-field diffs work as before) and gets the same six methods as plain
-functions reading that table.
+and pytest's field-by-field diffs work as before). Its ``__init__`` is written out and compiled
+as dataclass does, but on the class's first construction, not when the class is made: it is on
+hot paths. The other five are plain functions reading the field table.
 
 What it does not take, and refuses when the class is made: ``InitVar``, ``ClassVar``-free
 ``init=False`` fields and ``kw_only``. Type checkers see ``@record`` as ``@dataclass(frozen=True)``
@@ -26,6 +27,40 @@ from typing import Any, TypeVar, dataclass_transform
 __all__ = ["record", "field"]
 
 _T = TypeVar("_T")
+
+
+def _compile_init(
+    name: str,
+    names: tuple[str, ...],
+    defaults: dict[str, Any],
+    factories: dict[str, Callable[[], Any]],
+    post_init: bool,
+) -> Callable[..., None]:
+    """The ``__init__`` dataclass would write for a frozen class, filling ``__dict__`` directly."""
+    scope: dict[str, Any] = {"_record_missing_": MISSING}
+    params, lines = [], []
+    for key in names:
+        if key in defaults:
+            scope[f"_record_default_{key}"] = defaults[key]
+            params.append(f"{key}=_record_default_{key}")
+            lines.append(f"    _record_fields_[{key!r}] = {key}")
+        elif key in factories:
+            scope[f"_record_make_{key}"] = factories[key]
+            params.append(f"{key}=_record_missing_")
+            lines.append(f"    _record_fields_[{key!r}] = _record_make_{key}() if {key} is _record_missing_ else {key}")
+        else:
+            params.append(key)
+            lines.append(f"    _record_fields_[{key!r}] = {key}")
+    if post_init:
+        lines.append("    _record_self_.__post_init__()")
+    source = "\n".join(
+        [f"def __init__(_record_self_, {', '.join(params)}):", "    _record_fields_ = _record_self_.__dict__", *lines]
+    )
+    namespace: dict[str, Any] = {}
+    exec(source, scope, namespace)  # noqa: S102 - our own field names, checked identifiers
+    init: Callable[..., None] = namespace["__init__"]
+    init.__qualname__ = f"{name}.__init__"
+    return init
 
 
 def _values(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
@@ -53,36 +88,26 @@ def record(cls: type[_T]) -> type[_T]:
     names = tuple(item.name for item in table)
     known = frozenset(names)
     defaults = {item.name: item.default for item in table if item.default is not MISSING}
-    factories = {item.name: item.default_factory for item in table if item.default_factory is not MISSING}
+    factories = tuple((item.name, item.default_factory) for item in table if item.default_factory is not MISSING)
+    required = frozenset(names) - defaults.keys() - {key for key, _make in factories}
+    optional_seen = False
+    for key in names:  # as dataclass checks it when it writes __init__
+        if key in required and optional_seen:
+            raise TypeError(f"non-default argument {key!r} follows default argument")
+        optional_seen = optional_seen or key not in required
     compared = _values(tuple(item.name for item in table if item.compare))
     hashed = _values(tuple(item.name for item in table if (item.compare if item.hash is None else item.hash)))
     shown = tuple(item.name for item in table if item.repr)
     post_init = hasattr(cls, "__post_init__")
-    set_field = object.__setattr__
+    made = {key: make for key, make in factories}
 
+    # __init__ is the one method on a hot path (the day book builds some 400 records for one
+    # walk-in's wait estimate): compiled on the class's first construction, which half of the
+    # classes the kiosk loads at start never see before its first frame.
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        if len(args) > len(names):
-            raise TypeError(
-                f"{name}.__init__() takes {len(names) + 1} positional arguments but {len(args) + 1} were given"
-            )
-        for key, value in zip(names, args, strict=False):  # more names than args: the rest by keyword
-            if key in kwargs:
-                raise TypeError(f"{name}.__init__() got multiple values for argument {key!r}")
-            set_field(self, key, value)
-        for key in names[len(args) :]:
-            if key in kwargs:
-                value = kwargs.pop(key)
-            elif key in defaults:
-                value = defaults[key]
-            elif key in factories:
-                value = factories[key]()
-            else:
-                raise TypeError(f"{name}.__init__() missing 1 required argument: {key!r}")
-            set_field(self, key, value)
-        if kwargs:  # a name of the positional ones was refused above: these are unknown
-            raise TypeError(f"{name}.__init__() got an unexpected keyword argument {next(iter(kwargs))!r}")
-        if post_init:
-            self.__post_init__()
+        compiled = _compile_init(name, names, defaults, made, post_init)
+        cls.__init__ = compiled  # type: ignore[method-assign]
+        compiled(self, *args, **kwargs)
 
     def __setattr__(self: Any, key: str, value: Any) -> None:
         if type(self) is cls or key in known:

@@ -98,6 +98,16 @@ def test_dataclass_tools_copy_and_pickle_work(decorator: Callable[[type], type])
             assert (x, y) == (1, 2)
 
 
+def test_a_wrong_call_is_told_in_the_same_words() -> None:
+    plain, fast = make(frozen_dataclass), make(record)
+    for args, kwargs in (((), {}), ((1, 2, (), "", 5), {}), ((1,), {"x": 2}), ((1,), {"z": 2})):
+        with pytest.raises(TypeError) as told_plain:
+            plain(*args, **kwargs)
+        with pytest.raises(TypeError) as told_fast:
+            fast(*args, **kwargs)
+        assert str(told_fast.value) == str(told_plain.value)
+
+
 def test_post_init_runs_and_may_refuse() -> None:
     @record
     class Secret:
