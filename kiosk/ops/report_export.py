@@ -17,6 +17,7 @@ The picture carries its text as a PNG ``Description`` (the alt text a social med
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -116,24 +117,21 @@ def write_report(
 def write_actions_csv(report: DailyReport, path: Path) -> None:
     """One row per office action, in order: when, who (the supervisor's token name), what, why.
     A referral to the information desk names its ticket number, never a NIK."""
-    tmp = path.with_suffix(".csv.tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(ACTIONS_HEADER)
-        for entry in report.office_actions:
-            writer.writerow(
-                [
-                    report.day.isoformat(),
-                    entry.at.astimezone(WIB).strftime("%H:%M:%S"),
-                    entry.who,
-                    ACTION_NAMES.get(entry.action, entry.action),
-                    entry.action,
-                    entry.target,
-                    action_detail(entry),
-                    without_nik(entry.why),
-                ]
-            )
-    tmp.replace(path)
+    day = report.day.isoformat()
+    rows = (
+        [
+            day,
+            entry.at.astimezone(WIB).strftime("%H:%M:%S"),
+            entry.who,
+            ACTION_NAMES.get(entry.action, entry.action),
+            entry.action,
+            entry.target,
+            action_detail(entry),
+            without_nik(entry.why),
+        ]
+        for entry in report.office_actions
+    )
+    _write_whole_csv(path, ACTIONS_HEADER, rows)
 
 
 def public_lines(report: DailyReport) -> list[str]:
@@ -158,29 +156,25 @@ def alt_text(report: DailyReport, office: str) -> str:
 
 
 def write_csv(report: DailyReport, path: Path) -> None:
-    """One row per service, then a TOTAL row. Written to a temp file and renamed: never half a file."""
+    """One row per service, then a TOTAL row."""
+    day = report.day.isoformat()
+    rows: list[list[object]] = [
+        [day, report.site, row.service_code, row.service_name, *values(row), *counted(row), *satisfaction(row)]
+        for row in report.rows
+    ]
+    served = [sum(int(getattr(r, key)) for r in report.rows) for key, _column in COUNTER_MEASURES]
+    rated = sum(r.ratings for r in report.rows)
+    rows.append([day, report.site, "TOTAL", "Semua layanan", *totals(report), *served, "", "", "", "", str(rated)])
+    _write_whole_csv(path, CSV_HEADER, rows)
+
+
+def _write_whole_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """Written to a temp file and renamed: never half a file."""
     tmp = path.with_suffix(".csv.tmp")
     with tmp.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(CSV_HEADER)
-        for row in report.rows:
-            writer.writerow(
-                [
-                    report.day.isoformat(),
-                    report.site,
-                    row.service_code,
-                    row.service_name,
-                    *values(row),
-                    *counted(row),
-                    *satisfaction(row),
-                ]
-            )
-        served = [sum(int(getattr(r, key)) for r in report.rows) for key, _column in COUNTER_MEASURES]
-        rated = sum(r.ratings for r in report.rows)
-        writer.writerow(
-            [report.day.isoformat(), report.site, "TOTAL", "Semua layanan", *totals(report), *served, "", "", "", "",
-             str(rated)]
-        )  # fmt: skip
+        writer.writerow(header)
+        writer.writerows(rows)
     tmp.replace(path)
 
 
