@@ -10,7 +10,7 @@ import errno
 import importlib.util
 import socket
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
@@ -18,7 +18,7 @@ from time import monotonic, sleep
 from typing import TYPE_CHECKING
 
 import pytest
-from faulty import FaultyProxy
+from faulty import FaultyProxy, Rule
 
 import kiosk.backends.http as http_module
 from kiosk.backends.http import HttpBackend
@@ -234,6 +234,25 @@ def process_backend(server_process: ServerProcess, tmp_path: Path) -> Iterator[H
     backend = HttpBackend(config, auto_sync=False, clock=FixedClock(MONDAY_0800))
     yield backend
     backend.close()
+
+
+def cut(proxy: FaultyProxy) -> None:
+    """The kiosk's network cable is out: every request dies without an answer; the server runs on."""
+    proxy.rules[:] = [Rule("GET", "/", answer=b""), Rule("POST", "/", answer=b"")]
+
+
+def kiosk_behind_proxy(
+    cleanup: ExitStack, server_port: int, folder: Path, hasher: NikHasher
+) -> tuple[FaultyProxy, HttpBackend, Kiosk]:
+    """Kiosk MPP-1 (blocks of 3, its clock stopped at Monday 08:00) reaching a server process
+    through a proxy whose cable ``cut`` can pull; ``cleanup`` closes both."""
+    proxy = FaultyProxy(server_port)
+    cleanup.callback(proxy.close)
+    config = kiosk_config(folder, proxy.url, "MPP-1", lease=3)
+    clock = FixedClock(MONDAY_0800)
+    backend = HttpBackend(config, auto_sync=False, clock=clock)
+    cleanup.callback(backend.close)
+    return proxy, backend, Kiosk(config=config, backend=backend, hasher=hasher, clock=clock, printer=None)
 
 
 @contextmanager

@@ -16,7 +16,6 @@ from pathlib import Path
 import api_support as support
 import pytest
 from api_support import ApiServer, hasher, make_backend, server  # noqa: F401  (fixtures)
-from faulty import FaultyProxy, Rule
 from server_process import ServerProcess
 
 import kiosk.backends.http as http_module
@@ -27,11 +26,6 @@ from kiosk.core.clock import FixedClock
 from kiosk.core.errors import Reason, Refusal
 from kiosk.core.nik import NikHasher
 from kiosk.core.usecases import Kiosk
-
-
-def cut(proxy: FaultyProxy) -> None:
-    """The kiosk's network cable is out: every request dies without an answer; the server runs on."""
-    proxy.rules[:] = [Rule("GET", "/", answer=b""), Rule("POST", "/", answer=b"")]
 
 
 def stored_ticket(day_book: Path, number: str) -> tuple[str, str, str] | None:
@@ -53,22 +47,16 @@ def test_a_number_printed_offline_for_a_nik_referred_meanwhile_stands_and_sync_l
     with ExitStack() as cleanup:
         cleanup.callback(server_process.kill)
         server_process.start()
-        proxy = FaultyProxy(server_process.port)
-        cleanup.callback(proxy.close)
-        config = support.kiosk_config(tmp_path / "MPP-1", proxy.url, "MPP-1", lease=3)
-        clock = FixedClock(support.MONDAY_0800)
-        backend = HttpBackend(config, auto_sync=False, clock=clock)
-        cleanup.callback(backend.close)
+        proxy, backend, kiosk = support.kiosk_behind_proxy(cleanup, server_process.port, tmp_path / "MPP-1", hasher)
         server_config = config_mod.load(server_process.folder / "kiosk.toml")
         # The supervisor's desk on the server's day book (as `kiosk office` on the server machine).
         desk = bootstrap.build_office_desk(server_config, clock=FixedClock(support.MONDAY_0800))
         cleanup.callback(desk.close)
-        kiosk = Kiosk(config=config, backend=backend, hasher=hasher, clock=clock, printer=None)
         backend.sync()
         first = kiosk.issue_walk_in("KK", support.NIK_YOUNG).ticket  # online: the ticket the office recognises
         assert backend.status().online
 
-        cut(proxy)
+        support.cut(proxy)
         desk.refer_to_desk("kasi", first.number, 1, "mengambil banyak nomor")  # the server knows, the kiosk not
         offline = kiosk.issue_walk_in("KTP", support.NIK_YOUNG).ticket  # from the leased block, on paper
         assert not backend.status().online

@@ -16,25 +16,17 @@ from typing import Any
 import api_support as support
 import pytest
 import requests
-from faulty import FaultyProxy, Rule
+from faulty import Rule
 from schema_check import problems
 from server_process import ServerProcess
 
 import kiosk.backends.http as http_module
-from kiosk.backends.http import HttpBackend
-from kiosk.core.clock import FixedClock
 from kiosk.core.errors import KioskError
 from kiosk.core.nik import NikHasher
-from kiosk.core.usecases import Kiosk
 from kiosk.server.app import load_spec
 from kiosk.server.tokens import Role, token_line
 
 OFFICE_TOKEN = "office-token-of-kasi-0123456789"
-
-
-def cut(proxy: FaultyProxy) -> None:
-    """The kiosk's network cable is out: every request dies without an answer; the server runs on."""
-    proxy.rules[:] = [Rule("GET", "/", answer=b""), Rule("POST", "/", answer=b"")]
 
 
 def office(server: ServerProcess, method: str, path: str, body: dict[str, Any] | None = None) -> requests.Response:
@@ -64,17 +56,11 @@ def test_a_ticket_printed_offline_in_a_service_closed_meanwhile_is_listed_for_th
     with ExitStack() as cleanup:
         cleanup.callback(server.kill)
         server.start()
-        proxy = FaultyProxy(server.port)
-        cleanup.callback(proxy.close)
-        config = support.kiosk_config(tmp_path / "MPP-1", proxy.url, "MPP-1", lease=3)
-        clock = FixedClock(support.MONDAY_0800)
-        backend = HttpBackend(config, auto_sync=False, clock=clock)
-        cleanup.callback(backend.close)
-        kiosk = Kiosk(config=config, backend=backend, hasher=hasher, clock=clock, printer=None)
+        proxy, backend, kiosk = support.kiosk_behind_proxy(cleanup, server.port, tmp_path / "MPP-1", hasher)
         backend.sync()  # leased KTP numbers in the drawer, KTP open as far as the kiosk knows
         assert conflicts(server)[0] == []
 
-        cut(proxy)
+        support.cut(proxy)
         closed = office(server, "POST", "/services/KTP/close", {"reason": "Blangko KTP-el habis hari ini"})
         assert closed.status_code == 200, closed.text
         offline = kiosk.issue_walk_in("KTP", support.NIK_YOUNG).ticket  # on paper, from the leased block
