@@ -82,6 +82,16 @@ def home_slots(ui: UI) -> str:
     return str(ui.screen.slots)
 
 
+def tap_closed_tile(ui: UI, name: str, tile_says: str) -> None:
+    """On the walk-in screen, the closed service's tile says so; a tap on it gives the refusal."""
+    ui.tap("walkin")
+    ui.settle()
+    tile = ui.find(name)
+    assert tile_says in tile.text
+    ui.tap(tile)
+    ui.wait_until(lambda: ui.current == "error", POLL_WAIT_S, "the refusal")
+
+
 def test_a_supervisor_closes_ktp_and_an_online_kiosk_refuses_it_with_the_reason_then_issues_after_reopening(
     online: UI, hall: Hall, open_page: Callable[..., Any]
 ) -> None:
@@ -100,12 +110,7 @@ def test_a_supervisor_closes_ktp_and_an_online_kiosk_refuses_it_with_the_reason_
     assert ui.sees(f"{KTP}: tutup hari ini") and not ui.sees(f"{KTP}: sisa")
     assert "Kartu Keluarga: sisa" in home_slots(ui)  # the other services go on
 
-    ui.tap("walkin")
-    ui.settle()
-    tile = ui.find(KTP)
-    assert "Tutup hari ini" in tile.text
-    ui.tap(tile)
-    ui.wait_until(lambda: ui.current == "error", POLL_WAIT_S, "the refusal")
+    tap_closed_tile(ui, KTP, "Tutup hari ini")
     assert ui.find("title").text == "Layanan ini ditutup hari ini"
     assert REASON in ui.find("hint").text and "besok" in ui.find("hint").text
     assert ui.screen.qr is not None  # "... or book another day": the booking site's QR beside it
@@ -175,12 +180,7 @@ def test_on_the_embedded_site_a_closed_service_reads_closed_and_its_tile_tells_t
     name = ui.config.service("KTP").name_in("en")
     assert f"{name}: closed today" in home_slots(ui)
 
-    ui.tap("walkin")
-    ui.settle()
-    tile = ui.find(name)
-    assert "Closed today. Tap to see why." in tile.text
-    ui.tap(tile)
-    ui.wait_until(lambda: ui.current == "error", POLL_WAIT_S, "the refusal")
+    tap_closed_tile(ui, name, "Closed today. Tap to see why.")
     assert ui.find("title").text == "This service is closed today"
     assert REASON in ui.find("hint").text  # the office's own words, as typed
     assert ui.tickets() == []
