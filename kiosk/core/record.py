@@ -10,9 +10,10 @@ and pytest's field-by-field diffs work as before). Its ``__init__`` is written o
 as dataclass does, but on the class's first construction, not when the class is made: it is on
 hot paths. The other five are plain functions reading the field table.
 
-What it does not take, and refuses when the class is made: ``InitVar``, ``ClassVar``-free
-``init=False`` fields and ``kw_only``. Type checkers see ``@record`` as ``@dataclass(frozen=True)``
-(PEP 681), so a wrong constructor call or an assignment to a field is still a typing error.
+A field with ``init=False`` or ``kw_only`` is refused when the class is made. An ``InitVar`` is
+not a field to it, so a call that passes one is refused as an unknown argument. Type checkers see
+``@record`` as ``@dataclass(frozen=True)`` (PEP 681), so a wrong constructor call or an assignment
+to a field is still a typing error.
 """
 
 from __future__ import annotations
