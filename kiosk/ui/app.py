@@ -182,7 +182,10 @@ class KioskApp(App):
         # on its thread, and a thread importing competes with the UI thread for the GIL.
         self._status_held = True
         self.go_home()
-        settle_layout(self.root)
+        try:
+            settle_layout(self.root)
+        except Exception:  # noqa: BLE001 - only a head start: the clock lays the screen out anyway
+            log.exception("laying the first frame out early failed")
         Clock.schedule_once(self._after_first_frame, -1)  # -1: in the first frame, before it is drawn
 
     def _first_frame_drawn(self, *_args: Any) -> None:

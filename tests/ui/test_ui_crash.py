@@ -133,3 +133,21 @@ def test_a_status_poll_that_fails_does_not_stop_the_next_one(ui):
     assert answers == []
     poll.ask()
     ui.wait_until(lambda: answers == ["slots"], what="the next poll")
+
+
+@pytest.fixture
+def early_layout_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The early layout pass of the first frame (kiosk.ui.app.settle_layout) raises."""
+
+    def fails(_root: object) -> None:
+        raise RuntimeError("a layout that cannot be laid out early")
+
+    monkeypatch.setattr("kiosk.ui.app.settle_layout", fails)
+
+
+def test_a_failing_early_layout_still_starts_the_kiosk_and_a_walk_in_goes_through(early_layout_fails, ui):
+    assert ui.current == "home"
+    ui.pump(2)
+    assert ui.sees("Belum daftar")  # the clock laid the home screen out anyway
+    walk_in(ui, NIK_YOUNG)
+    assert len(ui.tickets()) == 1
